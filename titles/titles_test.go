@@ -9,7 +9,7 @@ import (
 )
 
 type labelled struct {
-	line                        int
+	line                       int
 	title, dept, fn, seniority string
 }
 

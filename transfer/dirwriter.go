@@ -1,0 +1,189 @@
+package transfer
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// File formats of table files.
+const (
+	FormatCSV   = "csv"
+	FormatJSONL = "jsonl"
+)
+
+// checkFormat returns an EINVALID error for a format other than csv and
+// jsonl.
+func checkFormat(format string) error {
+	if format != FormatCSV && format != FormatJSONL {
+		return pursuit.FieldErrorf(pursuit.EINVALID, "format", "must be %q or %q, not %q", FormatCSV, FormatJSONL, format)
+	}
+	return nil
+}
+
+// DirWriter writes rows to one file per table of pursuit.DataTables in a
+// directory: <table>.csv with a header row, or <table>.jsonl. It
+// implements pursuit.BulkWriter, so the generator and Export write through
+// it. Every table's file is created, even when no row is written to it.
+// The same rows always give the same bytes. A DirWriter is not safe for
+// concurrent use; Close flushes and closes the files.
+type DirWriter struct {
+	dir    string
+	format string
+	files  map[string]*tableFile
+	err    error
+}
+
+type tableFile struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	rows int64
+}
+
+var _ pursuit.BulkWriter = (*DirWriter)(nil)
+
+// NewDirWriter creates dir if needed and, in it, the file of every table in
+// format ("csv" or "jsonl"), replacing existing ones.
+func NewDirWriter(dir, format string) (*DirWriter, error) {
+	if err := checkFormat(format); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	d := &DirWriter{dir: dir, format: format, files: make(map[string]*tableFile)}
+	for _, table := range pursuit.DataTables {
+		path := filepath.Join(dir, table+"."+format)
+		f, err := os.Create(path)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("create %s: %w", path, err)
+		}
+		tf := &tableFile{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}
+		d.files[table] = tf
+		if format == FormatCSV {
+			tf.w.Write(appendHeader(nil, table))
+		}
+	}
+	return d, nil
+}
+
+// appendHeader appends the CSV header row of table.
+func appendHeader(b []byte, table string) []byte {
+	switch table {
+	case pursuit.TableCustomers:
+		return customerSpec.appendCSVHeader(b)
+	case pursuit.TablePlaces:
+		return placeSpec.appendCSVHeader(b)
+	case pursuit.TableContacts:
+		return contactSpec.appendCSVHeader(b)
+	case pursuit.TableTechStack:
+		return techStackSpec.appendCSVHeader(b)
+	case pursuit.TableCustomerPlaceRelation:
+		return placeGrantSpec.appendCSVHeader(b)
+	case pursuit.TableCustomerContactRelation:
+		return contactGrantSpec.appendCSVHeader(b)
+	case pursuit.TableCustomerMapping:
+		return mappingSpec.appendCSVHeader(b)
+	}
+	return b
+}
+
+// Path returns the path of table's file.
+func (d *DirWriter) Path(table string) string {
+	return filepath.Join(d.dir, table+"."+d.format)
+}
+
+// Rows returns how many rows of table have been written.
+func (d *DirWriter) Rows(table string) int64 {
+	if tf := d.files[table]; tf != nil {
+		return tf.rows
+	}
+	return 0
+}
+
+func writeRows[T any](d *DirWriter, sp *spec[T], rows []T) error {
+	if d.err != nil {
+		return d.err
+	}
+	tf := d.files[sp.table]
+	if tf == nil {
+		return errors.New("transfer: write to a closed DirWriter")
+	}
+	csv := d.format == FormatCSV
+	for i := range rows {
+		b := tf.w.AvailableBuffer()
+		if csv {
+			b = sp.appendCSV(b, &rows[i])
+		} else {
+			b = sp.appendJSON(b, &rows[i])
+		}
+		if _, err := tf.w.Write(b); err != nil {
+			d.err = fmt.Errorf("write %s: %w", tf.path, err)
+			return d.err
+		}
+	}
+	tf.rows += int64(len(rows))
+	return nil
+}
+
+// UpsertCustomers appends rows to customers.
+func (d *DirWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
+	return writeRows(d, customerSpec, rows)
+}
+
+// UpsertPlaces appends rows to places.
+func (d *DirWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
+	return writeRows(d, placeSpec, rows)
+}
+
+// UpsertContacts appends rows to contacts.
+func (d *DirWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
+	return writeRows(d, contactSpec, rows)
+}
+
+// UpsertTechStack appends rows to tech_stack.
+func (d *DirWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
+	return writeRows(d, techStackSpec, rows)
+}
+
+// UpsertPlaceGrants appends rows to customer_place_relation.
+func (d *DirWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
+	return writeRows(d, placeGrantSpec, rows)
+}
+
+// UpsertContactGrants appends rows to customer_contact_relation.
+func (d *DirWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
+	return writeRows(d, contactGrantSpec, rows)
+}
+
+// UpsertCustomerMappings appends rows to customer_mapping.
+func (d *DirWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
+	return writeRows(d, mappingSpec, rows)
+}
+
+// Close flushes and closes every file. It returns the first write error,
+// if any.
+func (d *DirWriter) Close() error {
+	err := d.err
+	for _, table := range pursuit.DataTables {
+		tf := d.files[table]
+		if tf == nil {
+			continue
+		}
+		if ferr := tf.w.Flush(); ferr != nil && err == nil {
+			err = fmt.Errorf("write %s: %w", tf.path, ferr)
+		}
+		if cerr := tf.f.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close %s: %w", tf.path, cerr)
+		}
+		delete(d.files, table)
+	}
+	return err
+}

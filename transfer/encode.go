@@ -1,0 +1,158 @@
+package transfer
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// timeLayout is how times are written: RFC 3339, UTC, always six
+// fractional digits, so every written time has the same width and the
+// bytes of an export are deterministic.
+const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+// appendTime appends t in timeLayout, or nothing for the zero time.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	return t.UTC().AppendFormat(b, timeLayout)
+}
+
+// appendCSVField appends s, quoted as RFC 4180 requires when it holds a
+// comma, a quote or a line break.
+func appendCSVField(b []byte, s string) []byte {
+	need := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\n', '\r':
+			need = true
+		}
+		if need {
+			break
+		}
+	}
+	if !need {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"', '"')
+		} else {
+			b = append(b, s[i])
+		}
+	}
+	return append(b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Control characters are
+// escaped; other characters, including non-ASCII ones, are kept as they
+// are, and invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendCSVHeader appends the header row of a table.
+func (s *spec[T]) appendCSVHeader(b []byte) []byte {
+	for i := range s.columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s.columns[i].name...)
+	}
+	return append(b, '\n')
+}
+
+// appendCSV appends r as one CSV record ending in "\n".
+func (s *spec[T]) appendCSV(b []byte, r *T) []byte {
+	for i := range s.columns {
+		c := &s.columns[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch c.kind {
+		case kindInt:
+			v := *c.i64(r)
+			if v != 0 || !c.omitZero {
+				b = strconv.AppendInt(b, v, 10)
+			}
+		case kindString:
+			b = appendCSVField(b, *c.str(r))
+		case kindTime:
+			b = appendTime(b, *c.tm(r))
+		}
+	}
+	return append(b, '\n')
+}
+
+// appendJSON appends r as one JSON object on a line of its own. Fields come
+// in column order; zero times are written as "" and zero omitZero ints are
+// left out.
+func (s *spec[T]) appendJSON(b []byte, r *T) []byte {
+	b = append(b, '{')
+	first := true
+	for i := range s.columns {
+		c := &s.columns[i]
+		if c.kind == kindInt && c.omitZero && *c.i64(r) == 0 {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, c.name...)
+		b = append(b, '"', ':')
+		switch c.kind {
+		case kindInt:
+			b = strconv.AppendInt(b, *c.i64(r), 10)
+		case kindString:
+			b = appendJSONString(b, *c.str(r))
+		case kindTime:
+			b = append(b, '"')
+			b = appendTime(b, *c.tm(r))
+			b = append(b, '"')
+		}
+	}
+	return append(b, '}', '\n')
+}

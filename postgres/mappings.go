@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+const mappingCols = `customer_mapping_id, customer_id, external_crm_id, place_id, contact_id, account_owner, last_synced_time`
+
+func scanMapping(row pgx.Row) (pursuit.CustomerMapping, error) {
+	var m pursuit.CustomerMapping
+	var placeID, contactID *int64
+	var synced *time.Time
+	err := row.Scan(&m.CustomerMappingID, &m.CustomerID, &m.ExternalCRMID, &placeID, &contactID, &m.AccountOwner, &synced)
+	m.PlaceID, m.ContactID, m.LastSyncedTime = id(placeID), id(contactID), utc(synced)
+	return m, err
+}
+
+// mappingTarget returns the store-internal columns of a mapping's target:
+// the state of its place or the place of its contact, or EFOREIGNKEY.
+func mappingTarget(ctx context.Context, tx pgx.Tx, m *pursuit.CustomerMapping) (state *string, contactPlaceID *int64, err error) {
+	if m.PlaceID != 0 {
+		s, err := placeState(ctx, tx, "customer_mapping", m.PlaceID)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &s, nil, nil
+	}
+	p, err := contactPlace(ctx, tx, "customer_mapping", m.ContactID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nil, &p, nil
+}
+
+// CreateCustomerMapping inserts a CRM mapping, assigning
+// CustomerMappingID when it is 0. (customer_id, external_crm_id) is unique.
+func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapping) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		state, contactPlaceID, err := mappingTarget(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO customer_mapping (`+mappingCols+`, place_state_abbr, contact_place_id)
+			VALUES (coalesce($1, nextval('customer_mapping_customer_mapping_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9)
+			RETURNING customer_mapping_id`,
+			nullID(m.CustomerMappingID), m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
+			m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if m.CustomerMappingID != 0 {
+			if err := bumpSequence(ctx, tx, "customer_mapping_customer_mapping_id_seq", id); err != nil {
+				return err
+			}
+		}
+		m.CustomerMappingID, m.LastSyncedTime = id, norm(m.LastSyncedTime)
+		return nil
+	})
+}
+
+// GetCustomerMapping returns a mapping by id.
+func (db *DB) GetCustomerMapping(ctx context.Context, id int64) (pursuit.CustomerMapping, error) {
+	m, err := scanMapping(db.pool.QueryRow(ctx, `SELECT `+mappingCols+` FROM customer_mapping WHERE customer_mapping_id = $1`, id))
+	if err != nil {
+		return m, notFound(err, "customer_mapping %d does not exist", id)
+	}
+	return m, nil
+}
+
+// FindCustomerMapping looks a mapping up by (customer_id, external_crm_id),
+// the seed's idx_customer_mapping.
+func (db *DB) FindCustomerMapping(ctx context.Context, customerID int64, externalCRMID string) (pursuit.CustomerMapping, error) {
+	m, err := scanMapping(db.pool.QueryRow(ctx, `SELECT `+mappingCols+` FROM customer_mapping
+		WHERE customer_id = $1 AND external_crm_id = $2`, customerID, externalCRMID))
+	if err != nil {
+		return m, notFound(err, "customer %d has no mapping of CRM id %q", customerID, externalCRMID)
+	}
+	return m, nil
+}
+
+// UpdateCustomerMapping replaces a mapping's fields, including its target.
+func (db *DB) UpdateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapping) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_mapping WHERE customer_mapping_id = $1)`, m.CustomerMappingID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return pursuit.Errorf(pursuit.ENOTFOUND, "customer_mapping %d does not exist", m.CustomerMappingID)
+		}
+		state, contactPlaceID, err := mappingTarget(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE customer_mapping SET customer_id = $2, external_crm_id = $3,
+				place_id = $4, contact_id = $5, account_owner = $6, last_synced_time = $7,
+				place_state_abbr = $8, contact_place_id = $9
+			WHERE customer_mapping_id = $1`,
+			m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
+			m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID)
+		m.LastSyncedTime = norm(m.LastSyncedTime)
+		return err
+	})
+}
+
+// DeleteCustomerMapping deletes a mapping.
+func (db *DB) DeleteCustomerMapping(ctx context.Context, id int64) error {
+	return db.deleteByID(ctx, `DELETE FROM customer_mapping WHERE customer_mapping_id = $1`, id, "customer_mapping")
+}
+
+// ListCustomerMappings pages through one customer's mappings by
+// customer_mapping_id.
+func (db *DB) ListCustomerMappings(ctx context.Context, customerID int64, opt pursuit.ListOptions) ([]pursuit.CustomerMapping, error) {
+	n, err := limit(opt)
+	if err != nil {
+		return nil, err
+	}
+	return collect(ctx, db, scanMapping, `SELECT `+mappingCols+` FROM customer_mapping
+		WHERE customer_id = $1 AND customer_mapping_id > $2
+		ORDER BY customer_mapping_id LIMIT $3`, customerID, opt.After, n)
+}
+
+// ScanCustomerMappings streams every mapping in customer_mapping_id order.
+func (db *DB) ScanCustomerMappings(ctx context.Context, fn func(pursuit.CustomerMapping) error) error {
+	return scan(ctx, db, scanMapping, fn, `SELECT `+mappingCols+` FROM customer_mapping ORDER BY customer_mapping_id`)
+}

@@ -1,0 +1,463 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// batchParams bounds the bound parameters of one multi-row statement;
+// with 13 columns a contacts batch is 250 rows. SQLite allows 32,766.
+const batchParams = 3300
+
+// tableDef describes a table for the bulk path.
+type tableDef struct {
+	name     string
+	cols     []string
+	conflict string // the primary key, the ON CONFLICT target
+	key      string // change_log key, and key2 ("NULL" if none)
+	key2     string
+	fts      string // the FTS5 table kept in sync with this one, if any
+	rowDesc  func(args []any) string
+}
+
+func idDesc(col string) func(args []any) string {
+	return func(a []any) string { return fmt.Sprintf("%s=%v", col, a[0]) }
+}
+
+func pairDesc(c1, c2 string) func(args []any) string {
+	return func(a []any) string { return fmt.Sprintf("(%s=%v, %s=%v)", c1, a[0], c2, a[1]) }
+}
+
+var (
+	customersDef = tableDef{name: pursuit.TableCustomers, cols: strings.Split(customerCols, ", "),
+		conflict: "customer_id", key: "customer_id", key2: "NULL", rowDesc: idDesc("customer_id")}
+	placesDef = tableDef{name: pursuit.TablePlaces, cols: strings.Split(placeCols, ", "),
+		conflict: "place_id", key: "place_id", key2: "NULL", fts: "places_fts", rowDesc: idDesc("place_id")}
+	contactsDef = tableDef{name: pursuit.TableContacts, cols: strings.Split(contactCols, ", "),
+		conflict: "contact_id", key: "contact_id", key2: "NULL", fts: "contacts_fts", rowDesc: idDesc("contact_id")}
+	techStackDef = tableDef{name: pursuit.TableTechStack, cols: strings.Split(techStackCols, ", "),
+		conflict: "tech_stack_id", key: "tech_stack_id", key2: "NULL", rowDesc: idDesc("tech_stack_id")}
+	placeGrantsDef = tableDef{name: pursuit.TableCustomerPlaceRelation, cols: []string{"customer_id", "place_id", "access_type", "granted_at"},
+		conflict: "customer_id, place_id", key: "customer_id", key2: "place_id", rowDesc: pairDesc("customer_id", "place_id")}
+	contactGrantsDef = tableDef{name: pursuit.TableCustomerContactRelation, cols: []string{"customer_id", "contact_id", "access_type", "granted_at"},
+		conflict: "customer_id, contact_id", key: "customer_id", key2: "contact_id", rowDesc: pairDesc("customer_id", "contact_id")}
+	mappingsDef = tableDef{name: pursuit.TableCustomerMapping, cols: strings.Split(mappingCols, ", "),
+		conflict: "customer_mapping_id", key: "customer_mapping_id", key2: "NULL", rowDesc: idDesc("customer_mapping_id")}
+)
+
+// upsertSQL returns the statement that upserts n rows of def.
+func (def *tableDef) upsertSQL(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", def.name, strings.Join(def.cols, ", "))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(def.cols)), ", ") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET ", def.conflict)
+	first := true
+	key := map[string]bool{}
+	for _, c := range strings.Split(def.conflict, ", ") {
+		key[c] = true
+	}
+	for _, c := range def.cols {
+		if key[c] {
+			continue
+		}
+		if !first {
+			b.WriteString(", ")
+		}
+		first = false
+		fmt.Fprintf(&b, "%s = excluded.%s", c, c)
+	}
+	return b.String()
+}
+
+// bulkTable is the state of one table within a Bulk call.
+type bulkTable struct {
+	def *tableDef
+	// fast is set when the table was empty at its first upsert: its
+	// secondary indexes and triggers are dropped, to be rebuilt (and the
+	// change_log filled set-wise) before commit.
+	fast     bool
+	indexes  []string // CREATE INDEX statements to restore
+	triggers []string // CREATE TRIGGER statements to restore
+	stmts    map[int]*sql.Stmt
+}
+
+// bulk is the pursuit.BulkWriter of one Bulk transaction.
+type bulk struct {
+	db     *DB
+	tx     *sql.Tx
+	now    time.Time
+	tables map[string]*bulkTable
+	order  []*bulkTable
+	args   []any
+}
+
+// Bulk runs fn in one write transaction and commits what it wrote, or
+// rolls everything back when fn (or the commit) fails.
+//
+// A table that is empty when fn first writes it is loaded the fast way:
+// its non-unique secondary indexes and its triggers (FTS sync and
+// change_log) are dropped inside the transaction, the rows go in with
+// batched multi-row upserts, and before commit the indexes are rebuilt,
+// the FTS5 index is rebuilt from the table, and change_log gets one
+// insert row per loaded row in key order. Tables with rows are written
+// with the same batched upserts, their triggers logging each row.
+// Foreign keys are enforced on both paths.
+func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return dbErr(fmt.Errorf("bulk: begin: %w", err))
+	}
+	b := &bulk{db: db, tx: tx, now: db.now(), tables: map[string]*bulkTable{}}
+	defer b.closeStmts()
+	if err := fn(b); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := b.finish(ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	b.closeStmts()
+	if err := tx.Commit(); err != nil {
+		return dbErr(fmt.Errorf("bulk: commit: %w", err))
+	}
+	return nil
+}
+
+func (b *bulk) closeStmts() {
+	for _, t := range b.order {
+		for n, st := range t.stmts {
+			st.Close()
+			delete(t.stmts, n)
+		}
+	}
+}
+
+// table returns the state of def's table, switching it to the fast path
+// when it is empty.
+func (b *bulk) table(ctx context.Context, def *tableDef) (*bulkTable, error) {
+	if t, ok := b.tables[def.name]; ok {
+		return t, nil
+	}
+	t := &bulkTable{def: def, stmts: map[int]*sql.Stmt{}}
+	var nonEmpty bool
+	if err := b.tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+def.name+")").Scan(&nonEmpty); err != nil {
+		return nil, dbErr(fmt.Errorf("bulk %s: %w", def.name, err))
+	}
+	if !nonEmpty {
+		if err := b.dropForLoad(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	b.tables[def.name] = t
+	b.order = append(b.order, t)
+	return t, nil
+}
+
+// dropForLoad drops the table's non-unique indexes and its triggers,
+// remembering their definitions.
+func (b *bulk) dropForLoad(ctx context.Context, t *bulkTable) error {
+	rows, err := b.tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
+		WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL
+		ORDER BY type, name`, t.def.name)
+	if err != nil {
+		return dbErr(fmt.Errorf("bulk %s: list indexes: %w", t.def.name, err))
+	}
+	var drops []string
+	for rows.Next() {
+		var typ, name, def string
+		if err := rows.Scan(&typ, &name, &def); err != nil {
+			rows.Close()
+			return dbErr(err)
+		}
+		switch {
+		case typ == "trigger":
+			t.triggers = append(t.triggers, def)
+			drops = append(drops, "DROP TRIGGER "+name)
+		case !strings.HasPrefix(strings.ToUpper(def), "CREATE UNIQUE"):
+			t.indexes = append(t.indexes, def)
+			drops = append(drops, "DROP INDEX "+name)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr(err)
+	}
+	for _, d := range drops {
+		if _, err := b.tx.ExecContext(ctx, d); err != nil {
+			return dbErr(fmt.Errorf("bulk %s: %s: %w", t.def.name, d, err))
+		}
+	}
+	t.fast = true
+	return nil
+}
+
+// finish restores what dropForLoad dropped, in dependency order: indexes,
+// the FTS index, the change_log rows of the loaded rows, the triggers.
+func (b *bulk) finish(ctx context.Context) error {
+	exec := func(what, q string) error {
+		if _, err := b.tx.ExecContext(ctx, q); err != nil {
+			return dbErr(fmt.Errorf("bulk: %s: %w", what, err))
+		}
+		return nil
+	}
+	b.closeStmts()
+	analyze := false
+	for _, t := range b.order {
+		if !t.fast {
+			continue
+		}
+		name := t.def.name
+		for _, q := range t.indexes {
+			if err := exec("rebuild index of "+name, q); err != nil {
+				return err
+			}
+		}
+		if t.def.fts != "" {
+			if err := exec("rebuild "+t.def.fts, "INSERT INTO "+t.def.fts+" ("+t.def.fts+") VALUES ('rebuild')"); err != nil {
+				return err
+			}
+		}
+		if err := exec("log "+name, `INSERT INTO change_log (table_name, op, key, key2, changed_at)
+			SELECT '`+name+`', 'insert', `+t.def.key+`, `+t.def.key2+`, CAST(unixepoch('subsec') * 1000000 AS INTEGER)
+			FROM `+name+` ORDER BY `+t.def.conflict); err != nil {
+			return err
+		}
+		for _, q := range t.triggers {
+			if err := exec("restore trigger of "+name, q); err != nil {
+				return err
+			}
+		}
+		analyze = true
+	}
+	if analyze {
+		// Fresh statistics for the planner, sampled so that this stays
+		// cheap on millions of rows.
+		if err := exec("analyze", "PRAGMA analysis_limit = 1000"); err != nil {
+			return err
+		}
+		for _, t := range b.order {
+			if t.fast {
+				if err := exec("analyze", "ANALYZE "+t.def.name); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// stmt returns the prepared upsert of n rows.
+func (b *bulk) stmt(ctx context.Context, t *bulkTable, n int) (*sql.Stmt, error) {
+	if st, ok := t.stmts[n]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PrepareContext(ctx, t.def.upsertSQL(n))
+	if err != nil {
+		return nil, dbErr(fmt.Errorf("bulk %s: prepare: %w", t.def.name, err))
+	}
+	t.stmts[n] = st
+	return st, nil
+}
+
+// upsert validates rows, turns each into its column values with args, and
+// writes them in batches. refs returns a row's foreign keys, checked one
+// by one only when a batch fails its foreign-key constraint, to name the
+// row and column at fault.
+func upsert[T any](ctx context.Context, b *bulk, def *tableDef, rows []T,
+	prep func(r *T) error, args func(dst []any, r *T) []any, refs func(r *T) []ref) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	t, err := b.table(ctx, def)
+	if err != nil {
+		return err
+	}
+	ncol := len(def.cols)
+	per := batchParams / ncol
+	for lo := 0; lo < len(rows); lo += per {
+		chunk := rows[lo:min(lo+per, len(rows))]
+		a := b.args[:0]
+		for i := range chunk {
+			v := chunk[i]
+			if err := prep(&v); err != nil {
+				return rowErr(def, args(nil, &v), err)
+			}
+			a = args(a, &v)
+		}
+		b.args = a
+		st, err := b.stmt(ctx, t, len(chunk))
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, a...); err != nil {
+			if isForeignKey(err) {
+				for i := range chunk {
+					v := chunk[i]
+					if e := missingRef(ctx, b.tx, def.name, def.rowDesc(a[i*ncol:]), refs(&v)...); e != nil {
+						return e
+					}
+				}
+			}
+			if isUnique(err) {
+				return &pursuit.Error{Code: pursuit.ECONFLICT, Message: def.name + ": a row repeats a unique key", Err: err}
+			}
+			return dbErr(fmt.Errorf("bulk %s: %w", def.name, err))
+		}
+	}
+	return nil
+}
+
+// rowErr names the row in a validation error of the bulk path.
+func rowErr(def *tableDef, args []any, err error) error {
+	if e, ok := err.(*pursuit.Error); ok {
+		return &pursuit.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s row %s: %s", def.name, def.rowDesc(args), e.Message), Err: e.Err}
+	}
+	return err
+}
+
+// requireID rejects a bulk row without its key: upserts need the key to
+// know which row to replace.
+func requireID(field string, id int64) error {
+	if id <= 0 {
+		return pursuit.FieldErrorf(pursuit.EINVALID, field, "is required on the bulk path (got %d)", id)
+	}
+	return nil
+}
+
+// stamp fills zero created_at and updated_at with the Bulk's start time.
+func (b *bulk) stamp(created, updated *time.Time) {
+	*created, *updated = normTime(*created), normTime(*updated)
+	if created.IsZero() {
+		*created = b.now
+	}
+	if updated.IsZero() {
+		*updated = b.now
+	}
+}
+
+// UpsertCustomers inserts or replaces customers.
+func (b *bulk) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
+	return upsert(ctx, b, &customersDef, rows,
+		func(c *pursuit.Customer) error {
+			b.stamp(&c.CreatedAt, &c.UpdatedAt)
+			return firstErr(c.Validate(), requireID("customer_id", c.CustomerID))
+		},
+		func(a []any, c *pursuit.Customer) []any {
+			return append(a, c.CustomerID, c.Name, c.Email, c.RevealCredits, micros(c.CreatedAt), micros(c.UpdatedAt))
+		},
+		func(*pursuit.Customer) []ref { return nil })
+}
+
+// UpsertPlaces inserts or replaces places.
+func (b *bulk) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
+	return upsert(ctx, b, &placesDef, rows,
+		func(p *pursuit.Place) error {
+			b.stamp(&p.CreatedAt, &p.UpdatedAt)
+			return firstErr(p.Validate(), requireID("place_id", p.PlaceID))
+		},
+		func(a []any, p *pursuit.Place) []any {
+			return append(a, p.PlaceID, p.Name, p.PlaceType, p.StateAbbr, p.County, p.Population, p.Website,
+				p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner, micros(p.CreatedAt), micros(p.UpdatedAt))
+		},
+		func(*pursuit.Place) []ref { return nil })
+}
+
+// UpsertContacts inserts or replaces contacts.
+func (b *bulk) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
+	return upsert(ctx, b, &contactsDef, rows,
+		func(c *pursuit.Contact) error {
+			b.stamp(&c.CreatedAt, &c.UpdatedAt)
+			c.VerifiedAt = normTime(c.VerifiedAt)
+			return firstErr(c.Validate(), requireID("contact_id", c.ContactID))
+		},
+		func(a []any, c *pursuit.Contact) []any {
+			return append(a, c.ContactID, c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
+				c.Department, c.AccountOwner, micros(c.VerifiedAt), micros(c.CreatedAt), micros(c.UpdatedAt))
+		},
+		func(c *pursuit.Contact) []ref { return []ref{{"place_id", pursuit.TablePlaces, c.PlaceID}} })
+}
+
+// UpsertTechStack inserts or replaces tech_stack rows.
+func (b *bulk) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
+	return upsert(ctx, b, &techStackDef, rows,
+		func(t *pursuit.TechStack) error {
+			t.FirstSeen, t.LastSeen = normTime(t.FirstSeen), normTime(t.LastSeen)
+			return firstErr(t.Validate(), requireID("tech_stack_id", t.TechStackID))
+		},
+		func(a []any, t *pursuit.TechStack) []any {
+			return append(a, t.TechStackID, t.PlaceID, t.Vendor, t.Product, t.Category, micros(t.FirstSeen), micros(t.LastSeen))
+		},
+		func(t *pursuit.TechStack) []ref { return []ref{{"place_id", pursuit.TablePlaces, t.PlaceID}} })
+}
+
+// UpsertPlaceGrants inserts or replaces customer_place_relation rows.
+func (b *bulk) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
+	return upsert(ctx, b, &placeGrantsDef, rows,
+		func(g *pursuit.CustomerPlaceRelation) error {
+			if g.GrantedAt = normTime(g.GrantedAt); g.GrantedAt.IsZero() {
+				g.GrantedAt = b.now
+			}
+			return g.Validate()
+		},
+		func(a []any, g *pursuit.CustomerPlaceRelation) []any {
+			return append(a, g.CustomerID, g.PlaceID, g.AccessType, micros(g.GrantedAt))
+		},
+		func(g *pursuit.CustomerPlaceRelation) []ref {
+			return []ref{{"customer_id", pursuit.TableCustomers, g.CustomerID}, {"place_id", pursuit.TablePlaces, g.PlaceID}}
+		})
+}
+
+// UpsertContactGrants inserts or replaces customer_contact_relation rows.
+func (b *bulk) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
+	return upsert(ctx, b, &contactGrantsDef, rows,
+		func(g *pursuit.CustomerContactRelation) error {
+			if g.GrantedAt = normTime(g.GrantedAt); g.GrantedAt.IsZero() {
+				g.GrantedAt = b.now
+			}
+			return g.Validate()
+		},
+		func(a []any, g *pursuit.CustomerContactRelation) []any {
+			return append(a, g.CustomerID, g.ContactID, g.AccessType, micros(g.GrantedAt))
+		},
+		func(g *pursuit.CustomerContactRelation) []ref {
+			return []ref{{"customer_id", pursuit.TableCustomers, g.CustomerID}, {"contact_id", pursuit.TableContacts, g.ContactID}}
+		})
+}
+
+// UpsertCustomerMappings inserts or replaces customer_mapping rows.
+func (b *bulk) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
+	return upsert(ctx, b, &mappingsDef, rows,
+		func(m *pursuit.CustomerMapping) error {
+			m.LastSyncedTime = normTime(m.LastSyncedTime)
+			return firstErr(m.Validate(), requireID("customer_mapping_id", m.CustomerMappingID))
+		},
+		func(a []any, m *pursuit.CustomerMapping) []any {
+			return append(a, m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
+				m.AccountOwner, micros(m.LastSyncedTime))
+		},
+		func(m *pursuit.CustomerMapping) []ref {
+			return []ref{{"customer_id", pursuit.TableCustomers, m.CustomerID}, {"place_id", pursuit.TablePlaces, m.PlaceID},
+				{"contact_id", pursuit.TableContacts, m.ContactID}}
+		})
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

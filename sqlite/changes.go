@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// maxChanges bounds one Changes call, so a reader catching up from 0 on a
+// freshly loaded database pages instead of holding millions of rows.
+const maxChanges = 100000
+
+func scanChange(s scanner) (pursuit.Change, error) {
+	var c pursuit.Change
+	var key2, at sql.NullInt64
+	err := s.Scan(&c.Seq, &c.Table, &c.Op, &c.Key, &key2, &at)
+	c.Key2, c.ChangedAt = key2.Int64, fromMicros(at)
+	return c, err
+}
+
+// Changes returns up to limit change_log rows with seq > after, in seq
+// order. A limit of 0 or less means pursuit.DefaultListLimit; limits above
+// 100,000 are lowered to it.
+func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]pursuit.Change, error) {
+	if limit <= 0 {
+		limit = pursuit.DefaultListLimit
+	}
+	limit = min(limit, maxChanges)
+	return all(ctx, db.r, scanChange, `SELECT seq, table_name, op, key, key2, changed_at FROM change_log
+		WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+}
+
+// LastSeq returns the highest committed change_log seq, 0 if none.
+func (db *DB) LastSeq(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM change_log`).Scan(&n)
+	return n, dbErr(err)
+}
+
+// keyColumn is the (first) key column of each table ScanKeys and Count
+// accept; the map doubles as the allow-list that keeps table names out of
+// SQL injection's reach.
+var keyColumn = map[string]string{
+	pursuit.TableCustomers:               "customer_id",
+	pursuit.TablePlaces:                  "place_id",
+	pursuit.TableContacts:                "contact_id",
+	pursuit.TableTechStack:               "tech_stack_id",
+	pursuit.TableCustomerPlaceRelation:   "customer_id",
+	pursuit.TableCustomerContactRelation: "customer_id",
+	pursuit.TableCustomerMapping:         "customer_mapping_id",
+	pursuit.TableAPIKeys:                 "api_key_id",
+	pursuit.TableReveals:                 "reveal_id",
+	"change_log":                         "seq",
+}
+
+// orderBy is the primary-key order of each table.
+var orderBy = map[string]string{
+	pursuit.TableCustomerPlaceRelation:   "customer_id, place_id",
+	pursuit.TableCustomerContactRelation: "customer_id, contact_id",
+}
+
+func checkTable(table string, dataOnly bool) (string, error) {
+	col, ok := keyColumn[table]
+	if ok && dataOnly {
+		ok = false
+		for _, t := range pursuit.DataTables {
+			ok = ok || t == table
+		}
+	}
+	if !ok {
+		return "", pursuit.FieldErrorf(pursuit.EINVALID, "table", "%q is not a table of the store", table)
+	}
+	return col, nil
+}
+
+// ScanKeys streams the primary keys of one of pursuit.DataTables in order;
+// for the relation tables, the customer_id of each row in (customer_id,
+// other id) order.
+func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) error {
+	col, err := checkTable(table, true)
+	if err != nil {
+		return err
+	}
+	order := col
+	if o, ok := orderBy[table]; ok {
+		order = o
+	}
+	scan := func(s scanner) (int64, error) {
+		var k int64
+		return k, s.Scan(&k)
+	}
+	return each(ctx, db.r, scan, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
+}
+
+// Count returns the number of rows of a table: one of pursuit.DataTables,
+// api_keys, contact_reveals or change_log.
+func (db *DB) Count(ctx context.Context, table string) (int64, error) {
+	if _, err := checkTable(table, false); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n)
+	return n, dbErr(err)
+}

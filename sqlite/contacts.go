@@ -1,0 +1,125 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+const contactCols = `contact_id, place_id, name, first_name, last_name, email, phone, title, department, account_owner, verified_at, created_at, updated_at`
+
+func scanContact(s scanner) (pursuit.Contact, error) {
+	var c pursuit.Contact
+	var verified, created, updated sql.NullInt64
+	err := s.Scan(&c.ContactID, &c.PlaceID, &c.Name, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Title,
+		&c.Department, &c.AccountOwner, &verified, &created, &updated)
+	c.VerifiedAt, c.CreatedAt, c.UpdatedAt = fromMicros(verified), fromMicros(created), fromMicros(updated)
+	return c, err
+}
+
+// contactArgs returns a contact's column values in contactCols order.
+func contactArgs(c *pursuit.Contact) []any {
+	return []any{nullID(c.ContactID), c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
+		c.Department, c.AccountOwner, micros(c.VerifiedAt), micros(c.CreatedAt), micros(c.UpdatedAt)}
+}
+
+// CreateContact inserts a contact, assigning its ID when it is 0.
+func (db *DB) CreateContact(ctx context.Context, c *pursuit.Contact) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	v := *c
+	v.VerifiedAt = normTime(v.VerifiedAt)
+	v.CreatedAt = db.now()
+	v.UpdatedAt = v.CreatedAt
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING contact_id`,
+			contactArgs(&v)...).Scan(&v.ContactID)
+		if err != nil {
+			return writeErr(ctx, tx, err, pursuit.TableContacts, "contact_id", fmt.Sprintf("contact %d already exists", v.ContactID),
+				ref{"place_id", pursuit.TablePlaces, v.PlaceID})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// GetContact returns a contact by ID.
+func (db *DB) GetContact(ctx context.Context, id int64) (pursuit.Contact, error) {
+	return getOne(ctx, db.r, scanContact, "contact", id, `SELECT `+contactCols+` FROM contacts WHERE contact_id = ?`, id)
+}
+
+// UpdateContact replaces a contact's fields, keeping created_at.
+func (db *DB) UpdateContact(ctx context.Context, c *pursuit.Contact) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	v := *c
+	v.VerifiedAt = normTime(v.VerifiedAt)
+	v.UpdatedAt = db.now()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var created sql.NullInt64
+		err := tx.QueryRowContext(ctx, `UPDATE contacts SET place_id = ?, name = ?, first_name = ?, last_name = ?, email = ?,
+				phone = ?, title = ?, department = ?, account_owner = ?, verified_at = ?, updated_at = ?
+			WHERE contact_id = ? RETURNING created_at`,
+			v.PlaceID, v.Name, v.FirstName, v.LastName, v.Email, v.Phone, v.Title, v.Department, v.AccountOwner,
+			micros(v.VerifiedAt), micros(v.UpdatedAt), v.ContactID).Scan(&created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("contact", v.ContactID)
+		}
+		if err != nil {
+			return writeErr(ctx, tx, err, pursuit.TableContacts, "", "", ref{"place_id", pursuit.TablePlaces, v.PlaceID})
+		}
+		v.CreatedAt = fromMicros(created)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// DeleteContact deletes a contact and, by cascade, its grants and
+// mappings.
+func (db *DB) DeleteContact(ctx context.Context, id int64) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE contact_id = ?`, id)
+		if err != nil {
+			return dbErr(fmt.Errorf("delete contact %d: %w", id, err))
+		}
+		return affected(res, "contact", id)
+	})
+}
+
+// ListContacts pages through contacts by contact_id.
+func (db *DB) ListContacts(ctx context.Context, opt pursuit.ListOptions) ([]pursuit.Contact, error) {
+	limit, err := pageLimit(opt)
+	if err != nil {
+		return nil, err
+	}
+	return all(ctx, db.r, scanContact, `SELECT `+contactCols+` FROM contacts WHERE contact_id > ? ORDER BY contact_id LIMIT ?`, opt.After, limit)
+}
+
+// ListContactsByPlace pages through one place's contacts by contact_id,
+// using idx_place_id.
+func (db *DB) ListContactsByPlace(ctx context.Context, placeID int64, opt pursuit.ListOptions) ([]pursuit.Contact, error) {
+	limit, err := pageLimit(opt)
+	if err != nil {
+		return nil, err
+	}
+	return all(ctx, db.r, scanContact, `SELECT `+contactCols+` FROM contacts WHERE place_id = ? AND contact_id > ? ORDER BY contact_id LIMIT ?`,
+		placeID, opt.After, limit)
+}
+
+// ScanContacts streams every contact in contact_id order.
+func (db *DB) ScanContacts(ctx context.Context, fn func(pursuit.Contact) error) error {
+	return each(ctx, db.r, scanContact, fn, `SELECT `+contactCols+` FROM contacts ORDER BY contact_id`)
+}

@@ -1,0 +1,365 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// Connection settings. The writer gets a large page cache because it runs
+// the bulk loads and their index builds; readers get a smaller one each.
+const (
+	busyTimeout    = 10 * time.Second
+	writerCacheKiB = 256 << 10
+	readerCacheKiB = 32 << 10
+	maxReaders     = 4
+)
+
+var _ pursuit.Store = (*DB)(nil)
+
+// DB is a pursuit.Store on one SQLite file. It holds two connection pools:
+// a single writer connection, since SQLite admits one writer at a time and
+// queueing writers in Go is cheaper than letting them spin on SQLITE_BUSY,
+// and a pool of readers, which WAL mode lets run alongside the writer.
+type DB struct {
+	w    *sql.DB
+	r    *sql.DB
+	path string
+
+	// Now is the clock that sets created_at, updated_at, granted_at and
+	// the other times the store fills in. It defaults to time.Now; tests
+	// may replace it right after Open.
+	Now func() time.Time
+}
+
+// Open opens (creating it and its parent directory if needed) the SQLite
+// database at path, in WAL mode with foreign keys enforced. It does not
+// migrate: call Migrate.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "db", "the SQLite path is empty")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "db", "the SQLite path %q contains ? or #", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	}
+	pragmas := func(cacheKiB int, txlock string) string {
+		q := url.Values{}
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "temp_store(MEMORY)")
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
+		if txlock != "" {
+			q.Set("_txlock", txlock)
+		}
+		return path + "?" + q.Encode()
+	}
+	db := &DB{path: path, Now: time.Now}
+
+	w, err := sql.Open("sqlite", pragmas(writerCacheKiB, "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	var mode string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: journal_mode is %q, want wal", path, mode)
+	}
+	db.w = w
+
+	r, err := sql.Open("sqlite", pragmas(readerCacheKiB, ""))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(maxReaders)
+	r.SetMaxIdleConns(maxReaders)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	db.r = r
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// Kind returns "sqlite".
+func (db *DB) Kind() string { return "sqlite" }
+
+// Path returns the file the store was opened on.
+func (db *DB) Path() string { return db.path }
+
+// SQL returns the read pool, for raw SQL: benchmarks, `pursuit sql`, FTS5
+// queries. Writes through it work (the busy timeout queues them behind the
+// store's writer) but bypass the store's validation.
+func (db *DB) SQL() *sql.DB { return db.r }
+
+// now returns the store clock's time, in UTC and truncated to the
+// microsecond precision the schema keeps.
+func (db *DB) now() time.Time {
+	return db.Now().UTC().Truncate(time.Microsecond)
+}
+
+// write runs fn in one IMMEDIATE transaction on the writer connection.
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return dbErr(fmt.Errorf("begin: %w", err))
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return dbErr(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// micros converts a time to its stored form: microseconds since the Unix
+// epoch, or NULL for the zero time.
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// fromMicros converts a stored time back.
+func fromMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}
+
+// normTime returns t as the store keeps it: UTC, microsecond precision.
+func normTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// nullID maps the domain's 0 ("none") to NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// pageLimit returns the LIMIT of a List call.
+func pageLimit(opt pursuit.ListOptions) (int, error) {
+	switch {
+	case opt.Limit < 0 || opt.Limit > pursuit.MaxListLimit:
+		return 0, pursuit.FieldErrorf(pursuit.EINVALID, "limit", "must be between 0 and %d, not %d", pursuit.MaxListLimit, opt.Limit)
+	case opt.Limit == 0:
+		return pursuit.DefaultListLimit, nil
+	}
+	return opt.Limit, nil
+}
+
+// sqliteCode returns the extended result code of a SQLite error, 0 for
+// other errors.
+func sqliteCode(err error) int {
+	var e *msqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+func isForeignKey(err error) bool { return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY }
+
+func isUnique(err error) bool {
+	c := sqliteCode(err)
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// dbErr turns an error of the driver into a domain error: cancellation is
+// ECANCELED, a constraint the store did not anticipate EINVALID, the rest
+// EINTERNAL. Errors that already are *pursuit.Error pass through.
+func dbErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pursuit.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &pursuit.Error{Code: pursuit.ECANCELED, Message: "the operation was canceled", Err: err}
+	}
+	switch c := sqliteCode(err); {
+	case c == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &pursuit.Error{Code: pursuit.EFOREIGNKEY, Message: "a referenced row does not exist", Err: err}
+	case c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return &pursuit.Error{Code: pursuit.ECONFLICT, Message: "the row already exists", Err: err}
+	case c&0xff == sqlite3.SQLITE_CONSTRAINT:
+		return &pursuit.Error{Code: pursuit.EINVALID, Message: "the row violates a constraint: " + err.Error(), Err: err}
+	case c&0xff == sqlite3.SQLITE_INTERRUPT:
+		return &pursuit.Error{Code: pursuit.ECANCELED, Message: "the operation was canceled", Err: err}
+	}
+	return &pursuit.Error{Code: pursuit.EINTERNAL, Message: "sqlite", Err: err}
+}
+
+// ref is one foreign key of a row being written: the column, the parent
+// table and the referenced id (0 for a NULL reference).
+type ref struct {
+	col    string
+	parent string
+	id     int64
+}
+
+// singular names one row of a parent table in messages.
+var singular = map[string]string{
+	pursuit.TableCustomers: "customer",
+	pursuit.TablePlaces:    "place",
+	pursuit.TableContacts:  "contact",
+}
+
+// parentKey is the primary key column of each parent table.
+var parentKey = map[string]string{
+	pursuit.TableCustomers: "customer_id",
+	pursuit.TablePlaces:    "place_id",
+	pursuit.TableContacts:  "contact_id",
+}
+
+// missingRef finds which reference of a row failed its foreign key, since
+// SQLite's error does not say, and returns an EFOREIGNKEY error naming the
+// column and the missing id. row describes the row in bulk writes
+// ("contact_id=7"); it is empty for single-row writes.
+func missingRef(ctx context.Context, q querier, table, row string, refs ...ref) error {
+	for _, r := range refs {
+		if r.id == 0 {
+			continue
+		}
+		var one int
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM "+r.parent+" WHERE "+parentKey[r.parent]+" = ?", r.id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			msg := fmt.Sprintf("%s %d does not exist (%s.%s)", singular[r.parent], r.id, table, r.col)
+			if row != "" {
+				msg = fmt.Sprintf("%s row %s: %s", table, row, msg)
+			}
+			return &pursuit.Error{Code: pursuit.EFOREIGNKEY, Field: r.col, Message: msg}
+		}
+		if err != nil {
+			return dbErr(err)
+		}
+	}
+	return nil
+}
+
+// writeErr maps the error of a single-row write: a foreign-key failure is
+// traced to the column at fault, a unique violation is ECONFLICT with msg.
+func writeErr(ctx context.Context, tx querier, err error, table string, conflictField, conflictMsg string, refs ...ref) error {
+	switch {
+	case isForeignKey(err):
+		if e := missingRef(ctx, tx, table, "", refs...); e != nil {
+			return e
+		}
+		return &pursuit.Error{Code: pursuit.EFOREIGNKEY, Message: table + ": a referenced row does not exist", Err: err}
+	case isUnique(err):
+		return &pursuit.Error{Code: pursuit.ECONFLICT, Field: conflictField, Message: conflictMsg, Err: err}
+	}
+	return dbErr(fmt.Errorf("write %s: %w", table, err))
+}
+
+// notFound returns the ENOTFOUND error of a missing row.
+func notFound(what string, id int64) error {
+	return pursuit.Errorf(pursuit.ENOTFOUND, "%s %d not found", what, id)
+}
+
+// getOne runs a single-row query and scans it, mapping no rows to
+// ENOTFOUND.
+func getOne[T any](ctx context.Context, q querier, scan func(scanner) (T, error), what string, id int64, query string, args ...any) (T, error) {
+	v, err := scan(q.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, notFound(what, id)
+	}
+	if err != nil {
+		return v, dbErr(fmt.Errorf("get %s %d: %w", what, id, err))
+	}
+	return v, nil
+}
+
+// each runs a query and calls fn on every row, stopping at its first
+// error.
+func each[T any](ctx context.Context, q querier, scan func(scanner) (T, error), fn func(T) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return dbErr(err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return dbErr(rows.Err())
+}
+
+// all runs a query and returns every row, nil when there are none.
+func all[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := each(ctx, q, scan, func(v T) error { out = append(out, v); return nil }, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// affected returns ENOTFOUND when res touched no row.
+func affected(res sql.Result, what string, id int64) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return dbErr(err)
+	}
+	if n == 0 {
+		return notFound(what, id)
+	}
+	return nil
+}

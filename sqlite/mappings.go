@@ -1,0 +1,125 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+const mappingCols = `customer_mapping_id, customer_id, external_crm_id, place_id, contact_id, account_owner, last_synced_time`
+
+func scanMapping(s scanner) (pursuit.CustomerMapping, error) {
+	var m pursuit.CustomerMapping
+	var placeID, contactID, synced sql.NullInt64
+	err := s.Scan(&m.CustomerMappingID, &m.CustomerID, &m.ExternalCRMID, &placeID, &contactID, &m.AccountOwner, &synced)
+	m.PlaceID, m.ContactID, m.LastSyncedTime = placeID.Int64, contactID.Int64, fromMicros(synced)
+	return m, err
+}
+
+// mappingErr maps the error of a customer_mapping write.
+func mappingErr(ctx context.Context, tx querier, err error, m *pursuit.CustomerMapping) error {
+	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+		return &pursuit.Error{Code: pursuit.ECONFLICT, Field: "customer_mapping_id",
+			Message: fmt.Sprintf("customer_mapping %d already exists", m.CustomerMappingID), Err: err}
+	}
+	return writeErr(ctx, tx, err, pursuit.TableCustomerMapping, "external_crm_id",
+		fmt.Sprintf("customer %d already maps external_crm_id %q", m.CustomerID, m.ExternalCRMID),
+		ref{"customer_id", pursuit.TableCustomers, m.CustomerID},
+		ref{"place_id", pursuit.TablePlaces, m.PlaceID},
+		ref{"contact_id", pursuit.TableContacts, m.ContactID})
+}
+
+// CreateCustomerMapping inserts a mapping, assigning its ID when it is 0.
+func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapping) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	v := *m
+	v.LastSyncedTime = normTime(v.LastSyncedTime)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO customer_mapping (`+mappingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING customer_mapping_id`,
+			nullID(v.CustomerMappingID), v.CustomerID, v.ExternalCRMID, nullID(v.PlaceID), nullID(v.ContactID), v.AccountOwner,
+			micros(v.LastSyncedTime)).Scan(&v.CustomerMappingID)
+		if err != nil {
+			return mappingErr(ctx, tx, err, &v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// GetCustomerMapping returns a mapping by ID.
+func (db *DB) GetCustomerMapping(ctx context.Context, id int64) (pursuit.CustomerMapping, error) {
+	return getOne(ctx, db.r, scanMapping, "customer_mapping", id, `SELECT `+mappingCols+` FROM customer_mapping WHERE customer_mapping_id = ?`, id)
+}
+
+// FindCustomerMapping looks a mapping up by (customer_id,
+// external_crm_id), the seed's idx_customer_mapping.
+func (db *DB) FindCustomerMapping(ctx context.Context, customerID int64, externalCRMID string) (pursuit.CustomerMapping, error) {
+	m, err := scanMapping(db.r.QueryRowContext(ctx, `SELECT `+mappingCols+` FROM customer_mapping
+		WHERE customer_id = ? AND external_crm_id = ?`, customerID, externalCRMID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, pursuit.Errorf(pursuit.ENOTFOUND, "customer %d has no mapping of external_crm_id %q", customerID, externalCRMID)
+	}
+	return m, dbErr(err)
+}
+
+// UpdateCustomerMapping replaces a mapping's fields.
+func (db *DB) UpdateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapping) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	v := *m
+	v.LastSyncedTime = normTime(v.LastSyncedTime)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE customer_mapping SET customer_id = ?, external_crm_id = ?, place_id = ?, contact_id = ?,
+				account_owner = ?, last_synced_time = ?
+			WHERE customer_mapping_id = ?`,
+			v.CustomerID, v.ExternalCRMID, nullID(v.PlaceID), nullID(v.ContactID), v.AccountOwner, micros(v.LastSyncedTime), v.CustomerMappingID)
+		if err != nil {
+			return mappingErr(ctx, tx, err, &v)
+		}
+		return affected(res, "customer_mapping", v.CustomerMappingID)
+	})
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// DeleteCustomerMapping deletes a mapping.
+func (db *DB) DeleteCustomerMapping(ctx context.Context, id int64) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM customer_mapping WHERE customer_mapping_id = ?`, id)
+		if err != nil {
+			return dbErr(fmt.Errorf("delete customer_mapping %d: %w", id, err))
+		}
+		return affected(res, "customer_mapping", id)
+	})
+}
+
+// ListCustomerMappings pages through one customer's mappings by
+// customer_mapping_id.
+func (db *DB) ListCustomerMappings(ctx context.Context, customerID int64, opt pursuit.ListOptions) ([]pursuit.CustomerMapping, error) {
+	limit, err := pageLimit(opt)
+	if err != nil {
+		return nil, err
+	}
+	return all(ctx, db.r, scanMapping, `SELECT `+mappingCols+` FROM customer_mapping
+		WHERE customer_id = ? AND customer_mapping_id > ? ORDER BY customer_mapping_id LIMIT ?`, customerID, opt.After, limit)
+}
+
+// ScanCustomerMappings streams every mapping in customer_mapping_id order.
+func (db *DB) ScanCustomerMappings(ctx context.Context, fn func(pursuit.CustomerMapping) error) error {
+	return each(ctx, db.r, scanMapping, fn, `SELECT `+mappingCols+` FROM customer_mapping ORDER BY customer_mapping_id`)
+}

@@ -1,0 +1,273 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/sqlite"
+	"github.com/pursuit-gov/pursuit/storetest"
+)
+
+var ctx = context.Background()
+
+// open returns a migrated store on a new file in the test's directory.
+func open(t testing.TB) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sub", "pursuit.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	if len(applied) != sqlite.SchemaVersion() {
+		t.Fatalf("Migrate on a new file applied %v, want 1..%d", applied, sqlite.SchemaVersion())
+	}
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Exercise(t, func(t *testing.T) pursuit.Store { return open(t) })
+}
+
+func TestMigrateRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pursuit.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	newer := sqlite.SchemaVersion() + 1
+	if _, err := db.SQL().ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)", newer); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if got := pursuit.ErrorCode(err); got != pursuit.ESCHEMA {
+		t.Fatalf("Migrate of a newer database = %v (code %q), want %q", err, got, pursuit.ESCHEMA)
+	}
+	if len(applied) != 0 {
+		t.Fatalf("Migrate of a newer database applied %v", applied)
+	}
+	if v, err := db.Version(ctx); err != nil || v != newer {
+		t.Fatalf("Version = %d, %v; want %d", v, err, newer)
+	}
+}
+
+func TestMigrateRecordsVersions(t *testing.T) {
+	db := open(t)
+	rows, err := db.SQL().QueryContext(ctx, "SELECT version, applied_at > 0 FROM schema_migrations ORDER BY version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []int
+	for rows.Next() {
+		var v int
+		var stamped bool
+		if err := rows.Scan(&v, &stamped); err != nil {
+			t.Fatal(err)
+		}
+		if !stamped {
+			t.Errorf("migration %d has no applied_at", v)
+		}
+		got = append(got, v)
+	}
+	var want []int
+	for v := 1; v <= sqlite.SchemaVersion(); v++ {
+		want = append(want, v)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("schema_migrations (-want +got):\n%s", d)
+	}
+	if v, err := db.Version(ctx); err != nil || v != sqlite.SchemaVersion() {
+		t.Fatalf("Version = %d, %v; want %d", v, err, sqlite.SchemaVersion())
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	db := open(t)
+	for _, tt := range []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"synchronous", "1"},
+	} {
+		var got string
+		if err := db.SQL().QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("PRAGMA %s = %q, want %q", tt.pragma, got, tt.want)
+		}
+	}
+	if db.Kind() != "sqlite" {
+		t.Errorf("Kind() = %q", db.Kind())
+	}
+}
+
+// ftsContacts returns the contact ids an FTS5 query matches, in id order.
+func ftsContacts(t *testing.T, db *sql.DB, q string) []int64 {
+	t.Helper()
+	rows, err := db.QueryContext(ctx, "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid", q)
+	if err != nil {
+		t.Fatalf("MATCH %q: %v", q, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func TestFTS(t *testing.T) {
+	db := open(t)
+	p := pursuit.Place{Name: "Springfield", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "IL"}
+	if err := db.CreatePlace(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, title, dept, email string) pursuit.Contact {
+		c := pursuit.Contact{PlaceID: p.PlaceID, Name: name, Title: title, Department: dept, Email: email}
+		if err := db.CreateContact(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	jane := mk("Jane Doe", "IT Director", "Information Technology", "jane.doe@springfield.il.us")
+	john := mk("John Roe", "Finance Director", "Finance", "jroe@springfield.il.us")
+	rene := mk("René Müller", "Clerk", "Administration", "")
+
+	check := func(q string, want ...int64) {
+		t.Helper()
+		if d := cmp.Diff(want, ftsContacts(t, db.SQL(), q)); d != "" {
+			t.Errorf("MATCH %q (-want +got):\n%s", q, d)
+		}
+	}
+	check("director", jane.ContactID, john.ContactID)
+	check("title:finance", john.ContactID)
+	check("department:information AND technology", jane.ContactID)
+	check(`email:"jane.doe"`, jane.ContactID)
+	check("rene muller", rene.ContactID) // diacritics folded
+	check("spring*", jane.ContactID, john.ContactID)
+
+	// The triggers keep the index in sync with updates and deletes.
+	john.Title = "Treasurer"
+	if err := db.UpdateContact(ctx, &john); err != nil {
+		t.Fatal(err)
+	}
+	check("director", jane.ContactID)
+	check("treasurer", john.ContactID)
+	if err := db.DeletePlace(ctx, p.PlaceID); err != nil {
+		t.Fatal(err)
+	}
+	check("director")
+	check("treasurer")
+}
+
+func TestFTSAfterBulk(t *testing.T) {
+	db := open(t)
+	err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		ps := []pursuit.Place{
+			{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "IL"},
+			{PlaceID: 2, Name: "Shelbyville", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "IL"},
+		}
+		if err := w.UpsertPlaces(ctx, ps); err != nil {
+			return err
+		}
+		return w.UpsertContacts(ctx, []pursuit.Contact{
+			{ContactID: 1, PlaceID: 1, Name: "Jane Doe", Title: "IT Director"},
+			{ContactID: 2, PlaceID: 2, Name: "John Roe", Title: "Fire Chief"},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]int64{2}, ftsContacts(t, db.SQL(), "chief")); d != "" {
+		t.Errorf("after the fast load (-want +got):\n%s", d)
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM places_fts WHERE places_fts MATCH 'shelbyville'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("places_fts match = %d, %v; want 1", n, err)
+	}
+	// The triggers are back: a later single-row write reaches the index.
+	c := pursuit.Contact{PlaceID: 1, Name: "Ann Chief", Title: "Clerk"}
+	if err := db.CreateContact(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]int64{2, c.ContactID}, ftsContacts(t, db.SQL(), "chief")); d != "" {
+		t.Errorf("after a later insert (-want +got):\n%s", d)
+	}
+	// And an FTS5 integrity check passes.
+	if _, err := db.SQL().ExecContext(ctx, "INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+		t.Errorf("contacts_fts integrity-check: %v", err)
+	}
+}
+
+// TestBulkRestoresSchema checks that the fast path leaves the indexes and
+// triggers exactly as the migration created them, and that a failed fast
+// load leaves them too.
+func TestBulkRestoresSchema(t *testing.T) {
+	db := open(t)
+	schema := func() map[string]string {
+		rows, err := db.SQL().QueryContext(ctx, "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('index', 'trigger')")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		m := map[string]string{}
+		for rows.Next() {
+			var name, s string
+			if err := rows.Scan(&name, &s); err != nil {
+				t.Fatal(err)
+			}
+			m[name] = s
+		}
+		return m
+	}
+	want := schema()
+	load := func(w pursuit.BulkWriter) error {
+		return w.UpsertPlaces(ctx, []pursuit.Place{{PlaceID: 1, Name: "A", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "NY"}})
+	}
+	if err := db.Bulk(ctx, func(w pursuit.BulkWriter) error { load(w); return context.Canceled }); err == nil {
+		t.Fatal("Bulk with a failing fn succeeded")
+	}
+	if d := cmp.Diff(want, schema()); d != "" {
+		t.Fatalf("schema after a failed Bulk (-want +got):\n%s", d)
+	}
+	if err := db.Bulk(ctx, load); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, schema()); d != "" {
+		t.Fatalf("schema after Bulk (-want +got):\n%s", d)
+	}
+}
+
+func TestOpenRejectsBadPath(t *testing.T) {
+	for _, path := range []string{"", "a?b.db"} {
+		if _, err := sqlite.Open(ctx, path); pursuit.ErrorCode(err) != pursuit.EINVALID {
+			t.Errorf("Open(%q) = %v, want EINVALID", path, err)
+		}
+	}
+}

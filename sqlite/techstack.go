@@ -1,0 +1,101 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+const techStackCols = `tech_stack_id, place_id, vendor, product, category, first_seen, last_seen`
+
+func scanTechStack(s scanner) (pursuit.TechStack, error) {
+	var t pursuit.TechStack
+	var first, last sql.NullInt64
+	err := s.Scan(&t.TechStackID, &t.PlaceID, &t.Vendor, &t.Product, &t.Category, &first, &last)
+	t.FirstSeen, t.LastSeen = fromMicros(first), fromMicros(last)
+	return t, err
+}
+
+// CreateTechStack inserts a tech_stack row, assigning its ID when it is 0.
+func (db *DB) CreateTechStack(ctx context.Context, t *pursuit.TechStack) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	v := *t
+	v.FirstSeen, v.LastSeen = normTime(v.FirstSeen), normTime(v.LastSeen)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO tech_stack (`+techStackCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING tech_stack_id`,
+			nullID(v.TechStackID), v.PlaceID, v.Vendor, v.Product, v.Category, micros(v.FirstSeen), micros(v.LastSeen)).Scan(&v.TechStackID)
+		if err != nil {
+			return writeErr(ctx, tx, err, pursuit.TableTechStack, "tech_stack_id", fmt.Sprintf("tech_stack %d already exists", v.TechStackID),
+				ref{"place_id", pursuit.TablePlaces, v.PlaceID})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// GetTechStack returns a tech_stack row by ID.
+func (db *DB) GetTechStack(ctx context.Context, id int64) (pursuit.TechStack, error) {
+	return getOne(ctx, db.r, scanTechStack, "tech_stack", id, `SELECT `+techStackCols+` FROM tech_stack WHERE tech_stack_id = ?`, id)
+}
+
+// UpdateTechStack replaces a tech_stack row.
+func (db *DB) UpdateTechStack(ctx context.Context, t *pursuit.TechStack) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	v := *t
+	v.FirstSeen, v.LastSeen = normTime(v.FirstSeen), normTime(v.LastSeen)
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tech_stack SET place_id = ?, vendor = ?, product = ?, category = ?, first_seen = ?, last_seen = ?
+			WHERE tech_stack_id = ?`,
+			v.PlaceID, v.Vendor, v.Product, v.Category, micros(v.FirstSeen), micros(v.LastSeen), v.TechStackID)
+		if err != nil {
+			return writeErr(ctx, tx, err, pursuit.TableTechStack, "", "", ref{"place_id", pursuit.TablePlaces, v.PlaceID})
+		}
+		return affected(res, "tech_stack", v.TechStackID)
+	})
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// DeleteTechStack deletes a tech_stack row.
+func (db *DB) DeleteTechStack(ctx context.Context, id int64) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tech_stack WHERE tech_stack_id = ?`, id)
+		if err != nil {
+			return dbErr(fmt.Errorf("delete tech_stack %d: %w", id, err))
+		}
+		return affected(res, "tech_stack", id)
+	})
+}
+
+// ListTechStack pages through tech_stack by tech_stack_id.
+func (db *DB) ListTechStack(ctx context.Context, opt pursuit.ListOptions) ([]pursuit.TechStack, error) {
+	limit, err := pageLimit(opt)
+	if err != nil {
+		return nil, err
+	}
+	return all(ctx, db.r, scanTechStack, `SELECT `+techStackCols+` FROM tech_stack WHERE tech_stack_id > ? ORDER BY tech_stack_id LIMIT ?`, opt.After, limit)
+}
+
+// ListTechStackByPlace returns a place's whole tech stack in tech_stack_id
+// order.
+func (db *DB) ListTechStackByPlace(ctx context.Context, placeID int64) ([]pursuit.TechStack, error) {
+	return all(ctx, db.r, scanTechStack, `SELECT `+techStackCols+` FROM tech_stack WHERE place_id = ? ORDER BY tech_stack_id`, placeID)
+}
+
+// ScanTechStack streams every tech_stack row in tech_stack_id order.
+func (db *DB) ScanTechStack(ctx context.Context, fn func(pursuit.TechStack) error) error {
+	return each(ctx, db.r, scanTechStack, fn, `SELECT `+techStackCols+` FROM tech_stack ORDER BY tech_stack_id`)
+}

@@ -2,45 +2,329 @@ package search
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/search/analysis"
+	"github.com/pursuit-gov/pursuit/titles"
 )
 
 // Index is the in-memory search index. Its methods are safe for concurrent
 // use: searches run under a read lock, and changes are applied in short
-// batches under the write lock.
-type Index struct{}
+// batches under the write lock (the rows are read from the store before
+// the lock is taken).
+type Index struct {
+	src       Source
+	opt       Options
+	w         Weights
+	log       *slog.Logger
+	refTime   int64 // Unix µs the recency signal is measured from
+	maxStatic float64
+
+	applyMu sync.Mutex // serialises Sync and Follow
+	notify  chan struct{}
+
+	mu sync.RWMutex
+	a  analysis.Analyzer // used under mu (write side only)
+
+	contacts   []contactDoc
+	contactOrd map[int64]uint32
+	alive      *roaring.Bitmap
+	fields     [numFields]*field
+	titles     *interner
+	depts      *interner
+	owners     *interner
+	classes    map[[2]uint32]uint8
+
+	states, types, deptKeys bitmaps
+	deptLabel               map[string]string
+	functions, seniorities  []*roaring.Bitmap
+	hasEmail, hasPhone      *roaring.Bitmap
+	vendors, products, cats bitmaps
+	vendorLabel             map[string]string
+	pop, verified           *rangeIndex
+	tiers                   [numTiers]*roaring.Bitmap
+
+	places     []placeDoc
+	placeOrd   map[int64]uint32
+	placeAlive *roaring.Bitmap
+	pfields    [numPlaceFields]*field
+	pstates    bitmaps
+	ptypes     bitmaps
+	pvendors   bitmaps
+	pproducts  bitmaps
+	pcats      bitmaps
+	ppop       *rangeIndex
+	techs      map[int64]techRow
+
+	customers   map[int64]*customer
+	mappings    map[int64]pursuit.CustomerMapping
+	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
+	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
+
+	seq         int64
+	applied     int64
+	lastApplied time.Time
+	buildTime   time.Duration
+}
+
+func newIndex(src Source, opt Options) *Index {
+	ix := &Index{
+		src: src, opt: opt, w: DefaultWeights, log: opt.Logger,
+		notify:      make(chan struct{}, 1),
+		contactOrd:  make(map[int64]uint32),
+		alive:       roaring.New(),
+		titles:      newInterner(),
+		depts:       newInterner(),
+		owners:      newInterner(),
+		classes:     make(map[[2]uint32]uint8),
+		states:      bitmaps{},
+		types:       bitmaps{},
+		deptKeys:    bitmaps{},
+		deptLabel:   map[string]string{},
+		hasEmail:    roaring.New(),
+		hasPhone:    roaring.New(),
+		vendors:     bitmaps{},
+		products:    bitmaps{},
+		cats:        bitmaps{},
+		vendorLabel: map[string]string{},
+		pop:         newRangeIndex(popBucket),
+		verified:    newRangeIndex(monthBucket),
+		placeOrd:    make(map[int64]uint32),
+		placeAlive:  roaring.New(),
+		pstates:     bitmaps{},
+		ptypes:      bitmaps{},
+		pvendors:    bitmaps{},
+		pproducts:   bitmaps{},
+		pcats:       bitmaps{},
+		ppop:        newRangeIndex(popBucket),
+		techs:       make(map[int64]techRow),
+		customers:   make(map[int64]*customer),
+		mappings:    make(map[int64]pursuit.CustomerMapping),
+		placeCust:   make(map[int64][]int64),
+		contactCust: make(map[int64][]int64),
+	}
+	if opt.Weights != nil {
+		ix.w = *opt.Weights
+	}
+	if ix.log == nil {
+		ix.log = slog.New(slog.DiscardHandler)
+	}
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	ix.refTime = now().UnixMicro()
+	ix.maxStatic = ix.w.Seniority + ix.w.Population + ix.w.Recency
+	if ix.maxStatic <= 0 {
+		ix.maxStatic = 1
+	}
+	for i := range ix.fields {
+		ix.fields[i] = newField()
+	}
+	for i := range ix.pfields {
+		ix.pfields[i] = newField()
+	}
+	for i := range ix.tiers {
+		ix.tiers[i] = roaring.New()
+	}
+	ix.functions = make([]*roaring.Bitmap, len(titles.Functions))
+	for i := range ix.functions {
+		ix.functions[i] = roaring.New()
+	}
+	ix.seniorities = make([]*roaring.Bitmap, len(titles.Seniorities))
+	for i := range ix.seniorities {
+		ix.seniorities[i] = roaring.New()
+	}
+	return ix
+}
 
 // Build scans src into a new index. The index remembers the change_log
 // sequence number read before the scan; Follow or Sync applies the changes
-// after it.
+// after it (re-applying a change the scan already saw is harmless).
 func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
-	return nil, errors.New("search: not implemented yet")
+	start := time.Now()
+	ix := newIndex(src, opt)
+	seq, err := src.LastSeq(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build index: read last seq: %w", err)
+	}
+	ix.seq = seq
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+
+	if err := src.ScanPlaces(ctx, func(p pursuit.Place) error {
+		ix.putPlace(p)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("build index: scan places: %w", err)
+	}
+	if err := src.ScanTechStack(ctx, func(t pursuit.TechStack) error {
+		ix.putTech(t)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("build index: scan tech_stack: %w", err)
+	}
+	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
+
+	// Contacts are sorted by (state, place, id) before they get ordinals,
+	// so a place's and a state's contacts are runs.
+	var all []pursuit.Contact
+	if err := src.ScanContacts(ctx, func(c pursuit.Contact) error {
+		all = append(all, c)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("build index: scan contacts: %w", err)
+	}
+	for i := range all {
+		if _, ok := ix.placeOrd[all[i].PlaceID]; !ok {
+			if err := ix.fetchPlace(ctx, all[i].PlaceID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	ix.log.Debug("index contacts read", "contacts", len(all), "elapsed", time.Since(start))
+	sort.Slice(all, func(i, j int) bool {
+		pi := &ix.places[ix.placeOrd[all[i].PlaceID]].p
+		pj := &ix.places[ix.placeOrd[all[j].PlaceID]].p
+		if pi.StateAbbr != pj.StateAbbr {
+			return pi.StateAbbr < pj.StateAbbr
+		}
+		if pi.PlaceID != pj.PlaceID {
+			return pi.PlaceID < pj.PlaceID
+		}
+		return all[i].ContactID < all[j].ContactID
+	})
+	ix.contacts = make([]contactDoc, 0, len(all)+len(all)/8)
+	for i := range all {
+		ix.putContact(all[i])
+		all[i] = pursuit.Contact{}
+		if i%65536 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	all = nil
+	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))
+
+	if err := src.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
+		ix.putPlaceGrant(g.CustomerID, g.PlaceID, g.AccessType)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("build index: scan customer_place_relation: %w", err)
+	}
+	if err := src.ScanContactGrants(ctx, func(g pursuit.CustomerContactRelation) error {
+		ix.putContactGrant(g.CustomerID, g.ContactID, g.AccessType)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("build index: scan customer_contact_relation: %w", err)
+	}
+	if err := src.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
+		ix.putMapping(m)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("build index: scan customer_mapping: %w", err)
+	}
+	ix.optimize()
+	ix.buildTime = time.Since(start)
+	ix.lastApplied = time.Now()
+	ix.log.Info("search index built", "contacts", ix.alive.GetCardinality(), "places", ix.placeAlive.GetCardinality(),
+		"customers", len(ix.customers), "seq", seq, "elapsed", ix.buildTime)
+	return ix, nil
 }
 
-// Follow applies the change log until ctx is done, polling every
-// Options.PollInterval and at once after Notify. It returns ctx.Err() when
-// ctx ends; a failing read of the log is logged and retried.
-func (ix *Index) Follow(ctx context.Context) error { return nil }
+// fetchPlace reads a place the index does not know yet (one committed
+// after the places were scanned) and adds it. Callers hold mu.
+func (ix *Index) fetchPlace(ctx context.Context, id int64) error {
+	p, err := ix.src.GetPlace(ctx, id)
+	if err != nil {
+		if pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
+			// Deleted since: a placeholder keeps the contact indexable
+			// until the delete reaches the index through the change log.
+			p = pursuit.Place{PlaceID: id}
+		} else {
+			return fmt.Errorf("build index: get place %d: %w", id, err)
+		}
+	}
+	ix.putPlace(p)
+	return nil
+}
 
-// Sync applies every change committed so far and returns.
-func (ix *Index) Sync(ctx context.Context) error { return nil }
-
-// Notify wakes Follow at once: in-process writers call it after a commit.
-func (ix *Index) Notify() {}
+// optimize run-compresses the bitmaps after a build.
+func (ix *Index) optimize() {
+	opt := func(bm *roaring.Bitmap) { bm.RunOptimize() }
+	for _, f := range ix.fields {
+		for _, bm := range f.postings {
+			opt(bm)
+		}
+	}
+	for _, m := range []bitmaps{ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats} {
+		for _, bm := range m {
+			opt(bm)
+		}
+	}
+	for _, bm := range ix.functions {
+		opt(bm)
+	}
+	for _, bm := range ix.seniorities {
+		opt(bm)
+	}
+	for _, bm := range ix.tiers {
+		opt(bm)
+	}
+	opt(ix.alive)
+	opt(ix.hasEmail)
+	opt(ix.hasPhone)
+	for _, c := range ix.customers {
+		opt(c.visible)
+		opt(c.full)
+		opt(c.mapped)
+	}
+	runtime.GC()
+}
 
 // Stats returns the index's statistics.
-func (ix *Index) Stats() Stats { return Stats{} }
-
-// SearchContacts searches the contacts customerID can see. Errors are
-// *pursuit.Error with code EINVALID naming the bad parameter ("q",
-// "state", "cursor", …).
-func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, error) {
-	return ContactResult{}, nil
-}
-
-// SearchPlaces searches the places customerID holds a place grant for.
-// Contact-only filters (departments, functions, seniorities, verified
-// since, has email, has phone) are EINVALID.
-func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error) {
-	return PlaceResult{}, nil
+func (ix *Index) Stats() Stats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s := Stats{
+		Contacts:      int(ix.alive.GetCardinality()),
+		Places:        int(ix.placeAlive.GetCardinality()),
+		Customers:     len(ix.customers),
+		LastSeq:       ix.seq,
+		Applied:       ix.applied,
+		BuildDuration: ix.buildTime,
+		LastApplied:   ix.lastApplied,
+	}
+	var mem uint64
+	for _, f := range ix.fields {
+		s.Terms += len(f.postings)
+		for k, bm := range f.postings {
+			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
+		}
+	}
+	for _, f := range ix.pfields {
+		s.Terms += len(f.postings)
+		for k, bm := range f.postings {
+			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
+		}
+	}
+	for _, c := range ix.customers {
+		mem += c.visible.GetSizeInBytes() + c.full.GetSizeInBytes() + c.mapped.GetSizeInBytes()
+		mem += uint64(len(c.contactGrant)+len(c.placeGrant)) * 24
+	}
+	for i := range ix.contacts {
+		mem += uint64(len(ix.contacts[i].packed))
+	}
+	mem += uint64(cap(ix.contacts)) * 80
+	mem += uint64(len(ix.contactOrd)) * 24
+	mem += uint64(cap(ix.places)) * 400
+	s.MemoryBytes = int64(mem)
+	return s
 }

@@ -1,0 +1,262 @@
+package search
+
+import (
+	"hash/fnv"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/query"
+	"github.com/pursuit-gov/pursuit/search/analysis"
+	"github.com/pursuit-gov/pursuit/titles"
+)
+
+// analyzers serve the read side, which cannot share the write side's
+// Analyzer.
+var analyzers = sync.Pool{New: func() any { return new(analysis.Analyzer) }}
+
+// clause is one analysed clause of a query.
+type clause struct {
+	fields []int    // the fields it may match in
+	terms  []string // canonical terms, all required
+	plain  []string // plain terms of a phrase (the alternative form)
+	phrase bool
+	negate bool
+}
+
+// plan is a validated, analysed request.
+type plan struct {
+	req      Request
+	clauses  []clause
+	limit    int
+	facetN   int
+	states   []string
+	functs   []int
+	seniors  []int
+	cursor   *cursor
+	hash     uint64
+	popLo    int64
+	popHi    int64
+	hasPop   bool
+	verified int64
+}
+
+var allFields = []int{fName, fTitle, fDept, fEmail}
+
+func fieldIndex(name string) []int {
+	switch name {
+	case "name":
+		return []int{fName}
+	case "title":
+		return []int{fTitle}
+	case "dept":
+		return []int{fDept}
+	case "email":
+		return []int{fEmail}
+	}
+	return allFields
+}
+
+// compileQuery parses and analyses q.
+func compileQuery(q string) ([]clause, error) {
+	parsed, err := query.Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	a := analyzers.Get().(*analysis.Analyzer)
+	defer analyzers.Put(a)
+	var out []clause
+	// Plain words of one field are analysed together, so that
+	// "chief information officer" finds the CIOs too.
+	words := map[string][]string{}
+	var order []string
+	for _, c := range parsed.Clauses {
+		if c.Negated || c.Phrase && len(c.Terms) > 1 {
+			continue
+		}
+		if _, ok := words[c.Field]; !ok {
+			order = append(order, c.Field)
+		}
+		words[c.Field] = append(words[c.Field], c.Terms...)
+	}
+	for _, f := range order {
+		for _, t := range dedupe(a.Canonical(strings.Join(words[f], " "))) {
+			out = append(out, clause{fields: fieldIndex(f), terms: []string{t}})
+		}
+	}
+	for _, c := range parsed.Clauses {
+		if !c.Negated && !(c.Phrase && len(c.Terms) > 1) {
+			continue
+		}
+		text := strings.Join(c.Terms, " ")
+		cl := clause{fields: fieldIndex(c.Field), negate: c.Negated, terms: a.Canonical(text)}
+		if len(cl.terms) == 0 {
+			continue
+		}
+		if c.Phrase && len(c.Terms) > 1 {
+			cl.plain = a.Plain(text)
+			cl.phrase = len(cl.terms) > 1 || len(cl.plain) > 1
+		}
+		out = append(out, cl)
+	}
+	return out, nil
+}
+
+func dedupe(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		dup := false
+		for _, o := range out {
+			if o == t {
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+var stateRE = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// compile validates a request. contacts is false for places search, which
+// rejects the contact-only filters.
+func compile(req Request, contacts bool) (*plan, error) {
+	p := &plan{req: req, limit: req.Limit, facetN: req.FacetSize}
+	switch {
+	case p.limit == 0:
+		p.limit = DefaultLimit
+	case p.limit < 0 || p.limit > MaxLimit:
+		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "limit", "must be between 1 and %d, not %d", MaxLimit, req.Limit)
+	}
+	switch {
+	case p.facetN == 0:
+		p.facetN = DefaultFacetSize
+	case p.facetN < 0 || p.facetN > MaxFacetSize:
+		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "facet_size", "must be between 1 and %d, not %d", MaxFacetSize, req.FacetSize)
+	}
+	for _, s := range req.States {
+		s = strings.ToUpper(strings.TrimSpace(s))
+		if !stateRE.MatchString(s) {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "state", "%q is not a two-letter state abbreviation", s)
+		}
+		p.states = append(p.states, s)
+	}
+	for _, t := range req.PlaceTypes {
+		if !pursuit.ValidPlaceType(t) {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "place_type", "%q is not one of %s", t, strings.Join(pursuit.PlaceTypes, ", "))
+		}
+	}
+	for _, id := range req.PlaceIDs {
+		if id <= 0 {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "place_id", "must be a positive integer, not %d", id)
+		}
+	}
+	p.popLo, p.popHi = math.MinInt64, math.MaxInt64
+	if req.PopulationMin != nil {
+		p.popLo, p.hasPop = *req.PopulationMin, true
+	}
+	if req.PopulationMax != nil {
+		p.popHi, p.hasPop = *req.PopulationMax, true
+	}
+	if p.popLo > p.popHi {
+		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "population_min", "%d is more than population_max %d", p.popLo, p.popHi)
+	}
+	if !contacts {
+		switch {
+		case len(req.Departments) > 0:
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "department", "applies to contacts, not places")
+		case len(req.Functions) > 0:
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "function", "applies to contacts, not places")
+		case len(req.Seniorities) > 0:
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "seniority", "applies to contacts, not places")
+		case !req.VerifiedSince.IsZero():
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "verified_since", "applies to contacts, not places")
+		case req.HasEmail != nil:
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "has_email", "applies to contacts, not places")
+		case req.HasPhone != nil:
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "has_phone", "applies to contacts, not places")
+		}
+	}
+	for _, f := range req.Functions {
+		i := indexOf(titles.Functions, strings.ToLower(f))
+		if i < 0 {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "function", "%q is not one of %s", f, strings.Join(titles.Functions, ", "))
+		}
+		p.functs = append(p.functs, i)
+	}
+	for _, s := range req.Seniorities {
+		i := indexOf(titles.Seniorities, strings.ToLower(s))
+		if i < 0 {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "seniority", "%q is not one of %s", s, strings.Join(titles.Seniorities, ", "))
+		}
+		p.seniors = append(p.seniors, i)
+	}
+	p.verified = micros(req.VerifiedSince)
+	var err error
+	if p.clauses, err = compileQuery(req.Q); err != nil {
+		return nil, err
+	}
+	if !contacts {
+		for i := range p.clauses {
+			if len(p.clauses[i].fields) == 1 && p.clauses[i].fields[0] != fName {
+				return nil, pursuit.FieldErrorf(pursuit.EINVALID, "q", "places search knows only the name: field, not %s:", fieldNames[p.clauses[i].fields[0]])
+			}
+		}
+	}
+	p.hash = requestHash(req, contacts)
+	if req.Cursor != "" {
+		if p.cursor, err = decodeCursor(req.Cursor, p.hash); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// requestHash fingerprints everything of a request but its page, so that a
+// cursor is only accepted for the search that made it.
+func requestHash(req Request, contacts bool) uint64 {
+	h := fnv.New64a()
+	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+	w(strconv.FormatBool(contacts))
+	w(req.Q)
+	for _, l := range [][]string{req.States, req.PlaceTypes, req.Departments, req.Functions, req.Seniorities, req.Vendors, req.Products, req.Categories} {
+		w(strings.Join(l, "\x1f"))
+	}
+	for _, id := range req.PlaceIDs {
+		w(strconv.FormatInt(id, 10))
+	}
+	ip := func(v *int64) {
+		if v == nil {
+			w("-")
+		} else {
+			w(strconv.FormatInt(*v, 10))
+		}
+	}
+	bp := func(v *bool) {
+		if v == nil {
+			w("-")
+		} else {
+			w(strconv.FormatBool(*v))
+		}
+	}
+	ip(req.PopulationMin)
+	ip(req.PopulationMax)
+	w(req.VerifiedSince.UTC().Format(time.RFC3339Nano))
+	bp(req.HasEmail)
+	bp(req.HasPhone)
+	w(req.AccountOwner)
+	bp(req.Mapped)
+	return h.Sum64()
+}
+
+type analyzerT = analysis.Analyzer
+
+func containsSeq(seq, sub []string) bool { return analysis.Contains(seq, sub) }
+
+func canonical(plain []string) []string { return analysis.CanonicalTerms(plain) }

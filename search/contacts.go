@@ -1,0 +1,310 @@
+package search
+
+import (
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/search/analysis"
+)
+
+// SearchContacts searches the contacts customerID can see. Errors are
+// *pursuit.Error with code EINVALID naming the bad parameter: "q" (with the
+// position of a syntax error), "state", "place_type", "place_id",
+// "population_min", "function", "seniority", "limit", "facet_size" or
+// "cursor". A customer with no grants gets an empty result, not an error.
+func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, error) {
+	p, err := compile(req, true)
+	if err != nil {
+		return ContactResult{}, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	res := ContactResult{Hits: []ContactHit{}}
+	c := ix.customers[customerID]
+	if c == nil {
+		if req.Facets {
+			res.Facets = ix.contactFacets(roaring.New(), p.facetN)
+		}
+		return res, nil
+	}
+	r := ix.contactFilter(c, p)
+	a := analyzers.Get().(*analysis.Analyzer)
+	defer analyzers.Put(a)
+	r = ix.matchClauses(a, r, p.clauses)
+	res.Total = int(r.GetCardinality())
+	if req.Facets {
+		res.Facets = ix.contactFacets(r, p.facetN)
+	}
+	st := ix.currentStats(p)
+	hits := ix.rankContacts(r, p, st)
+	more := len(hits) > p.limit
+	if more {
+		hits = hits[:p.limit]
+	}
+	for _, h := range hits {
+		res.Hits = append(res.Hits, ix.contactHit(c, h))
+	}
+	if more {
+		last := hits[len(hits)-1]
+		res.NextCursor = encodeCursor(cursor{Hash: p.hash, Score: last.score, ID: last.id, Stats: st})
+	}
+	return res, nil
+}
+
+func (ix *Index) contactHit(c *customer, h hit) ContactHit {
+	d := &ix.contacts[h.ord]
+	pd := &ix.places[d.place]
+	name, first, last, email, phone := d.unpack()
+	access := c.access(h.ord)
+	contact := pursuit.Contact{
+		ContactID: d.id, PlaceID: pd.p.PlaceID,
+		Name: name, FirstName: first, LastName: last, Email: email, Phone: phone,
+		Title: ix.titles.vals[d.title].s, Department: ix.depts.vals[d.dept].s,
+		AccountOwner: ix.owners.vals[d.owner].s,
+		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
+	}
+	return ContactHit{
+		Contact:    contact.Masked(access),
+		PlaceName:  pd.p.Name,
+		PlaceType:  pd.p.PlaceType,
+		StateAbbr:  pd.p.StateAbbr,
+		Function:   functionName(d.function()),
+		Seniority:  seniorityName(d.seniority()),
+		AccessType: access,
+		Score:      h.score,
+	}
+}
+
+// contactFilter returns the customer's visible contacts that pass every
+// filter of the request.
+func (ix *Index) contactFilter(c *customer, p *plan) *roaring.Bitmap {
+	req := &p.req
+	r := c.visible.Clone()
+	and := func(bm *roaring.Bitmap) {
+		if bm == nil {
+			r.Clear()
+			return
+		}
+		r.And(bm)
+	}
+	if len(p.states) > 0 {
+		and(orOf(ix.states, p.states, false))
+	}
+	if len(req.PlaceTypes) > 0 {
+		and(orOf(ix.types, req.PlaceTypes, false))
+	}
+	if len(req.PlaceIDs) > 0 {
+		bm := roaring.New()
+		for _, id := range req.PlaceIDs {
+			if ord, ok := ix.placeOrd[id]; ok {
+				bm.AddMany(ix.places[ord].contacts)
+			}
+		}
+		and(bm)
+	}
+	if len(req.Departments) > 0 {
+		and(orOf(ix.deptKeys, req.Departments, true))
+	}
+	if len(p.functs) > 0 {
+		and(orIdx(ix.functions, p.functs))
+	}
+	if len(p.seniors) > 0 {
+		and(orIdx(ix.seniorities, p.seniors))
+	}
+	if len(req.Vendors) > 0 {
+		and(orOf(ix.vendors, req.Vendors, true))
+	}
+	if len(req.Products) > 0 {
+		and(orOf(ix.products, req.Products, true))
+	}
+	if len(req.Categories) > 0 {
+		and(orOf(ix.cats, req.Categories, true))
+	}
+	if req.HasEmail != nil {
+		andOrNot(r, ix.hasEmail, *req.HasEmail)
+	}
+	if req.HasPhone != nil {
+		andOrNot(r, ix.hasPhone, *req.HasPhone)
+	}
+	if req.AccountOwner != "" {
+		and(c.owners[normKey(req.AccountOwner)])
+	}
+	if req.Mapped != nil {
+		andOrNot(r, c.mapped, *req.Mapped)
+	}
+	if p.hasPop && !r.IsEmpty() {
+		r = ix.pop.query(p.popLo, p.popHi, r, func(o uint32) int64 {
+			return ix.places[ix.contacts[o].place].p.Population
+		})
+	}
+	if p.verified != 0 && !r.IsEmpty() {
+		r = ix.verified.query(p.verified, math.MaxInt64, r, func(o uint32) int64 { return ix.contacts[o].verified })
+	}
+	return r
+}
+
+func andOrNot(r, bm *roaring.Bitmap, with bool) {
+	if with {
+		r.And(bm)
+	} else {
+		r.AndNot(bm)
+	}
+}
+
+// orOf returns the union of the bitmaps of keys, nil when none exists.
+func orOf(m bitmaps, keys []string, norm bool) *roaring.Bitmap {
+	var bms []*roaring.Bitmap
+	for _, k := range keys {
+		if norm {
+			k = normKey(k)
+		}
+		if bm := m[k]; bm != nil {
+			bms = append(bms, bm)
+		}
+	}
+	switch len(bms) {
+	case 0:
+		return nil
+	case 1:
+		return bms[0]
+	}
+	return roaring.FastOr(bms...)
+}
+
+func orIdx(list []*roaring.Bitmap, idx []int) *roaring.Bitmap {
+	var bms []*roaring.Bitmap
+	for _, i := range idx {
+		bms = append(bms, list[i])
+	}
+	if len(bms) == 1 {
+		return bms[0]
+	}
+	return roaring.FastOr(bms...)
+}
+
+// termBitmap returns the docs holding term in any of fields.
+func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
+	var bms []*roaring.Bitmap
+	for _, f := range fields {
+		if bm := fs[f].postings[term]; bm != nil {
+			bms = append(bms, bm)
+		}
+	}
+	switch len(bms) {
+	case 0:
+		return roaring.New()
+	case 1:
+		return bms[0]
+	}
+	return roaring.FastOr(bms...)
+}
+
+// allTerms returns the docs holding every term in field f.
+func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roaring.Bitmap {
+	out := within.Clone()
+	for _, t := range terms {
+		bm := fs[f].postings[t]
+		if bm == nil {
+			return roaring.New()
+		}
+		out.And(bm)
+	}
+	return out
+}
+
+// matchClauses narrows r to the contacts that match every clause.
+func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []clause) *roaring.Bitmap {
+	fs := ix.fields[:]
+	for i := range cls {
+		cl := &cls[i]
+		if r.IsEmpty() {
+			return r
+		}
+		var m *roaring.Bitmap
+		if !cl.phrase {
+			m = roaring.New()
+			for j, t := range cl.terms {
+				if j == 0 {
+					m = roaring.And(r, termBitmap(fs, cl.fields, t))
+				} else {
+					m.And(termBitmap(fs, cl.fields, t))
+				}
+			}
+		} else {
+			m = roaring.New()
+			for _, f := range cl.fields {
+				m.Or(ix.phraseMatches(a, f, cl, r))
+			}
+		}
+		if cl.negate {
+			r.AndNot(m)
+		} else {
+			r = m
+		}
+	}
+	return r
+}
+
+// phraseMatches returns the docs of within whose field f holds the phrase.
+func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within *roaring.Bitmap) *roaring.Bitmap {
+	fs := ix.fields[:]
+	cand := allTerms(fs, f, cl.terms, within)
+	if cl.plain != nil && !equal(cl.plain, cl.terms) {
+		cand.Or(allTerms(fs, f, cl.plain, within))
+	}
+	out := roaring.New()
+	if cand.IsEmpty() {
+		return out
+	}
+	// Title and department are interned: check each distinct value once.
+	var memo map[uint32]bool
+	it := cand.Iterator()
+	for it.HasNext() {
+		o := it.Next()
+		d := &ix.contacts[o]
+		var ok bool
+		switch f {
+		case fTitle, fDept:
+			id, tab := d.title, ix.titles
+			if f == fDept {
+				id, tab = d.dept, ix.depts
+			}
+			v, seen := memo[id]
+			if !seen {
+				t := &tab.vals[id]
+				v = analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain)
+				if memo == nil {
+					memo = map[uint32]bool{}
+				}
+				memo[id] = v
+			}
+			ok = v
+		default:
+			name, _, _, email, _ := d.unpack()
+			s := name
+			if f == fEmail {
+				s = email
+			}
+			plain := a.Plain(s)
+			ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
+		}
+		if ok {
+			out.Add(o)
+		}
+	}
+	return out
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

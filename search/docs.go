@@ -1,0 +1,343 @@
+package search
+
+import (
+	"math"
+	"math/bits"
+	"strings"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/search/analysis"
+	"github.com/pursuit-gov/pursuit/titles"
+)
+
+// Contact text fields, in the order of field arrays.
+const (
+	fName = iota
+	fTitle
+	fDept
+	fEmail
+	numFields
+)
+
+var fieldNames = [numFields]string{"name", "title", "dept", "email"}
+
+// Place text fields.
+const (
+	pfName = iota
+	pfCounty
+	numPlaceFields
+)
+
+// contactDoc is one contact as the index keeps it: the short, frequent
+// strings (title, department, owner) interned, the rest packed into one
+// string, times as Unix microseconds.
+type contactDoc struct {
+	id       int64
+	packed   string // name, first, last, email, phone joined by sep
+	verified int64
+	created  int64
+	updated  int64
+	place    uint32 // place ordinal
+	title    uint32 // in Index.titles
+	dept     uint32 // in Index.depts
+	owner    uint32 // in Index.owners
+	static   float32
+	nameLen  uint8
+	emailLen uint8
+	class    uint8 // function*8 + seniority
+	alive    bool
+}
+
+const sep = "\x1f"
+
+func packContact(c *pursuit.Contact) string {
+	return c.Name + sep + c.FirstName + sep + c.LastName + sep + c.Email + sep + c.Phone
+}
+
+func (d *contactDoc) unpack() (name, first, last, email, phone string) {
+	p := strings.SplitN(d.packed, sep, 5)
+	for len(p) < 5 {
+		p = append(p, "")
+	}
+	return p[0], p[1], p[2], p[3], p[4]
+}
+
+func (d *contactDoc) function() int  { return int(d.class >> 3) }
+func (d *contactDoc) seniority() int { return int(d.class & 7) }
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// placeDoc is one place and what the index derives from it.
+type placeDoc struct {
+	p        pursuit.Place
+	contacts []uint32 // ordinals of its live contacts
+	techs    []int64  // tech_stack ids
+	// vendors, products and categories of its tech stack, lower-cased and
+	// without duplicates.
+	vendors, products, categories []string
+	nameLen, countyLen            uint8
+	alive                         bool
+}
+
+// techRow is the part of a tech_stack row the index keeps.
+type techRow struct {
+	place                     int64
+	vendor, product, category string
+}
+
+// text is an interned field value with its analysis.
+type text struct {
+	s     string
+	terms []termTF // distinct index terms and their frequency
+	plain []string // for phrases
+	canon []string
+	n     int // number of terms, for length normalisation
+}
+
+type termTF struct {
+	term string
+	tf   uint8
+}
+
+// interner assigns ids to distinct strings. Id 0 is the empty string.
+type interner struct {
+	ids  map[string]uint32
+	vals []text
+}
+
+func newInterner() *interner {
+	return &interner{ids: map[string]uint32{"": 0}, vals: []text{{}}}
+}
+
+func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 {
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	t := text{s: s}
+	if analyse {
+		t.plain = a.Plain(s)
+		t.canon = analysis.CanonicalTerms(t.plain)
+		all := a.Terms(s, nil)
+		t.n = len(all)
+		t.terms = countTerms(all)
+	}
+	id := uint32(len(in.vals))
+	in.vals = append(in.vals, t)
+	in.ids[s] = id
+	return id
+}
+
+func countTerms(all []string) []termTF {
+	var out []termTF
+next:
+	for _, t := range all {
+		for i := range out {
+			if out[i].term == t {
+				if out[i].tf < 255 {
+					out[i].tf++
+				}
+				continue next
+			}
+		}
+		out = append(out, termTF{t, 1})
+	}
+	return out
+}
+
+// field is the posting lists of one text field.
+type field struct {
+	postings map[string]*roaring.Bitmap
+	totalLen int64 // sum of the field's length over live docs
+}
+
+func newField() *field { return &field{postings: make(map[string]*roaring.Bitmap)} }
+
+func (f *field) add(term string, ord uint32) {
+	bm := f.postings[term]
+	if bm == nil {
+		bm = roaring.New()
+		f.postings[term] = bm
+	}
+	bm.Add(ord)
+}
+
+func (f *field) remove(term string, ord uint32) {
+	if bm := f.postings[term]; bm != nil {
+		bm.Remove(ord)
+		if bm.IsEmpty() {
+			delete(f.postings, term)
+		}
+	}
+}
+
+// bitmaps is a set of bitmaps keyed by value.
+type bitmaps map[string]*roaring.Bitmap
+
+func (m bitmaps) add(key string, ord uint32) {
+	bm := m[key]
+	if bm == nil {
+		bm = roaring.New()
+		m[key] = bm
+	}
+	bm.Add(ord)
+}
+
+func (m bitmaps) addMany(key string, ords []uint32) {
+	bm := m[key]
+	if bm == nil {
+		bm = roaring.New()
+		m[key] = bm
+	}
+	bm.AddMany(ords)
+}
+
+func (m bitmaps) remove(key string, ord uint32) {
+	if bm := m[key]; bm != nil {
+		bm.Remove(ord)
+		if bm.IsEmpty() {
+			delete(m, key)
+		}
+	}
+}
+
+// rangeIndex answers range filters over an int64 value with bitmaps of
+// buckets. A bucket wholly inside the range is taken whole; the docs of a
+// bucket on the range's edge are checked one by one.
+type rangeIndex struct {
+	bucket  func(v int64) int
+	buckets map[int]*rangeBucket
+}
+
+type rangeBucket struct {
+	bm       *roaring.Bitmap
+	min, max int64 // bounds of every value ever added: only ever widen
+}
+
+func newRangeIndex(bucket func(int64) int) *rangeIndex {
+	return &rangeIndex{bucket: bucket, buckets: make(map[int]*rangeBucket)}
+}
+
+func (r *rangeIndex) add(ord uint32, v int64) {
+	k := r.bucket(v)
+	b := r.buckets[k]
+	if b == nil {
+		b = &rangeBucket{bm: roaring.New(), min: v, max: v}
+		r.buckets[k] = b
+	}
+	b.bm.Add(ord)
+	b.min, b.max = min(b.min, v), max(b.max, v)
+}
+
+func (r *rangeIndex) remove(ord uint32, v int64) {
+	if b := r.buckets[r.bucket(v)]; b != nil {
+		b.bm.Remove(ord)
+	}
+}
+
+// query returns the docs of within whose value is in [lo, hi].
+func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint32) int64) *roaring.Bitmap {
+	var whole []*roaring.Bitmap
+	out := roaring.New()
+	for _, b := range r.buckets {
+		if b.max < lo || b.min > hi {
+			continue
+		}
+		if lo <= b.min && b.max <= hi {
+			whole = append(whole, b.bm)
+			continue
+		}
+		edge := roaring.And(b.bm, within)
+		it := edge.Iterator()
+		for it.HasNext() {
+			o := it.Next()
+			if v := value(o); v >= lo && v <= hi {
+				out.Add(o)
+			}
+		}
+	}
+	if len(whole) > 0 {
+		w := roaring.FastOr(whole...)
+		w.And(within)
+		out.Or(w)
+	}
+	return out
+}
+
+// popBucket buckets populations by quarter powers of two.
+func popBucket(v int64) int {
+	if v <= 0 {
+		return 0
+	}
+	n := bits.Len64(uint64(v))
+	if n <= 3 {
+		return n
+	}
+	return n*4 + int(uint64(v)>>(n-3))&3
+}
+
+// monthBucket buckets Unix microseconds by 30-day months.
+func monthBucket(us int64) int { return int(us / (30 * 24 * 3600 * 1e6)) }
+
+// seniorityLevel is the seniority signal of each of titles.Seniorities.
+func seniorityLevel(i int) float64 {
+	if i >= 0 && i < len(titles.Seniorities) {
+		switch titles.Seniorities[i] {
+		case titles.SeniorityElected, titles.SeniorityExecutive:
+			return 1
+		case titles.SeniorityDirector:
+			return 0.75
+		case titles.SeniorityManager:
+			return 0.5
+		}
+	}
+	return 0.25
+}
+
+// staticScore is the query-independent part of a contact's score.
+func (ix *Index) staticScore(d *contactDoc, pop int64) float32 {
+	w := &ix.w
+	s := w.Seniority * seniorityLevel(d.seniority())
+	s += w.Population * math.Min(1, math.Log10(float64(max(pop, 0))+1)/7)
+	if d.verified != 0 && w.RecencyHalfLife > 0 {
+		age := float64(ix.refTime - d.verified)
+		if age < 0 {
+			age = 0
+		}
+		s += w.Recency * math.Exp2(-age/float64(w.RecencyHalfLife.Microseconds()))
+	}
+	return float32(s)
+}
+
+// numTiers is how many static-score tiers filter-only searches walk.
+const numTiers = 64
+
+func (ix *Index) tierOf(s float32) int {
+	t := int(float64(s) / ix.maxStatic * numTiers)
+	return min(max(t, 0), numTiers-1)
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func normKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

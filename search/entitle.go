@@ -1,0 +1,292 @@
+package search
+
+import (
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// Access levels, ordered so that max is "the more permissive".
+const (
+	accessNone   uint8 = 0
+	accessMasked uint8 = 1
+	accessFull   uint8 = 2
+)
+
+func accessLevel(s string) uint8 {
+	switch s {
+	case pursuit.AccessFull:
+		return accessFull
+	case pursuit.AccessMasked:
+		return accessMasked
+	}
+	return accessNone
+}
+
+func accessName(l uint8) string {
+	switch l {
+	case accessFull:
+		return pursuit.AccessFull
+	case accessMasked:
+		return pursuit.AccessMasked
+	}
+	return ""
+}
+
+// customer is one customer's entitlements and CRM mappings, and the
+// bitmaps derived from them: the in-memory form of the seed's
+// materialised view of what a customer can see.
+type customer struct {
+	placeGrant   map[int64]uint8 // place id → access
+	contactGrant map[int64]uint8 // contact id → access
+
+	visible *roaring.Bitmap // contacts seen at all
+	full    *roaring.Bitmap // contacts seen in full
+	places  *roaring.Bitmap // granted places (place ordinals)
+
+	mapsByPlace   map[int64][]int64 // place id → customer_mapping ids
+	mapsByContact map[int64][]int64 // contact id → customer_mapping ids
+	mapped        *roaring.Bitmap   // contacts mapped directly or through their place
+	owners        bitmaps           // mapping account_owner (lower-cased) → contacts
+	placesMapped  *roaring.Bitmap
+	placeOwners   bitmaps
+}
+
+func (ix *Index) customer(id int64) *customer {
+	c := ix.customers[id]
+	if c == nil {
+		c = &customer{
+			placeGrant:    map[int64]uint8{},
+			contactGrant:  map[int64]uint8{},
+			visible:       roaring.New(),
+			full:          roaring.New(),
+			places:        roaring.New(),
+			mapsByPlace:   map[int64][]int64{},
+			mapsByContact: map[int64][]int64{},
+			mapped:        roaring.New(),
+			owners:        bitmaps{},
+			placesMapped:  roaring.New(),
+			placeOwners:   bitmaps{},
+		}
+		ix.customers[id] = c
+	}
+	return c
+}
+
+func relate(m map[int64][]int64, key, customerID int64) {
+	if !slices.Contains(m[key], customerID) {
+		m[key] = append(m[key], customerID)
+	}
+}
+
+func setBit(bm *roaring.Bitmap, ord uint32, on bool) {
+	if on {
+		bm.Add(ord)
+	} else {
+		bm.Remove(ord)
+	}
+}
+
+// putPlaceGrant sets (access "" deletes) a customer_place_relation row.
+func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
+	c := ix.customer(customerID)
+	l := accessLevel(access)
+	if l == accessNone {
+		delete(c.placeGrant, placeID)
+	} else {
+		c.placeGrant[placeID] = l
+	}
+	relate(ix.placeCust, placeID, customerID)
+	ord, ok := ix.placeOrd[placeID]
+	if !ok {
+		return
+	}
+	ix.refreshPlace(c, ord)
+	contacts := ix.places[ord].contacts
+	if len(c.contactGrant) == 0 && len(c.mapsByContact) == 0 && len(c.mapsByPlace) == 0 {
+		// Fast path (every build): nothing per contact to combine with.
+		if l != accessNone {
+			c.visible.AddMany(contacts)
+		}
+		if l == accessFull {
+			c.full.AddMany(contacts)
+		}
+		for _, o := range contacts {
+			if l == accessNone {
+				c.visible.Remove(o)
+			}
+			if l != accessFull {
+				c.full.Remove(o)
+			}
+		}
+		return
+	}
+	for _, o := range contacts {
+		ix.refreshContact(c, o)
+	}
+}
+
+// putContactGrant sets (access "" deletes) a customer_contact_relation
+// row.
+func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
+	c := ix.customer(customerID)
+	if l := accessLevel(access); l == accessNone {
+		delete(c.contactGrant, contactID)
+	} else {
+		c.contactGrant[contactID] = l
+	}
+	relate(ix.contactCust, contactID, customerID)
+	if ord, ok := ix.contactOrd[contactID]; ok {
+		ix.refreshContact(c, ord)
+	}
+}
+
+// putMapping inserts or replaces a customer_mapping row.
+func (ix *Index) putMapping(m pursuit.CustomerMapping) {
+	ix.deleteMapping(m.CustomerMappingID)
+	ix.mappings[m.CustomerMappingID] = m
+	c := ix.customer(m.CustomerID)
+	switch {
+	case m.ContactID != 0:
+		c.mapsByContact[m.ContactID] = append(c.mapsByContact[m.ContactID], m.CustomerMappingID)
+		relate(ix.contactCust, m.ContactID, m.CustomerID)
+	case m.PlaceID != 0:
+		c.mapsByPlace[m.PlaceID] = append(c.mapsByPlace[m.PlaceID], m.CustomerMappingID)
+		relate(ix.placeCust, m.PlaceID, m.CustomerID)
+	}
+	ix.refreshMapping(c, m)
+}
+
+// deleteMapping deletes a customer_mapping row.
+func (ix *Index) deleteMapping(id int64) {
+	m, ok := ix.mappings[id]
+	if !ok {
+		return
+	}
+	delete(ix.mappings, id)
+	c := ix.customer(m.CustomerID)
+	drop := func(ids []int64) []int64 {
+		return slices.DeleteFunc(ids, func(x int64) bool { return x == id })
+	}
+	if m.ContactID != 0 {
+		if c.mapsByContact[m.ContactID] = drop(c.mapsByContact[m.ContactID]); len(c.mapsByContact[m.ContactID]) == 0 {
+			delete(c.mapsByContact, m.ContactID)
+		}
+	}
+	if m.PlaceID != 0 {
+		if c.mapsByPlace[m.PlaceID] = drop(c.mapsByPlace[m.PlaceID]); len(c.mapsByPlace[m.PlaceID]) == 0 {
+			delete(c.mapsByPlace, m.PlaceID)
+		}
+	}
+	ix.refreshMapping(c, m)
+}
+
+// refreshMapping recomputes what a mapping row touches.
+func (ix *Index) refreshMapping(c *customer, m pursuit.CustomerMapping) {
+	if m.ContactID != 0 {
+		if ord, ok := ix.contactOrd[m.ContactID]; ok {
+			ix.refreshContact(c, ord)
+		}
+	}
+	if m.PlaceID != 0 {
+		if ord, ok := ix.placeOrd[m.PlaceID]; ok {
+			ix.refreshPlace(c, ord)
+			for _, o := range ix.places[ord].contacts {
+				ix.refreshContact(c, o)
+			}
+		}
+	}
+}
+
+// refreshContact recomputes one contact's bits in a customer's bitmaps
+// from the grants and mappings.
+func (ix *Index) refreshContact(c *customer, ord uint32) {
+	d := &ix.contacts[ord]
+	wasMapped := c.mapped.Contains(ord)
+	if wasMapped {
+		for _, bm := range c.owners {
+			bm.Remove(ord)
+		}
+	}
+	if !d.alive {
+		c.visible.Remove(ord)
+		c.full.Remove(ord)
+		c.mapped.Remove(ord)
+		return
+	}
+	pid := ix.places[d.place].p.PlaceID
+	l := max(c.contactGrant[d.id], c.placeGrant[pid])
+	setBit(c.visible, ord, l != accessNone)
+	setBit(c.full, ord, l == accessFull)
+	byContact, byPlace := c.mapsByContact[d.id], c.mapsByPlace[pid]
+	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
+	for _, ids := range [2][]int64{byContact, byPlace} {
+		for _, id := range ids {
+			if k := normKey(ix.mappings[id].AccountOwner); k != "" {
+				c.owners.add(k, ord)
+			}
+		}
+	}
+}
+
+// refreshPlace recomputes one place's bits in a customer's place bitmaps.
+func (ix *Index) refreshPlace(c *customer, ord uint32) {
+	pd := &ix.places[ord]
+	if c.placesMapped.Contains(ord) {
+		for _, bm := range c.placeOwners {
+			bm.Remove(ord)
+		}
+	}
+	pid := pd.p.PlaceID
+	setBit(c.places, ord, pd.alive && c.placeGrant[pid] != accessNone)
+	maps := c.mapsByPlace[pid]
+	setBit(c.placesMapped, ord, pd.alive && len(maps) > 0)
+	if !pd.alive {
+		return
+	}
+	for _, id := range maps {
+		if k := normKey(ix.mappings[id].AccountOwner); k != "" {
+			c.placeOwners.add(k, ord)
+		}
+	}
+}
+
+// refreshContactCustomers recomputes a contact's bits for every customer
+// with a grant or mapping on it or on the place placeID.
+func (ix *Index) refreshContactCustomers(ord uint32, placeID int64) {
+	id := ix.contacts[ord].id
+	for _, list := range [2][]int64{ix.contactCust[id], ix.placeCust[placeID]} {
+		for _, cid := range list {
+			if c := ix.customers[cid]; c != nil {
+				ix.refreshContact(c, ord)
+			}
+		}
+	}
+}
+
+// refreshPlaceCustomers recomputes a place's bits, and its contacts', for
+// every customer with a grant or mapping on it.
+func (ix *Index) refreshPlaceCustomers(placeID int64) {
+	ord, ok := ix.placeOrd[placeID]
+	if !ok {
+		return
+	}
+	for _, cid := range ix.placeCust[placeID] {
+		if c := ix.customers[cid]; c != nil {
+			ix.refreshPlace(c, ord)
+		}
+	}
+}
+
+// access returns a customer's effective access to a contact ordinal.
+func (c *customer) access(ord uint32) string {
+	if c.full.Contains(ord) {
+		return pursuit.AccessFull
+	}
+	if c.visible.Contains(ord) {
+		return pursuit.AccessMasked
+	}
+	return ""
+}

@@ -1,0 +1,171 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// Follow applies the change log until ctx is done, polling every
+// Options.PollInterval and at once after Notify. It returns ctx.Err() when
+// ctx ends; a failing read of the store is logged and retried at the next
+// tick, so the index lags rather than stops.
+func (ix *Index) Follow(ctx context.Context) error {
+	every := ix.opt.PollInterval
+	if every <= 0 {
+		every = 25 * time.Millisecond
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := ix.Sync(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			ix.log.Error("search index: follow change log", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		case <-ix.notify:
+		}
+	}
+}
+
+// Notify wakes Follow at once: in-process writers call it after a commit.
+// It never blocks.
+func (ix *Index) Notify() {
+	select {
+	case ix.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Sync applies every change committed so far and returns.
+func (ix *Index) Sync(ctx context.Context) error {
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	batch := ix.opt.BatchSize
+	if batch <= 0 {
+		batch = 5000
+	}
+	for {
+		ix.mu.RLock()
+		after := ix.seq
+		ix.mu.RUnlock()
+		changes, err := ix.src.Changes(ctx, after, batch)
+		if err != nil {
+			return fmt.Errorf("read change log after %d: %w", after, err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		rows, err := ix.fetch(ctx, changes)
+		if err != nil {
+			return err
+		}
+		ix.mu.Lock()
+		for _, r := range rows {
+			r()
+		}
+		ix.seq = changes[len(changes)-1].Seq
+		ix.applied += int64(len(changes))
+		ix.lastApplied = time.Now()
+		ix.mu.Unlock()
+		if len(changes) < batch {
+			return nil
+		}
+	}
+}
+
+// fetch reads the current state of every row a batch of changes names and
+// returns the closures that apply them, in change order; each row is read
+// once per batch.
+func (ix *Index) fetch(ctx context.Context, changes []pursuit.Change) ([]func(), error) {
+	type key struct {
+		table     string
+		key, key2 int64
+	}
+	seen := map[key]bool{}
+	var out []func()
+	for _, ch := range changes {
+		k := key{ch.Table, ch.Key, ch.Key2}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		f, err := ix.fetchOne(ctx, ch)
+		if err != nil {
+			return nil, fmt.Errorf("apply change %d (%s %s %d): %w", ch.Seq, ch.Table, ch.Op, ch.Key, err)
+		}
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func gone(err error) bool { return pursuit.ErrorCode(err) == pursuit.ENOTFOUND }
+
+func (ix *Index) fetchOne(ctx context.Context, ch pursuit.Change) (func(), error) {
+	switch ch.Table {
+	case pursuit.TablePlaces:
+		p, err := ix.src.GetPlace(ctx, ch.Key)
+		if gone(err) {
+			return func() { ix.deletePlace(ch.Key) }, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { ix.putPlace(p) }, nil
+	case pursuit.TableContacts:
+		c, err := ix.src.GetContact(ctx, ch.Key)
+		if gone(err) {
+			return func() { ix.deleteContact(ch.Key) }, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { ix.putContact(c) }, nil
+	case pursuit.TableTechStack:
+		t, err := ix.src.GetTechStack(ctx, ch.Key)
+		if gone(err) {
+			return func() { ix.deleteTech(ch.Key) }, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { ix.putTech(t) }, nil
+	case pursuit.TableCustomerPlaceRelation:
+		g, err := ix.src.GetPlaceGrant(ctx, ch.Key, ch.Key2)
+		if gone(err) {
+			return func() { ix.putPlaceGrant(ch.Key, ch.Key2, "") }, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { ix.putPlaceGrant(g.CustomerID, g.PlaceID, g.AccessType) }, nil
+	case pursuit.TableCustomerContactRelation:
+		g, err := ix.src.GetContactGrant(ctx, ch.Key, ch.Key2)
+		if gone(err) {
+			return func() { ix.putContactGrant(ch.Key, ch.Key2, "") }, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { ix.putContactGrant(g.CustomerID, g.ContactID, g.AccessType) }, nil
+	case pursuit.TableCustomerMapping:
+		m, err := ix.src.GetCustomerMapping(ctx, ch.Key)
+		if gone(err) {
+			return func() { ix.deleteMapping(ch.Key) }, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return func() { ix.putMapping(m) }, nil
+	}
+	return nil, nil // customers, api_keys, reveals: nothing indexed
+}

@@ -1,0 +1,246 @@
+package search
+
+import (
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// SearchPlaces searches the places customerID holds a
+// customer_place_relation row for. (A contact grant shows the contact,
+// with its place's name and state, but not the place itself.) Words match
+// the place's name and county; the contact-only filters (department,
+// function, seniority, verified_since, has_email, has_phone) and the
+// title:, dept: and email: fields are EINVALID. Facets are state,
+// place_type and vendor.
+func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error) {
+	p, err := compile(req, false)
+	if err != nil {
+		return PlaceResult{}, err
+	}
+	// The place fields stand in for the contact fields of the plan:
+	// any-field words search name and county, name: searches the name.
+	for i := range p.clauses {
+		if len(p.clauses[i].fields) == 1 {
+			p.clauses[i].fields = []int{pfName}
+		} else {
+			p.clauses[i].fields = []int{pfName, pfCounty}
+		}
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	res := PlaceResult{Hits: []PlaceHit{}}
+	c := ix.customers[customerID]
+	if c == nil {
+		if req.Facets {
+			res.Facets = ix.placeFacets(roaring.New(), p.facetN)
+		}
+		return res, nil
+	}
+	r := ix.placeFilter(c, p)
+	r = ix.matchPlaceClauses(r, p.clauses)
+	res.Total = int(r.GetCardinality())
+	if req.Facets {
+		res.Facets = ix.placeFacets(r, p.facetN)
+	}
+	st := ix.placeStats(p)
+	top := &topK{k: p.limit + 1}
+	pf := ix.pfields[:]
+	eachOrd(r, func(o uint32) {
+		pd := &ix.places[o]
+		sc := ix.w.Population * math.Min(1, math.Log10(float64(max(pd.p.Population, 0))+1)/7)
+		if st != nil {
+			for _, cl := range p.clauses {
+				if cl.negate {
+					continue
+				}
+				for _, t := range cl.terms {
+					for _, f := range cl.fields {
+						bm := pf[f].postings[t]
+						if bm == nil || !bm.Contains(o) {
+							continue
+						}
+						w, l, fn := ix.w.PlaceName, float64(pd.nameLen), "pname"
+						if f == pfCounty {
+							w, l, fn = ix.w.County, float64(pd.countyLen), "pcounty"
+						}
+						avg := st.Avg[f]
+						if avg <= 0 {
+							avg = 1
+						}
+						k1, b := ix.w.K1, ix.w.B
+						sc += w * idf(st.N, st.DF[dfKey(fn, t)]) * (k1 + 1) / (1 + k1*(1-b+b*l/avg))
+					}
+				}
+			}
+		}
+		sc = float64(float32(sc))
+		if p.cursor.after(sc, pd.p.PlaceID) {
+			top.push(hit{sc, pd.p.PlaceID, o})
+		}
+	})
+	hits := top.sorted()
+	more := len(hits) > p.limit
+	if more {
+		hits = hits[:p.limit]
+	}
+	for _, h := range hits {
+		pd := &ix.places[h.ord]
+		res.Hits = append(res.Hits, PlaceHit{
+			Place:      pd.p,
+			Contacts:   len(pd.contacts),
+			AccessType: accessName(c.placeGrant[pd.p.PlaceID]),
+			Score:      h.score,
+		})
+	}
+	if more {
+		last := hits[len(hits)-1]
+		res.NextCursor = encodeCursor(cursor{Hash: p.hash, Score: last.score, ID: last.id, Stats: st})
+	}
+	return res, nil
+}
+
+func (ix *Index) placeStats(p *plan) *stats {
+	if p.cursor != nil && p.cursor.Stats != nil {
+		return p.cursor.Stats
+	}
+	n := float64(ix.placeAlive.GetCardinality())
+	st := &stats{N: n, Avg: make([]float64, numPlaceFields), DF: map[string]float64{}}
+	for f := range ix.pfields {
+		if n > 0 {
+			st.Avg[f] = float64(ix.pfields[f].totalLen) / n
+		}
+	}
+	any := false
+	for _, cl := range p.clauses {
+		if cl.negate {
+			continue
+		}
+		for _, t := range cl.terms {
+			any = true
+			for f, fn := range []string{"pname", "pcounty"} {
+				if bm := ix.pfields[f].postings[t]; bm != nil {
+					st.DF[dfKey(fn, t)] = float64(bm.GetCardinality())
+				}
+			}
+		}
+	}
+	if !any {
+		return nil
+	}
+	return st
+}
+
+func (ix *Index) placeFilter(c *customer, p *plan) *roaring.Bitmap {
+	req := &p.req
+	r := c.places.Clone()
+	and := func(bm *roaring.Bitmap) {
+		if bm == nil {
+			r.Clear()
+			return
+		}
+		r.And(bm)
+	}
+	if len(p.states) > 0 {
+		and(orOf(ix.pstates, p.states, false))
+	}
+	if len(req.PlaceTypes) > 0 {
+		and(orOf(ix.ptypes, req.PlaceTypes, false))
+	}
+	if len(req.PlaceIDs) > 0 {
+		bm := roaring.New()
+		for _, id := range req.PlaceIDs {
+			if ord, ok := ix.placeOrd[id]; ok {
+				bm.Add(ord)
+			}
+		}
+		and(bm)
+	}
+	if len(req.Vendors) > 0 {
+		and(orOf(ix.pvendors, req.Vendors, true))
+	}
+	if len(req.Products) > 0 {
+		and(orOf(ix.pproducts, req.Products, true))
+	}
+	if len(req.Categories) > 0 {
+		and(orOf(ix.pcats, req.Categories, true))
+	}
+	if req.AccountOwner != "" {
+		and(c.placeOwners[normKey(req.AccountOwner)])
+	}
+	if req.Mapped != nil {
+		andOrNot(r, c.placesMapped, *req.Mapped)
+	}
+	if p.hasPop && !r.IsEmpty() {
+		r = ix.ppop.query(p.popLo, p.popHi, r, func(o uint32) int64 { return ix.places[o].p.Population })
+	}
+	return r
+}
+
+// matchPlaceClauses narrows r to the places matching every clause. Place
+// phrases are checked against the analysed name and county.
+func (ix *Index) matchPlaceClauses(r *roaring.Bitmap, cls []clause) *roaring.Bitmap {
+	pf := ix.pfields[:]
+	for i := range cls {
+		cl := &cls[i]
+		m := roaring.New()
+		for j, t := range cl.terms {
+			if j == 0 {
+				m = roaring.And(r, termBitmap(pf, cl.fields, t))
+			} else {
+				m.And(termBitmap(pf, cl.fields, t))
+			}
+		}
+		if cl.phrase {
+			if cl.plain != nil && !equal(cl.plain, cl.terms) {
+				alt := r.Clone()
+				for _, t := range cl.plain {
+					alt.And(termBitmap(pf, cl.fields, t))
+				}
+				m.Or(alt)
+			}
+			a := analyzers.Get().(*analyzerT)
+			v := roaring.New()
+			eachOrd(m, func(o uint32) {
+				pd := &ix.places[o]
+				for _, f := range cl.fields {
+					s := pd.p.Name
+					if f == pfCounty {
+						s = pd.p.County
+					}
+					plain := a.Plain(s)
+					if containsSeq(canonical(plain), cl.terms) || cl.plain != nil && containsSeq(plain, cl.plain) {
+						v.Add(o)
+						return
+					}
+				}
+			})
+			analyzers.Put(a)
+			m = v
+		}
+		if cl.negate {
+			r.AndNot(m)
+		} else {
+			r = m
+		}
+	}
+	return r
+}
+
+// placeFacets counts state, place_type and vendor over a place result.
+func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
+	states, types, vendors := map[string]int{}, map[string]int{}, map[string]int{}
+	eachOrd(r, func(o uint32) {
+		pd := &ix.places[o]
+		states[pd.p.StateAbbr]++
+		types[pd.p.PlaceType]++
+		for _, v := range pd.vendors {
+			vendors[v]++
+		}
+	})
+	return map[string][]Bucket{
+		FacetState:     buckets(states, nil, 0),
+		FacetPlaceType: buckets(types, nil, 0),
+		FacetVendor:    buckets(vendors, ix.vendorLabel, n),
+	}
+}

@@ -1,0 +1,352 @@
+package search
+
+import (
+	"math"
+	"sort"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/pursuit-gov/pursuit/titles"
+)
+
+func functionName(i int) string {
+	if i >= 0 && i < len(titles.Functions) {
+		return titles.Functions[i]
+	}
+	return ""
+}
+
+func seniorityName(i int) string {
+	if i >= 0 && i < len(titles.Seniorities) {
+		return titles.Seniorities[i]
+	}
+	return ""
+}
+
+// scoringTerms returns the (field, term) pairs of a plan's positive
+// clauses: the terms that score.
+func scoringTerms(cls []clause) [][2]string {
+	var out [][2]string
+	seen := map[[2]string]bool{}
+	for _, cl := range cls {
+		if cl.negate {
+			continue
+		}
+		for _, t := range cl.terms {
+			for _, f := range cl.fields {
+				k := [2]string{fieldNames[f], t}
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func dfKey(field, term string) string { return field + "\x00" + term }
+
+// currentStats returns the corpus statistics to score with: the cursor's,
+// or the index's now.
+func (ix *Index) currentStats(p *plan) *stats {
+	if p.cursor != nil && p.cursor.Stats != nil {
+		return p.cursor.Stats
+	}
+	terms := scoringTerms(p.clauses)
+	if len(terms) == 0 {
+		return nil
+	}
+	n := float64(ix.alive.GetCardinality())
+	st := &stats{N: n, Avg: make([]float64, numFields), DF: map[string]float64{}}
+	for f := range ix.fields {
+		if n > 0 {
+			st.Avg[f] = float64(ix.fields[f].totalLen) / n
+		}
+	}
+	for _, ft := range terms {
+		f := indexOf(fieldNames[:], ft[0])
+		if bm := ix.fields[f].postings[ft[1]]; bm != nil {
+			st.DF[dfKey(ft[0], ft[1])] = float64(bm.GetCardinality())
+		}
+	}
+	return st
+}
+
+// scorer scores the text of contacts for one query.
+type scorer struct {
+	ix     *Index
+	terms  []fieldTerm
+	titleS []float32 // by title id; NaN until computed
+	deptS  []float32
+	nameT  []fieldTerm // terms scored in name and email, per doc
+}
+
+type fieldTerm struct {
+	f    int
+	term string
+	w    float64 // field weight × idf
+	avg  float64
+	bm   *roaring.Bitmap
+}
+
+func (ix *Index) fieldWeight(f int) float64 {
+	switch f {
+	case fName:
+		return ix.w.Name
+	case fTitle:
+		return ix.w.Title
+	case fDept:
+		return ix.w.Department
+	}
+	return ix.w.Email
+}
+
+func idf(n, df float64) float64 {
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+func (ix *Index) newScorer(p *plan, st *stats) *scorer {
+	s := &scorer{ix: ix}
+	for _, ft := range scoringTerms(p.clauses) {
+		f := indexOf(fieldNames[:], ft[0])
+		t := fieldTerm{f: f, term: ft[1], avg: st.Avg[f], bm: ix.fields[f].postings[ft[1]]}
+		t.w = ix.fieldWeight(f) * idf(st.N, st.DF[dfKey(ft[0], ft[1])])
+		if t.avg <= 0 {
+			t.avg = 1
+		}
+		s.terms = append(s.terms, t)
+		if (f == fName || f == fEmail) && t.bm != nil {
+			s.nameT = append(s.nameT, t)
+		}
+	}
+	s.titleS = nanSlice(len(ix.titles.vals))
+	s.deptS = nanSlice(len(ix.depts.vals))
+	return s
+}
+
+func nanSlice(n int) []float32 {
+	s := make([]float32, n)
+	nan := float32(math.NaN())
+	for i := range s {
+		s[i] = nan
+	}
+	return s
+}
+
+func (s *scorer) bm25(tf, length, avg float64) float64 {
+	k1, b := s.ix.w.K1, s.ix.w.B
+	return tf * (k1 + 1) / (tf + k1*(1-b+b*length/avg))
+}
+
+// interned scores an interned title or department.
+func (s *scorer) interned(cache []float32, tab *interner, f int, id uint32) float64 {
+	if v := cache[id]; v == v {
+		return float64(v)
+	}
+	t := &tab.vals[id]
+	var sum float64
+	for _, ft := range s.terms {
+		if ft.f != f {
+			continue
+		}
+		for _, tt := range t.terms {
+			if tt.term == ft.term {
+				sum += ft.w * s.bm25(float64(tt.tf), float64(t.n), ft.avg)
+			}
+		}
+	}
+	cache[id] = float32(sum)
+	return float64(float32(sum))
+}
+
+// base is the score of a contact without its name and email terms.
+func (s *scorer) base(d *contactDoc) float64 {
+	return s.interned(s.titleS, s.ix.titles, fTitle, d.title) +
+		s.interned(s.deptS, s.ix.depts, fDept, d.dept) + float64(d.static)
+}
+
+// nameEmail is the score of a contact's name and email terms.
+func (s *scorer) nameEmail(ord uint32, d *contactDoc) float64 {
+	var sum float64
+	for _, ft := range s.nameT {
+		if !ft.bm.Contains(ord) {
+			continue
+		}
+		l := float64(d.nameLen)
+		if ft.f == fEmail {
+			l = float64(d.emailLen)
+		}
+		sum += ft.w * s.bm25(1, l, ft.avg)
+	}
+	return sum
+}
+
+// rankContacts returns the best limit+1 hits of r after the cursor.
+func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats) []hit {
+	top := &topK{k: p.limit + 1}
+	if r.IsEmpty() {
+		return nil
+	}
+	if st == nil {
+		// No text to score: the score is the static score, so walk the
+		// static tiers from the top and stop once the page is full.
+		for t := numTiers - 1; t >= 0 && !top.full(); t-- {
+			if p.cursor != nil && float64(t)*ix.maxStatic/numTiers-1e-6 > p.cursor.Score {
+				continue // every score of the tier is before the cursor
+			}
+			x := roaring.And(r, ix.tiers[t])
+			eachOrd(x, func(o uint32) {
+				d := &ix.contacts[o]
+				if sc := float64(d.static); p.cursor.after(sc, d.id) {
+					top.push(hit{sc, d.id, o})
+				}
+			})
+		}
+		return top.sorted()
+	}
+	s := ix.newScorer(p, st)
+	var named *roaring.Bitmap
+	if len(s.nameT) > 0 {
+		bms := make([]*roaring.Bitmap, len(s.nameT))
+		for i, ft := range s.nameT {
+			bms[i] = ft.bm
+		}
+		named = roaring.FastOr(bms...)
+		named.And(r)
+	}
+	rest := r
+	if named != nil && !named.IsEmpty() {
+		rest = roaring.AndNot(r, named)
+		eachOrd(named, func(o uint32) {
+			d := &ix.contacts[o]
+			if sc := s.base(d) + s.nameEmail(o, d); p.cursor.after(sc, d.id) {
+				top.push(hit{sc, d.id, o})
+			}
+		})
+	}
+	eachOrd(rest, func(o uint32) {
+		d := &ix.contacts[o]
+		sc := s.base(d)
+		if top.full() {
+			w := top.worst()
+			if sc < w.score || sc == w.score && d.id > w.id {
+				return
+			}
+		}
+		if p.cursor.after(sc, d.id) {
+			top.push(hit{sc, d.id, o})
+		}
+	})
+	return top.sorted()
+}
+
+// eachOrd calls fn for every ordinal of bm, in batches.
+func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
+	it := bm.ManyIterator()
+	var buf [512]uint32
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			return
+		}
+		for _, o := range buf[:n] {
+			fn(o)
+		}
+	}
+}
+
+// facetSmall is the result size under which facets are counted by walking
+// the result rather than intersecting it with every value's bitmap.
+const facetSmall = 20000
+
+// contactFacets counts the facets of a result.
+func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
+	out := map[string][]Bucket{}
+	if r.GetCardinality() <= facetSmall {
+		states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+		fns := make([]int, len(titles.Functions))
+		sens := make([]int, len(titles.Seniorities))
+		eachOrd(r, func(o uint32) {
+			d := &ix.contacts[o]
+			pd := &ix.places[d.place]
+			states[pd.p.StateAbbr]++
+			types[pd.p.PlaceType]++
+			fns[d.function()]++
+			sens[d.seniority()]++
+			if k := normKey(ix.depts.vals[d.dept].s); k != "" {
+				depts[k]++
+			}
+			for _, v := range pd.vendors {
+				vendors[v]++
+			}
+		})
+		out[FacetState] = buckets(states, nil, 0)
+		out[FacetPlaceType] = buckets(types, nil, 0)
+		out[FacetFunction] = listBuckets(titles.Functions, fns)
+		out[FacetSeniority] = listBuckets(titles.Seniorities, sens)
+		out[FacetDepartment] = buckets(depts, ix.deptLabel, n)
+		out[FacetVendor] = buckets(vendors, ix.vendorLabel, n)
+		return out
+	}
+	count := func(m bitmaps) map[string]int {
+		c := map[string]int{}
+		for k, bm := range m {
+			if v := int(r.AndCardinality(bm)); v > 0 {
+				c[k] = v
+			}
+		}
+		return c
+	}
+	countList := func(l []*roaring.Bitmap) []int {
+		c := make([]int, len(l))
+		for i, bm := range l {
+			c[i] = int(r.AndCardinality(bm))
+		}
+		return c
+	}
+	out[FacetState] = buckets(count(ix.states), nil, 0)
+	out[FacetPlaceType] = buckets(count(ix.types), nil, 0)
+	out[FacetFunction] = listBuckets(titles.Functions, countList(ix.functions))
+	out[FacetSeniority] = listBuckets(titles.Seniorities, countList(ix.seniorities))
+	out[FacetDepartment] = buckets(count(ix.deptKeys), ix.deptLabel, n)
+	out[FacetVendor] = buckets(count(ix.vendors), ix.vendorLabel, n)
+	return out
+}
+
+// buckets sorts counts biggest first (ties by value), keeps the first n
+// (all when n is 0) and labels them.
+func buckets(counts map[string]int, labels map[string]string, n int) []Bucket {
+	out := make([]Bucket, 0, len(counts))
+	for k, c := range counts {
+		if c == 0 || k == "" {
+			continue
+		}
+		out = append(out, Bucket{Value: k, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	if labels != nil {
+		for i := range out {
+			if l, ok := labels[out[i].Value]; ok {
+				out[i].Value = l
+			}
+		}
+	}
+	return out
+}
+
+func listBuckets(names []string, counts []int) []Bucket {
+	m := map[string]int{}
+	for i, c := range counts {
+		m[names[i]] = c
+	}
+	return buckets(m, nil, 0)
+}

@@ -341,6 +341,7 @@ func (im *importer) resetPass() {
 	}
 	im.rows = 0
 	im.phaseStart = time.Now()
+	im.lastProgress = time.Time{}
 }
 
 // hasKey reports whether k is a key of table in the store or the import.

@@ -1,0 +1,202 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/testdb"
+)
+
+// sameFiles compares the table files of two directories byte for byte.
+func sameFiles(t *testing.T, format, wantDir, gotDir string) {
+	t.Helper()
+	for _, table := range pursuit.DataTables {
+		name := table + "." + format
+		want, err := os.ReadFile(filepath.Join(wantDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(gotDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(want, got) {
+			t.Errorf("%s: export differs from the imported file (-want +got):\n%s", name,
+				cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")))
+		}
+	}
+}
+
+// TestRoundTrip imports files, exports the store and expects the same
+// bytes back, in both formats, on both stores.
+func TestRoundTrip(t *testing.T) {
+	fx := newFixture()
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx := context.Background()
+		for _, format := range []string{FormatCSV, FormatJSONL} {
+			in := fx.writeDir(t, format)
+			res, err := Import(ctx, s, []string{in}, Options{})
+			if err != nil {
+				t.Fatalf("Import(%s): %v", format, err)
+			}
+			if got, want := res.Rows(), int64(15); got != want {
+				t.Errorf("Import(%s) applied %d rows, want %d", format, got, want)
+			}
+			out := t.TempDir()
+			stats, err := Export(ctx, s, out, format)
+			if err != nil {
+				t.Fatalf("Export(%s): %v", format, err)
+			}
+			if len(stats) != len(pursuit.DataTables) {
+				t.Errorf("Export returned %d tables, want %d", len(stats), len(pursuit.DataTables))
+			}
+			sameFiles(t, format, in, out)
+		}
+	})
+}
+
+// TestImportUpsert imports changed rows over existing keys: they replace
+// the old ones and add no rows.
+func TestImportUpsert(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx := context.Background()
+		fx := newFixture()
+		if _, err := Import(ctx, s, []string{fx.writeDir(t, FormatCSV)}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		before := counts(t, s)
+		fx.places[0].Name = "City of Springfield (renamed)"
+		fx.places[0].Population = 115000
+		fx.contacts[1].Title = "Chief Technology Officer"
+		fx.placeGrants[1].AccessType = pursuit.AccessFull
+		in := fx.writeDir(t, FormatJSONL)
+		res, err := Import(ctx, s, []string{in}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows() != 15 {
+			t.Errorf("upsert applied %d rows, want 15", res.Rows())
+		}
+		after := counts(t, s)
+		for _, table := range pursuit.DataTables {
+			if before[table] != after[table] {
+				t.Errorf("%s: %d rows after the upsert, want %d", table, after[table], before[table])
+			}
+		}
+		if after["change_log seq"] <= before["change_log seq"] {
+			t.Errorf("the upsert wrote no change_log rows")
+		}
+		p, err := s.GetPlace(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(fx.places[0], p); diff != "" {
+			t.Errorf("place 1 after the upsert (-want +got):\n%s", diff)
+		}
+		g, err := s.GetPlaceGrant(ctx, 1, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.AccessType != pursuit.AccessFull {
+			t.Errorf("grant access_type = %q, want full", g.AccessType)
+		}
+		out := t.TempDir()
+		if _, err := Export(ctx, s, out, FormatJSONL); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, FormatJSONL, in, out)
+	})
+}
+
+// TestImportStrictAppliesNothing runs a broken import on both stores: the
+// store keeps its rows and its change log.
+func TestImportStrictAppliesNothing(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx := context.Background()
+		importBase(t, s)
+		before := counts(t, s)
+		dir := filepath.Join("testdata", "unknown_fk")
+		res, err := Import(ctx, s, []string{dir}, Options{})
+		if pursuit.ErrorCode(err) != pursuit.EINVALID {
+			t.Fatalf("Import = %v, want EINVALID", err)
+		}
+		if res.Rejected != 2 {
+			t.Errorf("Rejected = %d, want 2", res.Rejected)
+		}
+		if diff := cmp.Diff(before, counts(t, s)); diff != "" {
+			t.Errorf("store changed (-before +after):\n%s", diff)
+		}
+		// skip-invalid applies the rest.
+		res, err = Import(ctx, s, []string{dir}, Options{SkipInvalid: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rejected != 3 || res.Rows() != 5 {
+			t.Errorf("skip-invalid: %d rows, %d rejected; want 5 rows, 3 rejected", res.Rows(), res.Rejected)
+		}
+		if n, _ := s.Count(ctx, pursuit.TableContacts); n != before[pursuit.TableContacts]+2 {
+			t.Errorf("contacts = %d, want %d", n, before[pursuit.TableContacts]+2)
+		}
+	})
+}
+
+// TestImportInterrupted cancels an import while it writes: nothing is
+// applied, and running it again completes it.
+func TestImportInterrupted(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		fx := newFixture()
+		in := fx.writeDir(t, FormatCSV)
+		before := counts(t, s)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		_, err := Import(ctx, s, []string{in}, Options{BatchSize: 1, Progress: func(p Progress) {
+			if p.Phase == "load" && !p.Done {
+				cancel()
+			}
+		}})
+		if pursuit.ErrorCode(err) != pursuit.ECANCELED {
+			t.Fatalf("canceled Import = %v (code %q), want code %q", err, pursuit.ErrorCode(err), pursuit.ECANCELED)
+		}
+		if diff := cmp.Diff(before, counts(t, s)); diff != "" {
+			t.Errorf("a canceled import changed the store (-before +after):\n%s", diff)
+		}
+		res, err := Import(context.Background(), s, []string{in}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows() != 15 {
+			t.Errorf("re-run applied %d rows, want 15", res.Rows())
+		}
+	})
+}
+
+func TestResolve(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths []string
+		code  string
+	}{
+		{"no paths", nil, pursuit.EINVALID},
+		{"missing", []string{"testdata/nope"}, pursuit.EINTERNAL},
+		{"dir without tables", []string{"testdata"}, pursuit.EINVALID},
+		{"unknown table", []string{"testdata/bad_name/widgets.csv"}, pursuit.EINVALID},
+		{"unknown extension", []string{"testdata/bad_name/places.txt"}, pursuit.EINVALID},
+		{"file", []string{"testdata/base/places.csv"}, ""},
+		{"file with a suffix", []string{"testdata/bad_name/places.2024.csv"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := resolve(tt.paths)
+			if got := pursuit.ErrorCode(err); got != tt.code {
+				t.Errorf("resolve(%v) = %v, code %q; want code %q", tt.paths, err, got, tt.code)
+			}
+		})
+	}
+}

@@ -176,8 +176,9 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 			return fail(table, err)
 		}
 	}
-	if _, err := w.tx.Exec(ctx, `INSERT INTO contacts (`+list+`) SELECT `+list+` FROM bulk_contacts
-		WHERE old_place_id IS NULL ORDER BY contact_id`); err != nil {
+	parents := distinctPlaces(len(keep), func(j int) int64 { return rows[keep[j]].PlaceID })
+	if err := w.insertChecked(ctx, table, "bulk_contacts", parents, `INSERT INTO contacts (`+list+`)
+		SELECT `+list+` FROM bulk_contacts WHERE old_place_id IS NULL ORDER BY contact_id`); err != nil {
 		return fail(table, err)
 	}
 	if err := w.bumpSequence(ctx, table, "contacts_contact_id_seq"); err != nil {
@@ -226,7 +227,15 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 	if err != nil {
 		return fail(table, err)
 	}
-	if err := w.merge(ctx, table, "bulk_tech_stack", cols, cols[:1], allNew); err != nil {
+	if allNew {
+		list := joinCols(cols)
+		parents := distinctPlaces(len(keep), func(j int) int64 { return rows[keep[j]].PlaceID })
+		err = w.insertChecked(ctx, table, "bulk_tech_stack", parents, `INSERT INTO tech_stack (`+list+`)
+			SELECT `+list+` FROM bulk_tech_stack ORDER BY tech_stack_id`)
+	} else {
+		err = w.merge(ctx, table, "bulk_tech_stack", cols, cols[:1], false)
+	}
+	if err != nil {
 		return fail(table, err)
 	}
 	if err := w.bumpSequence(ctx, table, "tech_stack_tech_stack_id_seq"); err != nil {

@@ -209,34 +209,39 @@ DECLARE
     at timestamptz := coalesce(nullif(current_setting('pursuit.now', true), '')::timestamptz, clock_timestamp());
     k1 text := quote_ident(TG_ARGV[1]);
     k2 text := CASE WHEN TG_ARGV[2] = '' THEN '0::bigint' ELSE quote_ident(TG_ARGV[2]) END;
+    rows_sql text;
+    n bigint;
+    base bigint;
 BEGIN
     PERFORM pg_advisory_xact_lock(7075727375697401);
     IF TG_OP = 'INSERT' THEN
-        EXECUTE format($q$
-            INSERT INTO change_log (seq, table_name, op, key, key2, changed_at)
-            SELECT nextval('change_log_seq'), %L, 'insert', k1, nullif(k2, 0), $1
-            FROM (SELECT %s AS k1, %s AS k2 FROM new_rows ORDER BY 1, 2) r$q$,
-            TG_ARGV[0], k1, k2) USING at;
+        rows_sql := format('SELECT %s AS k1, %s AS k2, %L AS op FROM new_rows', k1, k2, 'insert');
     ELSIF TG_OP = 'DELETE' THEN
-        EXECUTE format($q$
-            INSERT INTO change_log (seq, table_name, op, key, key2, changed_at)
-            SELECT nextval('change_log_seq'), %L, 'delete', k1, nullif(k2, 0), $1
-            FROM (SELECT %s AS k1, %s AS k2 FROM old_rows ORDER BY 1, 2) r$q$,
-            TG_ARGV[0], k1, k2) USING at;
+        rows_sql := format('SELECT %s AS k1, %s AS k2, %L AS op FROM old_rows', k1, k2, 'delete');
     ELSE
         -- An UPDATE that changed a key is logged as a delete of the old key
         -- and an insert of the new one.
-        EXECUTE format($q$
-            INSERT INTO change_log (seq, table_name, op, key, key2, changed_at)
-            SELECT nextval('change_log_seq'), %L, op, k1, nullif(k2, 0), $1
-            FROM (
-                SELECT coalesce(n.k1, o.k1) AS k1, coalesce(n.k2, o.k2) AS k2,
-                    CASE WHEN o.k1 IS NULL THEN 'insert' WHEN n.k1 IS NULL THEN 'delete' ELSE 'update' END AS op
-                FROM (SELECT %2$s AS k1, %3$s AS k2 FROM new_rows) n
-                FULL JOIN (SELECT %2$s AS k1, %3$s AS k2 FROM old_rows) o ON o.k1 = n.k1 AND o.k2 = n.k2
-                ORDER BY 1, 2) r$q$,
-            TG_ARGV[0], k1, k2) USING at;
+        rows_sql := format($q$
+            SELECT coalesce(n.k1, o.k1) AS k1, coalesce(n.k2, o.k2) AS k2,
+                CASE WHEN o.k1 IS NULL THEN 'insert' WHEN n.k1 IS NULL THEN 'delete' ELSE 'update' END AS op
+            FROM (SELECT %1$s AS k1, %2$s AS k2 FROM new_rows) n
+            FULL JOIN (SELECT %1$s AS k1, %2$s AS k2 FROM old_rows) o ON o.k1 = n.k1 AND o.k2 = n.k2$q$,
+            k1, k2);
     END IF;
+    EXECUTE 'SELECT count(*) FROM (' || rows_sql || ') r' INTO n;
+    IF n = 0 THEN
+        RETURN NULL;
+    END IF;
+    -- One nextval and one setval reserve the statement's n seq values; no
+    -- one else allocates meanwhile, since every allocator holds the lock.
+    base := nextval('change_log_seq');
+    IF n > 1 THEN
+        PERFORM setval('change_log_seq', base + n - 1);
+    END IF;
+    EXECUTE format($q$
+        INSERT INTO change_log (seq, table_name, op, key, key2, changed_at)
+        SELECT $2 + row_number() OVER (ORDER BY k1, k2) - 1, %L, op, k1, nullif(k2, 0), $1
+        FROM (%s) r$q$, TG_ARGV[0], rows_sql) USING at, base;
     RETURN NULL;
 END
 $fn$;
@@ -265,6 +270,11 @@ BEGIN
         EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
             FOR EACH STATEMENT EXECUTE FUNCTION pursuit_log_changes(%L, %L, %L)',
             t[1] || '_log_delete', t[1], t[1], t[2], t[3]);
+        -- ALWAYS: the bulk path inserts rows it has checked itself with
+        -- session_replication_role = replica, which skips the foreign-key
+        -- triggers but must not skip the change log.
+        EXECUTE format('ALTER TABLE %I ENABLE ALWAYS TRIGGER %I, ENABLE ALWAYS TRIGGER %I, ENABLE ALWAYS TRIGGER %I',
+            t[1], t[1] || '_log_insert', t[1] || '_log_update', t[1] || '_log_delete');
     END LOOP;
 END
 $$;
@@ -306,3 +316,5 @@ CREATE TRIGGER contacts_unique_insert AFTER INSERT ON contacts REFERENCING NEW T
     FOR EACH STATEMENT EXECUTE FUNCTION pursuit_unique_id('contacts', 'contact_id', 'place_id');
 CREATE TRIGGER contacts_unique_update AFTER UPDATE ON contacts REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION pursuit_unique_id('contacts', 'contact_id', 'place_id');
+ALTER TABLE places ENABLE ALWAYS TRIGGER places_unique_insert, ENABLE ALWAYS TRIGGER places_unique_update;
+ALTER TABLE contacts ENABLE ALWAYS TRIGGER contacts_unique_insert, ENABLE ALWAYS TRIGGER contacts_unique_update;

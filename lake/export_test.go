@@ -268,10 +268,10 @@ func TestExportPII(t *testing.T) {
 		t.Errorf("customer 1 contacts (-want +lake):\n%s", diff)
 	}
 	for q, w := range map[string]string{
-		"SELECT string_agg(place_id::VARCHAR, ',' ORDER BY place_id) FROM places":                     "1,2,3,4,5,7",
-		"SELECT string_agg(DISTINCT customer_id::VARCHAR, ',') FROM customers":                         "1",
-		"SELECT count(*) FROM customer_mapping WHERE customer_id <> 1":                                "0",
-		"SELECT count(*) FROM customer_place_relation WHERE customer_id <> 1":                         "0",
+		"SELECT string_agg(place_id::VARCHAR, ',' ORDER BY place_id) FROM places":                       "1,2,3,4,5,7",
+		"SELECT string_agg(DISTINCT customer_id::VARCHAR, ',') FROM customers":                          "1",
+		"SELECT count(*) FROM customer_mapping WHERE customer_id <> 1":                                  "0",
+		"SELECT count(*) FROM customer_place_relation WHERE customer_id <> 1":                           "0",
 		"SELECT string_agg(DISTINCT place_id::VARCHAR, ',' ORDER BY place_id::VARCHAR) FROM tech_stack": "1,2,3,4,5,7",
 	} {
 		if got := query(t, d, q)[0][0]; got != w {

@@ -157,8 +157,17 @@ type spec[T any] struct {
 	part      func(*T) string
 	// key and key2 identify a row (key2 is nil unless the key is a pair).
 	key, key2 func(*T) int64
-	// zorder sorts by the Z-order of (key2Z, key) instead of by key.
+	// keyCol is the column of key, whose stats prune the files a sync
+	// reads.
+	keyCol string
+	// setPart puts a partition value read from the log back into a row.
+	setPart func(*T, string)
+	// zorder, when set, sorts by the Z-order of (zorder, key) instead of
+	// by key.
 	zorder func(*T) int64
+	// cdc writes Change Data Feed rows: the table's columns plus
+	// _change_type.
+	cdc cdcFunc[T]
 }
 
 func (s *spec[T]) partitionColumns() []string {
@@ -216,7 +225,10 @@ var placesSpec = &spec[PlaceRow]{
 		"account_owner", tStr, "created_at", tTime, "updated_at", tTime),
 	partition: PartitionColumn,
 	part:      func(r *PlaceRow) string { return r.StateAbbr },
+	setPart:   func(r *PlaceRow, v string) { r.StateAbbr = v },
 	key:       func(r *PlaceRow) int64 { return r.PlaceID },
+	keyCol:    "place_id",
+	cdc:       cdcWriter(func(r PlaceRow, t string) placeCDC { return placeCDC{r, t} }),
 }
 
 var contactsSpec = &spec[ContactRow]{
@@ -226,7 +238,10 @@ var contactsSpec = &spec[ContactRow]{
 		"account_owner", tStr, "verified_at", tTime, "created_at", tTime, "updated_at", tTime),
 	partition: PartitionColumn,
 	part:      func(r *ContactRow) string { return r.StateAbbr },
+	setPart:   func(r *ContactRow, v string) { r.StateAbbr = v },
 	key:       func(r *ContactRow) int64 { return r.ContactID },
+	keyCol:    "contact_id",
+	cdc:       cdcWriter(func(r ContactRow, t string) contactCDC { return contactCDC{r, t} }),
 	zorder:    func(r *ContactRow) int64 { return r.PlaceID },
 }
 
@@ -234,14 +249,18 @@ var techStackSpec = &spec[TechStackRow]{
 	name: pursuit.TableTechStack,
 	fields: fields("tech_stack_id", tLong, "place_id", tLong, "vendor", tStr, "product", tStr, "category", tStr,
 		"first_seen", tTime, "last_seen", tTime),
-	key: func(r *TechStackRow) int64 { return r.TechStackID },
+	key:    func(r *TechStackRow) int64 { return r.TechStackID },
+	keyCol: "tech_stack_id",
+	cdc:    cdcWriter(func(r TechStackRow, t string) techStackCDC { return techStackCDC{r, t} }),
 }
 
 var customersSpec = &spec[CustomerRow]{
 	name: pursuit.TableCustomers,
 	fields: fields("customer_id", tLong, "name", tStr, "email", tStr, "reveal_credits", tLong,
 		"created_at", tTime, "updated_at", tTime),
-	key: func(r *CustomerRow) int64 { return r.CustomerID },
+	key:    func(r *CustomerRow) int64 { return r.CustomerID },
+	keyCol: "customer_id",
+	cdc:    cdcWriter(func(r CustomerRow, t string) customerCDC { return customerCDC{r, t} }),
 }
 
 var placeGrantsSpec = &spec[PlaceGrantRow]{
@@ -249,6 +268,8 @@ var placeGrantsSpec = &spec[PlaceGrantRow]{
 	fields: fields("customer_id", tLong, "place_id", tLong, "access_type", tStr, "granted_at", tTime),
 	key:    func(r *PlaceGrantRow) int64 { return r.CustomerID },
 	key2:   func(r *PlaceGrantRow) int64 { return r.PlaceID },
+	keyCol: "customer_id",
+	cdc:    cdcWriter(func(r PlaceGrantRow, t string) placeGrantCDC { return placeGrantCDC{r, t} }),
 }
 
 var contactGrantsSpec = &spec[ContactGrantRow]{
@@ -256,13 +277,17 @@ var contactGrantsSpec = &spec[ContactGrantRow]{
 	fields: fields("customer_id", tLong, "contact_id", tLong, "access_type", tStr, "granted_at", tTime),
 	key:    func(r *ContactGrantRow) int64 { return r.CustomerID },
 	key2:   func(r *ContactGrantRow) int64 { return r.ContactID },
+	keyCol: "customer_id",
+	cdc:    cdcWriter(func(r ContactGrantRow, t string) contactGrantCDC { return contactGrantCDC{r, t} }),
 }
 
 var mappingsSpec = &spec[MappingRow]{
 	name: pursuit.TableCustomerMapping,
 	fields: fields("customer_mapping_id", tLong, "customer_id", tLong, "external_crm_id", tStr, "place_id", tLong,
 		"contact_id", tLong, "account_owner", tStr, "last_synced_time", tTime),
-	key: func(r *MappingRow) int64 { return r.CustomerMappingID },
+	key:    func(r *MappingRow) int64 { return r.CustomerMappingID },
+	keyCol: "customer_mapping_id",
+	cdc:    cdcWriter(func(r MappingRow, t string) mappingCDC { return mappingCDC{r, t} }),
 }
 
 // Tables lists the lake's tables, in pursuit.DataTables order.

@@ -1,0 +1,297 @@
+package lake
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/pursuit-gov/pursuit/lake/delta"
+)
+
+// fetchFunc returns the current state of a changed row; ok is false when
+// the row no longer exists (or the export's scope excludes it).
+type fetchFunc[T any] func(ctx context.Context, k rowKey) (row T, ok bool, err error)
+
+// syncTable applies one table's changed keys:
+//
+//  1. the current rows are fetched from the store;
+//  2. every active file whose key min/max (from the log) covers a changed
+//     key is opened, and within it every row group whose own min/max does;
+//     those row groups are decoded, and a file with a row that changed is
+//     rewritten: untouched row groups are copied verbatim (no decoding),
+//     touched ones re-encoded with changed rows replaced in place (which
+//     keeps the Z-order) and deleted rows dropped;
+//  3. rows that are new, or moved to another partition, are written as
+//     new files per partition;
+//  4. Change Data Feed rows go to _change_data/;
+//  5. one commit holds the removes, adds, cdc actions and the txn.
+func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed changeSet, fetch fetchFunc[T], seq int64, opt SyncOptions) (TableResult, error) {
+	start := time.Now()
+	res := TableResult{Table: s.name}
+	st := loc.Table(s.name)
+	tbl := newTable(st, opt.Options)
+	snap, err := tbl.Snapshot(ctx)
+	if err != nil {
+		return res, err
+	}
+	if snap.TxnVersion(AppID) >= seq {
+		res.Version = snap.Version
+		return res, nil
+	}
+	now := opt.now()
+	next := map[rowKey]T{}
+	for k := range changed {
+		r, ok, err := fetch(ctx, k)
+		if err != nil {
+			return res, fmt.Errorf("fetch %v: %w", k, err)
+		}
+		if ok {
+			next[k] = r
+		}
+	}
+	keys := changed.sortedKeys()
+	var removes []delta.Remove
+	var adds []delta.Add
+	var changes []change[T]
+	placed := map[rowKey]placement{} // changed keys found in the lake
+	for _, f := range snap.Files() {
+		if len(keys) == 0 {
+			break
+		}
+		if stats, ok, _ := f.ParsedStats(); ok {
+			lo, ok1 := stats.MinValues[s.keyCol].(float64)
+			hi, ok2 := stats.MaxValues[s.keyCol].(float64)
+			if ok1 && ok2 && !anyIn(keys, int64(lo), int64(hi)) {
+				continue
+			}
+		}
+		part := ""
+		if s.partition != "" {
+			if v := f.PartitionValues[s.partition]; v != nil {
+				part = *v
+			}
+		}
+		add, fileChanges, err := rewriteFile(ctx, st, s, f, part, keys, changed, next, placed, opt.Options)
+		if err != nil {
+			return res, err
+		}
+		changes = append(changes, fileChanges...)
+		if add == nil {
+			continue
+		}
+		removes = append(removes, delta.Remove{Path: f.Path, DeletionTimestamp: now.UnixMilli(), DataChange: true,
+			ExtendedFileMetadata: true, PartitionValues: f.PartitionValues, Size: f.Size})
+		if add.Path != "" {
+			adds = append(adds, *add)
+		}
+	}
+	// Inserts and rows that moved partition.
+	var fresh []T
+	for k, r := range next {
+		switch placed[k] {
+		case notPlaced:
+			fresh = append(fresh, r)
+			changes = append(changes, change[T]{row: r, typ: ChangeInsert, part: s.partOf(&r)})
+		case moved:
+			fresh = append(fresh, r)
+		}
+	}
+	if len(fresh) > 0 {
+		more, err := writeFiles(ctx, st, s, layout(s, fresh), "part", opt.Options)
+		if err != nil {
+			return res, err
+		}
+		adds = append(adds, more...)
+	}
+	var cdcs []delta.CDC
+	if len(changes) > 0 {
+		cdcs, err = writeChanges(ctx, st, s, changes, opt.Options)
+		if err != nil {
+			return res, err
+		}
+	}
+	res.Rows = int64(len(changes))
+	res.Files = len(adds)
+	for _, a := range adds {
+		res.Bytes += a.Size
+	}
+	readVersion := snap.Version
+	res.Version, err = tbl.Update(ctx, func(cur *delta.Snapshot) ([]delta.Action, error) {
+		if cur == nil || cur.Version != readVersion {
+			return nil, fmt.Errorf("table changed during sync (version %d, read %d): %w; run sync again", cur.Version, readVersion, delta.ErrConflict)
+		}
+		acts := []delta.Action{tbl.NewCommitInfo("MERGE", map[string]any{"predicate": fmt.Sprintf("change_log seq > %d", cur.TxnVersion(AppID))},
+			map[string]string{"numTargetFilesRemoved": fmt.Sprint(len(removes)), "numTargetFilesAdded": fmt.Sprint(len(adds)),
+				"numOutputRows": fmt.Sprint(len(next)), "numChangeRows": fmt.Sprint(len(changes))}, false)}
+		for i := range removes {
+			acts = append(acts, delta.Action{Remove: &removes[i]})
+		}
+		for i := range adds {
+			acts = append(acts, delta.Action{Add: &adds[i]})
+		}
+		for i := range cdcs {
+			acts = append(acts, delta.Action{CDC: &cdcs[i]})
+		}
+		return append(acts, delta.Action{Txn: &delta.Txn{AppID: AppID, Version: seq, LastUpdated: now.UnixMilli()}}), nil
+	})
+	res.Elapsed = time.Since(start)
+	return res, err
+}
+
+// placement records where a sync found a changed key.
+type placement int8
+
+const (
+	notPlaced placement = iota // not in the lake: an insert
+	inPlace                    // in a file of its partition: kept there
+	moved                      // in a file of another partition: rewritten elsewhere
+)
+
+// rewriteFile looks for changed keys in one data file. It returns a nil
+// add when the file stays as it is, an add with an empty path when every
+// row of it was deleted, and otherwise the add of its rewritten version.
+func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f delta.Add, part string, keys []int64, changed changeSet, next map[rowKey]T, placed map[rowKey]placement, o Options) (*delta.Add, []change[T], error) {
+	name, err := delta.DecodePath(f.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, size, err := st.Open(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	keyLeaf, ok := pf.Schema().Lookup(s.keyCol)
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: no column %s", name, s.keyCol)
+	}
+	type group struct {
+		rg   parquet.RowGroup
+		rows []T // nil: copy verbatim
+	}
+	var groups []group
+	var changes []change[T]
+	dirty := false
+	kept := int64(0)
+	for i, rg := range pf.RowGroups() {
+		cs := pf.Metadata().RowGroups[i].Columns[keyLeaf.ColumnIndex].MetaData.Statistics
+		if len(cs.MinValue) == 8 && len(cs.MaxValue) == 8 &&
+			!anyIn(keys, int64(binary.LittleEndian.Uint64(cs.MinValue)), int64(binary.LittleEndian.Uint64(cs.MaxValue))) {
+			groups = append(groups, group{rg: rg})
+			kept += rg.NumRows()
+			continue
+		}
+		rows, err := readRowGroup[T](rg)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		out := rows[:0:0]
+		touched := false
+		for _, row := range rows {
+			if s.setPart != nil {
+				s.setPart(&row, part)
+			}
+			k := s.keyOf(&row)
+			if !changed[k] {
+				out = append(out, row)
+				continue
+			}
+			nr, exists := next[k]
+			switch {
+			case !exists:
+				changes = append(changes, change[T]{row: row, typ: ChangeDelete, part: part})
+				touched = true
+			case s.partOf(&nr) != part:
+				// Moved to another partition: deleted here, inserted
+				// there (as Spark's MERGE records it: pre and post image).
+				changes = append(changes, change[T]{row: row, typ: ChangeUpdatePreimage, part: part},
+					change[T]{row: nr, typ: ChangeUpdatePostimage, part: s.partOf(&nr)})
+				touched = true
+				placed[k] = moved
+			default:
+				placed[k] = inPlace
+				if cmp.Equal(row, nr) {
+					out = append(out, row)
+					continue
+				}
+				changes = append(changes, change[T]{row: row, typ: ChangeUpdatePreimage, part: part},
+					change[T]{row: nr, typ: ChangeUpdatePostimage, part: part})
+				out = append(out, nr)
+				touched = true
+			}
+		}
+		if touched {
+			dirty = true
+			groups = append(groups, group{rg: rg, rows: out})
+		} else {
+			groups = append(groups, group{rg: rg})
+		}
+		kept += int64(len(out))
+	}
+	if !dirty {
+		return nil, changes, nil
+	}
+	if kept == 0 {
+		return &delta.Add{}, changes, nil
+	}
+	newName := dataFileName(s.partitionDir(part), "part-00000")
+	wc, err := st.Create(ctx, newName)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create %s: %w", newName, err)
+	}
+	cw := &countingWriter{w: wc}
+	w := parquet.NewGenericWriter[T](cw, writerOptions(o)...)
+	for _, g := range groups {
+		if g.rows == nil {
+			if _, err := w.WriteRowGroup(g.rg); err != nil {
+				wc.Close()
+				return nil, nil, fmt.Errorf("copy row group into %s: %w", newName, err)
+			}
+			continue
+		}
+		if len(g.rows) == 0 {
+			continue
+		}
+		if _, err := w.Write(g.rows); err != nil {
+			wc.Close()
+			return nil, nil, fmt.Errorf("write %s: %w", newName, err)
+		}
+		if err := w.Flush(); err != nil {
+			wc.Close()
+			return nil, nil, fmt.Errorf("write %s: %w", newName, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		wc.Close()
+		return nil, nil, fmt.Errorf("write %s: %w", newName, err)
+	}
+	if err := wc.Close(); err != nil {
+		return nil, nil, fmt.Errorf("close %s: %w", newName, err)
+	}
+	add := &delta.Add{
+		Path: delta.EncodePath(newName), PartitionValues: s.partitionValues(part), Size: cw.n,
+		ModificationTime: o.now().UnixMilli(), DataChange: true,
+		Stats: footerStats(w.File().Metadata(), s.sparkTypes()).String(),
+	}
+	return add, changes, nil
+}
+
+// readRowGroup decodes every row of a row group.
+func readRowGroup[T any](rg parquet.RowGroup) ([]T, error) {
+	rd := parquet.NewGenericRowGroupReader[T](rg)
+	defer rd.Close()
+	rows := make([]T, rg.NumRows())
+	n, err := rd.Read(rows)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	return rows[:n], nil
+}

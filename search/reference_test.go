@@ -49,8 +49,8 @@ func newWorld(r *rand.Rand, nPlaces, nContacts, nCustomers int) *world {
 		w.places = append(w.places, pursuit.Place{
 			PlaceID: int64(i), Name: names[r.IntN(len(names))] + fmt.Sprintf(" %d", i),
 			PlaceType: pursuit.PlaceTypes[r.IntN(4)], StateAbbr: wStates[r.IntN(len(wStates))],
-			County: []string{"Cook County", "Kings County", "Smith County"}[r.IntN(3)],
-			Population: []int64{0, 50, 900, 12000, 250000, 3000000}[r.IntN(6)] + r.Int64N(100),
+			County:      []string{"Cook County", "Kings County", "Smith County"}[r.IntN(3)],
+			Population:  []int64{0, 50, 900, 12000, 250000, 3000000}[r.IntN(6)] + r.Int64N(100),
 			EmailDomain: fmt.Sprintf("p%d.gov", i),
 		})
 	}
@@ -174,19 +174,26 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 		counts[f][v]++
 	}
 	var a analysis.Analyzer
+	pgrant, cgrant := map[int64]string{}, map[int64]string{}
+	for _, g := range w.pgrants {
+		if g.CustomerID == customerID {
+			pgrant[g.PlaceID] = g.AccessType
+		}
+	}
+	for _, g := range w.cgrants {
+		if g.CustomerID == customerID {
+			cgrant[g.ContactID] = g.AccessType
+		}
+	}
+	var maps []pursuit.CustomerMapping
+	for _, m := range w.mappings {
+		if m.CustomerID == customerID {
+			maps = append(maps, m)
+		}
+	}
 	for _, c := range w.contacts {
 		pl := places[c.PlaceID]
-		acc := ""
-		for _, g := range w.pgrants {
-			if g.CustomerID == customerID && g.PlaceID == c.PlaceID {
-				acc = pursuit.MorePermissive(acc, g.AccessType)
-			}
-		}
-		for _, g := range w.cgrants {
-			if g.CustomerID == customerID && g.ContactID == c.ContactID {
-				acc = pursuit.MorePermissive(acc, g.AccessType)
-			}
-		}
+		acc := pursuit.MorePermissive(pgrant[c.PlaceID], cgrant[c.ContactID])
 		if acc == "" {
 			continue
 		}
@@ -198,8 +205,8 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 			cats = append(cats, normKey(ts.Category))
 		}
 		mapped, owners := false, []string{}
-		for _, m := range w.mappings {
-			if m.CustomerID == customerID && (m.ContactID == c.ContactID || m.PlaceID == c.PlaceID) {
+		for _, m := range maps {
+			if m.ContactID == c.ContactID || m.PlaceID == c.PlaceID {
 				mapped = true
 				owners = append(owners, normKey(m.AccountOwner))
 			}

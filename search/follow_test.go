@@ -1,0 +1,287 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/testdb"
+)
+
+// worldFromStore reads a store back into a world for the reference.
+func worldFromStore(t *testing.T, s pursuit.Store) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{}
+	must(t, s.ScanPlaces(ctx, func(p pursuit.Place) error { w.places = append(w.places, p); return nil }))
+	must(t, s.ScanContacts(ctx, func(c pursuit.Contact) error { w.contacts = append(w.contacts, c); return nil }))
+	must(t, s.ScanTechStack(ctx, func(x pursuit.TechStack) error { w.techs = append(w.techs, x); return nil }))
+	must(t, s.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error { w.pgrants = append(w.pgrants, g); return nil }))
+	must(t, s.ScanContactGrants(ctx, func(g pursuit.CustomerContactRelation) error { w.cgrants = append(w.cgrants, g); return nil }))
+	must(t, s.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error { w.mappings = append(w.mappings, m); return nil }))
+	return w
+}
+
+// mutate makes one random change through the store's API.
+func mutate(t *testing.T, r *rand.Rand, s pursuit.Store, w *world) {
+	t.Helper()
+	ctx := context.Background()
+	pickPlace := func() pursuit.Place { return w.places[r.IntN(len(w.places))] }
+	pickContact := func() pursuit.Contact { return w.contacts[r.IntN(len(w.contacts))] }
+	cust := int64(1 + r.IntN(4))
+	access := []string{pursuit.AccessFull, pursuit.AccessMasked}[r.IntN(2)]
+	var err error
+	switch r.IntN(12) {
+	case 0: // new contact
+		p := pickPlace()
+		c := pursuit.Contact{PlaceID: p.PlaceID, Name: "Maria Smith", FirstName: "Maria", LastName: "Smith",
+			Email: "maria.smith@" + p.EmailDomain, Title: wTitles[r.IntN(len(wTitles))], Department: wDepts[r.IntN(len(wDepts))]}
+		err = s.CreateContact(ctx, &c)
+	case 1: // retitle a contact
+		c := pickContact()
+		c.Title = wTitles[r.IntN(len(wTitles))]
+		c.Email = ""
+		err = s.UpdateContact(ctx, &c)
+	case 2: // move a contact
+		c := pickContact()
+		c.PlaceID = pickPlace().PlaceID
+		err = s.UpdateContact(ctx, &c)
+	case 3:
+		err = s.DeleteContact(ctx, pickContact().ContactID)
+	case 4: // a place moves state and grows
+		p := pickPlace()
+		p.StateAbbr = wStates[r.IntN(len(wStates))]
+		p.Population = r.Int64N(1000000)
+		p.Name = "Public Works District"
+		err = s.UpdatePlace(ctx, &p)
+	case 5:
+		if r.IntN(4) == 0 {
+			err = s.DeletePlace(ctx, pickPlace().PlaceID)
+		}
+	case 6:
+		err = s.PutPlaceGrant(ctx, &pursuit.CustomerPlaceRelation{CustomerID: cust, PlaceID: pickPlace().PlaceID, AccessType: access})
+	case 7:
+		if len(w.pgrants) > 0 {
+			g := w.pgrants[r.IntN(len(w.pgrants))]
+			err = s.DeletePlaceGrant(ctx, g.CustomerID, g.PlaceID)
+		}
+	case 8:
+		err = s.PutContactGrant(ctx, &pursuit.CustomerContactRelation{CustomerID: cust, ContactID: pickContact().ContactID, AccessType: access})
+	case 9:
+		if len(w.cgrants) > 0 {
+			g := w.cgrants[r.IntN(len(w.cgrants))]
+			err = s.DeleteContactGrant(ctx, g.CustomerID, g.ContactID)
+		}
+	case 10:
+		m := pursuit.CustomerMapping{CustomerID: cust, ExternalCRMID: fmt.Sprintf("m-%d", r.Int64()), AccountOwner: wOwners[r.IntN(3)]}
+		if r.IntN(2) == 0 {
+			m.PlaceID = pickPlace().PlaceID
+		} else {
+			m.ContactID = pickContact().ContactID
+		}
+		err = s.CreateCustomerMapping(ctx, &m)
+	case 11:
+		v := wVendors[r.IntN(len(wVendors))]
+		if len(w.techs) > 0 && r.IntN(2) == 0 {
+			err = s.DeleteTechStack(ctx, w.techs[r.IntN(len(w.techs))].TechStackID)
+		} else {
+			err = s.CreateTechStack(ctx, &pursuit.TechStack{PlaceID: pickPlace().PlaceID, Vendor: v, Product: v + " One", Category: wCats[r.IntN(len(wCats))]})
+		}
+	}
+	if code := pursuit.ErrorCode(err); code != "" && code != pursuit.ENOTFOUND && code != pursuit.EFOREIGNKEY {
+		t.Fatalf("mutate: %v", err)
+	}
+}
+
+// TestFollowMatchesReference changes the store at random after the build
+// and checks the followed index against the reference after each round.
+func TestFollowMatchesReference(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 4))
+	w := newWorld(r, 30, 400, 4)
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(ctx, s, Options{})
+	must(t, err)
+	for round := 0; round < 8; round++ {
+		for range 25 {
+			mutate(t, r, s, w)
+			w = worldFromStore(t, s)
+			w.customers = make([]pursuit.Customer, 4)
+		}
+		must(t, ix.Sync(ctx))
+		for range 30 {
+			req := randomRequest(r, w)
+			checkAgainstReference(t, ix, w, int64(1+r.IntN(4)), req)
+			if t.Failed() {
+				t.Fatalf("round %d", round)
+			}
+		}
+	}
+}
+
+// TestFreshness writes through each store and waits, with a generous
+// deadline, for Follow to make the write searchable.
+func TestFreshness(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f := newFixture(t, s)
+		done := make(chan error, 1)
+		go func() { done <- f.ix.Follow(ctx) }()
+		defer func() {
+			cancel()
+			<-done
+		}()
+		a := f.a.CustomerID
+		waitFor := func(what string, ok func() bool) {
+			t.Helper()
+			deadline := time.Now().Add(15 * time.Second)
+			for !ok() {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: not visible to search after 15s", what)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		total := func(q string) int {
+			res, err := f.ix.SearchContacts(a, Request{Q: q})
+			must(t, err)
+			return res.Total
+		}
+		must(t, s.PutPlaceGrant(ctx, &pursuit.CustomerPlaceRelation{CustomerID: a, PlaceID: f.p1.PlaceID, AccessType: pursuit.AccessFull}))
+		f.ix.Notify()
+		waitFor("place grant", func() bool { return total("") == 2 })
+
+		c := pursuit.Contact{PlaceID: f.p1.PlaceID, Name: "Zelda Quux", Title: "GIS Analyst", Email: "zelda@springfield.gov"}
+		must(t, s.CreateContact(ctx, &c))
+		waitFor("contact insert", func() bool { return total("zelda") == 1 })
+
+		c.Title = "Public Works Director"
+		must(t, s.UpdateContact(ctx, &c))
+		waitFor("contact update", func() bool { return total("zelda dpw") == 1 && total("zelda gis") == 0 })
+
+		must(t, s.DeleteContact(ctx, c.ContactID))
+		waitFor("contact delete", func() bool { return total("zelda") == 0 })
+
+		must(t, s.DeletePlaceGrant(ctx, a, f.p1.PlaceID))
+		waitFor("grant delete", func() bool { return total("") == 0 })
+		if st := f.ix.Stats(); st.Applied == 0 || st.LastSeq == 0 {
+			t.Errorf("Stats = %+v, want applied changes", st)
+		}
+	})
+}
+
+// TestCursorStableUnderInserts pages through a search while matching
+// contacts are inserted, and checks no contact that existed before is
+// skipped or repeated.
+func TestCursorStableUnderInserts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := rand.New(rand.NewPCG(5, 6))
+	w := newWorld(r, 20, 600, 2)
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(ctx, s, Options{PollInterval: time.Millisecond})
+	must(t, err)
+	req := Request{Q: "director", Limit: 7}
+	before, all := collect(t, ix, 1, req)
+	if before.Total < 20 {
+		t.Fatalf("only %d hits to page through", before.Total)
+	}
+	done := make(chan error, 1)
+	go func() { done <- ix.Follow(ctx) }()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 60 && ctx.Err() == nil; i++ {
+			p := w.places[i%len(w.places)]
+			c := pursuit.Contact{PlaceID: p.PlaceID, Name: fmt.Sprintf("New Person%d", i), Title: "Director"}
+			if err := s.CreateContact(ctx, &c); err != nil {
+				t.Errorf("CreateContact: %v", err)
+				return
+			}
+			ix.Notify()
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	seen := map[int64]int{}
+	res, err := ix.SearchContacts(1, req)
+	must(t, err)
+	for {
+		for _, h := range res.Hits {
+			seen[h.Contact.ContactID]++
+			time.Sleep(200 * time.Microsecond)
+		}
+		if res.NextCursor == "" {
+			break
+		}
+		req.Cursor = res.NextCursor
+		res, err = ix.SearchContacts(1, req)
+		must(t, err)
+	}
+	wg.Wait()
+	cancel()
+	<-done
+	for id, n := range seen {
+		if n > 1 {
+			t.Errorf("contact %d returned %d times", id, n)
+		}
+	}
+	for _, h := range all {
+		if seen[h.Contact.ContactID] != 1 {
+			t.Errorf("contact %d, there before paging, seen %d times", h.Contact.ContactID, seen[h.Contact.ContactID])
+		}
+	}
+}
+
+// TestConcurrentSearchAndFollow runs searches while Follow applies writes;
+// it exists for the race detector.
+func TestConcurrentSearchAndFollow(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := rand.New(rand.NewPCG(7, 8))
+	w := newWorld(r, 20, 300, 4)
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(ctx, s, Options{PollInterval: time.Millisecond})
+	must(t, err)
+	done := make(chan error, 1)
+	go func() { done <- ix.Follow(ctx) }()
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func(seed uint64) {
+			defer wg.Done()
+			rr := rand.New(rand.NewPCG(seed, 1))
+			for ctx.Err() == nil {
+				req := randomRequest(rr, w)
+				if _, err := ix.SearchContacts(int64(1+rr.IntN(4)), req); err != nil && pursuit.ErrorCode(err) != pursuit.EINVALID {
+					t.Errorf("SearchContacts: %v", err)
+				}
+				req.Functions, req.Seniorities, req.Departments, req.VerifiedSince, req.HasEmail, req.HasPhone = nil, nil, nil, time.Time{}, nil, nil
+				req.Q = ""
+				if _, err := ix.SearchPlaces(int64(1+rr.IntN(4)), req); err != nil {
+					t.Errorf("SearchPlaces: %v", err)
+				}
+				_ = ix.Stats()
+			}
+		}(uint64(g))
+	}
+	wm := worldFromStore(t, s) // the writer's view; readers keep w
+	for i := 0; i < 100; i++ {
+		mutate(t, r, s, wm)
+		if i%4 == 0 {
+			wm = worldFromStore(t, s)
+		}
+		ix.Notify()
+	}
+	cancel()
+	wg.Wait()
+	<-done
+}

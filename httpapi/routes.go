@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// routes lists the whole API. Admin routes need an admin key; customer
+// routes a customer key and see only that customer's grants.
+func (s *Server) routes() {
+	admin := func(h handlerFunc) http.HandlerFunc { return s.authed(pursuit.RoleAdmin, h) }
+	customer := func(h handlerFunc) http.HandlerFunc { return s.authed(pursuit.RoleCustomer, h) }
+
+	// Operations (no key).
+	s.handle("GET /healthz", s.public(s.handleHealthz))
+	s.handle("GET /readyz", s.public(s.handleReadyz))
+	s.handle("GET /metrics", s.public(s.handleMetrics))
+	s.handle("GET /v1/openapi.json", s.public(s.handleOpenAPI))
+
+	// Admin: customers.
+	s.handle("GET /v1/admin/customers", admin(s.handleListCustomers))
+	s.handle("POST /v1/admin/customers", admin(s.handleCreateCustomer))
+	s.handle("GET /v1/admin/customers/{customer_id}", admin(s.handleGetCustomer))
+	s.handle("PATCH /v1/admin/customers/{customer_id}", admin(s.handleUpdateCustomer))
+	s.handle("DELETE /v1/admin/customers/{customer_id}", admin(s.handleDeleteCustomer))
+
+	// Admin: grants.
+	s.handle("GET /v1/admin/customers/{customer_id}/place-grants", admin(s.handleListPlaceGrants))
+	s.handle("PUT /v1/admin/customers/{customer_id}/place-grants/{place_id}", admin(s.handlePutPlaceGrant))
+	s.handle("DELETE /v1/admin/customers/{customer_id}/place-grants/{place_id}", admin(s.handleDeletePlaceGrant))
+	s.handle("GET /v1/admin/customers/{customer_id}/contact-grants", admin(s.handleListContactGrants))
+	s.handle("PUT /v1/admin/customers/{customer_id}/contact-grants/{contact_id}", admin(s.handlePutContactGrant))
+	s.handle("DELETE /v1/admin/customers/{customer_id}/contact-grants/{contact_id}", admin(s.handleDeleteContactGrant))
+	s.handle("POST /v1/admin/customers/{customer_id}/grants/bulk", admin(s.handleBulkGrants))
+	s.handle("POST /v1/admin/customers/{customer_id}/grants/by-filter", admin(s.handleGrantByFilter))
+
+	// Admin: CRM mappings.
+	s.handle("GET /v1/admin/customers/{customer_id}/mappings", admin(s.handleListMappings))
+	s.handle("POST /v1/admin/customers/{customer_id}/mappings/bulk", admin(s.handleBulkMappings))
+	s.handle("DELETE /v1/admin/mappings/{customer_mapping_id}", admin(s.handleDeleteMapping))
+
+	// Admin: places, contacts, tech stack.
+	s.handle("GET /v1/admin/places", admin(s.handleListPlaces))
+	s.handle("POST /v1/admin/places", admin(s.handleCreatePlace))
+	s.handle("GET /v1/admin/places/{place_id}", admin(s.handleGetPlace))
+	s.handle("PUT /v1/admin/places/{place_id}", admin(s.handleUpdatePlace))
+	s.handle("DELETE /v1/admin/places/{place_id}", admin(s.handleDeletePlace))
+	s.handle("GET /v1/admin/contacts", admin(s.handleListContacts))
+	s.handle("POST /v1/admin/contacts", admin(s.handleCreateContact))
+	s.handle("GET /v1/admin/contacts/{contact_id}", admin(s.handleGetContact))
+	s.handle("PUT /v1/admin/contacts/{contact_id}", admin(s.handleUpdateContact))
+	s.handle("DELETE /v1/admin/contacts/{contact_id}", admin(s.handleDeleteContact))
+	s.handle("GET /v1/admin/tech-stack", admin(s.handleListTechStack))
+	s.handle("POST /v1/admin/tech-stack", admin(s.handleCreateTechStack))
+	s.handle("GET /v1/admin/tech-stack/{tech_stack_id}", admin(s.handleGetTechStack))
+	s.handle("PUT /v1/admin/tech-stack/{tech_stack_id}", admin(s.handleUpdateTechStack))
+	s.handle("DELETE /v1/admin/tech-stack/{tech_stack_id}", admin(s.handleDeleteTechStack))
+
+	// Admin: API keys.
+	s.handle("GET /v1/admin/api-keys", admin(s.handleListAPIKeys))
+	s.handle("POST /v1/admin/api-keys", admin(s.handleCreateAPIKey))
+	s.handle("DELETE /v1/admin/api-keys/{api_key_id}", admin(s.handleRevokeAPIKey))
+
+	// Customer: search and read within the customer's grants.
+	s.handle("GET /v1/contacts/search", customer(s.handleSearchContacts))
+	s.handle("GET /v1/contacts/{contact_id}", customer(s.handleCustomerContact))
+	s.handle("POST /v1/contacts/{contact_id}/reveal", customer(s.handleReveal))
+	s.handle("GET /v1/places/search", customer(s.handleSearchPlaces))
+	s.handle("GET /v1/places/{place_id}", customer(s.handleCustomerPlace))
+	s.handle("GET /v1/mappings/{external_crm_id}", customer(s.handleLookupMapping))
+	s.handle("GET /v1/accounts", customer(s.handleMyAccounts))
+	s.handle("GET /v1/me", customer(s.handleMe))
+
+	// Anything else is a JSON 404 (or 405).
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, pursuit.Errorf(pursuit.ENOTFOUND, "no route %s %s; see /v1/openapi.json", r.Method, r.URL.Path))
+	})
+}
+
+// handle registers a route and remembers its pattern for the OpenAPI
+// check.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.HandleFunc(pattern, h)
+}
+
+// Patterns returns every route pattern, in registration order.
+func (s *Server) Patterns() []string { return append([]string(nil), s.patterns...) }

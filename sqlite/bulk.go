@@ -118,20 +118,34 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err != nil {
 		return dbErr(fmt.Errorf("bulk: begin: %w", err))
 	}
+	if db.BulkCacheKiB > 0 {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", db.BulkCacheKiB)); err != nil {
+			tx.Rollback()
+			return dbErr(fmt.Errorf("bulk: cache size: %w", err))
+		}
+		defer func() {
+			// Give the memory back; the writer is idle again.
+			db.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB))
+		}()
+	}
 	b := &bulk{db: db, tx: tx, now: db.now(), tables: map[string]*bulkTable{}}
 	defer b.closeStmts()
+	start := time.Now()
 	if err := fn(b); err != nil {
 		tx.Rollback()
 		return err
 	}
+	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond))
 	if err := b.finish(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	b.closeStmts()
+	start = time.Now()
 	if err := tx.Commit(); err != nil {
 		return dbErr(fmt.Errorf("bulk: commit: %w", err))
 	}
+	db.debug("bulk: commit", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -207,9 +221,11 @@ func (b *bulk) dropForLoad(ctx context.Context, t *bulkTable) error {
 // the FTS index, the change_log rows of the loaded rows, the triggers.
 func (b *bulk) finish(ctx context.Context) error {
 	exec := func(what, q string) error {
+		start := time.Now()
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return dbErr(fmt.Errorf("bulk: %s: %w", what, err))
 		}
+		b.db.debug("bulk: "+what, "took", time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	b.closeStmts()
@@ -229,7 +245,7 @@ func (b *bulk) finish(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := exec("log "+name, `INSERT INTO change_log (table_name, op, key, key2, changed_at)
+		if err := exec("change_log rows of "+name, `INSERT INTO change_log (table_name, op, key, key2, changed_at)
 			SELECT '`+name+`', 'insert', `+t.def.key+`, `+t.def.key2+`, CAST(unixepoch('subsec') * 1000000 AS INTEGER)
 			FROM `+name+` ORDER BY `+t.def.conflict); err != nil {
 			return err

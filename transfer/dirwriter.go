@@ -37,6 +37,7 @@ type DirWriter struct {
 	format string
 	files  map[string]*tableFile
 	err    error
+	closed bool
 }
 
 type tableFile struct {
@@ -113,7 +114,7 @@ func writeRows[T any](d *DirWriter, sp *spec[T], rows []T) error {
 		return d.err
 	}
 	tf := d.files[sp.table]
-	if tf == nil {
+	if d.closed || tf == nil {
 		return errors.New("transfer: write to a closed DirWriter")
 	}
 	csv := d.format == FormatCSV
@@ -169,8 +170,12 @@ func (d *DirWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.C
 }
 
 // Close flushes and closes every file. It returns the first write error,
-// if any.
+// if any. Rows still reports the counts afterwards.
 func (d *DirWriter) Close() error {
+	if d.closed {
+		return d.err
+	}
+	d.closed = true
 	err := d.err
 	for _, table := range pursuit.DataTables {
 		tf := d.files[table]
@@ -183,7 +188,7 @@ func (d *DirWriter) Close() error {
 		if cerr := tf.f.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close %s: %w", tf.path, cerr)
 		}
-		delete(d.files, table)
 	}
+	d.err = err
 	return err
 }

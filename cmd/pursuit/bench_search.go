@@ -2,10 +2,450 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/postgres"
+	"github.com/pursuit-gov/pursuit/search"
+	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
-// benchSearch is a placeholder until its owner lands the benchmark.
-func benchSearch(ctx context.Context, e *env, args []string) error {
-	return errors.New("bench search: not implemented yet")
+// benchQuery is one search of the benchmark's query set.
+type benchQuery struct {
+	kind     string
+	customer int64
+	words    []string // plain words, all required
+	phrase   []string // one phrase, or nil
+	req      search.Request
 }
+
+// q renders the query in the search syntax.
+func (b benchQuery) q() string {
+	parts := slices.Clone(b.words)
+	if len(b.phrase) > 0 {
+		parts = append(parts, `"`+strings.Join(b.phrase, " ")+`"`)
+	}
+	return strings.Join(parts, " ")
+}
+
+var (
+	benchCommon  = []string{"director", "manager", "clerk", "officer", "assistant", "supervisor", "coordinator", "specialist", "administrator", "technician"}
+	benchMid     = []string{"finance", "police", "gis", "procurement", "superintendent", "treasurer", "librarian", "engineer", "payroll", "planner"}
+	benchPhrases = [][]string{{"public", "works"}, {"information", "technology"}, {"human", "resources"}, {"city", "clerk"}, {"police", "chief"}, {"finance", "director"}, {"fire", "chief"}}
+	benchStates  = []string{"CA", "TX", "NY", "IL", "PA", "OH", "FL", "MN", "WI", "VT"}
+)
+
+func benchSearch(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "bench search", "",
+		"Run one reproducible mixed query set (single common, mid and rare words, phrases, with and\n"+
+			"without filters, small and nationwide grants) against this engine (top-20 with facets),\n"+
+			"SQLite FTS5 and, with --postgres, PostgreSQL tsvector/GIN with ts_rank (top-20 plus the\n"+
+			"total), all in this process. Prints p50/p95/p99, queries/s, the ratios, the index build\n"+
+			"time and the process's resident memory. --db must be a SQLite file for the FTS5 baseline.")
+	db := dbFlag(fs, e)
+	pgDSN := fs.String("postgres", "", "PostgreSQL DSN holding the same dataset, for the tsvector baseline")
+	n := fs.Int("queries", 1000, "queries in the set")
+	sqlN := fs.Int("sql-queries", 200, "queries of the set run against each SQL baseline (they are slow)")
+	seed := fs.Uint64("seed", 1, "seed of the query set")
+	procs := fs.Int("procs", 1, "GOMAXPROCS while queries run (the goal is stated for one core)")
+	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	start := time.Now()
+	ix, err := search.Build(ctx, s, search.Options{})
+	if err != nil {
+		return err
+	}
+	build := time.Since(start)
+	runtime.GC()
+	st := ix.Stats()
+	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
+		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(e.stdout, "memory after build: %s; index estimate %d MiB\n", procMemory(), st.MemoryBytes>>20)
+
+	qs, err := benchQueries(ctx, s, ix, *n, *seed)
+	if err != nil {
+		return err
+	}
+	old := runtime.GOMAXPROCS(*procs)
+	defer runtime.GOMAXPROCS(old)
+	debug.FreeOSMemory()
+
+	type result struct {
+		name string
+		lat  []time.Duration
+		wall time.Duration
+	}
+	var results []result
+	// Warm up once, then measure.
+	for _, q := range qs {
+		ix.SearchContacts(q.customer, q.req)
+	}
+	lat := make([]time.Duration, 0, len(qs))
+	t0 := time.Now()
+	var hits int
+	for _, q := range qs {
+		qt := time.Now()
+		res, err := ix.SearchContacts(q.customer, q.req)
+		lat = append(lat, time.Since(qt))
+		if err != nil {
+			return fmt.Errorf("engine query %q: %w", q.q(), err)
+		}
+		hits += res.Total
+	}
+	results = append(results, result{"engine", lat, time.Since(t0)})
+	fmt.Fprintf(e.stdout, "engine: %d queries, %d matching contacts in all\n", len(qs), hits)
+	byKind := map[string][]time.Duration{}
+	for i, q := range qs {
+		byKind[q.kind] = append(byKind[q.kind], lat[i])
+	}
+
+	sqlSet := qs[:min(*sqlN, len(qs))]
+	if sq, ok := s.(*sqlite.DB); ok {
+		l, wall, err := runBaseline(ctx, sqlSet, *timeout, func(ctx context.Context, q benchQuery) error { return sqliteQuery(ctx, sq.SQL(), q) })
+		if err != nil {
+			return fmt.Errorf("sqlite fts5: %w", err)
+		}
+		results = append(results, result{"sqlite-fts5", l, wall})
+	} else {
+		fmt.Fprintln(e.stdout, "sqlite-fts5: skipped (--db is not a SQLite file)")
+	}
+	if *pgDSN != "" {
+		pg, err := postgres.Open(ctx, *pgDSN)
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		l, wall, err := runBaseline(ctx, sqlSet, *timeout, func(ctx context.Context, q benchQuery) error { return pgQuery(ctx, pg.Pool(), q) })
+		if err != nil {
+			return fmt.Errorf("postgres tsvector: %w", err)
+		}
+		results = append(results, result{"postgres-tsvector", l, wall})
+	}
+
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\nsystem\tqueries\tp50\tp95\tp99\tmax\tqueries/s\t")
+	for _, r := range results {
+		p := percentiles(r.lat)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%.0f\t\n", r.name, len(r.lat), fmtDur(p[0]), fmtDur(p[1]), fmtDur(p[2]), fmtDur(p[3]),
+			float64(len(r.lat))/r.wall.Seconds())
+	}
+	tw.Flush()
+	// Ratios compare the SQL baselines with the engine on the same
+	// queries (the first len(sqlSet) of the set).
+	eng := percentiles(lat[:len(sqlSet)])
+	for _, r := range results[1:] {
+		p := percentiles(r.lat)
+		fmt.Fprintf(e.stdout, "%s / engine on the same %d queries: p50 %.0fx, p95 %.0fx, p99 %.0fx\n", r.name, len(r.lat),
+			ratio(p[0], eng[0]), ratio(p[1], eng[1]), ratio(p[2], eng[2]))
+	}
+	fmt.Fprintln(e.stdout, "\nengine latency by query kind:")
+	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "kind\tqueries\tp50\tp95\tp99\tmax\t")
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		p := percentiles(byKind[k])
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\n", k, len(byKind[k]), fmtDur(p[0]), fmtDur(p[1]), fmtDur(p[2]), fmtDur(p[3]))
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\nbuild %s; process memory at the end: %s\n", build.Round(time.Millisecond), procMemory())
+	return nil
+}
+
+// benchQueries makes the query set: customers with the smallest and the
+// largest grants, and a seeded mix of query kinds.
+func benchQueries(ctx context.Context, s pursuit.Store, ix *search.Index, n int, seed uint64) ([]benchQuery, error) {
+	var custs []int64
+	if err := s.ScanKeys(ctx, pursuit.TableCustomers, func(id int64) error { custs = append(custs, id); return nil }); err != nil {
+		return nil, fmt.Errorf("list customers: %w", err)
+	}
+	type sized struct {
+		id      int64
+		visible int
+	}
+	var sz []sized
+	for _, id := range custs {
+		res, err := ix.SearchContacts(id, search.Request{Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if res.Total > 0 {
+			sz = append(sz, sized{id, res.Total})
+		}
+	}
+	if len(sz) == 0 {
+		return nil, errors.New("no customer has any grant: generate a dataset with customers and grants first")
+	}
+	sort.Slice(sz, func(i, j int) bool { return sz[i].visible < sz[j].visible })
+	k := max(1, len(sz)/4)
+	small, large := sz[:k], sz[len(sz)-k:]
+
+	r := rand.New(rand.NewPCG(seed, 7))
+	// Rare words: last names of contacts sampled by id.
+	var rare []string
+	maxID, _ := s.Count(ctx, pursuit.TableContacts)
+	for len(rare) < 50 && maxID > 0 {
+		cs, err := s.ListContacts(ctx, pursuit.ListOptions{After: r.Int64N(maxID), Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) > 0 && isWord(cs[0].LastName) {
+			rare = append(rare, strings.ToLower(cs[0].LastName))
+		}
+	}
+	if len(rare) == 0 {
+		rare = []string{"smith"}
+	}
+	qs := make([]benchQuery, 0, n)
+	for len(qs) < n {
+		var q benchQuery
+		c := large
+		grant := "nationwide"
+		if r.IntN(2) == 0 {
+			c, grant = small, "small"
+		}
+		q.customer = c[r.IntN(len(c))].id
+		switch r.IntN(6) {
+		case 0:
+			q.kind, q.words = "common", []string{benchCommon[r.IntN(len(benchCommon))]}
+		case 1:
+			q.kind, q.words = "mid", []string{benchMid[r.IntN(len(benchMid))]}
+		case 2:
+			q.kind, q.words = "rare", []string{rare[r.IntN(len(rare))]}
+		case 3:
+			q.kind, q.phrase = "phrase", benchPhrases[r.IntN(len(benchPhrases))]
+		case 4:
+			q.kind, q.words = "two-words", []string{benchCommon[r.IntN(len(benchCommon))], benchMid[r.IntN(len(benchMid))]}
+		case 5:
+			q.kind = "filters-only"
+		}
+		filtered := q.kind == "filters-only" || r.IntN(2) == 0
+		if filtered {
+			q.req.States = []string{benchStates[r.IntN(len(benchStates))]}
+			if r.IntN(2) == 0 {
+				q.req.States = append(q.req.States, benchStates[r.IntN(len(benchStates))])
+			}
+			if r.IntN(3) == 0 {
+				q.req.PlaceTypes = []string{pursuit.PlaceTypes[r.IntN(4)]}
+			}
+			if r.IntN(3) == 0 {
+				v := true
+				q.req.HasEmail = &v
+			}
+			if r.IntN(4) == 0 {
+				m := int64(10000)
+				q.req.PopulationMin = &m
+			}
+			q.kind += "+filters"
+		}
+		q.kind += "/" + grant
+		q.req.Q = q.q()
+		q.req.Limit = 20
+		q.req.Facets = true
+		qs = append(qs, q)
+	}
+	return qs, nil
+}
+
+func isWord(s string) bool {
+	if len(s) < 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'z' || (r > 'Z' && r < 'a') {
+			return false
+		}
+	}
+	return true
+}
+
+func runBaseline(ctx context.Context, qs []benchQuery, timeout time.Duration, run func(context.Context, benchQuery) error) ([]time.Duration, time.Duration, error) {
+	lat := make([]time.Duration, 0, len(qs))
+	t0 := time.Now()
+	for _, q := range qs {
+		qctx, cancel := context.WithTimeout(ctx, timeout)
+		qt := time.Now()
+		err := run(qctx, q)
+		lat = append(lat, time.Since(qt))
+		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return nil, 0, fmt.Errorf("query %q: %w", q.q(), err)
+		}
+	}
+	return lat, time.Since(t0), nil
+}
+
+// sqlFilters renders the request's filters as SQL over contacts c and
+// places p, with ? placeholders.
+func sqlFilters(q benchQuery, dollar bool, args []any) (string, []any) {
+	var b strings.Builder
+	ph := func(v any) string {
+		args = append(args, v)
+		if dollar {
+			return fmt.Sprintf("$%d", len(args))
+		}
+		return "?"
+	}
+	if len(q.req.States) > 0 {
+		var ps []string
+		for _, s := range q.req.States {
+			ps = append(ps, ph(s))
+		}
+		b.WriteString(" AND p.state_abbr IN (" + strings.Join(ps, ",") + ")")
+	}
+	if len(q.req.PlaceTypes) > 0 {
+		b.WriteString(" AND p.place_type = " + ph(q.req.PlaceTypes[0]))
+	}
+	if q.req.HasEmail != nil {
+		b.WriteString(" AND c.email <> ''")
+	}
+	if q.req.PopulationMin != nil {
+		b.WriteString(" AND p.population >= " + ph(*q.req.PopulationMin))
+	}
+	return b.String(), args
+}
+
+// sqliteQuery runs a query against FTS5: the ranked top 20 and the total,
+// both restricted to the customer's grants.
+func sqliteQuery(ctx context.Context, db *sql.DB, q benchQuery) error {
+	var match string
+	if len(q.words) > 0 || len(q.phrase) > 0 {
+		var parts []string
+		for _, w := range q.words {
+			parts = append(parts, `"`+w+`"`)
+		}
+		if len(q.phrase) > 0 {
+			parts = append(parts, `"`+strings.Join(q.phrase, " ")+`"`)
+		}
+		match = strings.Join(parts, " ")
+	}
+	grant := `(EXISTS (SELECT 1 FROM customer_place_relation g WHERE g.customer_id = ? AND g.place_id = c.place_id)
+		OR EXISTS (SELECT 1 FROM customer_contact_relation g WHERE g.customer_id = ? AND g.contact_id = c.contact_id))`
+	args := []any{q.customer, q.customer}
+	filters, args := sqlFilters(q, false, args)
+	var from, order string
+	if match != "" {
+		from = "contacts_fts f JOIN contacts c ON c.contact_id = f.rowid JOIN places p ON p.place_id = c.place_id"
+		filters = " AND contacts_fts MATCH ?" + filters
+		args = append([]any{q.customer, q.customer, match}, args[2:]...)
+		order = "bm25(contacts_fts), c.contact_id"
+	} else {
+		from = "contacts c JOIN places p ON p.place_id = c.place_id"
+		order = "c.contact_id"
+	}
+	top := "SELECT c.contact_id FROM " + from + " WHERE " + grant + filters + " ORDER BY " + order + " LIMIT 20"
+	rows, err := db.QueryContext(ctx, top, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var total int64
+	return db.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+grant+filters, args...).Scan(&total)
+}
+
+// pgQuery runs a query against the tsvector GIN index, ranked by ts_rank.
+func pgQuery(ctx context.Context, pool *pgxpool.Pool, q benchQuery) error {
+	var tsq []string
+	tsq = append(tsq, q.words...)
+	if len(q.phrase) > 0 {
+		tsq = append(tsq, "("+strings.Join(q.phrase, " <-> ")+")")
+	}
+	args := []any{q.customer}
+	grant := `(EXISTS (SELECT 1 FROM customer_place_relation g WHERE g.customer_id = $1 AND g.place_id = c.place_id)
+		OR EXISTS (SELECT 1 FROM customer_contact_relation g WHERE g.customer_id = $1 AND g.contact_id = c.contact_id))`
+	var rank, match string
+	if len(tsq) > 0 {
+		args = append(args, strings.Join(tsq, " & "))
+		match = " AND c.search_tsv @@ to_tsquery('simple', $2)"
+		rank = "ts_rank(c.search_tsv, to_tsquery('simple', $2)) DESC, "
+	}
+	filters, args := sqlFilters(q, true, args)
+	from := " FROM contacts c JOIN places p ON p.place_id = c.place_id WHERE " + grant + match + filters
+	rows, err := pool.Query(ctx, "SELECT c.contact_id"+from+" ORDER BY "+rank+"c.contact_id LIMIT 20", args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var total int64
+	return pool.QueryRow(ctx, "SELECT count(*)"+from, args...).Scan(&total)
+}
+
+func percentiles(l []time.Duration) [4]time.Duration {
+	if len(l) == 0 {
+		return [4]time.Duration{}
+	}
+	s := slices.Clone(l)
+	slices.Sort(s)
+	at := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
+	return [4]time.Duration{at(0.50), at(0.95), at(0.99), s[len(s)-1]}
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.0fµs", float64(d)/1e3)
+	case d < time.Second:
+		return fmt.Sprintf("%.2fms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// procMemory reads the resident and peak resident memory of the process.
+func procMemory() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	var rss, hwm string
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			rss = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			hwm = strings.TrimSpace(v)
+		}
+	}
+	return fmt.Sprintf("VmRSS %s, VmHWM %s", rss, hwm)
+}
+

@@ -3,9 +3,208 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pursuit-gov/pursuit/search"
 )
 
-// runSearch is a placeholder until its owner lands the command.
+// listFlag is a repeatable flag whose values may also be comma-separated.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}
+
+// triBool is an optional boolean flag: unset, true or false.
+type triBool struct{ v *bool }
+
+func (b *triBool) String() string {
+	if b == nil || b.v == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b.v)
+}
+
+func (b *triBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.v = &v
+	return nil
+}
+
+func (b *triBool) IsBoolFlag() bool { return true }
+
+// optInt is an optional integer flag.
+type optInt struct{ v *int64 }
+
+func (o *optInt) String() string {
+	if o == nil || o.v == nil {
+		return ""
+	}
+	return strconv.FormatInt(*o.v, 10)
+}
+
+func (o *optInt) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return err
+	}
+	o.v = &v
+	return nil
+}
+
 func runSearch(ctx context.Context, e *env, args []string) error {
-	return errors.New("search: not implemented yet")
+	fs := newFlagSet(e, "search", "'query'",
+		"Search one customer's contacts (or, with --places, places) from the terminal: build the index\n"+
+			"from the store, run one search and print the hits, the total and the facets. The query uses\n"+
+			"the search syntax: words, \"quoted phrases\", -excluded, title:, dept:, email:, name:.")
+	db := dbFlag(fs, e)
+	customer := fs.Int64("customer", 0, "customer id whose grants scope the search (required)")
+	places := fs.Bool("places", false, "search places instead of contacts")
+	var states, types, depts, funcs, seniors, vendors, products, cats, placeIDs listFlag
+	fs.Var(&states, "state", "state_abbr filter (repeatable or comma-separated)")
+	fs.Var(&types, "type", "place_type filter")
+	fs.Var(&placeIDs, "place-id", "place_id filter")
+	fs.Var(&depts, "department", "department filter (exact, any case)")
+	fs.Var(&funcs, "function", "title function filter (it, finance, public_works, …)")
+	fs.Var(&seniors, "seniority", "seniority filter (elected, executive, director, manager, staff)")
+	fs.Var(&vendors, "vendor", "tech stack vendor of the place")
+	fs.Var(&products, "product", "tech stack product of the place")
+	fs.Var(&cats, "category", "tech stack category of the place")
+	var popMin, popMax optInt
+	fs.Var(&popMin, "population-min", "smallest place population")
+	fs.Var(&popMax, "population-max", "largest place population")
+	verified := fs.String("verified-since", "", "contacts verified on or after this date (2006-01-02)")
+	var hasEmail, hasPhone, mapped triBool
+	fs.Var(&hasEmail, "has-email", "only contacts with (true) or without (false) an email")
+	fs.Var(&hasPhone, "has-phone", "only contacts with (true) or without (false) a phone")
+	fs.Var(&mapped, "mapped", "only rows the customer has (true) or has not (false) mapped to its CRM")
+	owner := fs.String("owner", "", "account_owner of the customer's CRM mapping")
+	limit := fs.Int("limit", 20, "hits to print")
+	cursor := fs.String("cursor", "", "next_cursor of a previous search")
+	facetN := fs.Int("facets", 5, "buckets per facet to print (0 for none)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *customer <= 0 {
+		return errors.New("search: --customer is required")
+	}
+	req := search.Request{
+		Q: strings.Join(fs.Args(), " "), States: states, PlaceTypes: types, Departments: depts,
+		Functions: funcs, Seniorities: seniors, Vendors: vendors, Products: products, Categories: cats,
+		PopulationMin: popMin.v, PopulationMax: popMax.v, HasEmail: hasEmail.v, HasPhone: hasPhone.v,
+		Mapped: mapped.v, AccountOwner: *owner, Limit: *limit, Cursor: *cursor, Facets: *facetN > 0, FacetSize: max(*facetN, 0),
+	}
+	for _, s := range placeIDs {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fmt.Errorf("search: --place-id %q is not a number", s)
+		}
+		req.PlaceIDs = append(req.PlaceIDs, id)
+	}
+	if *verified != "" {
+		t, err := time.Parse("2006-01-02", *verified)
+		if err != nil {
+			return fmt.Errorf("search: --verified-since %q is not a date like 2006-01-02", *verified)
+		}
+		req.VerifiedSince = t
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	ix, err := search.Build(ctx, s, search.Options{Logger: e.log})
+	if err != nil {
+		return err
+	}
+	e.log.Debug("index built", "elapsed", time.Since(start))
+	if *places {
+		res, err := ix.SearchPlaces(*customer, req)
+		if err != nil {
+			return err
+		}
+		printPlaces(e.stdout, res)
+		return nil
+	}
+	t0 := time.Now()
+	res, err := ix.SearchContacts(*customer, req)
+	if err != nil {
+		return err
+	}
+	took := time.Since(t0)
+	printContacts(e.stdout, res, took)
+	return nil
+}
+
+func printContacts(w io.Writer, res search.ContactResult, took time.Duration) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tTITLE\tDEPARTMENT\tPLACE\tSTATE\tEMAIL\tPHONE\tACCESS\tSCORE")
+	for _, h := range res.Hits {
+		c := h.Contact
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\n", c.ContactID, cut(c.Name, 28), cut(c.Title, 36),
+			cut(c.Department, 24), cut(h.PlaceName, 30), h.StateAbbr, c.Email, c.Phone, h.AccessType, h.Score)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d contacts match (%d shown, search took %s)\n", res.Total, len(res.Hits), took.Round(time.Microsecond))
+	if res.NextCursor != "" {
+		fmt.Fprintf(w, "next page: --cursor %s\n", res.NextCursor)
+	}
+	printFacets(w, res.Facets, []string{search.FacetState, search.FacetPlaceType, search.FacetFunction, search.FacetSeniority, search.FacetDepartment, search.FacetVendor})
+}
+
+func printPlaces(w io.Writer, res search.PlaceResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tTYPE\tSTATE\tCOUNTY\tPOPULATION\tCONTACTS\tACCESS\tSCORE")
+	for _, h := range res.Hits {
+		p := h.Place
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%.3f\n", p.PlaceID, cut(p.Name, 40), p.PlaceType, p.StateAbbr,
+			cut(p.County, 24), p.Population, h.Contacts, h.AccessType, h.Score)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d places match (%d shown)\n", res.Total, len(res.Hits))
+	if res.NextCursor != "" {
+		fmt.Fprintf(w, "next page: --cursor %s\n", res.NextCursor)
+	}
+	printFacets(w, res.Facets, []string{search.FacetState, search.FacetPlaceType, search.FacetVendor})
+}
+
+func printFacets(w io.Writer, facets map[string][]search.Bucket, order []string) {
+	if facets == nil {
+		return
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, name := range order {
+		var parts []string
+		for _, b := range facets[name] {
+			parts = append(parts, fmt.Sprintf("%s (%d)", b.Value, b.Count))
+		}
+		fmt.Fprintf(tw, "%s:\t%s\n", name, strings.Join(parts, ", "))
+	}
+	tw.Flush()
+}
+
+// cut shortens s to n characters for a table cell.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -124,3 +124,29 @@ func Skipping(ctx context.Context, loc *Location, table, column string, values [
 	}
 	return rep, nil
 }
+
+// ColumnRange returns the smallest and largest value of an integer column
+// over the table's active files, from the log's stats.
+func ColumnRange(ctx context.Context, loc *Location, table, column string) (lo, hi int64, err error) {
+	snap, err := (&delta.Table{Storage: loc.Table(table)}).Snapshot(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	lo, hi = 1<<63-1, -1<<63
+	for _, f := range snap.Files() {
+		st, ok, err := f.ParsedStats()
+		if err != nil {
+			return 0, 0, err
+		}
+		a, ok1 := st.MinValues[column].(float64)
+		b, ok2 := st.MaxValues[column].(float64)
+		if !ok || !ok1 || !ok2 {
+			continue
+		}
+		lo, hi = min(lo, int64(a)), max(hi, int64(b))
+	}
+	if hi < lo {
+		return 0, 0, fmt.Errorf("%s.%s: no stats", table, column)
+	}
+	return lo, hi, nil
+}

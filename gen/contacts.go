@@ -127,6 +127,10 @@ func (gn *generator) contact(st *contactState, k int) pursuit.Contact {
 	}
 	dv := roles.depts[ro.dept]
 	c.Department = dv[(st.deptSalt+ro.dept*7919)%len(dv)]
+	if st.info.typ == pursuit.PlaceTypeStateAgency && roles.program[ro.dept] {
+		// Program staff work in the agency's own line of business.
+		c.Department = agencies[st.info.kind].Prog
+	}
 	if r.IntN(25) == 0 {
 		c.Department = ""
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/titles"
 )
 
 func generate(t testing.TB, cfg Config, discard bool) *memWriter {
@@ -230,7 +231,7 @@ func TestGenerateDistributions(t *testing.T) {
 
 	// Emails on the place's domain, phones on the state's area codes.
 	phoneRE := regexp.MustCompile(`^\(?(\d{3})\)?[ .-]\d{3}[.-]\d{4}( ext\. \d+)?$`)
-	titles := map[string]int{}
+	byTitle := map[string]int{}
 	for _, c := range w.contacts {
 		p := w.places[c.PlaceID-1]
 		if c.Email != "" && !strings.HasSuffix(c.Email, "@"+p.EmailDomain) {
@@ -242,18 +243,32 @@ func TestGenerateDistributions(t *testing.T) {
 				t.Fatalf("contact %d: phone %q is not a %s number", c.ContactID, c.Phone, p.StateAbbr)
 			}
 		}
-		titles[c.Title]++
+		byTitle[c.Title]++
 	}
-	if len(titles) < 300 {
-		t.Errorf("%d distinct titles, want at least 300", len(titles))
+	if len(byTitle) < 300 {
+		t.Errorf("%d distinct titles, want at least 300", len(byTitle))
 	}
-	for title, n := range titles {
+	for title, n := range byTitle {
 		if float64(n) > 0.08*float64(len(w.contacts)) {
 			t.Errorf("title %q on %d of %d contacts, more than 8%%", title, n, len(w.contacts))
 		}
 	}
+	// Titles spread over the functions the titles taxonomy knows.
+	functions := map[string]int{}
+	for _, c := range w.contacts {
+		f, _ := titles.Classify(c.Title, c.Department)
+		functions[f]++
+	}
+	for f, n := range functions {
+		if share := float64(n) / float64(len(w.contacts)); share > 0.3 {
+			t.Errorf("function %s has %.0f%% of contacts, more than 30%%", f, 100*share)
+		}
+	}
+	if n := len(functions); n < len(titles.Functions)-2 {
+		t.Errorf("contacts' titles fall into %d functions, want at least %d: %v", n, len(titles.Functions)-2, functions)
+	}
 	for _, want := range []string{"Superintendent", "Chief Information Officer", "Police Chief", "Dir. of IT", "Chief Information Officer (CIO)", "Asst. Superintendent"} {
-		if titles[want] == 0 {
+		if byTitle[want] == 0 {
 			t.Errorf("no contact titled %q", want)
 		}
 	}

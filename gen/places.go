@@ -368,6 +368,9 @@ func (gn *generator) buildSchoolDistricts(s *state, n int) {
 		}
 		suf, short := schoolSuffix(s, gn.r.IntN(6))
 		name := loc + " " + suf
+		if loc == "New York City" {
+			name = "New York City Department of Education"
+		}
 		if seen[name] {
 			continue
 		}

@@ -27,6 +27,7 @@ type catalog struct {
 	byType    map[string]*cSet
 	bySpecial map[string]*cSet // special district kind -> set
 	depts     [][]string       // canonical name first, then variants
+	program   map[int]bool     // depts that state agencies replace by their own
 }
 
 // roles is compiled once from the tables of catalog_roles.go.
@@ -62,6 +63,7 @@ func compileRoles() *catalog {
 	for _, t := range pursuit.PlaceTypes {
 		c.byType[t] = set(roleSets[t])
 	}
+	c.program = map[int]bool{dept("Programs"): true, dept("Field Operations"): true, dept("Investigations"): true, dept("Policy"): true}
 	base := roleSets[pursuit.PlaceTypeSpecialDistrict]
 	for _, k := range specialKinds {
 		rs := roleSet{Staff: base.Staff}
@@ -88,6 +90,10 @@ var abbreviations = [][2]string{
 // senior matches titles that take no grade ("Fire Chief II").
 var senior = regexp.MustCompile(`Chief|Director|Dean|Principal|Professor|Teacher|Superintendent|Manager|Officer|Chair|Senior`)
 
+// adjective matches the words before "Director" that do not name a field
+// ("Regional Director" is no "Director of Regional").
+var adjective = regexp.MustCompile(`(al|ic|ive)$|^(Assistant|Deputy)$`)
+
 // titleVariantsOf lists the spellings of a title besides the canonical one:
 // the explicit ones of titleVariants, abbreviations, reordered forms
 // ("Director of Finance" / "Finance Director" / "Director, Finance"), and
@@ -113,7 +119,7 @@ func titleVariantsOf(t string, leader bool) []string {
 		add(x + " Director")
 		add("Director, " + x)
 	}
-	if x, ok := strings.CutSuffix(t, " Director"); ok && !strings.Contains(x, " of ") {
+	if x, ok := strings.CutSuffix(t, " Director"); ok && !strings.Contains(x, " of ") && !adjective.MatchString(x) {
 		add("Director of " + x)
 		add("Dir. of " + x)
 	}

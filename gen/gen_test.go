@@ -375,3 +375,15 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestGenerateCustomersWithoutContacts(t *testing.T) {
+	w := generate(t, Config{Seed: 1, Places: 80, Customers: 3}, false)
+	if len(w.customers) != 3 || len(w.contacts) != 0 || len(w.cgrants) != 0 {
+		t.Errorf("counts %v, want 3 customers and no contacts or contact grants", w.counts)
+	}
+	for _, m := range w.mappings {
+		if m.ContactID != 0 {
+			t.Errorf("mapping %+v points at a contact", m)
+		}
+	}
+}

@@ -186,11 +186,16 @@ func (gn *generator) buildMunicipalities(s *state, n int) {
 		ms = append(ms, muni{c.Name, c.Population, c.County})
 		seen[c.Name] = true
 	}
-	for len(ms) < n {
+	for tries := 0; len(ms) < n; tries++ {
 		name := gn.synthName()
-		if seen[name] {
+		if seen[name] && tries < 50 {
 			continue
 		}
+		if seen[name] {
+			// The synthetic names of a huge dataset run out: number them.
+			name = fmt.Sprintf("%s %d", name, len(ms))
+		}
+		tries = 0
 		seen[name] = true
 		ms = append(ms, muni{name, gn.logUniform(60, 999), s.Counties[gn.r.IntN(len(s.Counties))]})
 	}
@@ -371,8 +376,11 @@ func (gn *generator) buildSchoolDistricts(s *state, n int) {
 		if loc == "New York City" {
 			name = "New York City Department of Education"
 		}
-		if seen[name] {
+		if seen[name] && k < n+50*len(cities)+10000 {
 			continue
+		}
+		if seen[name] {
+			name = fmt.Sprintf("%s No. %d", name, len(ds))
 		}
 		seen[name] = true
 		ds = append(ds, sd{name, loc, short, pop * int64(55+gn.r.IntN(50)) / 100, c})

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -46,7 +45,6 @@ func benchContacts(first int64, n, places int) []pursuit.Contact {
 // the real schema; ns/contact is the per-row cost an import pays.
 func BenchmarkBulkContacts(b *testing.B) {
 	const perOp, batch, places = 100_000, 50_000, 3000
-	ctx := context.Background()
 	db := openDB(b)
 	if err := db.Bulk(ctx, func(w pursuit.BulkWriter) error { return w.UpsertPlaces(ctx, benchPlaces(places)) }); err != nil {
 		b.Fatal(err)

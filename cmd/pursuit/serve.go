@@ -3,9 +3,130 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/httpapi"
+	"github.com/pursuit-gov/pursuit/search"
 )
 
-// runServe is a placeholder until its owner lands the command.
+// serveOptions are the flags serve and demo share.
+type serveOptions struct {
+	addr         string
+	rateLimit    float64
+	rateBurst    int
+	maxBody      int64
+	timeout      time.Duration
+	pollInterval time.Duration
+}
+
+func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
+	o := &serveOptions{}
+	fs.StringVar(&o.addr, "addr", envOr(e, "PURSUIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PURSUIT_ADDR)")
+	rate, _ := strconv.ParseFloat(envOr(e, "PURSUIT_RATE_LIMIT", "50"), 64)
+	fs.Float64Var(&o.rateLimit, "rate-limit", rate, "requests per second per API key, -1 for no limit (env PURSUIT_RATE_LIMIT)")
+	fs.IntVar(&o.rateBurst, "rate-burst", 100, "burst size of the per-key rate limit")
+	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
+	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
+	fs.DurationVar(&o.pollInterval, "poll", 25*time.Millisecond, "how often the search index reads the change log")
+	return o
+}
+
 func runServe(ctx context.Context, e *env, args []string) error {
-	return errors.New("serve: not implemented yet")
+	fs := newFlagSet(e, "serve", "",
+		"Serve the HTTP JSON API (documented at /v1/openapi.json and docs/api.md). The search index is built\n"+
+			"from the store at start-up (/readyz answers 503 until it is ready) and then follows change_log,\n"+
+			"so several servers can share one PostgreSQL database. Stops gracefully on SIGINT/SIGTERM.")
+	db := dbFlag(fs, e)
+	o := serveFlags(fs, e)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	s, err := openMigrated(ctx, e, *db)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer s.Close()
+	return serveAPI(ctx, e, s, o, nil)
+}
+
+// serveAPI serves the API over s on o.addr until ctx ends, building the
+// search index in the background. onListen, when set, is called with the
+// listening address once the index is ready.
+func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onListen func(addr string)) error {
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	access := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	api := httpapi.NewServer(httpapi.Config{
+		Store: s, Logger: access, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
+		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout,
+	})
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       o.timeout + 5*time.Second,
+		WriteTimeout:      o.timeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.log.Info("building search index", "store", s.Kind())
+		ix, err := search.Build(ctx, s, search.Options{PollInterval: o.pollInterval, Logger: e.log})
+		if err != nil {
+			if ctx.Err() == nil {
+				errc <- fmt.Errorf("serve: build search index: %w", err)
+			}
+			return
+		}
+		st := ix.Stats()
+		e.log.Info("search index ready", "contacts", st.Contacts, "places", st.Places,
+			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
+		api.SetIndex(ix)
+		if onListen != nil {
+			onListen(ln.Addr().String())
+		}
+		if err := ix.Follow(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			errc <- fmt.Errorf("serve: follow change log: %w", err)
+		}
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.log.Info("serving", "addr", "http://"+ln.Addr().String(), "store", s.Kind())
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("serve: %w", err)
+		}
+	}()
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	e.log.Info("shutting down")
+	shutCtx, shutCancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer shutCancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		e.log.Warn("shutdown", "err", err)
+	}
+	cancel()
+	wg.Wait()
+	return runErr
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -269,5 +270,91 @@ func TestOpenRejectsBadPath(t *testing.T) {
 		if _, err := sqlite.Open(ctx, path); pursuit.ErrorCode(err) != pursuit.EINVALID {
 			t.Errorf("Open(%q) = %v, want EINVALID", path, err)
 		}
+	}
+}
+
+func TestClock(t *testing.T) {
+	db := open(t)
+	at := time.Date(2030, 1, 2, 3, 4, 5, 678912345, time.FixedZone("X", 3600))
+	db.Now = func() time.Time { return at }
+	c := pursuit.Customer{Name: "acme"}
+	if err := db.CreateCustomer(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	want := at.UTC().Truncate(time.Microsecond)
+	if !c.CreatedAt.Equal(want) || c.CreatedAt.Location() != time.UTC {
+		t.Fatalf("created_at = %v, want %v in UTC", c.CreatedAt, want)
+	}
+	got, err := db.GetCustomer(ctx, c.CustomerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(c, got); d != "" {
+		t.Fatalf("GetCustomer (-want +got):\n%s", d)
+	}
+	db.Now = func() time.Time { return at.Add(time.Hour) }
+	c.Name = "Acme"
+	if err := db.UpdateCustomer(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if !c.CreatedAt.Equal(want) || !c.UpdatedAt.Equal(want.Add(time.Hour)) {
+		t.Fatalf("after update: created_at %v, updated_at %v", c.CreatedAt, c.UpdatedAt)
+	}
+}
+
+// TestBulkTriggerPathKeepsFTS replaces rows of a non-empty table in Bulk:
+// the triggers stay, and the FTS index follows the new values.
+func TestBulkTriggerPathKeepsFTS(t *testing.T) {
+	db := open(t)
+	place := pursuit.Place{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "IL"}
+	first := []pursuit.Contact{
+		{ContactID: 1, PlaceID: 1, Name: "Jane Doe", Title: "IT Director"},
+		{ContactID: 2, PlaceID: 1, Name: "John Roe", Title: "Fire Chief"},
+	}
+	if err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		if err := w.UpsertPlaces(ctx, []pursuit.Place{place}); err != nil {
+			return err
+		}
+		return w.UpsertContacts(ctx, first)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	second := []pursuit.Contact{
+		{ContactID: 2, PlaceID: 1, Name: "John Roe", Title: "Treasurer"},
+		{ContactID: 3, PlaceID: 1, Name: "Ann Poe", Title: "Fire Chief"},
+	}
+	if err := db.Bulk(ctx, func(w pursuit.BulkWriter) error { return w.UpsertContacts(ctx, second) }); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]int64{3}, ftsContacts(t, db.SQL(), "chief")); d != "" {
+		t.Errorf("chief (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]int64{2}, ftsContacts(t, db.SQL(), "treasurer")); d != "" {
+		t.Errorf("treasurer (-want +got):\n%s", d)
+	}
+	if _, err := db.SQL().ExecContext(ctx, "INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+		t.Errorf("contacts_fts integrity-check: %v", err)
+	}
+}
+
+func TestBulkConflict(t *testing.T) {
+	db := open(t)
+	err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		if err := w.UpsertCustomers(ctx, []pursuit.Customer{{CustomerID: 1, Name: "acme"}}); err != nil {
+			return err
+		}
+		if err := w.UpsertPlaces(ctx, []pursuit.Place{{PlaceID: 1, Name: "A", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "NY"}}); err != nil {
+			return err
+		}
+		return w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{
+			{CustomerMappingID: 1, CustomerID: 1, ExternalCRMID: "x", PlaceID: 1},
+			{CustomerMappingID: 2, CustomerID: 1, ExternalCRMID: "x", PlaceID: 1},
+		})
+	})
+	if got := pursuit.ErrorCode(err); got != pursuit.ECONFLICT {
+		t.Fatalf("Bulk with a repeated (customer_id, external_crm_id) = %v (code %q), want %q", err, got, pursuit.ECONFLICT)
+	}
+	if n, err := db.Count(ctx, pursuit.TableCustomers); err != nil || n != 0 {
+		t.Fatalf("customers = %d, %v after the failed Bulk", n, err)
 	}
 }

@@ -147,10 +147,6 @@ CREATE VIRTUAL TABLE contacts_fts USING fts5 (
     content = 'contacts', content_rowid = 'contact_id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
--- A 64 MiB in-memory term buffer (the default is 1 MiB) lets a bulk
--- 'rebuild' write a few large segments instead of thousands of small ones
--- that then need merging.
-INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('hashsize', 67108864);
 CREATE TRIGGER contacts_fts_ai AFTER INSERT ON contacts BEGIN
     INSERT INTO contacts_fts (rowid, name, title, department, email)
     VALUES (new.contact_id, new.name, new.title, new.department, new.email);
@@ -171,7 +167,6 @@ CREATE VIRTUAL TABLE places_fts USING fts5 (
     content = 'places', content_rowid = 'place_id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
-INSERT INTO places_fts (places_fts, rank) VALUES ('hashsize', 67108864);
 CREATE TRIGGER places_fts_ai AFTER INSERT ON places BEGIN
     INSERT INTO places_fts (rowid, name) VALUES (new.place_id, new.name);
 END;

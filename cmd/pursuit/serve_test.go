@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/sqlite"
+)
+
+func TestAPIKeyCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "keys.db")
+	out, _, err := runCmd(t, "apikey", "create", "--admin", "--name", "ops", "--db", db)
+	if err != nil {
+		t.Fatalf("apikey create --admin: %v", err)
+	}
+	fields := strings.Fields(out)
+	key := fields[len(fields)-1]
+	if !strings.HasPrefix(key, "pk_") || len(key) != 46 {
+		t.Fatalf("last word of %q is not a key", out)
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--customer", "7", "--db", db); err == nil {
+		t.Error("apikey create --customer of a missing customer succeeded")
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--db", db); err == nil {
+		t.Error("apikey create without --admin or --customer succeeded")
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--admin", "--customer", "1", "--db", db); err == nil {
+		t.Error("apikey create with both --admin and --customer succeeded")
+	}
+	out, _, err = runCmd(t, "apikey", "list", "--db", db)
+	if err != nil {
+		t.Fatalf("apikey list: %v", err)
+	}
+	if !strings.Contains(out, "admin") || !strings.Contains(out, key[:9]) || strings.Contains(out, key) {
+		t.Errorf("apikey list = %q: want the admin key's prefix and never the key", out)
+	}
+	if _, _, err := runCmd(t, "apikey", "revoke", "--db", db, "1"); err != nil {
+		t.Fatalf("apikey revoke: %v", err)
+	}
+	if _, _, err := runCmd(t, "apikey", "revoke", "--db", db, "99"); pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+		t.Errorf("apikey revoke 99 = %v, want not found", err)
+	}
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	keys, err := s.ListAPIKeys(context.Background())
+	if err != nil || len(keys) != 1 || keys[0].RevokedAt.IsZero() {
+		t.Errorf("keys after revoke = %+v, %v", keys, err)
+	}
+}
+
+// syncBuffer is an io.Writer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// TestDemo runs pursuit demo on a free port: it generates the small
+// dataset, prints working curl examples, serves them, and stops cleanly
+// when its context ends.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the 20,000-contact demo dataset")
+	}
+	db := filepath.Join(t.TempDir(), "demo.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, func(string) string { return "" },
+			strings.NewReader(""), &stdout, &stderr)
+	}()
+	ready := regexp.MustCompile(`ready on (http://\S+)`)
+	var base string
+	deadline := time.Now().Add(90 * time.Second)
+	for base == "" {
+		if m := ready.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("demo exited early: %v\n%s", err, stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo not ready within 90 s:\n%s", stderr.String())
+		}
+	}
+	key := regexp.MustCompile(`Customer key: (pk_\S+)`).FindStringSubmatch(stdout.String())
+	if key == nil {
+		t.Fatalf("no customer key in %s", stdout.String())
+	}
+	// Every printed customer curl example answers 200.
+	urls := regexp.MustCompile(`curl -s -H 'Authorization: Bearer (pk_\S+)'( -X POST)? '([^']+)'`).FindAllStringSubmatch(stdout.String(), -1)
+	if len(urls) < 8 {
+		t.Fatalf("only %d curl examples in %s", len(urls), stdout.String())
+	}
+	for _, m := range urls {
+		method := "GET"
+		if m[2] != "" {
+			method = "POST"
+		}
+		req, _ := http.NewRequest(method, m[3], nil)
+		req.Header.Set("Authorization", "Bearer "+m[1])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("%s %s = %d %s", method, m[3], res.StatusCode, body)
+		}
+		if strings.Contains(m[3], "/v1/contacts/search?q=director") {
+			var r struct{ Total int }
+			json.Unmarshal(body, &r)
+			if r.Total == 0 {
+				t.Errorf("%s found nothing", m[3])
+			}
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("demo after cancel: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("demo did not shut down within 15 s")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"http"`) {
+		t.Errorf("no JSON access log lines in stderr")
+	}
+}

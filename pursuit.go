@@ -113,7 +113,7 @@ type Contact struct {
 	AccountOwner string `json:"account_owner"`
 	// VerifiedAt is when the person was last confirmed in the job; zero if
 	// never.
-	VerifiedAt time.Time `json:"verified_at"`
+	VerifiedAt time.Time `json:"verified_at,omitzero"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }
@@ -158,7 +158,7 @@ type CustomerMapping struct {
 	PlaceID           int64     `json:"place_id,omitempty"`
 	ContactID         int64     `json:"contact_id,omitempty"`
 	AccountOwner      string    `json:"account_owner"`
-	LastSyncedTime    time.Time `json:"last_synced_time"`
+	LastSyncedTime    time.Time `json:"last_synced_time,omitzero"`
 }
 
 // Roles of API keys.
@@ -178,7 +178,7 @@ type APIKey struct {
 	Prefix     string    `json:"prefix"`
 	Hash       []byte    `json:"-"`
 	CreatedAt  time.Time `json:"created_at"`
-	RevokedAt  time.Time `json:"revoked_at"`
+	RevokedAt  time.Time `json:"revoked_at,omitzero"`
 }
 
 // Reveal is the audit row of a customer revealing a masked contact.

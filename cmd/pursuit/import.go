@@ -52,7 +52,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			rf.Close()
 		}
 	}()
-	display := newProgress(e)
+	display := newImportProgress(e)
 	defer display.Finish()
 	opts := transfer.Options{
 		SkipInvalid: *skip,
@@ -131,7 +131,7 @@ func round(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond
 
 // newProgress returns a progress display: a bar when stderr is a terminal,
 // log lines every 5 seconds otherwise.
-func newProgress(e *env) *transfer.ProgressDisplay {
+func newImportProgress(e *env) *transfer.ProgressDisplay {
 	tty := false
 	if f, ok := e.stderr.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))

@@ -113,6 +113,11 @@ type bulk struct {
 // insert row per loaded row in key order. Tables with rows are written
 // with the same batched upserts, their triggers logging each row.
 // Foreign keys are enforced on both paths.
+//
+// Bulk holds the store's single writer connection until it returns, so fn
+// must write only through the BulkWriter: a call to another write method
+// of the same DB from inside fn would wait for the connection forever.
+// Reads through the DB work, and see the data as it was before Bulk.
 func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -117,8 +117,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close closes both pools, first letting SQLite refresh the planner
+// statistics it finds stale (PRAGMA optimize, cheap when nothing changed).
 func (db *DB) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	db.w.ExecContext(ctx, "PRAGMA optimize")
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 

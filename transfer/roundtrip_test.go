@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/gen"
 	"github.com/pursuit-gov/pursuit/internal/testdb"
 )
 
@@ -197,6 +198,48 @@ func TestResolve(t *testing.T) {
 			if got := pursuit.ErrorCode(err); got != tt.code {
 				t.Errorf("resolve(%v) = %v, code %q; want code %q", tt.paths, err, got, tt.code)
 			}
+		})
+	}
+}
+
+// TestRoundTripGenerated imports a small generated dataset, exports it and
+// expects the generator's bytes back, on both stores and in both formats.
+func TestRoundTripGenerated(t *testing.T) {
+	cfg := gen.SmallConfig()
+	cfg.Places, cfg.Contacts, cfg.Customers = 150, 1500, 3
+	for _, format := range []string{FormatCSV, FormatJSONL} {
+		in := t.TempDir()
+		w, err := NewDirWriter(in, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gen.Generate(context.Background(), cfg, w, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(format, func(t *testing.T) {
+			testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+				ctx := context.Background()
+				res, err := Import(ctx, s, []string{in}, Options{BatchSize: 500})
+				if err != nil {
+					for _, p := range res.Problems {
+						t.Log(p)
+					}
+					t.Fatalf("Import: %v", err)
+				}
+				for _, st := range res.Tables {
+					if want := w.Rows(st.Table); st.Rows != want {
+						t.Errorf("%s: imported %d rows, generated %d", st.Table, st.Rows, want)
+					}
+				}
+				out := t.TempDir()
+				if _, err := Export(ctx, s, out, format); err != nil {
+					t.Fatal(err)
+				}
+				sameFiles(t, format, in, out)
+			})
 		})
 	}
 }

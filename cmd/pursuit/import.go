@@ -129,7 +129,7 @@ func rate(n int64, d time.Duration) string {
 
 func round(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond) }
 
-// newProgress returns a progress display: a bar when stderr is a terminal,
+// newImportProgress returns a progress display: a bar when stderr is a terminal,
 // log lines every 5 seconds otherwise.
 func newImportProgress(e *env) *transfer.ProgressDisplay {
 	tty := false

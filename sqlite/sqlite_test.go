@@ -99,6 +99,35 @@ func TestMigrateRecordsVersions(t *testing.T) {
 	if v, err := db.Version(ctx); err != nil || v != sqlite.SchemaVersion() {
 		t.Fatalf("Version = %d, %v; want %d", v, err, sqlite.SchemaVersion())
 	}
+
+	// A second process opening the same file finds nothing to do.
+	again, err := sqlite.Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if applied, err := again.Migrate(ctx); err != nil || len(applied) != 0 {
+		t.Fatalf("Migrate from a second handle = %v, %v; want nothing applied", applied, err)
+	}
+}
+
+func TestCanceled(t *testing.T) {
+	db := open(t)
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	c := pursuit.Customer{Name: "acme"}
+	if err := db.CreateCustomer(cctx, &c); pursuit.ErrorCode(err) != pursuit.ECANCELED {
+		t.Fatalf("CreateCustomer with a canceled context = %v, want %s", err, pursuit.ECANCELED)
+	}
+	err := db.Bulk(cctx, func(w pursuit.BulkWriter) error {
+		return w.UpsertCustomers(cctx, []pursuit.Customer{{CustomerID: 1, Name: "acme"}})
+	})
+	if pursuit.ErrorCode(err) != pursuit.ECANCELED {
+		t.Fatalf("Bulk with a canceled context = %v, want %s", err, pursuit.ECANCELED)
+	}
+	if n, err := db.Count(ctx, pursuit.TableCustomers); err != nil || n != 0 {
+		t.Fatalf("customers = %d, %v", n, err)
+	}
 }
 
 func TestPragmas(t *testing.T) {

@@ -260,6 +260,9 @@ func dbErr(err error) error {
 		return &pursuit.Error{Code: pursuit.ECONFLICT, Message: "the row already exists", Err: err}
 	case c&0xff == sqlite3.SQLITE_CONSTRAINT:
 		return &pursuit.Error{Code: pursuit.EINVALID, Message: "the row violates a constraint: " + err.Error(), Err: err}
+	case c&0xff == sqlite3.SQLITE_BUSY || c&0xff == sqlite3.SQLITE_LOCKED:
+		return &pursuit.Error{Code: pursuit.EUNAVAILABLE, Message: fmt.Sprintf(
+			"the database is locked by another writer (waited %s); try again when it is done", busyTimeout), Err: err}
 	case c&0xff == sqlite3.SQLITE_INTERRUPT:
 		return &pursuit.Error{Code: pursuit.ECANCELED, Message: "the operation was canceled", Err: err}
 	}

@@ -387,3 +387,31 @@ func TestBulkConflict(t *testing.T) {
 		t.Fatalf("customers = %d, %v after the failed Bulk", n, err)
 	}
 }
+
+// TestBusy holds the write lock from a second handle (as another process
+// would) and checks that a write that cannot get it is EUNAVAILABLE, not
+// an internal error, once the busy timeout passes.
+func TestBusy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the 10s busy timeout")
+	}
+	db := open(t)
+	other, err := sql.Open("sqlite", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+	c := pursuit.Customer{Name: "acme"}
+	if err := db.CreateCustomer(ctx, &c); pursuit.ErrorCode(err) != pursuit.EUNAVAILABLE {
+		t.Fatalf("CreateCustomer while another handle writes = %v (code %q), want %q", err, pursuit.ErrorCode(err), pursuit.EUNAVAILABLE)
+	}
+}

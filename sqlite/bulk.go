@@ -245,9 +245,21 @@ func (b *bulk) finish(ctx context.Context) error {
 				return err
 			}
 		}
-		if t.def.fts != "" {
-			if err := exec("rebuild "+t.def.fts, "INSERT INTO "+t.def.fts+" ("+t.def.fts+") VALUES ('rebuild')"); err != nil {
-				return err
+		if fts := t.def.fts; fts != "" {
+			// With automerge off, the rebuild writes its segments without
+			// merging them level by level as it goes; one 'optimize' then
+			// merges them all in a single pass into one segment, the best
+			// shape for queries. automerge is then set back to FTS5's
+			// default of 4 for the writes that follow.
+			for _, step := range []struct{ what, q string }{
+				{"pause " + fts + " automerge", "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('automerge', 0)"},
+				{"rebuild " + fts, "INSERT INTO " + fts + " (" + fts + ") VALUES ('rebuild')"},
+				{"optimize " + fts, "INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')"},
+				{"restore " + fts + " automerge", "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('automerge', 4)"},
+			} {
+				if err := exec(step.what, step.q); err != nil {
+					return err
+				}
 			}
 		}
 		if err := exec("change_log rows of "+name, `INSERT INTO change_log (table_name, op, key, key2, changed_at)

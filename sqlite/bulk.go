@@ -92,7 +92,8 @@ type bulkTable struct {
 	stmts    map[int]*sql.Stmt
 }
 
-// bulk is the pursuit.BulkWriter of one Bulk transaction.
+// bulk is the pursuit.BulkWriter of one Bulk transaction. It is not safe
+// for concurrent use: fn calls its methods from one goroutine at a time.
 type bulk struct {
 	db     *DB
 	tx     *sql.Tx

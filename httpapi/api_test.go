@@ -70,6 +70,7 @@ func contactIDs(hits []search.ContactHit) []int64 {
 }
 
 func TestCustomerRoutes(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
 		f := seed(t, s)
 		ts := newTestServer(t, s)
@@ -250,6 +251,7 @@ func TestCustomerRoutes(t *testing.T) {
 }
 
 func TestAdminRoutes(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
 		f := seed(t, s)
 		ts := newTestServer(t, s)
@@ -445,6 +447,7 @@ func TestAdminRoutes(t *testing.T) {
 }
 
 func TestSearchSeesAdminWrites(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
 		f := seed(t, s)
 		ts := newTestServer(t, s)

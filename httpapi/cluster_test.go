@@ -18,6 +18,7 @@ import (
 // within a second. This is how Pursuit scales out: stateless servers over
 // PostgreSQL.
 func TestTwoServersOnePostgres(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.PostgresDSN(t)
 	ctx := context.Background()
 	open := func() pursuit.Store {

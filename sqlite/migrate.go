@@ -72,6 +72,11 @@ func SchemaVersion() int { return len(migrations) }
 // versions. A current schema is left alone; a database whose recorded
 // version is newer than SchemaVersion is refused with ESCHEMA.
 func (db *DB) Migrate(ctx context.Context) ([]int, error) {
+	return db.migrate(ctx, migrations)
+}
+
+// migrate applies the missing ones of ms, which must be dense from 1.
+func (db *DB) migrate(ctx context.Context, ms []migration) ([]int, error) {
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		applied_at INTEGER NOT NULL
@@ -79,16 +84,16 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		return nil, dbErr(fmt.Errorf("migrate: %w", err))
 	}
 	var applied []int
-	for _, m := range migrations {
+	for _, m := range ms {
 		done := false
 		err := db.write(ctx, func(tx *sql.Tx) error {
 			var current int
 			if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
 				return dbErr(fmt.Errorf("migrate: read schema version: %w", err))
 			}
-			if current > SchemaVersion() {
+			if current > len(ms) {
 				return &pursuit.Error{Code: pursuit.ESCHEMA, Message: fmt.Sprintf(
-					"the database %s has schema version %d, newer than this binary's %d: upgrade pursuit", db.path, current, SchemaVersion())}
+					"the database %s has schema version %d, newer than this binary's %d: upgrade pursuit", db.path, current, len(ms))}
 			}
 			if current >= m.version {
 				done = true

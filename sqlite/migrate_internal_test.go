@@ -1,8 +1,12 @@
 package sqlite
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"github.com/pursuit-gov/pursuit"
 )
 
 func TestLoadMigrations(t *testing.T) {
@@ -35,5 +39,43 @@ func TestLoadMigrations(t *testing.T) {
 	}
 	if SchemaVersion() < 1 || migrations[0].version != 1 {
 		t.Fatalf("embedded migrations: SchemaVersion() = %d", SchemaVersion())
+	}
+}
+
+// TestMigrateAtomic applies a second migration that fails halfway: its
+// first statement must be rolled back with it, and the recorded version
+// must stay at 1.
+func TestMigrateAtomic(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms := []migration{
+		{version: 1, name: "0001_a.sql", sql: "CREATE TABLE a (x INTEGER);"},
+		{version: 2, name: "0002_b.sql", sql: "CREATE TABLE b (x INTEGER); INSERT INTO no_such_table VALUES (1);"},
+	}
+	applied, err := db.migrate(ctx, ms)
+	if err == nil {
+		t.Fatal("migrate with a failing migration succeeded")
+	}
+	if len(applied) != 1 || applied[0] != 1 {
+		t.Fatalf("applied = %v, want [1]", applied)
+	}
+	if v, err := db.Version(ctx); err != nil || v != 1 {
+		t.Fatalf("Version = %d, %v; want 1", v, err)
+	}
+	var n int
+	if err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'b'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("table b of the failed migration: count %d, %v; want 0", n, err)
+	}
+	// Fixed, it applies; a binary that knows only migration 1 is refused.
+	ms[1].sql = "CREATE TABLE b (x INTEGER);"
+	if applied, err := db.migrate(ctx, ms); err != nil || len(applied) != 1 || applied[0] != 2 {
+		t.Fatalf("migrate after the fix = %v, %v; want [2]", applied, err)
+	}
+	if _, err := db.migrate(ctx, ms[:1]); pursuit.ErrorCode(err) != pursuit.ESCHEMA {
+		t.Fatalf("an older binary's migrate = %v, want %s", err, pursuit.ESCHEMA)
 	}
 }

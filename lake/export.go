@@ -132,7 +132,7 @@ func exportTable[T any](ctx context.Context, loc *Location, s *spec[T], rows []T
 	start := time.Now()
 	res := TableResult{Table: s.name, Rows: int64(len(rows))}
 	st := loc.Table(s.name)
-	adds, err := writeFiles(ctx, st, s, layout(s, rows), "part", opt.Options)
+	adds, err := writeFiles(ctx, st, s, rows, layout(s, rows), "part", opt.Options)
 	if err != nil {
 		return res, err
 	}

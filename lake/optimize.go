@@ -92,7 +92,8 @@ func (s *spec[T]) optimize(ctx context.Context, loc *Location, opt OptimizeOptio
 		byPart[part] = append(byPart[part], f)
 	}
 	var removes []delta.Add
-	parts := map[string][]T{}
+	var all []T
+	parts := map[string][]int32{}
 	for part, files := range byPart {
 		if len(files) < 2 && !zorder {
 			continue
@@ -102,7 +103,10 @@ func (s *spec[T]) optimize(ctx context.Context, loc *Location, opt OptimizeOptio
 			if err != nil {
 				return res, err
 			}
-			parts[part] = append(parts[part], rows...)
+			for i := range rows {
+				parts[part] = append(parts[part], int32(len(all)+i))
+			}
+			all = append(all, rows...)
 			removes = append(removes, f)
 			res.BytesBefore += f.Size
 		}
@@ -111,10 +115,10 @@ func (s *spec[T]) optimize(ctx context.Context, loc *Location, opt OptimizeOptio
 	if len(removes) == 0 {
 		return res, nil
 	}
-	for _, rows := range parts {
-		sortRows(s, rows)
+	for _, idx := range parts {
+		sortRows(s, all, idx)
 	}
-	adds, err := writeFiles(ctx, st, s, parts, "part", opt.Options)
+	adds, err := writeFiles(ctx, st, s, all, parts, "part", opt.Options)
 	if err != nil {
 		return res, err
 	}

@@ -17,6 +17,65 @@ import (
 // the row no longer exists (or the export's scope excludes it).
 type fetchFunc[T any] func(ctx context.Context, k rowKey) (row T, ok bool, err error)
 
+// pageFunc returns up to limit rows with a key greater than after, in key
+// order (a store List call), converted for the lake.
+type pageFunc[T any] func(ctx context.Context, after int64, limit int) ([]T, error)
+
+// rowSource reads changed rows from the store: one by one, or, for tables
+// keyed by one id, by ranges of nearby keys with one List call each (the
+// contacts of a refreshed place have consecutive ids, so a few hundred
+// range reads replace thousands of point reads).
+type rowSource[T any] struct {
+	one  fetchFunc[T]
+	page pageFunc[T]
+}
+
+// Ranges of changed keys are read with one List call when they span at
+// most maxRangeSpan keys and no gap is wider than maxRangeGap.
+const (
+	maxRangeSpan = 1000
+	maxRangeGap  = 64
+)
+
+func (src rowSource[T]) fetch(ctx context.Context, s *spec[T], changed changeSet) (map[rowKey]T, error) {
+	next := map[rowKey]T{}
+	if src.page == nil || s.key2 != nil {
+		for k := range changed {
+			r, ok, err := src.one(ctx, k)
+			if err != nil {
+				return nil, fmt.Errorf("fetch %v: %w", k, err)
+			}
+			if ok {
+				next[k] = r
+			}
+		}
+		return next, nil
+	}
+	keys := changed.sortedKeys()
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j]-keys[i] < maxRangeSpan && keys[j]-keys[j-1] <= maxRangeGap {
+			j++
+		}
+		first, last := keys[i], keys[j-1]
+		rows, err := src.page(ctx, first-1, int(last-first+1))
+		if err != nil {
+			return nil, fmt.Errorf("fetch keys %d..%d: %w", first, last, err)
+		}
+		for _, r := range rows {
+			k := s.keyOf(&r)
+			if k.a > last {
+				break
+			}
+			if changed[k] {
+				next[k] = r
+			}
+		}
+		i = j
+	}
+	return next, nil
+}
+
 // syncTable applies one table's changed keys:
 //
 //  1. the current rows are fetched from the store;
@@ -30,7 +89,7 @@ type fetchFunc[T any] func(ctx context.Context, k rowKey) (row T, ok bool, err e
 //     new files per partition;
 //  4. Change Data Feed rows go to _change_data/;
 //  5. one commit holds the removes, adds, cdc actions and the txn.
-func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed changeSet, fetch fetchFunc[T], seq int64, opt SyncOptions) (TableResult, error) {
+func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed changeSet, src rowSource[T], seq int64, opt SyncOptions) (TableResult, error) {
 	start := time.Now()
 	res := TableResult{Table: s.name}
 	st := loc.Table(s.name)
@@ -44,15 +103,9 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 		return res, nil
 	}
 	now := opt.now()
-	next := map[rowKey]T{}
-	for k := range changed {
-		r, ok, err := fetch(ctx, k)
-		if err != nil {
-			return res, fmt.Errorf("fetch %v: %w", k, err)
-		}
-		if ok {
-			next[k] = r
-		}
+	next, err := src.fetch(ctx, s, changed)
+	if err != nil {
+		return res, err
 	}
 	keys := changed.sortedKeys()
 	var removes []delta.Remove
@@ -102,7 +155,7 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 		}
 	}
 	if len(fresh) > 0 {
-		more, err := writeFiles(ctx, st, s, layout(s, fresh), "part", opt.Options)
+		more, err := writeFiles(ctx, st, s, fresh, layout(s, fresh), "part", opt.Options)
 		if err != nil {
 			return res, err
 		}

@@ -136,25 +136,25 @@ func Sync(ctx context.Context, s pursuit.Store, loc *Location, opt SyncOptions) 
 		res.Tables = append(res.Tables, r)
 		return nil
 	}
-	if err := run(syncTable(ctx, loc, customersSpec, sets[pursuit.TableCustomers], f.customer, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, customersSpec, sets[pursuit.TableCustomers], rowSource[CustomerRow]{one: f.customer, page: f.customers}, to, opt)); err != nil {
 		return res, err
 	}
-	if err := run(syncTable(ctx, loc, placesSpec, sets[pursuit.TablePlaces], f.place, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, placesSpec, sets[pursuit.TablePlaces], rowSource[PlaceRow]{one: f.place, page: f.places}, to, opt)); err != nil {
 		return res, err
 	}
-	if err := run(syncTable(ctx, loc, contactsSpec, sets[pursuit.TableContacts], f.contact, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, contactsSpec, sets[pursuit.TableContacts], rowSource[ContactRow]{one: f.contact, page: f.contacts}, to, opt)); err != nil {
 		return res, err
 	}
-	if err := run(syncTable(ctx, loc, techStackSpec, sets[pursuit.TableTechStack], f.techStack, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, techStackSpec, sets[pursuit.TableTechStack], rowSource[TechStackRow]{one: f.techStack, page: f.techStacks}, to, opt)); err != nil {
 		return res, err
 	}
-	if err := run(syncTable(ctx, loc, placeGrantsSpec, sets[pursuit.TableCustomerPlaceRelation], f.placeGrant, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, placeGrantsSpec, sets[pursuit.TableCustomerPlaceRelation], rowSource[PlaceGrantRow]{one: f.placeGrant}, to, opt)); err != nil {
 		return res, err
 	}
-	if err := run(syncTable(ctx, loc, contactGrantsSpec, sets[pursuit.TableCustomerContactRelation], f.contactGrant, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, contactGrantsSpec, sets[pursuit.TableCustomerContactRelation], rowSource[ContactGrantRow]{one: f.contactGrant}, to, opt)); err != nil {
 		return res, err
 	}
-	if err := run(syncTable(ctx, loc, mappingsSpec, sets[pursuit.TableCustomerMapping], f.mapping, to, opt)); err != nil {
+	if err := run(syncTable(ctx, loc, mappingsSpec, sets[pursuit.TableCustomerMapping], rowSource[MappingRow]{one: f.mapping}, to, opt)); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -244,6 +244,59 @@ func (f *fetcher) mapping(ctx context.Context, k rowKey) (MappingRow, bool, erro
 		return MappingRow{}, false, nil
 	}
 	return mappingRow(m), err == nil, err
+}
+
+func (f *fetcher) customers(ctx context.Context, after int64, limit int) ([]CustomerRow, error) {
+	cs, err := f.s.ListCustomers(ctx, pursuit.ListOptions{After: after, Limit: limit})
+	var out []CustomerRow
+	for _, c := range cs {
+		if r, ok := f.sc.customer(c); ok {
+			out = append(out, r)
+		}
+	}
+	return out, err
+}
+
+func (f *fetcher) places(ctx context.Context, after int64, limit int) ([]PlaceRow, error) {
+	ps, err := f.s.ListPlaces(ctx, pursuit.ListOptions{After: after, Limit: limit})
+	out := make([]PlaceRow, 0, len(ps))
+	for _, p := range ps {
+		f.states[p.PlaceID] = p.StateAbbr
+		out = append(out, placeRow(p))
+	}
+	return out, err
+}
+
+func (f *fetcher) contacts(ctx context.Context, after int64, limit int) ([]ContactRow, error) {
+	cs, err := f.s.ListContacts(ctx, pursuit.ListOptions{After: after, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ContactRow, 0, len(cs))
+	for _, c := range cs {
+		st, ok := f.states[c.PlaceID]
+		if !ok {
+			p, err := f.s.GetPlace(ctx, c.PlaceID)
+			if err != nil && !notFound(err) {
+				return nil, err
+			}
+			st = p.StateAbbr
+			f.states[c.PlaceID] = st
+		}
+		if r, ok := f.sc.contact(c, st); ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (f *fetcher) techStacks(ctx context.Context, after int64, limit int) ([]TechStackRow, error) {
+	ts, err := f.s.ListTechStack(ctx, pursuit.ListOptions{After: after, Limit: limit})
+	out := make([]TechStackRow, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, techStackRow(t))
+	}
+	return out, err
 }
 
 // sortedKeys returns the first keys of a change set, sorted, for range

@@ -1,11 +1,13 @@
 package lake
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -31,11 +33,13 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Defaults of Options: row groups of 8,192 rows and files of up to
-// 131,072 rows (16 row groups).
+// Defaults of Options: row groups of 2,048 rows and files of up to
+// 131,072 rows (64 row groups). Small row groups keep point look-ups and
+// sync rewrites cheap: a sync re-encodes only the row groups holding a
+// changed row and copies the others verbatim.
 const (
-	DefaultRowGroupRows = 8192
-	DefaultFileRows     = 16 * DefaultRowGroupRows
+	DefaultRowGroupRows = 2048
+	DefaultFileRows     = 64 * DefaultRowGroupRows
 )
 
 func (o Options) rowGroupRows() int {
@@ -226,56 +230,64 @@ func formatStatTime(us int64) string {
 }
 
 // layout groups rows by partition and orders each partition: by the
-// Z-order of (zorder, key) when the spec has one, else by key.
-func layout[T any](s *spec[T], rows []T) map[string][]T {
-	parts := map[string][]T{}
+// Z-order of (zorder, key) when the spec has one, else by key. It returns
+// indexes into rows, so the (large) rows are copied only once, into the
+// batch of the file being written.
+func layout[T any](s *spec[T], rows []T) map[string][]int32 {
+	parts := map[string][]int32{}
 	for i := range rows {
 		p := s.partOf(&rows[i])
-		parts[p] = append(parts[p], rows[i])
+		parts[p] = append(parts[p], int32(i))
 	}
-	for _, pr := range parts {
-		sortRows(s, pr)
+	for _, idx := range parts {
+		sortRows(s, rows, idx)
 	}
 	return parts
 }
 
-func sortRows[T any](s *spec[T], rows []T) {
+// sortRows orders idx (indexes into rows) as layout does.
+func sortRows[T any](s *spec[T], rows []T, idx []int32) {
 	if s.zorder != nil {
-		zorderSort(rows, s.zorder, s.key)
+		zorderSort(rows, idx, s.zorder, s.key)
 		return
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := s.keyOf(&rows[i]), s.keyOf(&rows[j])
-		if a.a != b.a {
-			return a.a < b.a
+	keys := make([]rowKey, len(rows))
+	for _, i := range idx {
+		keys[i] = s.keyOf(&rows[i])
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		a, b := keys[i], keys[j]
+		if c := cmp.Compare(a.a, b.a); c != 0 {
+			return c
 		}
-		return a.b < b.b
+		return cmp.Compare(a.b, b.b)
 	})
 }
 
-type fileJob[T any] struct {
+type fileJob struct {
 	part string
-	rows []T
+	idx  []int32
 }
 
-// writeFiles cuts each partition's rows into files of at most
-// Options.FileRows rows and writes them with Options.Workers encoders.
-func writeFiles[T any](ctx context.Context, st delta.Storage, s *spec[T], parts map[string][]T, prefix string, o Options) ([]delta.Add, error) {
-	var jobs []fileJob[T]
+// writeFiles cuts each partition's rows (indexes into rows, in file
+// order) into files of at most Options.FileRows rows and writes them with
+// Options.Workers encoders.
+func writeFiles[T any](ctx context.Context, st delta.Storage, s *spec[T], rows []T, parts map[string][]int32, prefix string, o Options) ([]delta.Add, error) {
+	var jobs []fileJob
 	keys := make([]string, 0, len(parts))
 	for p := range parts {
 		keys = append(keys, p)
 	}
 	sort.Strings(keys)
 	for _, p := range keys {
-		rows := parts[p]
+		idx := parts[p]
 		n := o.fileRows()
 		// Even out the files of a partition rather than leave a small tail.
-		if files := (len(rows) + n - 1) / n; files > 1 {
-			n = (len(rows) + files - 1) / files
+		if files := (len(idx) + n - 1) / n; files > 1 {
+			n = (len(idx) + files - 1) / files
 		}
-		for start := 0; start < len(rows); start += n {
-			jobs = append(jobs, fileJob[T]{part: p, rows: rows[start:min(start+n, len(rows))]})
+		for start := 0; start < len(idx); start += n {
+			jobs = append(jobs, fileJob{part: p, idx: idx[start:min(start+n, len(idx))]})
 		}
 	}
 	adds := make([]delta.Add, len(jobs))
@@ -286,10 +298,15 @@ func writeFiles[T any](ctx context.Context, st delta.Storage, s *spec[T], parts 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var batch []T
 			for i := range next {
 				j := jobs[i]
+				batch = batch[:0]
+				for _, k := range j.idx {
+					batch = append(batch, rows[k])
+				}
 				name := dataFileName(s.partitionDir(j.part), fmt.Sprintf("%s-%05d", prefix, i))
-				adds[i], errs[i] = writeFile(ctx, st, s, name, j.part, j.rows, o)
+				adds[i], errs[i] = writeFile(ctx, st, s, name, j.part, batch, o)
 			}
 		}()
 	}

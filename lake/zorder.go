@@ -1,8 +1,8 @@
 package lake
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 )
 
 // zorderSort orders rows by the Z-order (Morton code) of two columns, as
@@ -10,45 +10,44 @@ import (
 // rank among the rows, scaled to 21 bits so both columns weigh the same
 // whatever their ranges, then the bits of the two ranks are interleaved.
 // Ties break on b.
-func zorderSort[T any](rows []T, a, b func(*T) int64) {
-	n := len(rows)
+func zorderSort[T any](rows []T, idx []int32, a, b func(*T) int64) {
+	n := len(idx)
 	if n < 2 {
 		return
 	}
-	ra := ranks(rows, a)
-	rb := ranks(rows, b)
-	z := make([]uint64, n)
-	for i := range rows {
-		z[i] = interleave(ra[i], rb[i])
+	ra := ranks(rows, idx, a)
+	rb := ranks(rows, idx, b)
+	type zk struct {
+		z   uint64
+		tie int64
+		i   int32
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	keys := make([]zk, n)
+	for k, i := range idx {
+		keys[k] = zk{interleave(ra[k], rb[k]), b(&rows[i]), i}
 	}
-	sort.Slice(idx, func(i, j int) bool {
-		if z[idx[i]] != z[idx[j]] {
-			return z[idx[i]] < z[idx[j]]
+	slices.SortFunc(keys, func(x, y zk) int {
+		if x.z != y.z {
+			return cmp.Compare(x.z, y.z)
 		}
-		return b(&rows[idx[i]]) < b(&rows[idx[j]])
+		return cmp.Compare(x.tie, y.tie)
 	})
-	out := make([]T, n)
-	for i, k := range idx {
-		out[i] = rows[k]
+	for k := range keys {
+		idx[k] = keys[k].i
 	}
-	copy(rows, out)
 }
 
-// ranks returns, for each row, the rank of col(row) among the distinct
-// values, scaled to [0, 2^21).
-func ranks[T any](rows []T, col func(*T) int64) []uint32 {
-	vals := make([]int64, len(rows))
-	for i := range rows {
-		vals[i] = col(&rows[i])
+// ranks returns, for each row of idx, the rank of col(row) among the
+// distinct values, scaled to [0, 2^21).
+func ranks[T any](rows []T, idx []int32, col func(*T) int64) []uint32 {
+	vals := make([]int64, len(idx))
+	for k, i := range idx {
+		vals[k] = col(&rows[i])
 	}
 	distinct := slices.Clone(vals)
 	slices.Sort(distinct)
 	distinct = slices.Compact(distinct)
-	out := make([]uint32, len(rows))
+	out := make([]uint32, len(idx))
 	scale := float64(1<<21) / float64(len(distinct))
 	for i, v := range vals {
 		r, _ := slices.BinarySearch(distinct, v)

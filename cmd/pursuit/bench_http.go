@@ -15,8 +15,11 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"text/tabwriter"
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
@@ -35,34 +38,60 @@ var httpBenchQueries = []string{
 var httpBenchFunctions = []string{"it", "finance", "public_works", "public_safety", "education", "executive"}
 var httpBenchSeniorities = []string{"executive", "director", "manager"}
 
+// httpBenchResult is one customer's measurement.
+type httpBenchResult struct {
+	customer      int64
+	places        int
+	ok, failed    int
+	rps           float64
+	p50, p95, p99 time.Duration
+	firstErr      error
+}
+
 func benchHTTP(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "bench http", "",
 		"Measure the HTTP API's contact search under concurrent load: an in-process server and client on\n"+
-			"loopback, a reproducible mix of queries, filters and facets for one customer. Prints requests/s\n"+
-			"and latency percentiles. Creates (and then revokes) one API key in the store.")
+			"loopback, a reproducible mix of queries, filters and facets, per customer. Prints requests/s and\n"+
+			"latency percentiles. Creates (and then revokes) one API key per customer in the store.")
 	db := dbFlag(fs, e)
-	duration := fs.Duration("duration", 10*time.Second, "how long to measure (after a 1 s warm-up)")
-	maxRequests := fs.Int("requests", 0, "stop after this many requests (0: only --duration)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to measure each customer (after a 1 s warm-up)")
+	maxRequests := fs.Int("requests", 0, "stop each customer after this many requests (0: only --duration)")
 	concurrency := fs.Int("concurrency", 16, "concurrent client connections")
-	customer := fs.Int64("customer", 0, "customer `ID` to search as (default: the one with the most place grants)")
+	customers := fs.String("customers", "", "comma-separated customer `IDs` to search as (default: the one with the most place grants and the median one)")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured run to `FILE`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *concurrency < 1 || *duration <= 0 {
 		return fmt.Errorf("bench http: --concurrency and --duration must be positive")
 	}
+	var want []int64
+	for _, f := range strings.Split(*customers, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("bench http: --customers: %q is not a customer id", f)
+		}
+		want = append(want, id)
+	}
 	s, err := openMigrated(ctx, e, *db)
 	if err != nil {
 		return fmt.Errorf("bench http: %w", err)
 	}
 	defer s.Close()
-
-	cid, states, err := httpBenchCustomer(ctx, s, *customer)
+	grants, err := httpBenchGrants(ctx, s)
 	if err != nil {
 		return fmt.Errorf("bench http: %w", err)
 	}
+	if len(want) == 0 {
+		if want, err = httpBenchDefaultCustomers(grants); err != nil {
+			return fmt.Errorf("bench http: %w", err)
+		}
+	}
+
 	start := time.Now()
 	ix, err := search.Build(ctx, s, search.Options{})
 	if err != nil {
@@ -70,12 +99,6 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	}
 	st := ix.Stats()
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, built in %v\n", st.Contacts, st.Places, time.Since(start).Round(time.Millisecond))
-
-	k, key, err := createAPIKey(ctx, s, pursuit.RoleCustomer, cid, "bench http")
-	if err != nil {
-		return fmt.Errorf("bench http: %w", err)
-	}
-	defer s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
 
 	api := httpapi.NewServer(httpapi.Config{Store: s, Index: ix, RateLimit: -1, Logger: slog.New(slog.DiscardHandler)})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -86,9 +109,135 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: *concurrency * 2, MaxIdleConnsPerHost: *concurrency * 2}}
+	fmt.Fprintf(e.stdout, "%d concurrent clients, GOMAXPROCS %d, %v per customer\n", *concurrency, runtime.GOMAXPROCS(0), *duration)
 
-	// The query mix, fixed by --seed.
-	rng := rand.New(rand.NewPCG(*seed, 99))
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench http: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench http: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var results []httpBenchResult
+	for _, cid := range want {
+		if _, err := s.GetCustomer(ctx, cid); err != nil {
+			return fmt.Errorf("bench http: customer %d: %w", cid, err)
+		}
+		k, key, err := createAPIKey(ctx, s, pursuit.RoleCustomer, cid, "bench http")
+		if err != nil {
+			return fmt.Errorf("bench http: %w", err)
+		}
+		urls := httpBenchURLs(base, *seed, httpBenchStates(ctx, s, grants[cid]))
+		b := &httpLoad{client: client, key: key, urls: urls, concurrency: *concurrency}
+		b.run(ctx, time.Second, 0, false)
+		lat, fails, took, firstErr := b.run(ctx, *duration, *maxRequests, true)
+		s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		r := httpBenchResult{customer: cid, places: len(grants[cid]), ok: len(lat), failed: int(fails), firstErr: firstErr}
+		if len(lat) > 0 {
+			slices.Sort(lat)
+			pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+			r.rps = float64(len(lat)) / took.Seconds()
+			r.p50, r.p95, r.p99 = pct(0.50), pct(0.95), pct(0.99)
+		}
+		results = append(results, r)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\t")
+	for _, r := range results {
+		goal := "met"
+		if r.rps < 3000 || r.p99 > 25*time.Millisecond {
+			goal = "NOT met"
+		}
+		round := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t\n", r.customer, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.firstErr != nil {
+			fmt.Fprintf(e.stdout, "customer %d first failure: %v\n", r.customer, r.firstErr)
+		}
+	}
+	return nil
+}
+
+// httpLoad sends the URLs round-robin from concurrency goroutines.
+type httpLoad struct {
+	client      *http.Client
+	key         string
+	urls        []string
+	concurrency int
+}
+
+// run loads the server for d (or limit requests) and returns the
+// latencies of successful requests when record is set.
+func (b *httpLoad) run(ctx context.Context, d time.Duration, limit int, record bool) ([]time.Duration, int64, time.Duration, error) {
+	var (
+		mu       sync.Mutex
+		lat      []time.Duration
+		n, fails atomic.Int64
+		wg       sync.WaitGroup
+		firstErr atomic.Value
+	)
+	stop := time.Now().Add(d)
+	begin := time.Now()
+	for w := 0; w < b.concurrency; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			local := make([]time.Duration, 0, 4096)
+			for i := w; ; i += b.concurrency {
+				if ctx.Err() != nil || time.Now().After(stop) || (limit > 0 && n.Load() >= int64(limit)) {
+					break
+				}
+				u := b.urls[i%len(b.urls)]
+				req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+				req.Header.Set("Authorization", "Bearer "+b.key)
+				t0 := time.Now()
+				res, err := b.client.Do(req)
+				if err == nil {
+					_, err = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if err == nil && res.StatusCode != http.StatusOK {
+						err = fmt.Errorf("%s: status %d", u, res.StatusCode)
+					}
+				}
+				el := time.Since(t0)
+				n.Add(1)
+				if err != nil {
+					fails.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+					continue
+				}
+				if record {
+					local = append(local, el)
+				}
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	var err error
+	if v := firstErr.Load(); v != nil {
+		err = v.(error)
+	}
+	return lat, fails.Load(), time.Since(begin), err
+}
+
+// httpBenchURLs returns the query mix, fixed by seed: words, phrases and
+// field clauses, a third filtered by one of the customer's states, some by
+// function or seniority, half with facets.
+func httpBenchURLs(base string, seed uint64, states []string) []string {
+	rng := rand.New(rand.NewPCG(seed, 99))
 	urls := make([]string, 1000)
 	for i := range urls {
 		v := url.Values{}
@@ -109,145 +258,59 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		}
 		urls[i] = base + "/v1/contacts/search?" + v.Encode()
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConns: *concurrency * 2, MaxIdleConnsPerHost: *concurrency * 2}}
-	fmt.Fprintf(e.stdout, "customer %d, %d concurrent clients, GOMAXPROCS %d, %v\n", cid, *concurrency, runtime.GOMAXPROCS(0), *duration)
-
-	run := func(d time.Duration, limit int, record bool) ([]time.Duration, int64, time.Duration, error) {
-		var (
-			mu       sync.Mutex
-			lat      []time.Duration
-			n, fails atomic.Int64
-			wg       sync.WaitGroup
-			firstErr atomic.Value
-		)
-		stop := time.Now().Add(d)
-		begin := time.Now()
-		for w := 0; w < *concurrency; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				local := make([]time.Duration, 0, 4096)
-				for i := w; ; i += *concurrency {
-					if ctx.Err() != nil || time.Now().After(stop) || (limit > 0 && n.Load() >= int64(limit)) {
-						break
-					}
-					req, _ := http.NewRequestWithContext(ctx, "GET", urls[i%len(urls)], nil)
-					req.Header.Set("Authorization", "Bearer "+key)
-					t0 := time.Now()
-					res, err := client.Do(req)
-					if err == nil {
-						_, err = io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-						if err == nil && res.StatusCode != http.StatusOK {
-							err = fmt.Errorf("%s: status %d", urls[i%len(urls)], res.StatusCode)
-						}
-					}
-					el := time.Since(t0)
-					n.Add(1)
-					if err != nil {
-						fails.Add(1)
-						firstErr.CompareAndSwap(nil, err)
-						continue
-					}
-					if record {
-						local = append(local, el)
-					}
-				}
-				mu.Lock()
-				lat = append(lat, local...)
-				mu.Unlock()
-			}(w)
-		}
-		wg.Wait()
-		var err error
-		if v := firstErr.Load(); v != nil {
-			err = v.(error)
-		}
-		return lat, fails.Load(), time.Since(begin), err
-	}
-	if _, _, _, err := run(time.Second, 0, false); err != nil && ctx.Err() == nil {
-		return fmt.Errorf("bench http: warm-up: %w", err)
-	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return fmt.Errorf("bench http: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("bench http: %w", err)
-		}
-	}
-	lat, fails, took, err := run(*duration, *maxRequests, true)
-	if *cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if len(lat) == 0 {
-		return fmt.Errorf("bench http: no successful request: %w", err)
-	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	rps := float64(len(lat)) / took.Seconds()
-	fmt.Fprintf(e.stdout, "requests: %d ok, %d failed in %v\n", len(lat), fails, took.Round(time.Millisecond))
-	fmt.Fprintf(e.stdout, "throughput: %.0f requests/s\n", rps)
-	fmt.Fprintf(e.stdout, "latency: p50 %v  p95 %v  p99 %v  max %v\n",
-		pct(0.50).Round(10*time.Microsecond), pct(0.95).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
-	goal := "met"
-	if rps < 3000 || pct(0.99) > 25*time.Millisecond {
-		goal = "NOT met"
-	}
-	fmt.Fprintf(e.stdout, "goal (>= 3000 requests/s, p99 <= 25 ms): %s\n", goal)
-	if fails > 0 {
-		fmt.Fprintf(e.stdout, "first failure: %v\n", err)
-	}
-	return nil
+	return urls
 }
 
-// httpBenchCustomer returns the customer to search as (the one with the most
-// place grants unless given) and the states of its granted places.
-func httpBenchCustomer(ctx context.Context, s pursuit.Store, want int64) (int64, []string, error) {
+// httpBenchGrants returns every customer's granted place ids.
+func httpBenchGrants(ctx context.Context, s pursuit.Store) (map[int64][]int64, error) {
 	grants := map[int64][]int64{}
 	err := s.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
-		if want == 0 || g.CustomerID == want {
-			grants[g.CustomerID] = append(grants[g.CustomerID], g.PlaceID)
-		}
+		grants[g.CustomerID] = append(grants[g.CustomerID], g.PlaceID)
 		return nil
 	})
-	if err != nil {
-		return 0, nil, err
+	return grants, err
+}
+
+// httpBenchDefaultCustomers picks the customer with the most place grants
+// and the one with the median number.
+func httpBenchDefaultCustomers(grants map[int64][]int64) ([]int64, error) {
+	ids := make([]int64, 0, len(grants))
+	for c := range grants {
+		ids = append(ids, c)
 	}
-	cid := want
-	if cid == 0 {
-		for c, ps := range grants {
-			if cid == 0 || len(ps) > len(grants[cid]) || (len(ps) == len(grants[cid]) && c < cid) {
-				cid = c
-			}
+	if len(ids) == 0 {
+		return nil, errors.New("no customer has a place grant: generate a dataset first (pursuit generate)")
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if len(grants[ids[i]]) != len(grants[ids[j]]) {
+			return len(grants[ids[i]]) > len(grants[ids[j]])
 		}
+		return ids[i] < ids[j]
+	})
+	out := []int64{ids[0]}
+	if m := ids[len(ids)/2]; m != ids[0] {
+		out = append(out, m)
 	}
-	if cid == 0 {
-		return 0, nil, errors.New("no customer has a place grant: generate a dataset first (pursuit generate)")
-	}
-	if _, err := s.GetCustomer(ctx, cid); err != nil {
-		return 0, nil, err
-	}
-	places := map[int64]bool{}
-	for _, p := range grants[cid] {
+	return out, nil
+}
+
+// httpBenchStates returns the states of the given places.
+func httpBenchStates(ctx context.Context, s pursuit.Store, placeIDs []int64) []string {
+	places := make(map[int64]bool, len(placeIDs))
+	for _, p := range placeIDs {
 		places[p] = true
 	}
 	seen := map[string]bool{}
-	err = s.ScanPlaces(ctx, func(p pursuit.Place) error {
+	s.ScanPlaces(ctx, func(p pursuit.Place) error {
 		if places[p.PlaceID] {
 			seen[p.StateAbbr] = true
 		}
 		return nil
 	})
-	var states []string
+	states := make([]string, 0, len(seen))
 	for st := range seen {
 		states = append(states, st)
 	}
 	sort.Strings(states)
-	return cid, states, err
+	return states
 }

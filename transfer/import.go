@@ -428,6 +428,13 @@ func (im *importer) apply(ctx context.Context) error {
 			last = now
 		}
 		wg.Wait()
+		if writeErr == nil && readErr == nil && ctx.Err() == nil {
+			// What is left is the store's commit: index builds and the
+			// like on a store that defers them.
+			im.phase = "commit"
+			im.lastProgress = time.Time{}
+			im.progress(false)
+		}
 		fnDone = time.Now()
 		if writeErr != nil {
 			return writeErr
@@ -446,7 +453,7 @@ func (im *importer) apply(ctx context.Context) error {
 			im.res.Tables[i].Rows = 0
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return &pursuit.Error{Code: pursuit.ECANCELED, Message: "import canceled, nothing was applied", Err: err}
+			return &pursuit.Error{Code: pursuit.ECANCELED, Message: "canceled, nothing was applied", Err: err}
 		}
 		return err
 	}

@@ -11,7 +11,8 @@ import (
 
 // Progress is a snapshot of a running import.
 type Progress struct {
-	// Phase is "check" (the strict check pass) or "load".
+	// Phase is "check" (the strict check pass), "load", or "commit" (every
+	// row written, the store committing).
 	Phase string
 	// Table is the table being read.
 	Table string
@@ -73,7 +74,7 @@ func (d *ProgressDisplay) Show(p Progress) {
 		const width = 30
 		fill := int(p.Percent() * width / 100)
 		bar := strings.Repeat("=", fill) + strings.Repeat(" ", width-fill)
-		fmt.Fprintf(d.w, "\r%-5s [%s] %5.1f%%  %-25s %12s rows  %10s rows/s \x1b[K",
+		fmt.Fprintf(d.w, "\r%-6s [%s] %5.1f%%  %-25s %12s rows  %10s rows/s \x1b[K",
 			p.Phase, bar, p.Percent(), p.Table, groupDigits(p.Rows), groupDigits(int64(p.RowsPerSecond())))
 		d.drawn = true
 		if p.Done {

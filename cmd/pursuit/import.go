@@ -112,12 +112,13 @@ func printImportSummary(w io.Writer, res *transfer.Result, applied bool) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%s\t\n", t.Table, t.Rows, t.Rejected, t.Elapsed.Seconds(), rate(t.Rows, t.Elapsed))
 	}
 	tw.Flush()
-	state := "applied"
+	times := fmt.Sprintf("in %s (check %s, load %s of which commit %s)",
+		round(res.Elapsed), round(res.Checked), round(res.Loaded), round(res.Committed))
 	if !applied {
-		state = "NOTHING applied"
+		fmt.Fprintf(w, "nothing applied, %d rows rejected, %s\n", res.Rejected, times)
+		return
 	}
-	fmt.Fprintf(w, "%d rows %s, %d rejected, in %s (check %s, load %s of which commit %s)\n",
-		res.Rows(), state, res.Rejected, round(res.Elapsed), round(res.Checked), round(res.Loaded), round(res.Committed))
+	fmt.Fprintf(w, "%d rows applied, %d rejected, %s\n", res.Rows(), res.Rejected, times)
 }
 
 func rate(n int64, d time.Duration) string {

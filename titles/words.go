@@ -12,7 +12,7 @@ type hit struct {
 // aliases maps abbreviations and spelling variants to a canonical word.
 // "-" marks a stop word, dropped by tokenize.
 var aliases = map[string]string{
-	"the": "-", "and": "-", "for": "-", "in": "-", "a": "-", "an": "-", "at": "-",
+	"the": "-", "s": "-", "and": "-", "for": "-", "in": "-", "a": "-", "an": "-", "at": "-",
 	"dir": "director", "dirs": "director", "directora": "director",
 	"asst": "assistant", "ast": "assistant", "assist": "assistant", "assoc": "associate",
 	"sr": "senior", "snr": "senior", "jr": "junior",
@@ -166,6 +166,9 @@ var words = map[string]hit{
 	// library
 	"library": {fLibrary, 3}, "librarian": {fLibrary, 3}, "archivist": {fLibrary, 3},
 	"circulation": {fLibrary, 3}, "cataloger": {fLibrary, 3},
+	// school nutrition and student services count as education
+	"nutrition": {fEducation, 2}, "cafeteria": {fEducation, 2}, "food": {fEducation, 1},
+	"accountability": {fEducation, 3}, "investigator": {fPublicSafety, 2}, "investigations": {fPublicSafety, 2},
 
 	// Words seniority rules use that name no function.
 	"director": {}, "deputy": {}, "assistant": {}, "associate": {}, "senior": {}, "junior": {},
@@ -180,7 +183,7 @@ var words = map[string]hit{
 	"community": {}, "code": {}, "enforcement": {}, "deed": {}, "register": {}, "i": {}, "t": {},
 	"e": {}, "animal": {}, "control": {}, "resources": {}, "relations": {}, "affairs": {},
 	"defender": {}, "examiner": {}, "solid": {}, "waste": {}, "land": {}, "use": {}, "help": {},
-	"desk": {}, "special": {}, "elect": {}, "collections": {}, "crew": {}, "team": {},
+	"desk": {}, "special": {}, "adult": {}, "children": {}, "youth": {}, "technical": {}, "assessment": {}, "elect": {}, "collections": {}, "crew": {}, "team": {},
 	"representative": {}, "typist": {}, "receptionist": {},
 	"charge": {}, "master": {}, "plans": {},
 	"area": {}, "regional": {}, "sworn": {},
@@ -240,6 +243,10 @@ var bigrams = map[[2]string]hit{
 	{"chief", "admin"}:            {fExecutive, 4},
 	{"chief", "operating"}:        {fExecutive, 4},
 	{"special", "education"}:      {fEducation, 4},
+	{"adult", "services"}:         {fLibrary, 3},
+	{"children", "services"}:      {fLibrary, 3},
+	{"youth", "services"}:         {fLibrary, 3},
+	{"technical", "services"}:     {fLibrary, 2},
 	{"media", "specialist"}:       {fLibrary, 2},
 	{"solid", "wastes"}:           {fPublicWorks, 4},
 }

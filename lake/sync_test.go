@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/testdb"
 	"github.com/pursuit-gov/pursuit/lake"
 	"github.com/pursuit-gov/pursuit/lake/delta"
 )
@@ -59,8 +60,14 @@ func versions(t *testing.T, dir string) map[string]int64 {
 // TestSync changes the store after an export, syncs, and compares the
 // synced lake with a fresh export of the changed store, table by table.
 func TestSync(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		fill(t, s, 60, 8)
+		testSync(t, s)
+	})
+}
+
+func testSync(t *testing.T, s pursuit.Store) {
 	ctx := context.Background()
-	s := newStore(t, 60, 8)
 	dir := t.TempDir()
 	export(t, s, dir, lake.ExportOptions{Options: small})
 

@@ -104,6 +104,10 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "re-run of the sync (nothing to apply): %.3fs\n", time.Since(start).Seconds())
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		fmt.Fprintf(e.stdout, "peak memory (max RSS) so far: %.2f GB\n", float64(ru.Maxrss)/1e6)
+	}
 	rep, err = skipping(ctx, loc, pursuit.TableContacts, "place_id", *lookups)
 	if err != nil {
 		return err

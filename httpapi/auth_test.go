@@ -49,6 +49,7 @@ func TestAuth(t *testing.T) {
 		{"valid customer key", "GET", "/v1/me", "Bearer " + acme, 200, ""},
 		{"valid admin key", "GET", "/v1/admin/customers", "Bearer " + ts.admin, 200, ""},
 		{"unknown route", "GET", "/v1/nothing", "", 404, pursuit.ENOTFOUND},
+		{"wrong method", "DELETE", "/v1/contacts/search", "Bearer " + acme, 405, pursuit.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

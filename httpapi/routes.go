@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -72,10 +74,35 @@ func (s *Server) routes() {
 	s.handle("GET /v1/accounts", customer(s.handleMyAccounts))
 	s.handle("GET /v1/me", customer(s.handleMe))
 
-	// Anything else is a JSON 404 (or 405).
+	// Anything else is a JSON 405 when the path exists with other methods,
+	// and a JSON 404 otherwise.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := s.allowed(r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{
+				Code: pursuit.EINVALID, Field: "method",
+				Message: fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", ")),
+			}})
+			return
+		}
 		s.writeError(w, r, pursuit.Errorf(pursuit.ENOTFOUND, "no route %s %s; see /v1/openapi.json", r.Method, r.URL.Path))
 	})
+}
+
+// allowed returns the methods that have a route for the request's path.
+func (s *Server) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		if m == r.Method {
+			continue
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, pattern := s.mux.Handler(r2); pattern != "" && pattern != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // handle registers a route and remembers its pattern for the OpenAPI

@@ -56,7 +56,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 	d := &ix.contacts[h.ord]
 	pd := &ix.places[d.place]
-	name, first, last, email, phone := d.unpack()
+	name, first, last, email, phone := ix.unpack(d)
 	access := c.access(h.ord)
 	contact := pursuit.Contact{
 		ContactID: d.id, PlaceID: pd.p.PlaceID,
@@ -282,7 +282,7 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within *
 			}
 			ok = v
 		default:
-			name, _, _, email, _ := d.unpack()
+			name, _, _, email, _ := ix.unpack(d)
 			s := name
 			if f == fEmail {
 				s = email

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -36,7 +37,7 @@ const (
 // string, times as Unix microseconds.
 type contactDoc struct {
 	id       int64
-	packed   string // name, first, last, email, phone joined by sep
+	packed   uint64 // arena ref of name, first, last, email, phone joined by sep
 	verified int64
 	created  int64
 	updated  int64
@@ -57,12 +58,92 @@ func packContact(c *pursuit.Contact) string {
 	return c.Name + sep + c.FirstName + sep + c.LastName + sep + c.Email + sep + c.Phone
 }
 
-func (d *contactDoc) unpack() (name, first, last, email, phone string) {
-	p := strings.SplitN(d.packed, sep, 5)
+func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) {
+	p := strings.SplitN(ix.arena.get(d.packed), sep, 5)
 	for len(p) < 5 {
 		p = append(p, "")
 	}
 	return p[0], p[1], p[2], p[3], p[4]
+}
+
+// arena holds the packed text of contacts in large chunks, so that the
+// documents hold no pointers and the garbage collector never scans them.
+// Text is never changed or freed once written; an updated contact's old
+// text stays until the next build.
+type arena struct {
+	chunks [][]byte
+}
+
+const arenaChunk = 64 << 20
+
+// put stores s and returns its reference: chunk<<48 | offset<<16 | length.
+func (a *arena) put(s string) uint64 {
+	if len(s) > 0xffff {
+		s = s[:0xffff]
+	}
+	n := len(a.chunks)
+	if n == 0 || len(a.chunks[n-1])+len(s) > cap(a.chunks[n-1]) {
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		n++
+	}
+	c := &a.chunks[n-1]
+	off := len(*c)
+	*c = append(*c, s...)
+	return uint64(n-1)<<48 | uint64(off)<<16 | uint64(len(s))
+}
+
+// get returns the text of a reference without copying it.
+func (a *arena) get(ref uint64) string {
+	l := int(ref & 0xffff)
+	if l == 0 {
+		return ""
+	}
+	c := a.chunks[ref>>48]
+	off := int(ref >> 16 & 0xffffffff)
+	return unsafe.String(&c[off], l)
+}
+
+// size is the arena's memory.
+func (a *arena) size() int64 { return int64(len(a.chunks)) * arenaChunk }
+
+// ordMap maps contact ids to ordinals: a slice for the usual dense ids,
+// a map for the rest.
+type ordMap struct {
+	dense  []uint32 // ordinal+1 by id; 0 is absent
+	sparse map[int64]uint32
+	n      int
+}
+
+const maxDenseID = 1 << 28
+
+func (m *ordMap) get(id int64) (uint32, bool) {
+	if id >= 0 && id < int64(len(m.dense)) {
+		v := m.dense[id]
+		return v - 1, v != 0
+	}
+	v, ok := m.sparse[id]
+	return v, ok
+}
+
+func (m *ordMap) set(id int64, ord uint32) {
+	if id >= 0 && id < maxDenseID {
+		if id >= int64(len(m.dense)) {
+			n := max(int(id)+1, len(m.dense)*5/4, 1024)
+			m.dense = append(m.dense, make([]uint32, n-len(m.dense))...)
+		}
+		if m.dense[id] == 0 {
+			m.n++
+		}
+		m.dense[id] = ord + 1
+		return
+	}
+	if m.sparse == nil {
+		m.sparse = map[int64]uint32{}
+	}
+	if _, ok := m.sparse[id]; !ok {
+		m.n++
+	}
+	m.sparse[id] = ord
 }
 
 func (d *contactDoc) function() int  { return int(d.class >> 3) }
@@ -97,7 +178,13 @@ type placeDoc struct {
 // techRow is the part of a tech_stack row the index keeps.
 type techRow struct {
 	place                     int64
-	vendor, product, category string
+	vendor, product, category uint32 // in Index.names
+}
+
+// mappingRow is the part of a customer_mapping row the index keeps.
+type mappingRow struct {
+	customer, place, contact int64
+	owner                    string // normalised account_owner, interned
 }
 
 // text is an interned field value with its analysis.

@@ -138,7 +138,7 @@ func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
 		c.contactGrant[contactID] = l
 	}
 	relate(ix.contactCust, contactID, customerID)
-	if ord, ok := ix.contactOrd[contactID]; ok {
+	if ord, ok := ix.contactOrd.get(contactID); ok {
 		ix.refreshContact(c, ord)
 	}
 }
@@ -146,7 +146,8 @@ func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
 // putMapping inserts or replaces a customer_mapping row.
 func (ix *Index) putMapping(m pursuit.CustomerMapping) {
 	ix.deleteMapping(m.CustomerMappingID)
-	ix.mappings[m.CustomerMappingID] = m
+	ix.mappings[m.CustomerMappingID] = mappingRow{customer: m.CustomerID, place: m.PlaceID, contact: m.ContactID,
+		owner: ix.names.vals[ix.name(m.AccountOwner)].s}
 	c := ix.customer(m.CustomerID)
 	switch {
 	case m.ContactID != 0:
@@ -156,7 +157,7 @@ func (ix *Index) putMapping(m pursuit.CustomerMapping) {
 		c.mapsByPlace[m.PlaceID] = append(c.mapsByPlace[m.PlaceID], m.CustomerMappingID)
 		relate(ix.placeCust, m.PlaceID, m.CustomerID)
 	}
-	ix.refreshMapping(c, m)
+	ix.refreshMapping(c, ix.mappings[m.CustomerMappingID])
 }
 
 // deleteMapping deletes a customer_mapping row.
@@ -166,32 +167,32 @@ func (ix *Index) deleteMapping(id int64) {
 		return
 	}
 	delete(ix.mappings, id)
-	c := ix.customer(m.CustomerID)
+	c := ix.customer(m.customer)
 	drop := func(ids []int64) []int64 {
 		return slices.DeleteFunc(ids, func(x int64) bool { return x == id })
 	}
-	if m.ContactID != 0 {
-		if c.mapsByContact[m.ContactID] = drop(c.mapsByContact[m.ContactID]); len(c.mapsByContact[m.ContactID]) == 0 {
-			delete(c.mapsByContact, m.ContactID)
+	if m.contact != 0 {
+		if c.mapsByContact[m.contact] = drop(c.mapsByContact[m.contact]); len(c.mapsByContact[m.contact]) == 0 {
+			delete(c.mapsByContact, m.contact)
 		}
 	}
-	if m.PlaceID != 0 {
-		if c.mapsByPlace[m.PlaceID] = drop(c.mapsByPlace[m.PlaceID]); len(c.mapsByPlace[m.PlaceID]) == 0 {
-			delete(c.mapsByPlace, m.PlaceID)
+	if m.place != 0 {
+		if c.mapsByPlace[m.place] = drop(c.mapsByPlace[m.place]); len(c.mapsByPlace[m.place]) == 0 {
+			delete(c.mapsByPlace, m.place)
 		}
 	}
 	ix.refreshMapping(c, m)
 }
 
 // refreshMapping recomputes what a mapping row touches.
-func (ix *Index) refreshMapping(c *customer, m pursuit.CustomerMapping) {
-	if m.ContactID != 0 {
-		if ord, ok := ix.contactOrd[m.ContactID]; ok {
+func (ix *Index) refreshMapping(c *customer, m mappingRow) {
+	if m.contact != 0 {
+		if ord, ok := ix.contactOrd.get(m.contact); ok {
 			ix.refreshContact(c, ord)
 		}
 	}
-	if m.PlaceID != 0 {
-		if ord, ok := ix.placeOrd[m.PlaceID]; ok {
+	if m.place != 0 {
+		if ord, ok := ix.placeOrd[m.place]; ok {
 			ix.refreshPlace(c, ord)
 			for _, o := range ix.places[ord].contacts {
 				ix.refreshContact(c, o)
@@ -224,7 +225,7 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
 	for _, ids := range [2][]int64{byContact, byPlace} {
 		for _, id := range ids {
-			if k := normKey(ix.mappings[id].AccountOwner); k != "" {
+			if k := ix.mappings[id].owner; k != "" {
 				c.owners.add(k, ord)
 			}
 		}
@@ -247,7 +248,7 @@ func (ix *Index) refreshPlace(c *customer, ord uint32) {
 		return
 	}
 	for _, id := range maps {
-		if k := normKey(ix.mappings[id].AccountOwner); k != "" {
+		if k := ix.mappings[id].owner; k != "" {
 			c.placeOwners.add(k, ord)
 		}
 	}

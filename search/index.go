@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"sort"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -35,7 +35,8 @@ type Index struct {
 	a  analysis.Analyzer // used under mu (write side only)
 
 	contacts   []contactDoc
-	contactOrd map[int64]uint32
+	contactOrd ordMap
+	arena      arena
 	alive      *roaring.Bitmap
 	fields     [numFields]*field
 	titles     *interner
@@ -65,7 +66,8 @@ type Index struct {
 	techs      map[int64]techRow
 
 	customers   map[int64]*customer
-	mappings    map[int64]pursuit.CustomerMapping
+	mappings    map[int64]mappingRow
+	names       *interner // tech vendors, products, categories and mapping owners
 	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
 
@@ -79,7 +81,6 @@ func newIndex(src Source, opt Options) *Index {
 	ix := &Index{
 		src: src, opt: opt, w: DefaultWeights, log: opt.Logger,
 		notify:      make(chan struct{}, 1),
-		contactOrd:  make(map[int64]uint32),
 		alive:       roaring.New(),
 		titles:      newInterner(),
 		depts:       newInterner(),
@@ -107,7 +108,8 @@ func newIndex(src Source, opt Options) *Index {
 		ppop:        newRangeIndex(popBucket),
 		techs:       make(map[int64]techRow),
 		customers:   make(map[int64]*customer),
-		mappings:    make(map[int64]pursuit.CustomerMapping),
+		mappings:    make(map[int64]mappingRow),
+		names:       newInterner(),
 		placeCust:   make(map[int64][]int64),
 		contactCust: make(map[int64][]int64),
 	}
@@ -174,43 +176,9 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	}
 	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
 
-	// Contacts are sorted by (state, place, id) before they get ordinals,
-	// so a place's and a state's contacts are runs.
-	var all []pursuit.Contact
-	if err := src.ScanContacts(ctx, func(c pursuit.Contact) error {
-		all = append(all, c)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("build index: scan contacts: %w", err)
+	if err := ix.loadContacts(ctx); err != nil {
+		return nil, err
 	}
-	for i := range all {
-		if _, ok := ix.placeOrd[all[i].PlaceID]; !ok {
-			if err := ix.fetchPlace(ctx, all[i].PlaceID); err != nil {
-				return nil, err
-			}
-		}
-	}
-	ix.log.Debug("index contacts read", "contacts", len(all), "elapsed", time.Since(start))
-	sort.Slice(all, func(i, j int) bool {
-		pi := &ix.places[ix.placeOrd[all[i].PlaceID]].p
-		pj := &ix.places[ix.placeOrd[all[j].PlaceID]].p
-		if pi.StateAbbr != pj.StateAbbr {
-			return pi.StateAbbr < pj.StateAbbr
-		}
-		if pi.PlaceID != pj.PlaceID {
-			return pi.PlaceID < pj.PlaceID
-		}
-		return all[i].ContactID < all[j].ContactID
-	})
-	ix.contacts = make([]contactDoc, 0, len(all)+len(all)/8)
-	for i := range all {
-		ix.putContact(all[i])
-		all[i] = pursuit.Contact{}
-		if i%65536 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-	}
-	all = nil
 	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))
 
 	if err := src.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
@@ -237,23 +205,6 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	ix.log.Info("search index built", "contacts", ix.alive.GetCardinality(), "places", ix.placeAlive.GetCardinality(),
 		"customers", len(ix.customers), "seq", seq, "elapsed", ix.buildTime)
 	return ix, nil
-}
-
-// fetchPlace reads a place the index does not know yet (one committed
-// after the places were scanned) and adds it. Callers hold mu.
-func (ix *Index) fetchPlace(ctx context.Context, id int64) error {
-	p, err := ix.src.GetPlace(ctx, id)
-	if err != nil {
-		if pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
-			// Deleted since: a placeholder keeps the contact indexable
-			// until the delete reaches the index through the change log.
-			p = pursuit.Place{PlaceID: id}
-		} else {
-			return fmt.Errorf("build index: get place %d: %w", id, err)
-		}
-	}
-	ix.putPlace(p)
-	return nil
 }
 
 // optimize run-compresses the bitmaps after a build.
@@ -319,11 +270,9 @@ func (ix *Index) Stats() Stats {
 		mem += c.visible.GetSizeInBytes() + c.full.GetSizeInBytes() + c.mapped.GetSizeInBytes()
 		mem += uint64(len(c.contactGrant)+len(c.placeGrant)) * 24
 	}
-	for i := range ix.contacts {
-		mem += uint64(len(ix.contacts[i].packed))
-	}
-	mem += uint64(cap(ix.contacts)) * 80
-	mem += uint64(len(ix.contactOrd)) * 24
+	mem += uint64(ix.arena.size())
+	mem += uint64(cap(ix.contacts)) * uint64(unsafe.Sizeof(contactDoc{}))
+	mem += uint64(cap(ix.contactOrd.dense))*4 + uint64(len(ix.contactOrd.sparse))*16
 	mem += uint64(cap(ix.places)) * 400
 	s.MemoryBytes = int64(mem)
 	return s

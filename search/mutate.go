@@ -6,7 +6,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/pursuit-gov/pursuit"
-	"github.com/pursuit-gov/pursuit/titles"
 )
 
 // This file holds every change to the index's data. Build and the change
@@ -132,7 +131,10 @@ func clampLen(n int) uint8 { return uint8(min(n, 255)) }
 // putTech inserts or replaces a tech_stack row.
 func (ix *Index) putTech(t pursuit.TechStack) {
 	ix.deleteTech(t.TechStackID)
-	row := techRow{place: t.PlaceID, vendor: t.Vendor, product: t.Product, category: t.Category}
+	row := techRow{place: t.PlaceID, vendor: ix.name(t.Vendor), product: ix.name(t.Product), category: ix.name(t.Category)}
+	if k := ix.names.vals[row.vendor].s; ix.vendorLabel[k] == "" {
+		ix.vendorLabel[k] = t.Vendor
+	}
 	ix.techs[t.TechStackID] = row
 	ord := ix.ensurePlace(t.PlaceID)
 	ix.updatePlaceTech(ord, func(pd *placeDoc) { pd.techs = append(pd.techs, t.TechStackID) })
@@ -168,12 +170,9 @@ func (ix *Index) updatePlaceTech(ord uint32, fn func(pd *placeDoc)) {
 	pd.vendors, pd.products, pd.categories = nil, nil, nil
 	for _, id := range pd.techs {
 		row := ix.techs[id]
-		pd.vendors = addUnique(pd.vendors, normKey(row.vendor))
-		pd.products = addUnique(pd.products, normKey(row.product))
-		pd.categories = addUnique(pd.categories, normKey(row.category))
-		if _, ok := ix.vendorLabel[normKey(row.vendor)]; !ok {
-			ix.vendorLabel[normKey(row.vendor)] = row.vendor
-		}
+		pd.vendors = addUnique(pd.vendors, ix.names.vals[row.vendor].s)
+		pd.products = addUnique(pd.products, ix.names.vals[row.product].s)
+		pd.categories = addUnique(pd.categories, ix.names.vals[row.category].s)
 	}
 	if pd.alive {
 		ix.indexPlace(ord, true)
@@ -181,6 +180,15 @@ func (ix *Index) updatePlaceTech(ord uint32, fn func(pd *placeDoc)) {
 			ix.indexContactPlace(c, true)
 		}
 	}
+}
+
+// name interns the normalised form of a short value (vendor, owner, …).
+func (ix *Index) name(s string) uint32 {
+	k := normKey(s)
+	if id, ok := ix.names.ids[k]; ok {
+		return id
+	}
+	return ix.names.intern(nil, k, false)
 }
 
 func addUnique(list []string, s string) []string {
@@ -193,7 +201,7 @@ func addUnique(list []string, s string) []string {
 // putContact inserts or replaces a contact.
 func (ix *Index) putContact(c pursuit.Contact) {
 	pord := ix.ensurePlace(c.PlaceID)
-	ord, ok := ix.contactOrd[c.ContactID]
+	ord, ok := ix.contactOrd.get(c.ContactID)
 	var oldPlace int64
 	if ok && ix.contacts[ord].alive {
 		d := &ix.contacts[ord]
@@ -202,29 +210,10 @@ func (ix *Index) putContact(c pursuit.Contact) {
 	} else if !ok {
 		ord = uint32(len(ix.contacts))
 		ix.contacts = append(ix.contacts, contactDoc{})
-		ix.contactOrd[c.ContactID] = ord
+		ix.contactOrd.set(c.ContactID, ord)
 	}
 	d := &ix.contacts[ord]
-	*d = contactDoc{
-		id:       c.ContactID,
-		packed:   packContact(&c),
-		verified: micros(c.VerifiedAt),
-		created:  micros(c.CreatedAt),
-		updated:  micros(c.UpdatedAt),
-		place:    pord,
-		title:    ix.titles.intern(&ix.a, c.Title, true),
-		dept:     ix.depts.intern(&ix.a, c.Department, true),
-		owner:    ix.owners.intern(&ix.a, c.AccountOwner, false),
-		alive:    true,
-	}
-	key := [2]uint32{d.title, d.dept}
-	class, ok := ix.classes[key]
-	if !ok {
-		f, s := titles.Classify(c.Title, c.Department)
-		class = uint8(max(indexOf(titles.Functions, f), 0)<<3 | max(indexOf(titles.Seniorities, s), 0))
-		ix.classes[key] = class
-	}
-	d.class = class
+	*d = ix.newDoc(&c, pord)
 	ix.indexContactOwn(ord, &c, true)
 	ix.places[pord].contacts = append(ix.places[pord].contacts, ord)
 	ix.indexContactPlace(ord, true)
@@ -236,14 +225,14 @@ func (ix *Index) putContact(c pursuit.Contact) {
 
 // deleteContact deletes a contact.
 func (ix *Index) deleteContact(id int64) {
-	ord, ok := ix.contactOrd[id]
+	ord, ok := ix.contactOrd.get(id)
 	if !ok || !ix.contacts[ord].alive {
 		return
 	}
 	pid := ix.places[ix.contacts[ord].place].p.PlaceID
 	ix.unindexContact(ord)
 	ix.contacts[ord].alive = false
-	ix.contacts[ord].packed = ""
+	ix.contacts[ord].packed = 0
 	ix.refreshContactCustomers(ord, pid)
 }
 
@@ -252,7 +241,7 @@ func (ix *Index) deleteContact(id int64) {
 func (ix *Index) unindexContact(ord uint32) {
 	d := &ix.contacts[ord]
 	ix.indexContactPlace(ord, false)
-	name, _, _, email, phone := d.unpack()
+	name, _, _, email, phone := ix.unpack(d)
 	ix.indexContactOwn(ord, &pursuit.Contact{Name: name, Email: email, Phone: phone}, false)
 	pd := &ix.places[d.place]
 	if i := slices.Index(pd.contacts, ord); i >= 0 {

@@ -93,31 +93,48 @@ func init() {
 	}
 }
 
-// Analyzer analyses text. It caches stems, so it is not safe for
-// concurrent use: give each goroutine its own. The zero value is ready.
+// Analyzer analyses text. It caches what it learns about each word, so it
+// is not safe for concurrent use: give each goroutine its own. The zero
+// value is ready.
 type Analyzer struct {
-	stems map[string]string
-	words []string
+	cache  map[string]wordInfo
+	words  []string
+	starts []bool
 }
 
-// maxCache bounds the stem cache.
+// wordInfo is what the analysis of one word, as written, gives.
+type wordInfo struct {
+	term  string // stemmed term
+	skip  bool   // a stop word
+	start bool   // the term starts a multi-word synonym
+}
+
+// maxCache bounds the word cache.
 const maxCache = 1 << 20
 
-func (a *Analyzer) stem(w string) string {
-	if s, ok := a.stems[w]; ok {
-		return s
+func (a *Analyzer) lookup(w string) wordInfo {
+	if info, ok := a.cache[w]; ok {
+		return info
 	}
-	s := w
-	if len(w) > 2 && !hasDigit(w) {
-		s = english.Stem(w, true)
+	lw := strings.ToLower(w)
+	info := wordInfo{skip: stopWords[lw]}
+	if !info.skip {
+		if full, ok := Abbreviations[lw]; ok {
+			lw = full
+		}
+		info.term = lw
+		if len(lw) > 2 && !hasDigit(lw) {
+			info.term = english.Stem(lw, true)
+		}
+		_, info.start = phrases[info.term]
 	}
-	if a.stems == nil {
-		a.stems = make(map[string]string)
+	if a.cache == nil {
+		a.cache = make(map[string]wordInfo)
 	}
-	if len(a.stems) < maxCache {
-		a.stems[strings.Clone(w)] = s
+	if len(a.cache) < maxCache {
+		a.cache[strings.Clone(w)] = info
 	}
-	return s
+	return info
 }
 
 func hasDigit(s string) bool {
@@ -203,21 +220,27 @@ func split(s string, dst []string) []string {
 }
 
 func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
 }
 
 // plain appends the stemmed terms of s to dst, without multi-word
-// synonyms.
+// synonyms; a.starts gets, for each, whether it may start a synonym.
 func (a *Analyzer) plain(s string, dst []string) []string {
-	a.words = split(Fold(s), a.words[:0])
+	a.starts = a.starts[:0]
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			s = Fold(s)
+			break
+		}
+	}
+	a.words = split(s, a.words[:0])
 	for _, w := range a.words {
-		if stopWords[w] {
+		info := a.lookup(w)
+		if info.skip {
 			continue
 		}
-		if full, ok := Abbreviations[w]; ok {
-			w = full
-		}
-		dst = append(dst, a.stem(w))
+		dst = append(dst, info.term)
+		a.starts = append(a.starts, info.start)
 	}
 	return dst
 }
@@ -276,6 +299,9 @@ func (a *Analyzer) Terms(s string, dst []string) []string {
 	dst = a.plain(s, dst)
 	p := dst[n:]
 	for i := range p {
+		if !a.starts[i] {
+			continue
+		}
 		if m := match(p[i:]); m != nil {
 			dst = append(dst, m.canonical)
 		}

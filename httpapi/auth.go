@@ -69,8 +69,9 @@ type cachedKey struct {
 
 // reqInfo is per-request state the middleware fills in for the access log.
 type reqInfo struct {
-	key pursuit.APIKey
-	ok  bool
+	key       pursuit.APIKey
+	ok        bool
+	requestID string
 }
 
 type ctxKey int

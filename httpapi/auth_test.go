@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,6 +168,18 @@ func TestOperations(t *testing.T) {
 	}
 	if st, _ := rec("/healthz"); st != 200 {
 		t.Errorf("/healthz = %d", st)
+	}
+	req, _ := http.NewRequest("GET", "/healthz", nil)
+	req.Header.Set("X-Request-ID", "abc-123")
+	w := &recorder{header: http.Header{}}
+	srv.ServeHTTP(w, req)
+	if got := w.header.Get("X-Request-ID"); got != "abc-123" {
+		t.Errorf("X-Request-ID = %q, want the client's abc-123", got)
+	}
+	w = &recorder{header: http.Header{}}
+	srv.ServeHTTP(w, httptest.NewRequest("GET", "/healthz", nil))
+	if got := w.header.Get("X-Request-ID"); len(got) < 10 {
+		t.Errorf("X-Request-ID = %q, want a generated id", got)
 	}
 	if st, body := rec("/readyz"); st != 503 || !strings.Contains(body, pursuit.EUNAVAILABLE) {
 		t.Errorf("/readyz before the index = %d %s, want 503", st, body)

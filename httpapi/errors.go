@@ -85,8 +85,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(ra.Seconds))
 	}
 	if status >= 500 {
+		var id string
+		if info, _ := r.Context().Value(infoKey).(*reqInfo); info != nil {
+			id = info.requestID
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("request_id", id),
 			slog.Int("status", status), slog.String("error", err.Error()))
 	}
 	writeJSON(w, status, body)

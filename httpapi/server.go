@@ -18,6 +18,8 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -85,6 +87,9 @@ type Server struct {
 	metrics  *metrics
 	limiter  *limiter
 
+	idPrefix string
+	reqSeq   atomic.Int64
+
 	keyMu    sync.Mutex
 	keyCache map[[32]byte]cachedKey
 }
@@ -135,6 +140,9 @@ func NewServer(cfg Config) *Server {
 	if cfg.Index != nil {
 		s.index.Store(cfg.Index)
 	}
+	var b [4]byte
+	rand.Read(b[:])
+	s.idPrefix = hex.EncodeToString(b[:])
 	s.metrics = newMetrics(s, cfg.Registry)
 	s.routes()
 	s.handler = s.observe(s.mux)
@@ -165,6 +173,24 @@ func (s *Server) notify() {
 	if ix := s.index.Load(); ix != nil {
 		ix.Notify()
 	}
+}
+
+// requestID returns the client's X-Request-ID when it is short and
+// printable, and a new one otherwise.
+func (s *Server) requestID(given string) string {
+	if given != "" && len(given) <= 64 {
+		ok := true
+		for i := 0; i < len(given); i++ {
+			if given[i] < 0x21 || given[i] > 0x7e {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return given
+		}
+	}
+	return fmt.Sprintf("%s-%06d", s.idPrefix, s.reqSeq.Add(1))
 }
 
 // statusWriter records the status and size of a response.
@@ -199,7 +225,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
-		ctx, _ = withInfo(ctx)
+		ctx, info := withInfo(ctx)
+		info.requestID = s.requestID(r.Header.Get("X-Request-ID"))
+		w.Header().Set("X-Request-ID", info.requestID)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		func() {
@@ -230,7 +258,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.String("route", route), slog.Int("status", sw.status),
 				slog.Int64("bytes", sw.bytes), slog.Float64("ms", float64(elapsed.Microseconds())/1000),
-				slog.String("remote", r.RemoteAddr),
+				slog.String("remote", r.RemoteAddr), slog.String("request_id", info.requestID),
 			}
 			if k, ok := keyFrom(r.Context()); ok {
 				attrs = append(attrs, slog.Int64("api_key_id", k.APIKeyID))

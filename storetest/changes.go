@@ -92,6 +92,36 @@ func testCascadePlace(t *testing.T, s pursuit.Store) {
 	diff(t, "change_log of DeletePlace", sortChanges(want), sortChanges(changesSince(t, s, before)))
 }
 
+func testCascadeContact(t *testing.T, s pursuit.Store) {
+	cu := mustCustomer(t, s, "acme")
+	p := mustPlace(t, s, "Springfield")
+	c := mustContact(t, s, p.PlaceID, "Jane", "Doe")
+	other := mustContact(t, s, p.PlaceID, "John", "Roe")
+	ok(t, s.PutContactGrant(ctx, &pursuit.CustomerContactRelation{CustomerID: cu.CustomerID, ContactID: c.ContactID, AccessType: pursuit.AccessFull}), "PutContactGrant")
+	ok(t, s.PutContactGrant(ctx, &pursuit.CustomerContactRelation{CustomerID: cu.CustomerID, ContactID: other.ContactID, AccessType: pursuit.AccessFull}), "PutContactGrant")
+	m := pursuit.CustomerMapping{CustomerID: cu.CustomerID, ExternalCRMID: "lead-1", ContactID: c.ContactID}
+	ok(t, s.CreateCustomerMapping(ctx, &m), "CreateCustomerMapping")
+	r := pursuit.Reveal{CustomerID: cu.CustomerID, ContactID: c.ContactID}
+	_, err := s.RevealContact(ctx, &r)
+	ok(t, err, "RevealContact")
+
+	before := lastSeq(t, s)
+	ok(t, s.DeleteContact(ctx, c.ContactID), "DeleteContact")
+	want := []change{
+		{pursuit.TableContacts, pursuit.OpDelete, c.ContactID, 0},
+		{pursuit.TableCustomerContactRelation, pursuit.OpDelete, cu.CustomerID, c.ContactID},
+		{pursuit.TableCustomerMapping, pursuit.OpDelete, m.CustomerMappingID, 0},
+	}
+	diff(t, "change_log of DeleteContact", sortChanges(want), sortChanges(changesSince(t, s, before)))
+	if _, err := s.GetContactGrant(ctx, cu.CustomerID, other.ContactID); err != nil {
+		t.Fatalf("another contact's grant went too: %v", err)
+	}
+	// The reveal audit trail outlives the contact.
+	reveals, err := s.ListReveals(ctx, cu.CustomerID, pursuit.ListOptions{})
+	ok(t, err, "ListReveals")
+	diff(t, "ListReveals after DeleteContact", []pursuit.Reveal{r}, reveals)
+}
+
 func testCascadeCustomer(t *testing.T, s pursuit.Store) {
 	cu := mustCustomer(t, s, "acme")
 	other := mustCustomer(t, s, "globex")

@@ -22,7 +22,8 @@
 //   - Deleting a place deletes its contacts, tech stack, grants and
 //     mappings; deleting a contact its grants and mappings; deleting a
 //     customer its grants, mappings and API keys. Every deleted row,
-//     cascaded or not, gets a change_log row.
+//     cascaded or not, gets a change_log row. contact_reveals, the audit
+//     trail, keeps its rows.
 //   - change_log covers the seven data tables and api_keys and
 //     contact_reveals; relation tables log Key = customer_id and Key2 =
 //     contact_id or place_id.
@@ -62,6 +63,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"APIKeys", testAPIKeys},
 		{"Reveals", testReveals},
 		{"CascadePlace", testCascadePlace},
+		{"CascadeContact", testCascadeContact},
 		{"CascadeCustomer", testCascadeCustomer},
 		{"ChangeLog", testChangeLog},
 		{"ConcurrentWrites", testConcurrentWrites},

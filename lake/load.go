@@ -3,6 +3,7 @@ package lake
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -121,12 +122,36 @@ func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, err
 	}); err != nil {
 		return nil, fmt.Errorf("scan places: %w", err)
 	}
-	n, _ = s.Count(ctx, pursuit.TableContacts)
-	if sc.customerID != 0 {
-		n = int64(len(sc.contactAccess))
-	}
-	src.contacts = make([]ContactRow, 0, n)
 	visible := map[int64]bool{}
+	if sc.customerID == 0 {
+		// The whole store: the other tables are read alongside the
+		// contacts (the stores serve reads from a pool of connections).
+		var wg sync.WaitGroup
+		var otherErr error
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			otherErr = loadRest(ctx, s, sc, src, func(int64) bool { return true })
+		}()
+		n, _ = s.Count(ctx, pursuit.TableContacts)
+		src.contacts = make([]ContactRow, 0, n)
+		err = s.ScanContacts(ctx, func(c pursuit.Contact) error {
+			r, _ := sc.contact(c, state[c.PlaceID])
+			src.contacts = append(src.contacts, r)
+			return nil
+		})
+		wg.Wait()
+		if err != nil {
+			return nil, fmt.Errorf("scan contacts: %w", err)
+		}
+		if otherErr != nil {
+			return nil, otherErr
+		}
+		src.places = all
+		return src, nil
+	}
+	n = int64(len(sc.contactAccess))
+	src.contacts = make([]ContactRow, 0, n)
 	if err := s.ScanContacts(ctx, func(c pursuit.Contact) error {
 		if r, ok := sc.contact(c, state[c.PlaceID]); ok {
 			src.contacts = append(src.contacts, r)
@@ -136,25 +161,28 @@ func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, err
 	}); err != nil {
 		return nil, fmt.Errorf("scan contacts: %w", err)
 	}
-	if sc.customerID == 0 {
-		src.places = all
-	} else {
-		for _, p := range all {
-			if sc.placeAccess[p.PlaceID] != "" || visible[p.PlaceID] {
-				src.places = append(src.places, p)
-			}
+	for _, p := range all {
+		if sc.placeAccess[p.PlaceID] != "" || visible[p.PlaceID] {
+			src.places = append(src.places, p)
 		}
 	}
-	keepPlace := func(id int64) bool {
-		return sc.customerID == 0 || sc.placeAccess[id] != "" || visible[id]
+	keepPlace := func(id int64) bool { return sc.placeAccess[id] != "" || visible[id] }
+	if err := loadRest(ctx, s, sc, src, keepPlace); err != nil {
+		return nil, err
 	}
+	return src, nil
+}
+
+// loadRest reads tech_stack (of the places keepPlace accepts), the grants
+// and the mappings.
+func loadRest(ctx context.Context, s pursuit.Store, sc *scope, src *source, keepPlace func(int64) bool) error {
 	if err := s.ScanTechStack(ctx, func(t pursuit.TechStack) error {
 		if keepPlace(t.PlaceID) {
 			src.techStack = append(src.techStack, techStackRow(t))
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan tech_stack: %w", err)
+		return fmt.Errorf("scan tech_stack: %w", err)
 	}
 	if err := s.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
 		if sc.mine(g.CustomerID) {
@@ -162,7 +190,7 @@ func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, err
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan customer_place_relation: %w", err)
+		return fmt.Errorf("scan customer_place_relation: %w", err)
 	}
 	if err := s.ScanContactGrants(ctx, func(g pursuit.CustomerContactRelation) error {
 		if sc.mine(g.CustomerID) {
@@ -170,7 +198,7 @@ func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, err
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan customer_contact_relation: %w", err)
+		return fmt.Errorf("scan customer_contact_relation: %w", err)
 	}
 	if err := s.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
 		if sc.mine(m.CustomerID) {
@@ -178,7 +206,7 @@ func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, err
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan customer_mapping: %w", err)
+		return fmt.Errorf("scan customer_mapping: %w", err)
 	}
-	return src, nil
+	return nil
 }

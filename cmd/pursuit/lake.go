@@ -111,12 +111,12 @@ func lakeExport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// lakeGC lets the heap grow to four times the live data before a
+// lakeGC lets the heap grow to three times the live data before a
 // collection (unless GOGC is set): an export holds every row in memory
 // and the default spends a fifth of its CPU in the collector.
 func lakeGC(e *env) {
 	if e.getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(200)
 	}
 }
 

@@ -38,8 +38,11 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 		set_config('work_mem', '64MB', true), set_config('synchronous_commit', 'off', true)`); err != nil {
 		return dbErr(err)
 	}
-	w := &bulkWriter{tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}}
+	w := &bulkWriter{tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}, seen: map[string]bool{}}
 	if err := fn(w); err != nil {
+		return err
+	}
+	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -65,18 +68,137 @@ type bulkWriter struct {
 	// replica reports whether the role may set session_replication_role,
 	// nil until asked.
 	replica *bool
+	// seen records the tables this Bulk has written; dropped holds the
+	// CREATE INDEX statements of the indexes deferIndexes dropped.
+	seen    map[string]bool
+	dropped []string
 }
 
-// insertChecked runs an INSERT whose rows' parents in places the caller
-// has checked exist: it locks those parents FOR KEY SHARE in one
-// set-based statement (what the per-row foreign-key triggers would do),
-// then runs the INSERT with session_replication_role = replica, which
-// skips those triggers. On PostgreSQL 15 each per-row check of a key of
-// the 57-partition places costs ~25µs, most of a bulk load. The change_log
-// and uniqueness triggers are ENABLE ALWAYS and still fire. When the role
-// may not set session_replication_role, the INSERT runs with the triggers.
-// parents is the number of distinct (place_id, state_abbr) pairs in stage.
-func (w *bulkWriter) insertChecked(ctx context.Context, table, stage string, parents int, sql string) error {
+// deferIndexes drops the secondary indexes (neither primary key nor
+// unique) of table when this is the Bulk's first write to it and the
+// table is empty; rebuildIndexes creates them again before the commit.
+// Building an index from a loaded table is a sort, several times faster
+// than maintaining it row by row, and a random-order index (contacts'
+// name, full text) larger than shared_buffers thrashes when maintained
+// row by row. DDL is transactional: a failed Bulk rolls back to the
+// original indexes. The DROP holds an ACCESS EXCLUSIVE lock on the
+// (empty) table until the commit, so readers of it wait for the load.
+func (w *bulkWriter) deferIndexes(ctx context.Context, table string) error {
+	if w.seen[table] {
+		return nil
+	}
+	w.seen[table] = true
+	var empty bool
+	if err := w.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+table+`)`).Scan(&empty); err != nil {
+		return err
+	}
+	if !empty {
+		return nil
+	}
+	rows, err := w.tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+		ORDER BY c.relname`, table)
+	if err != nil {
+		return err
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return err
+		}
+		names, defs = append(names, name), append(defs, strings.Replace(def, " ON ONLY ", " ON ", 1))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, name := range names {
+		if _, err := w.tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{name}.Sanitize()); err != nil {
+			return err
+		}
+		w.dropped = append(w.dropped, defs[i])
+	}
+	return nil
+}
+
+// rebuildIndexes creates the indexes deferIndexes dropped.
+func (w *bulkWriter) rebuildIndexes(ctx context.Context) error {
+	if len(w.dropped) == 0 {
+		return nil
+	}
+	if _, err := w.tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '512MB'`); err != nil {
+		return dbErr(err)
+	}
+	for _, def := range w.dropped {
+		if _, err := w.tx.Exec(ctx, def); err != nil {
+			return fmt.Errorf("rebuild index: %w", dbErr(err))
+		}
+	}
+	return nil
+}
+
+// parent is a foreign key of a staged table: the referenced table and key
+// columns, the staging columns holding the key, and the domain field and
+// row name for messages.
+type parent struct {
+	table     string
+	cols      []string
+	stageCols []string
+	field     string
+	name      string
+}
+
+var (
+	placeParent      = parent{"places", []string{"place_id", "state_abbr"}, []string{"place_id", "state_abbr"}, "place_id", "place"}
+	customerParent   = parent{"customers", []string{"customer_id"}, []string{"customer_id"}, "customer_id", "customer"}
+	contactParent    = parent{"contacts", []string{"contact_id", "place_id"}, []string{"contact_id", "place_id"}, "contact_id", "contact"}
+	mapPlaceParent   = parent{"places", []string{"place_id", "state_abbr"}, []string{"place_id", "place_state_abbr"}, "place_id", "place"}
+	mapContactParent = parent{"contacts", []string{"contact_id", "place_id"}, []string{"contact_id", "contact_place_id"}, "contact_id", "contact"}
+)
+
+// lockParents checks that every parent row the staged rows reference
+// exists and locks it FOR KEY SHARE, set-based: what the per-row
+// foreign-key triggers would do, in one statement per parent table. A
+// missing parent is EFOREIGNKEY naming the first missing key.
+func (w *bulkWriter) lockParents(ctx context.Context, table, stage string, p parent) error {
+	var on []string
+	for i, c := range p.cols {
+		on = append(on, "p."+c+" = s."+p.stageCols[i])
+	}
+	keys := strings.Join(p.stageCols, ", ")
+	distinct := `SELECT DISTINCT ` + keys + ` FROM ` + stage + ` WHERE ` + p.stageCols[0] + ` IS NOT NULL`
+	// The LATERAL probe locks each distinct parent through its index (and
+	// the one partition its key prunes to), where a join could scan the
+	// whole parent table per batch.
+	var want, got int64
+	err := w.tx.QueryRow(ctx, `WITH d AS MATERIALIZED (`+distinct+`),
+		locked AS (SELECT 1 FROM d s CROSS JOIN LATERAL (
+			SELECT 1 FROM `+p.table+` p WHERE `+strings.Join(on, " AND ")+` FOR KEY SHARE) x)
+		SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM locked)`).Scan(&want, &got)
+	if want == got {
+		return nil
+	}
+	var missing int64
+	err = w.tx.QueryRow(ctx, `SELECT s.`+p.stageCols[0]+` FROM `+stage+` s WHERE s.`+p.stageCols[0]+` IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM `+p.table+` p WHERE `+strings.Join(on, " AND ")+`)
+		ORDER BY 1 LIMIT 1`).Scan(&missing)
+	if err != nil {
+		return err
+	}
+	return pursuit.FieldErrorf(pursuit.EFOREIGNKEY, p.field, "%s %d does not exist (referenced by %s.%s)", p.name, missing, table, p.field)
+}
+
+// insertChecked runs an INSERT … SELECT from stage after lockParents has
+// checked and locked the rows' parents, with session_replication_role =
+// replica, which skips the per-row foreign-key triggers. On PostgreSQL 15
+// each per-row check of a key of the 57-partition places costs ~25µs, most
+// of a bulk load. The change_log and uniqueness triggers are ENABLE ALWAYS
+// and still fire, and so do the indexes' unique checks. When the role may
+// not set session_replication_role, the INSERT runs with the triggers.
+func (w *bulkWriter) insertChecked(ctx context.Context, table, stage string, parents []parent, sql string) error {
 	if w.replica == nil {
 		var ok bool
 		err := w.tx.QueryRow(ctx, `SELECT current_setting('is_superuser') = 'on'
@@ -86,26 +208,14 @@ func (w *bulkWriter) insertChecked(ctx context.Context, table, stage string, par
 		}
 		w.replica = &ok
 	}
-	if !*w.replica {
-		_, err := w.tx.Exec(ctx, sql)
-		return err
-	}
-	var n int
-	err := w.tx.QueryRow(ctx, `SELECT count(*) FROM (
-		SELECT 1 FROM places p JOIN (SELECT DISTINCT place_id, state_abbr FROM `+stage+`) s
-			ON p.place_id = s.place_id AND p.state_abbr = s.state_abbr
-		FOR KEY SHARE OF p) x`).Scan(&n)
-	if err != nil {
-		return err
-	}
-	if n != parents {
-		var missing int64
-		err := w.tx.QueryRow(ctx, `SELECT s.place_id FROM `+stage+` s WHERE NOT EXISTS (
-			SELECT 1 FROM places p WHERE p.place_id = s.place_id AND p.state_abbr = s.state_abbr) LIMIT 1`).Scan(&missing)
-		if err != nil {
+	for _, p := range parents {
+		if err := w.lockParents(ctx, table, stage, p); err != nil {
 			return err
 		}
-		return fkErr(table, "place_id", "place", missing)
+	}
+	if !*w.replica || len(parents) == 0 {
+		_, err := w.tx.Exec(ctx, sql)
+		return err
 	}
 	if _, err := w.tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
 		return err
@@ -113,17 +223,8 @@ func (w *bulkWriter) insertChecked(ctx context.Context, table, stage string, par
 	if _, err := w.tx.Exec(ctx, sql); err != nil {
 		return err
 	}
-	_, err = w.tx.Exec(ctx, `SET LOCAL session_replication_role = origin`)
+	_, err := w.tx.Exec(ctx, `SET LOCAL session_replication_role = origin`)
 	return err
-}
-
-// distinctPlaces counts the distinct place_ids of a batch.
-func distinctPlaces(n int, placeID func(i int) int64) int {
-	seen := make(map[int64]struct{}, 1024)
-	for i := 0; i < n; i++ {
-		seen[placeID(i)] = struct{}{}
-	}
-	return len(seen)
 }
 
 // stage (re)creates the temporary table name with the columns ddl and
@@ -142,10 +243,6 @@ func (w *bulkWriter) stage(ctx context.Context, name, ddl string, cols []string,
 	_, err := w.tx.CopyFrom(ctx, pgx.Identifier{name}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
 		return row(i), nil
 	}))
-	if err != nil {
-		return err
-	}
-	_, err = w.tx.Exec(ctx, `ANALYZE `+name)
 	return err
 }
 
@@ -265,31 +362,43 @@ func setList(cols []string) string {
 	return b.String()
 }
 
-// merge updates the rows of table whose key is in staging and inserts the
-// others, for tables whose key index is not partitioned. key is the
-// condition joining table t to staging s.
-func (w *bulkWriter) merge(ctx context.Context, table, stage string, cols, keyCols []string, allNew bool) error {
+// merge inserts the staged rows into table and, unless allNew, replaces
+// the rows whose key (keyCols, the first columns of cols) exists, with one
+// INSERT … ON CONFLICT DO UPDATE: one index probe per row. It is for
+// tables whose primary key is not partitioned. Parents are checked
+// set-based (see insertChecked).
+func (w *bulkWriter) merge(ctx context.Context, table, stage string, cols, keyCols []string, allNew bool, parents ...parent) error {
 	list := strings.Join(cols, ", ")
-	var on []string
-	for _, k := range keyCols {
-		on = append(on, "t."+k+" = s."+k)
-	}
-	cond := strings.Join(on, " AND ")
+	order := strings.Join(keyCols, ", ")
+	sql := `INSERT INTO ` + table + ` (` + list + `) SELECT ` + list + ` FROM ` + stage + ` s ORDER BY ` + order
 	if !allNew {
-		if _, err := w.tx.Exec(ctx, `UPDATE `+table+` t SET `+setList(cols)+` FROM `+stage+` s WHERE `+cond); err != nil {
-			return err
+		var set []string
+		for _, c := range cols[len(keyCols):] {
+			set = append(set, c+" = excluded."+c)
 		}
-		_, err := w.tx.Exec(ctx, `INSERT INTO `+table+` (`+list+`) SELECT `+list+` FROM `+stage+` s
-			WHERE NOT EXISTS (SELECT 1 FROM `+table+` t WHERE `+cond+`) ORDER BY `+strings.Join(keyCols, ", "))
-		return err
+		sql += ` ON CONFLICT (` + order + `) DO UPDATE SET ` + strings.Join(set, ", ")
 	}
-	_, err := w.tx.Exec(ctx, `INSERT INTO `+table+` (`+list+`) SELECT `+list+` FROM `+stage+` s ORDER BY `+strings.Join(keyCols, ", "))
-	return err
+	return w.insertChecked(ctx, table, stage, parents, sql)
 }
 
 // bumpSequence keeps an id sequence ahead of the ids a batch inserted.
 func (w *bulkWriter) bumpSequence(ctx context.Context, table, seq string) error {
 	return bumpSequence(ctx, w.tx, seq, w.maxID[table])
+}
+
+// probeJoin runs an UPDATE … FROM staging with hash and merge joins off,
+// so the planner probes the target's primary key (and the one partition
+// it prunes to) per staged row rather than scanning the whole table for
+// every batch; the staging tables have no statistics to plan by.
+func (w *bulkWriter) probeJoin(ctx context.Context, sql string) error {
+	if _, err := w.tx.Exec(ctx, `SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`); err != nil {
+		return err
+	}
+	if _, err := w.tx.Exec(ctx, sql); err != nil {
+		return err
+	}
+	_, err := w.tx.Exec(ctx, `SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)`)
+	return err
 }
 
 // fail translates a database error of a batch of table.

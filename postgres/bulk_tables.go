@@ -30,6 +30,9 @@ func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Custome
 		ids[j] = rows[i].CustomerID
 	}
 	cols := []string{"customer_id", "name", "email", "reveal_credits", "created_at", "updated_at"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_customers", `customer_id bigint, name text, email text, reveal_credits bigint,
 		created_at timestamptz, updated_at timestamptz`, cols, len(keep), func(j int) []any {
 		c := &rows[keep[j]]
@@ -81,6 +84,9 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 	}
 	cols := []string{"place_id", "name", "place_type", "state_abbr", "county", "population", "website",
 		"email_domain", "geoid", "nces_id", "account_owner", "created_at", "updated_at"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_places", `place_id bigint, name text, place_type text, state_abbr text,
 		county text, population bigint, website text, email_domain text, geoid text, nces_id text,
 		account_owner text, created_at timestamptz, updated_at timestamptz, old_state text`,
@@ -93,7 +99,7 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 		return fail(table, err)
 	}
 	if nOld > 0 {
-		_, err := w.tx.Exec(ctx, `UPDATE places t SET `+setList(cols[1:])+` FROM bulk_places s
+		err := w.probeJoin(ctx, `UPDATE places t SET `+setList(cols[1:])+` FROM bulk_places s
 			WHERE s.old_state IS NOT NULL AND t.place_id = s.place_id AND t.state_abbr = s.old_state`)
 		if err != nil {
 			return fail(table, err)
@@ -148,6 +154,9 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 	}
 	cols := []string{"contact_id", "place_id", "state_abbr", "name", "first_name", "last_name", "email", "phone",
 		"title", "department", "account_owner", "verified_at", "created_at", "updated_at"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_contacts", `contact_id bigint, place_id bigint, state_abbr text, name text,
 		first_name text, last_name text, email text, phone text, title text, department text,
 		account_owner text, verified_at timestamptz, created_at timestamptz, updated_at timestamptz,
@@ -167,17 +176,16 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 	if !allNew {
 		// Find the existing rows' partitions by contact_id alone, then
 		// update them by their full primary key.
-		if _, err := w.tx.Exec(ctx, `UPDATE bulk_contacts s SET old_place_id = c.place_id
-			FROM contacts c WHERE c.contact_id = s.contact_id`); err != nil {
+		if _, err := w.tx.Exec(ctx, `UPDATE bulk_contacts s SET old_place_id = (
+			SELECT c.place_id FROM contacts c WHERE c.contact_id = s.contact_id)`); err != nil {
 			return fail(table, err)
 		}
-		if _, err := w.tx.Exec(ctx, `UPDATE contacts t SET `+setList(cols[1:])+` FROM bulk_contacts s
+		if err := w.probeJoin(ctx, `UPDATE contacts t SET `+setList(cols[1:])+` FROM bulk_contacts s
 			WHERE s.old_place_id IS NOT NULL AND t.contact_id = s.contact_id AND t.place_id = s.old_place_id`); err != nil {
 			return fail(table, err)
 		}
 	}
-	parents := distinctPlaces(len(keep), func(j int) int64 { return rows[keep[j]].PlaceID })
-	if err := w.insertChecked(ctx, table, "bulk_contacts", parents, `INSERT INTO contacts (`+list+`)
+	if err := w.insertChecked(ctx, table, "bulk_contacts", []parent{placeParent}, `INSERT INTO contacts (`+list+`)
 		SELECT `+list+` FROM bulk_contacts WHERE old_place_id IS NULL ORDER BY contact_id`); err != nil {
 		return fail(table, err)
 	}
@@ -215,6 +223,9 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 		ids[j], states[j] = rows[i].TechStackID, s
 	}
 	cols := []string{"tech_stack_id", "place_id", "state_abbr", "vendor", "product", "category", "first_seen", "last_seen"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_tech_stack", `tech_stack_id bigint, place_id bigint, state_abbr text, vendor text,
 		product text, category text, first_seen timestamptz, last_seen timestamptz`, cols, len(keep), func(j int) []any {
 		t := &rows[keep[j]]
@@ -227,15 +238,7 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 	if err != nil {
 		return fail(table, err)
 	}
-	if allNew {
-		list := joinCols(cols)
-		parents := distinctPlaces(len(keep), func(j int) int64 { return rows[keep[j]].PlaceID })
-		err = w.insertChecked(ctx, table, "bulk_tech_stack", parents, `INSERT INTO tech_stack (`+list+`)
-			SELECT `+list+` FROM bulk_tech_stack ORDER BY tech_stack_id`)
-	} else {
-		err = w.merge(ctx, table, "bulk_tech_stack", cols, cols[:1], false)
-	}
-	if err != nil {
+	if err := w.merge(ctx, table, "bulk_tech_stack", cols, cols[:1], allNew, placeParent); err != nil {
 		return fail(table, err)
 	}
 	if err := w.bumpSequence(ctx, table, "tech_stack_tech_stack_id_seq"); err != nil {
@@ -270,6 +273,9 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 		states[j] = s
 	}
 	cols := []string{"customer_id", "place_id", "state_abbr", "access_type", "granted_at"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_place_grants", `customer_id bigint, place_id bigint, state_abbr text,
 		access_type text, granted_at timestamptz`, cols, len(keep), func(j int) []any {
 		g := &rows[keep[j]]
@@ -278,7 +284,7 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 	if err != nil {
 		return fail(table, err)
 	}
-	if err := w.merge(ctx, table, "bulk_place_grants", cols, cols[:2], false); err != nil {
+	if err := w.merge(ctx, table, "bulk_place_grants", cols, cols[:2], false, customerParent, placeParent); err != nil {
 		return fail(table, err)
 	}
 	return nil
@@ -299,6 +305,9 @@ func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.Cus
 	type key struct{ a, b int64 }
 	keep := dedupe(len(rows), func(i int) key { return key{rows[i].CustomerID, rows[i].ContactID} })
 	cols := []string{"customer_id", "contact_id", "place_id", "access_type", "granted_at"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_contact_grants", `customer_id bigint, contact_id bigint, place_id bigint,
 		access_type text, granted_at timestamptz`, cols, len(keep), func(j int) []any {
 		g := &rows[keep[j]]
@@ -310,7 +319,7 @@ func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.Cus
 	if err := w.fillContactPlaces(ctx, table, "bulk_contact_grants", "contact_id", "place_id"); err != nil {
 		return err
 	}
-	if err := w.merge(ctx, table, "bulk_contact_grants", cols, cols[:2], false); err != nil {
+	if err := w.merge(ctx, table, "bulk_contact_grants", cols, cols[:2], false, customerParent, contactParent); err != nil {
 		return fail(table, err)
 	}
 	return nil
@@ -320,8 +329,11 @@ func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.Cus
 // contacts, and fails with EFOREIGNKEY on the first contact that does not
 // exist.
 func (w *bulkWriter) fillContactPlaces(ctx context.Context, table, stage, contactCol, placeCol string) error {
-	if _, err := w.tx.Exec(ctx, `UPDATE `+stage+` s SET `+placeCol+` = c.place_id
-		FROM contacts c WHERE c.contact_id = s.`+contactCol); err != nil {
+	// A correlated probe per row (the contact_id index of each partition)
+	// rather than a join, which could scan all contacts per batch.
+	if _, err := w.tx.Exec(ctx, `UPDATE `+stage+` s SET `+placeCol+` = (
+		SELECT c.place_id FROM contacts c WHERE c.contact_id = s.`+contactCol+`)
+		WHERE s.`+contactCol+` IS NOT NULL`); err != nil {
 		return fail(table, err)
 	}
 	var missing int64
@@ -372,6 +384,9 @@ func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.
 	}
 	cols := []string{"customer_mapping_id", "customer_id", "external_crm_id", "place_id", "place_state_abbr",
 		"contact_id", "contact_place_id", "account_owner", "last_synced_time"}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return fail(table, err)
+	}
 	err := w.stage(ctx, "bulk_mappings", `customer_mapping_id bigint, customer_id bigint, external_crm_id text,
 		place_id bigint, place_state_abbr text, contact_id bigint, contact_place_id bigint,
 		account_owner text, last_synced_time timestamptz`, cols, len(keep), func(j int) []any {
@@ -391,7 +406,7 @@ func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.
 	if err != nil {
 		return fail(table, err)
 	}
-	if err := w.merge(ctx, table, "bulk_mappings", cols, cols[:1], allNew); err != nil {
+	if err := w.merge(ctx, table, "bulk_mappings", cols, cols[:1], allNew, customerParent, mapPlaceParent, mapContactParent); err != nil {
 		return fail(table, err)
 	}
 	if err := w.bumpSequence(ctx, table, "customer_mapping_customer_mapping_id_seq"); err != nil {

@@ -269,18 +269,18 @@ func TestIndexes(t *testing.T) {
 	must(t, db.CreateContact(ctx, &c), "CreateContact")
 	var n int
 	err = db.Pool().QueryRow(ctx, `SELECT count(*) FROM contacts
-		WHERE search_tsv @@ to_tsquery('simple', 'information & finance')`).Scan(&n)
+		WHERE pursuit_contact_tsv(name, title, department, email) @@ to_tsquery('simple', 'information & finance')`).Scan(&n)
 	must(t, err, "contacts full-text query")
 	if n != 0 {
 		t.Errorf("'information & finance' matched %d contacts, want 0", n)
 	}
 	err = db.Pool().QueryRow(ctx, `SELECT count(*) FROM contacts
-		WHERE search_tsv @@ to_tsquery('simple', 'information & services & jane')`).Scan(&n)
+		WHERE pursuit_contact_tsv(name, title, department, email) @@ to_tsquery('simple', 'information & services & jane')`).Scan(&n)
 	must(t, err, "contacts full-text query")
 	if n != 1 {
 		t.Errorf("'information & services & jane' matched %d contacts, want 1", n)
 	}
-	err = db.Pool().QueryRow(ctx, `SELECT count(*) FROM places WHERE name_tsv @@ to_tsquery('simple', 'springfield')`).Scan(&n)
+	err = db.Pool().QueryRow(ctx, `SELECT count(*) FROM places WHERE pursuit_place_tsv(name) @@ to_tsquery('simple', 'springfield')`).Scan(&n)
 	must(t, err, "places full-text query")
 	if n != 1 {
 		t.Errorf("'springfield' matched %d places, want 1", n)

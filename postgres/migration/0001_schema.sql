@@ -32,7 +32,6 @@ CREATE TABLE places (
     account_owner text        NOT NULL DEFAULT '',
     created_at    timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL,
-    name_tsv      tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED,
     PRIMARY KEY (place_id, state_abbr)
 ) PARTITION BY LIST (state_abbr);
 
@@ -57,7 +56,19 @@ CREATE TABLE places_default PARTITION OF places DEFAULT;
 
 CREATE INDEX places_state_abbr_population_idx ON places (state_abbr, population);
 CREATE INDEX places_account_owner_idx ON places (account_owner);
-CREATE INDEX places_name_tsv_idx ON places USING gin (name_tsv);
+-- Full text: expression indexes rather than stored tsvector columns, so a
+-- bulk load computes each document once, when it rebuilds the index, and
+-- the tables do not carry a second copy of the text. Queries use the same
+-- expressions: pursuit_place_tsv(name) @@ q, and
+-- pursuit_contact_tsv(name, title, department, email) @@ q.
+CREATE FUNCTION pursuit_place_tsv(name text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN to_tsvector('simple'::regconfig, name);
+CREATE FUNCTION pursuit_contact_tsv(name text, title text, department text, email text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN to_tsvector('simple'::regconfig, name || ' ' || title || ' ' || department || ' ' || email);
+
+CREATE INDEX places_name_tsv_idx ON places USING gin (pursuit_place_tsv(name));
 
 CREATE TABLE contacts (
     contact_id    bigserial,
@@ -76,8 +87,6 @@ CREATE TABLE contacts (
     verified_at   timestamptz,
     created_at    timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL,
-    search_tsv    tsvector GENERATED ALWAYS AS (to_tsvector('simple',
-        name || ' ' || title || ' ' || department || ' ' || email)) STORED,
     PRIMARY KEY (contact_id, place_id),
     FOREIGN KEY (place_id, state_abbr) REFERENCES places (place_id, state_abbr)
         ON UPDATE CASCADE ON DELETE CASCADE
@@ -96,7 +105,7 @@ CREATE INDEX idx_place_id ON contacts (place_id, state_abbr);
 CREATE INDEX idx_contact_name ON contacts (name);
 CREATE INDEX contacts_title_department_idx ON contacts (title, department);
 CREATE INDEX contacts_account_owner_idx ON contacts (account_owner);
-CREATE INDEX contacts_search_tsv_idx ON contacts USING gin (search_tsv);
+CREATE INDEX contacts_search_tsv_idx ON contacts USING gin (pursuit_contact_tsv(name, title, department, email));
 
 CREATE TABLE tech_stack (
     tech_stack_id bigserial PRIMARY KEY,

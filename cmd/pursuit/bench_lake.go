@@ -86,11 +86,12 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start = time.Now()
-	if err := makeChanges(ctx, s, *changes, *seed); err != nil {
+	what, err := makeChanges(ctx, s, *changes, *seed)
+	if err != nil {
 		return fmt.Errorf("bench lake: make changes: %w", err)
 	}
 	after, _ := s.LastSeq(ctx)
-	fmt.Fprintf(e.stdout, "changes: %d change_log rows written to the store in %.2fs\n", after-before, time.Since(start).Seconds())
+	fmt.Fprintf(e.stdout, "changes: %d change_log rows written to the store in %.2fs (%s)\n", after-before, time.Since(start).Seconds(), what)
 	start, cpu0 = time.Now(), cpuTime()
 	sres, err := lake.Sync(ctx, s, loc, lake.SyncOptions{Options: *o, Log: e.log})
 	if err != nil {
@@ -185,17 +186,17 @@ func cpuTime() time.Duration {
 // re-verified (one in five with a new title), two leave (deleted), a dozen
 // join (inserted) and the tech stack is seen again; places are refreshed
 // until n changes are reached.
-func makeChanges(ctx context.Context, s pursuit.Store, n int, seed uint64) error {
+func makeChanges(ctx context.Context, s pursuit.Store, n int, seed uint64) (string, error) {
 	r := rand.New(rand.NewPCG(seed, 7))
 	var maxPlace, maxContact int64
 	if err := s.ScanKeys(ctx, pursuit.TablePlaces, func(id int64) error { maxPlace = max(maxPlace, id); return nil }); err != nil {
-		return err
+		return "", err
 	}
 	if err := s.ScanKeys(ctx, pursuit.TableContacts, func(id int64) error { maxContact = max(maxContact, id); return nil }); err != nil {
-		return err
+		return "", err
 	}
 	if maxPlace == 0 {
-		return fmt.Errorf("the store has no places")
+		return "", fmt.Errorf("the store has no places")
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	var updates, inserts []pursuit.Contact
@@ -214,7 +215,7 @@ func makeChanges(ctx context.Context, s pursuit.Store, n int, seed uint64) error
 			if pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
 				continue
 			}
-			return err
+			return "", err
 		}
 		for i, c := range cs {
 			if total() >= n {
@@ -237,7 +238,7 @@ func makeChanges(ctx context.Context, s pursuit.Store, n int, seed uint64) error
 		}
 		ts, err := s.ListTechStackByPlace(ctx, pid)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for _, t := range ts {
 			if total() < n {
@@ -256,12 +257,13 @@ func makeChanges(ctx context.Context, s pursuit.Store, n int, seed uint64) error
 		return w.UpsertTechStack(ctx, techs)
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, id := range deletes {
 		if err := s.DeleteContact(ctx, id); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return nil
+	return fmt.Sprintf("%d places refreshed: %d contact updates, %d inserts, %d deletes, %d tech_stack updates",
+		len(seen), len(updates), len(inserts), len(deletes), len(techs)), nil
 }

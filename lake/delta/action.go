@@ -1,6 +1,7 @@
 package delta
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -203,4 +204,59 @@ func hiveEscape(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// StructType is a Spark struct schema, the JSON of metaData.schemaString.
+type StructType struct {
+	Type   string        `json:"type"`
+	Fields []StructField `json:"fields"`
+}
+
+// StructField is one field of a StructType. Type is a primitive type name
+// ("long", "string", "timestamp", …) or, for nested types, raw JSON.
+type StructField struct {
+	Name     string          `json:"name"`
+	Type     json.RawMessage `json:"type"`
+	Nullable bool            `json:"nullable"`
+	Metadata map[string]any  `json:"metadata"`
+}
+
+// TypeName returns the field's primitive type name, or "" for a nested
+// type.
+func (f StructField) TypeName() string {
+	var s string
+	if err := json.Unmarshal(f.Type, &s); err != nil {
+		return ""
+	}
+	return s
+}
+
+// Field returns a nullable field of a primitive type.
+func Field(name, typ string) StructField {
+	b, _ := json.Marshal(typ)
+	return StructField{Name: name, Type: b, Nullable: true, Metadata: map[string]any{}}
+}
+
+// NewStruct returns the struct of the given fields.
+func NewStruct(fields ...StructField) StructType {
+	return StructType{Type: "struct", Fields: fields}
+}
+
+// String returns the schema as the JSON string metaData.schemaString holds.
+func (s StructType) String() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// NewUUID returns a random (version 4) UUID string, as used for table ids
+// and data file names.
+func NewUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -18,7 +18,7 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultBatchSize   = 10000
+	DefaultBatchSize   = 20000
 	DefaultMaxProblems = 100
 )
 

@@ -2,8 +2,10 @@ package transfer
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -318,5 +320,56 @@ func TestImportValues(t *testing.T) {
 	}
 	if want := ts("2024-01-02T03:04:05.000006Z"); !p.CreatedAt.Equal(want) {
 		t.Errorf("place 8 created_at = %v, want %v", p.CreatedAt, want)
+	}
+}
+
+// TestImportProblemCap keeps the first MaxProblems rejects in the Result
+// and counts them all.
+func TestImportProblemCap(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("place_id,name,place_type,state_abbr\n")
+	for i := 1; i <= 150; i++ {
+		fmt.Fprintf(&b, "%d,Place %d,hamlet,TX\n", i, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "places.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := testdb.SQLite(t)
+	var all int
+	res, err := Import(context.Background(), s, []string{dir}, Options{OnReject: func(Reject) error { all++; return nil }})
+	if pursuit.ErrorCode(err) != pursuit.EINVALID {
+		t.Fatalf("Import = %v, want EINVALID", err)
+	}
+	if len(res.Problems) != DefaultMaxProblems || res.Rejected != 150 || all != 150 {
+		t.Errorf("got %d problems, %d rejected, %d OnReject calls; want %d, 150, 150", len(res.Problems), res.Rejected, all, DefaultMaxProblems)
+	}
+	if got := res.Problems[99].Line; got != 101 {
+		t.Errorf("last kept problem is on line %d, want 101", got)
+	}
+}
+
+// TestImportProgress sees the check, load and commit phases, ending at
+// 100% of the bytes.
+func TestImportProgress(t *testing.T) {
+	fx := newFixture()
+	in := fx.writeDir(t, FormatCSV)
+	s := testdb.SQLite(t)
+	var phases []string
+	var last Progress
+	_, err := Import(context.Background(), s, []string{in}, Options{BatchSize: 1, Progress: func(p Progress) {
+		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
+			phases = append(phases, p.Phase)
+		}
+		last = p
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"check", "load", "commit"}, phases); diff != "" {
+		t.Errorf("phases (-want +got):\n%s", diff)
+	}
+	if !last.Done || last.Percent() != 100 || last.Rows != 15 {
+		t.Errorf("last progress = %+v (%.1f%%), want done, 100%%, 15 rows", last, last.Percent())
 	}
 }

@@ -239,6 +239,9 @@ func Import(ctx context.Context, s pursuit.Store, paths []string, opts Options) 
 				continue
 			}
 			if err := runners[table].run(ctx, im, nil); err != nil {
+				if ctx.Err() != nil {
+					err = &pursuit.Error{Code: pursuit.ECANCELED, Message: "canceled, nothing was applied", Err: err}
+				}
 				return im.res, err
 			}
 		}
@@ -452,7 +455,7 @@ func (im *importer) apply(ctx context.Context) error {
 		for i := range im.res.Tables {
 			im.res.Tables[i].Rows = 0
 		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			return &pursuit.Error{Code: pursuit.ECANCELED, Message: "canceled, nothing was applied", Err: err}
 		}
 		return err

@@ -1,0 +1,252 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/RoaringBitmap/roaring/v2/roaring64"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// runner is the table-specific part of Import.
+type runner interface {
+	checkHeader(in input) ([]*rowProblem, error)
+	// run reads and checks every file of the table. With send nil it only
+	// checks (the strict check pass); otherwise it sends the accepted rows
+	// in batches.
+	run(ctx context.Context, im *importer, send func(batch) error) error
+}
+
+var runners = map[string]runner{
+	pursuit.TableCustomers:               runnerOf[pursuit.Customer]{customerSpec},
+	pursuit.TablePlaces:                  runnerOf[pursuit.Place]{placeSpec},
+	pursuit.TableContacts:                runnerOf[pursuit.Contact]{contactSpec},
+	pursuit.TableTechStack:               runnerOf[pursuit.TechStack]{techStackSpec},
+	pursuit.TableCustomerPlaceRelation:   runnerOf[pursuit.CustomerPlaceRelation]{placeGrantSpec},
+	pursuit.TableCustomerContactRelation: runnerOf[pursuit.CustomerContactRelation]{contactGrantSpec},
+	pursuit.TableCustomerMapping:         runnerOf[pursuit.CustomerMapping]{mappingSpec},
+}
+
+type runnerOf[T any] struct{ sp *spec[T] }
+
+func (r runnerOf[T]) checkHeader(in input) ([]*rowProblem, error) {
+	f, err := os.Open(in.path)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	_, problems, err := newRowReader(r.sp, in.format, f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", in.path, err)
+	}
+	return problems, nil
+}
+
+func (r runnerOf[T]) run(ctx context.Context, im *importer, send func(batch) error) error {
+	sp := r.sp
+	im.table = sp.table
+	free := make(chan []T, 4)
+	newBatch := func() []T {
+		select {
+		case b := <-free:
+			return b[:0]
+		default:
+			return make([]T, 0, im.opts.BatchSize)
+		}
+	}
+	flush := func(rows []T) error {
+		if send == nil || len(rows) == 0 {
+			return nil
+		}
+		return send(batch{table: sp.table, n: len(rows), apply: func(w pursuit.BulkWriter) error {
+			err := sp.upsert(ctx, w, rows)
+			select {
+			case free <- rows:
+			default:
+			}
+			return err
+		}})
+	}
+	for _, in := range im.inputs[sp.table] {
+		if err := r.runFile(ctx, im, in, newBatch, flush); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBatch func() []T, flush func([]T) error) error {
+	sp := r.sp
+	f, err := os.Open(in.path)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	rr, problems, err := newRowReader(sp, in.format, f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", in.path, err)
+	}
+	if len(problems) > 0 {
+		return pursuit.Errorf(pursuit.EINVALID, "%s: the header changed since it was checked", in.path)
+	}
+	im.fileBytes = rr.bytes
+	defer func() {
+		im.doneBytes += in.size
+		im.fileBytes = nil
+	}()
+	ck := newChecker(im, sp)
+	rows := newBatch()
+	var row T
+	for {
+		err := rr.read(&row)
+		if err == io.EOF {
+			break
+		}
+		if p, ok := err.(*rowProblem); ok {
+			if err := im.reject(in, p); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", in.path, err)
+		}
+		im.rows++
+		if p := ck.check(&row, rr.line()); p != nil {
+			if err := im.reject(in, p); err != nil {
+				return err
+			}
+			continue
+		}
+		if flush == nil || im.phase == "check" {
+			if im.rows%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				im.progress(false)
+			}
+			continue
+		}
+		rows = append(rows, row)
+		if len(rows) == cap(rows) {
+			if err := flush(rows); err != nil {
+				return err
+			}
+			rows = newBatch()
+			im.progress(false)
+		}
+	}
+	if im.phase != "check" {
+		if err := flush(rows); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// checker checks the decoded rows of one file: a key, Validate, no
+// duplicate key within the file, and foreign keys that exist in the store
+// or in the import.
+type checker[T any] struct {
+	im *importer
+	sp *spec[T]
+	// seen holds the keys met so far in the file: seen for one-column
+	// keys, pairs (by customer_id) for the relation tables.
+	seen  *roaring64.Bitmap
+	pairs map[int64]*roaring64.Bitmap
+	// target collects the table's accepted keys when other tables' foreign
+	// keys point at it.
+	target *roaring64.Bitmap
+}
+
+func newChecker[T any](im *importer, sp *spec[T]) *checker[T] {
+	c := &checker[T]{im: im, sp: sp, target: im.fileKeys[sp.table]}
+	if len(sp.keyCols) == 2 {
+		c.pairs = make(map[int64]*roaring64.Bitmap)
+	} else {
+		c.seen = roaring64.New()
+	}
+	return c
+}
+
+// check returns the problem of row, which starts on line, or nil.
+func (c *checker[T]) check(row *T, line int64) *rowProblem {
+	sp := c.sp
+	k1, k2 := sp.key(row)
+	if k1 <= 0 {
+		return &rowProblem{line: line, column: sp.keyCols[0], reason: "is required: every imported row needs its key, a positive integer"}
+	}
+	if len(sp.keyCols) == 2 && k2 <= 0 {
+		return &rowProblem{line: line, column: sp.keyCols[1], reason: "is required: every imported row needs its key, a positive integer"}
+	}
+	// The strict check pass counts the key of a row it rejects for other
+	// reasons as present, so that one bad place does not also reject
+	// every contact of it: nothing is applied anyway.
+	lenient := !c.im.applying
+	if lenient && c.target != nil {
+		c.target.Add(uint64(k1))
+	}
+	if p := c.duplicate(k1, k2, line); p != nil {
+		return p
+	}
+	// The load pass of a strict import skips Validate: every row passed it
+	// in the check pass, and the stores' Upserts run it again anyway. It
+	// is the costliest check (the email pattern).
+	if !c.im.applying || c.im.opts.SkipInvalid {
+		if err := sp.validate(row); err != nil {
+			return &rowProblem{line: line, column: pursuit.ErrorField(err), reason: errorMessage(err)}
+		}
+	}
+	for i := range sp.refs {
+		r := &sp.refs[i]
+		v := r.get(row)
+		if v == 0 && r.optional {
+			continue
+		}
+		if !c.im.hasKey(r.target, v) {
+			return &rowProblem{line: line, column: r.column,
+				reason: fmt.Sprintf("%d is not a key of %s, neither in this import nor in the store", v, r.target)}
+		}
+	}
+	if !lenient && c.target != nil {
+		c.target.Add(uint64(k1))
+	}
+	return nil
+}
+
+// duplicate records the row's key and reports a key seen before in the
+// file.
+func (c *checker[T]) duplicate(k1, k2 int64, line int64) *rowProblem {
+	sp := c.sp
+	if c.seen != nil {
+		if !c.seen.CheckedAdd(uint64(k1)) {
+			return &rowProblem{line: line, column: sp.keyCols[0],
+				reason: fmt.Sprintf("duplicate key: %s %d is on an earlier line of this file", sp.keyCols[0], k1)}
+		}
+		return nil
+	}
+	bm := c.pairs[k1]
+	if bm == nil {
+		bm = roaring64.New()
+		c.pairs[k1] = bm
+	}
+	if !bm.CheckedAdd(uint64(k2)) {
+		return &rowProblem{line: line, column: sp.keyCols[1],
+			reason: fmt.Sprintf("duplicate key: %s %d, %s %d is on an earlier line of this file", sp.keyCols[0], k1, sp.keyCols[1], k2)}
+	}
+	return nil
+}
+
+// errorMessage returns the message of a validation error without its
+// field, which the reject names as its column.
+func errorMessage(err error) string {
+	var e *pursuit.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -111,7 +112,16 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 	var removes []delta.Remove
 	var adds []delta.Add
 	var changes []change[T]
-	placed := map[rowKey]placement{} // changed keys found in the lake
+	// The files whose key range covers a change, rewritten in parallel.
+	type job struct {
+		f       delta.Add
+		part    string
+		add     *delta.Add
+		changes []change[T]
+		placed  map[rowKey]placement
+		err     error
+	}
+	var jobs []*job
 	for _, f := range snap.Files() {
 		if len(keys) == 0 {
 			break
@@ -129,18 +139,40 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 				part = *v
 			}
 		}
-		add, fileChanges, err := rewriteFile(ctx, st, s, f, part, keys, changed, next, placed, opt.Options)
-		if err != nil {
-			return res, err
+		jobs = append(jobs, &job{f: f, part: part, placed: map[rowKey]placement{}})
+	}
+	work := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(opt.workers(), max(len(jobs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				j.add, j.changes, j.err = rewriteFile(ctx, st, s, j.f, j.part, keys, changed, next, j.placed, opt.Options)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	placed := map[rowKey]placement{} // changed keys found in the lake
+	for _, j := range jobs {
+		if j.err != nil {
+			return res, j.err
 		}
-		changes = append(changes, fileChanges...)
-		if add == nil {
+		for k, p := range j.placed {
+			placed[k] = p
+		}
+		changes = append(changes, j.changes...)
+		if j.add == nil {
 			continue
 		}
-		removes = append(removes, delta.Remove{Path: f.Path, DeletionTimestamp: now.UnixMilli(), DataChange: true,
-			ExtendedFileMetadata: true, PartitionValues: f.PartitionValues, Size: f.Size})
-		if add.Path != "" {
-			adds = append(adds, *add)
+		removes = append(removes, delta.Remove{Path: j.f.Path, DeletionTimestamp: now.UnixMilli(), DataChange: true,
+			ExtendedFileMetadata: true, PartitionValues: j.f.PartitionValues, Size: j.f.Size})
+		if j.add.Path != "" {
+			adds = append(adds, *j.add)
 		}
 	}
 	// Inserts and rows that moved partition.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -30,6 +31,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	lookups := fs.Int("lookups", 1000, "place_id look-ups for the skipping measurement")
 	verify := fs.Bool("verify", true, "after the sync, compare row counts and checksums of every table with the store, and the log's stats with the files")
 	seed := fs.Uint64("seed", 1, "seed of the changes and look-ups")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the incremental sync to this file")
 	o := layoutFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -92,8 +94,19 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	}
 	after, _ := s.LastSeq(ctx)
 	fmt.Fprintf(e.stdout, "changes: %d change_log rows written to the store in %.2fs (%s)\n", after-before, time.Since(start).Seconds(), what)
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
 	start, cpu0 = time.Now(), cpuTime()
 	sres, err := lake.Sync(ctx, s, loc, lake.SyncOptions{Options: *o, Log: e.log})
+	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}

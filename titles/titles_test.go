@@ -106,3 +106,18 @@ func BenchmarkClassify(b *testing.B) {
 		Classify(r.title, r.dept)
 	}
 }
+
+// FuzzClassify checks that Classify never panics and always returns a
+// listed function and seniority.
+func FuzzClassify(f *testing.F) {
+	f.Add("Dir. of IT", "")
+	f.Add("Asst. Superintendent", "Schools")
+	f.Add("Treasurer/Tax Collector", "Finance")
+	f.Add("\xff chief of", "of")
+	f.Fuzz(func(t *testing.T, title, dept string) {
+		fn, sen := Classify(title, dept)
+		if !slices.Contains(Functions, fn) || !slices.Contains(Seniorities, sen) {
+			t.Fatalf("Classify(%q, %q) = (%q, %q), not a listed function and seniority", title, dept, fn, sen)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"math"
 	"math/big"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -159,8 +160,20 @@ func (s *Server) forgetKey(id int64) {
 func (s *Server) authed(role string, h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		err := func() error {
+			// Clients that keep failing authentication are slowed down per
+			// address before their keys reach the store.
+			addr := remoteHost(r)
+			if s.failures != nil && s.failures.exhausted(addr) {
+				return &retryAfter{
+					err:     pursuit.Errorf(pursuit.ERATELIMIT, "too many failed authentications from this address; retry later"),
+					Seconds: 1,
+				}
+			}
 			k, err := s.authenticate(r)
 			if err != nil {
+				if s.failures != nil && pursuit.ErrorCode(err) == pursuit.EUNAUTHORIZED {
+					s.failures.take(addr)
+				}
 				return err
 			}
 			if info, _ := r.Context().Value(infoKey).(*reqInfo); info != nil {
@@ -202,13 +215,22 @@ func secondsCeil(d time.Duration) int {
 	return max(1, int(math.Ceil(d.Seconds())))
 }
 
-// limiter is a token bucket per API key.
-type limiter struct {
+// remoteHost returns the client's address without the port.
+func remoteHost(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
+}
+
+// limiter is a token bucket per key: an API key id, or a client address
+// for failed authentications.
+type limiter[K comparable] struct {
 	mu      sync.Mutex
 	rate    float64
 	burst   float64
 	now     func() time.Time
-	buckets map[int64]*bucket
+	buckets map[K]*bucket
 }
 
 type bucket struct {
@@ -216,26 +238,45 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimiter(rate float64, burst int, now func() time.Time) *limiter {
-	return &limiter{rate: rate, burst: float64(burst), now: now, buckets: make(map[int64]*bucket)}
+func newLimiter[K comparable](rate float64, burst int, now func() time.Time) *limiter[K] {
+	return &limiter[K]{rate: rate, burst: float64(burst), now: now, buckets: make(map[K]*bucket)}
 }
 
-// take takes a token from the key's bucket and returns 0, or returns how
-// long until a token is available.
-func (l *limiter) take(id int64) time.Duration {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// refill returns the key's bucket with the tokens earned since its last
+// use; l.mu is held.
+func (l *limiter[K]) refill(id K, now time.Time) *bucket {
 	b := l.buckets[id]
 	if b == nil {
+		if len(l.buckets) > 100000 {
+			clear(l.buckets) // bound memory; forgetting buckets only forgives
+		}
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[id] = b
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
 	b.last = now
+	return b
+}
+
+// take takes a token from the key's bucket and returns 0, or returns how
+// long until a token is available.
+func (l *limiter[K]) take(id K) time.Duration {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refill(id, now)
 	if b.tokens >= 1 {
 		b.tokens--
 		return 0
 	}
 	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// exhausted reports whether the key's bucket has no token left, without
+// taking one.
+func (l *limiter[K]) exhausted(id K) bool {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.refill(id, now).tokens < 1
 }

@@ -99,6 +99,22 @@ func TestRateLimit(t *testing.T) {
 	if r := ts.do("GET", "/v1/me", acme, nil); r.status != 200 {
 		t.Errorf("after a second = %d, want 200", r.status)
 	}
+
+	// Failed authentications are limited per address.
+	bad := "pk_" + strings.Repeat("Z", 43)
+	for i := 0; i < httpapi.FailedAuthBurst; i++ {
+		if r := ts.do("GET", "/v1/me", bad, nil); r.status != 401 {
+			t.Fatalf("failed authentication %d = %d, want 401", i, r.status)
+		}
+	}
+	r = ts.do("GET", "/v1/me", bad, nil)
+	if r.status != 429 || r.header.Get("Retry-After") == "" {
+		t.Errorf("failed authentication over the burst = %d, want 429 with Retry-After", r.status)
+	}
+	now = now.Add(2 * time.Second)
+	if r := ts.do("GET", "/v1/me", beta, nil); r.status != 200 {
+		t.Errorf("a valid key after the address recovered = %d, want 200", r.status)
+	}
 }
 
 func TestMalformedRequests(t *testing.T) {

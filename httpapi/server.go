@@ -42,6 +42,11 @@ const (
 	DefaultRateLimit        = 50
 	DefaultRateBurst        = 100
 	DefaultKeyCacheTTL      = 2 * time.Second
+	// FailedAuthRate and FailedAuthBurst limit failed authentications per
+	// client address (when the rate limit is on): past the burst, one more
+	// failure per second; the rest answer 429 without a store look-up.
+	FailedAuthRate  = 1
+	FailedAuthBurst = 20
 )
 
 // Config holds the server's dependencies and limits. Store is required;
@@ -85,7 +90,8 @@ type Server struct {
 	patterns []string
 	handler  http.Handler
 	metrics  *metrics
-	limiter  *limiter
+	limiter  *limiter[int64]
+	failures *limiter[string]
 
 	idPrefix string
 	reqSeq   atomic.Int64
@@ -135,7 +141,8 @@ func NewServer(cfg Config) *Server {
 		keyCache: make(map[[32]byte]cachedKey),
 	}
 	if cfg.RateLimit > 0 {
-		s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.Now)
+		s.limiter = newLimiter[int64](cfg.RateLimit, cfg.RateBurst, cfg.Now)
+		s.failures = newLimiter[string](FailedAuthRate, FailedAuthBurst, cfg.Now)
 	}
 	if cfg.Index != nil {
 		s.index.Store(cfg.Index)

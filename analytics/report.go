@@ -54,8 +54,7 @@ WITH c AS (
   SELECT place_id, count(*) AS contacts,
          count(*) FILTER (WHERE email <> '') AS with_email,
          count(*) FILTER (WHERE phone <> '') AS with_phone,
-         count(*) FILTER (WHERE verified_at IS NOT NULL) AS verified,
-         count(*) FILTER (WHERE verified_at >= now() - INTERVAL 365 DAY) AS verified_last_year
+         count(*) FILTER (WHERE verified_at IS NOT NULL) AS verified
   FROM contacts GROUP BY place_id),
 t AS (SELECT place_id, count(*) AS techs FROM tech_stack GROUP BY place_id)
 SELECT %[1]s AS %[2]s,

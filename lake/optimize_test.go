@@ -23,8 +23,9 @@ func TestOptimizeAndVacuum(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, 40, 8)
 	dir := t.TempDir()
-	export(t, s, dir, lake.ExportOptions{Options: small})
-	// Inserts spread over many places: each sync adds small files.
+	// Tiny files to compact, then syncs of inserts (which go into the
+	// existing Z-ordered files).
+	export(t, s, dir, lake.ExportOptions{Options: lake.Options{RowGroupRows: 4, FileRows: 8}})
 	for round := 0; round < 3; round++ {
 		for p := int64(1); p <= 40; p += 3 {
 			if err := s.CreateContact(ctx, &pursuit.Contact{PlaceID: p, Name: "New", Email: "n@x.gov"}); err != nil {

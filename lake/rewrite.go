@@ -1,15 +1,18 @@
 package lake
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/pursuit-gov/pursuit/lake/delta"
 )
@@ -116,30 +119,78 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 	type job struct {
 		f       delta.Add
 		part    string
+		extra   []T // inserts to place in this file
 		add     *delta.Add
 		changes []change[T]
 		placed  map[rowKey]placement
 		err     error
 	}
 	var jobs []*job
+	type fileRange struct {
+		j      *job
+		zl, zh int64 // range of the Z-order column
+	}
+	byPart := map[string][]fileRange{} // every file, for placing inserts
+	keyLo, keyHi := int64(1<<63-1), int64(-1<<63)
 	for _, f := range snap.Files() {
-		if len(keys) == 0 {
-			break
-		}
-		if stats, ok, _ := f.ParsedStats(); ok {
-			lo, ok1 := stats.MinValues[s.keyCol].(float64)
-			hi, ok2 := stats.MaxValues[s.keyCol].(float64)
-			if ok1 && ok2 && !anyIn(keys, int64(lo), int64(hi)) {
-				continue
-			}
-		}
 		part := ""
 		if s.partition != "" {
 			if v := f.PartitionValues[s.partition]; v != nil {
 				part = *v
 			}
 		}
-		jobs = append(jobs, &job{f: f, part: part, placed: map[rowKey]placement{}})
+		j := &job{f: f, part: part, placed: map[rowKey]placement{}}
+		covers := true
+		fr := fileRange{j: j, zl: 1, zh: 0}
+		if stats, ok, _ := f.ParsedStats(); ok {
+			lo, ok1 := stats.MinValues[s.keyCol].(float64)
+			hi, ok2 := stats.MaxValues[s.keyCol].(float64)
+			if ok1 && ok2 {
+				covers = anyIn(keys, int64(lo), int64(hi))
+				keyLo, keyHi = min(keyLo, int64(lo)), max(keyHi, int64(hi))
+			} else {
+				keyLo, keyHi = -1<<63, 1<<63-1
+			}
+			if s.zorderCol != "" {
+				zl, ok1 := stats.MinValues[s.zorderCol].(float64)
+				zh, ok2 := stats.MaxValues[s.zorderCol].(float64)
+				if ok1 && ok2 {
+					fr.zl, fr.zh = int64(zl), int64(zh)
+				}
+			}
+		} else {
+			keyLo, keyHi = -1<<63, 1<<63-1
+		}
+		byPart[part] = append(byPart[part], fr)
+		if covers && len(keys) > 0 {
+			jobs = append(jobs, j)
+		}
+	}
+	// New rows of a Z-ordered table whose key lies outside every file
+	// (certainly inserts) go into the file, and then the row group, of
+	// their partition whose Z-order column range covers them, so they
+	// stay clustered instead of piling up in small files.
+	if s.zorder != nil {
+		queued := map[*job]bool{}
+		for _, j := range jobs {
+			queued[j] = true
+		}
+		for k, r := range next {
+			if k.a >= keyLo && k.a <= keyHi {
+				continue
+			}
+			z := s.zorder(&r)
+			for _, fr := range byPart[s.partOf(&r)] {
+				if fr.zl <= z && z <= fr.zh {
+					fr.j.extra = append(fr.j.extra, r)
+					if !queued[fr.j] {
+						queued[fr.j] = true
+						jobs = append(jobs, fr.j)
+					}
+					break
+				}
+			}
+		}
 	}
 	work := make(chan *job)
 	var wg sync.WaitGroup
@@ -148,7 +199,7 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				j.add, j.changes, j.err = rewriteFile(ctx, st, s, j.f, j.part, keys, changed, next, j.placed, opt.Options)
+				j.add, j.changes, j.err = rewriteFile(ctx, st, s, j.f, j.part, keys, changed, next, j.extra, j.placed, opt.Options)
 			}
 		}()
 	}
@@ -181,6 +232,8 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 		switch placed[k] {
 		case notPlaced:
 			fresh = append(fresh, r)
+			changes = append(changes, change[T]{row: r, typ: ChangeInsert, part: s.partOf(&r)})
+		case insertedInPlace:
 			changes = append(changes, change[T]{row: r, typ: ChangeInsert, part: s.partOf(&r)})
 		case moved:
 			fresh = append(fresh, r)
@@ -232,15 +285,16 @@ func syncTable[T any](ctx context.Context, loc *Location, s *spec[T], changed ch
 type placement int8
 
 const (
-	notPlaced placement = iota // not in the lake: an insert
-	inPlace                    // in a file of its partition: kept there
-	moved                      // in a file of another partition: rewritten elsewhere
+	notPlaced       placement = iota // not in the lake: an insert, written to a new file
+	inPlace                          // in a file of its partition: kept there
+	moved                            // in a file of another partition: rewritten elsewhere
+	insertedInPlace                  // not in the lake: inserted into an existing file
 )
 
 // rewriteFile looks for changed keys in one data file. It returns a nil
 // add when the file stays as it is, an add with an empty path when every
 // row of it was deleted, and otherwise the add of its rewritten version.
-func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f delta.Add, part string, keys []int64, changed changeSet, next map[rowKey]T, placed map[rowKey]placement, o Options) (*delta.Add, []change[T], error) {
+func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f delta.Add, part string, keys []int64, changed changeSet, next map[rowKey]T, extra []T, placed map[rowKey]placement, o Options) (*delta.Add, []change[T], error) {
 	name, err := delta.DecodePath(f.Path)
 	if err != nil {
 		return nil, nil, err
@@ -262,14 +316,39 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 		rg   parquet.RowGroup
 		rows []T // nil: copy verbatim
 	}
+	// Each insert goes to the first row group whose Z-order column range
+	// covers it, else to the last one starting below it.
+	extras := map[int][]T{}
+	if len(extra) > 0 {
+		zLeaf, ok := pf.Schema().Lookup(s.zorderCol)
+		if !ok {
+			return nil, nil, fmt.Errorf("%s: no column %s", name, s.zorderCol)
+		}
+		for _, row := range extra {
+			z := s.zorder(&row)
+			best := 0
+			for i, rg := range pf.Metadata().RowGroups {
+				lo, hi, ok := int64Range(rg.Columns[zLeaf.ColumnIndex].MetaData.Statistics)
+				if !ok {
+					continue
+				}
+				if lo <= z {
+					best = i
+				}
+				if lo <= z && z <= hi {
+					break
+				}
+			}
+			extras[best] = append(extras[best], row)
+		}
+	}
 	var groups []group
 	var changes []change[T]
 	dirty := false
 	kept := int64(0)
 	for i, rg := range pf.RowGroups() {
-		cs := pf.Metadata().RowGroups[i].Columns[keyLeaf.ColumnIndex].MetaData.Statistics
-		if len(cs.MinValue) == 8 && len(cs.MaxValue) == 8 &&
-			!anyIn(keys, int64(binary.LittleEndian.Uint64(cs.MinValue)), int64(binary.LittleEndian.Uint64(cs.MaxValue))) {
+		lo, hi, ok := int64Range(pf.Metadata().RowGroups[i].Columns[keyLeaf.ColumnIndex].MetaData.Statistics)
+		if ok && !anyIn(keys, lo, hi) && len(extras[i]) == 0 {
 			groups = append(groups, group{rg: rg})
 			kept += rg.NumRows()
 			continue
@@ -303,7 +382,7 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 				placed[k] = moved
 			default:
 				placed[k] = inPlace
-				if cmp.Equal(row, nr) {
+				if gocmp.Equal(row, nr) {
 					out = append(out, row)
 					continue
 				}
@@ -312,6 +391,21 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 				out = append(out, nr)
 				touched = true
 			}
+		}
+		if add := extras[i]; len(add) > 0 {
+			for _, row := range add {
+				placed[s.keyOf(&row)] = insertedInPlace
+			}
+			out = append(out, add...)
+			touched = true
+			// Inside a row group the order only matters for compression:
+			// (Z-order column, key) keeps the group's neighbours together.
+			slices.SortFunc(out, func(a, b T) int {
+				if c := cmp.Compare(s.zorder(&a), s.zorder(&b)); c != 0 {
+					return c
+				}
+				return cmp.Compare(s.key(&a), s.key(&b))
+			})
 		}
 		if touched {
 			dirty = true
@@ -367,6 +461,15 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 		Stats: footerStats(w.File().Metadata(), s.sparkTypes()).String(),
 	}
 	return add, changes, nil
+}
+
+// int64Range decodes the min and max of an INT64 column chunk's
+// statistics.
+func int64Range(st format.Statistics) (lo, hi int64, ok bool) {
+	if len(st.MinValue) != 8 || len(st.MaxValue) != 8 {
+		return 0, 0, false
+	}
+	return int64(binary.LittleEndian.Uint64(st.MinValue)), int64(binary.LittleEndian.Uint64(st.MaxValue)), true
 }
 
 // readRowGroup decodes every row of a row group.

@@ -163,8 +163,9 @@ type spec[T any] struct {
 	// setPart puts a partition value read from the log back into a row.
 	setPart func(*T, string)
 	// zorder, when set, sorts by the Z-order of (zorder, key) instead of
-	// by key.
-	zorder func(*T) int64
+	// by key; zorderCol is its column.
+	zorder    func(*T) int64
+	zorderCol string
 	// cdc writes Change Data Feed rows: the table's columns plus
 	// _change_type.
 	cdc cdcFunc[T]
@@ -243,6 +244,7 @@ var contactsSpec = &spec[ContactRow]{
 	keyCol:    "contact_id",
 	cdc:       cdcWriter(func(r ContactRow, t string) contactCDC { return contactCDC{r, t} }),
 	zorder:    func(r *ContactRow) int64 { return r.PlaceID },
+	zorderCol: "place_id",
 }
 
 var techStackSpec = &spec[TechStackRow]{

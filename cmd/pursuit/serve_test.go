@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/testdb"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
@@ -156,4 +158,128 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(stderr.String(), `"msg":"http"`) {
 		t.Errorf("no JSON access log lines in stderr")
 	}
+}
+
+// startServe runs pursuit serve in-process on a free port and returns its
+// base URL once /readyz answers 200; the server stops when the test ends.
+func startServe(t *testing.T, dsn string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--poll", "20ms"}, func(string) string { return "" },
+			strings.NewReader(""), &stdout, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Errorf("serve did not stop within 15 s")
+		}
+	})
+	addr := regexp.MustCompile(`msg=serving addr=(http://\S+)`)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
+			if res, err := http.Get(m[1] + "/readyz"); err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					return m[1]
+				}
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready within 60 s:\n%s", stderr.String())
+		}
+	}
+}
+
+// call sends a JSON request and decodes the JSON answer into out.
+func call(t *testing.T, method, url, key string, body string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, url, data, err)
+		}
+	}
+	return res.StatusCode
+}
+
+// TestTwoServeCommandsOnePostgres runs two pursuit serve commands on one
+// PostgreSQL database: writes through one are searchable through the other
+// within a second.
+func TestTwoServeCommandsOnePostgres(t *testing.T) {
+	dsn := testdb.PostgresDSN(t)
+	a := startServe(t, dsn)
+	b := startServe(t, dsn)
+	out, _, err := runCmd(t, "apikey", "create", "--admin", "--db", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := strings.Fields(out)[len(strings.Fields(out))-1]
+
+	var cust pursuit.Customer
+	var place pursuit.Place
+	if st := call(t, "POST", a+"/v1/admin/customers", admin, `{"name": "Acme"}`, &cust); st != 201 {
+		t.Fatalf("create customer: %d", st)
+	}
+	if st := call(t, "POST", a+"/v1/admin/places", admin, `{"name": "Town of Vale", "place_type": "municipality", "state_abbr": "VT"}`, &place); st != 201 {
+		t.Fatalf("create place: %d", st)
+	}
+	if st := call(t, "PUT", fmt.Sprintf("%s/v1/admin/customers/%d/place-grants/%d", a, cust.CustomerID, place.PlaceID), admin, `{"access_type": "masked"}`, nil); st != 200 {
+		t.Fatalf("grant: %d", st)
+	}
+	out, _, err = runCmd(t, "apikey", "create", "--customer", fmt.Sprint(cust.CustomerID), "--db", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.Fields(out)[len(strings.Fields(out))-1]
+	start := time.Now()
+	body := fmt.Sprintf(`{"place_id": %d, "name": "Rowan Ash", "title": "Town Clerk", "email": "rash@vale.vt.us"}`, place.PlaceID)
+	if st := call(t, "POST", a+"/v1/admin/contacts", admin, body, nil); st != 201 {
+		t.Fatalf("create contact: %d", st)
+	}
+	for {
+		var res struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				Contact pursuit.Contact `json:"contact"`
+			} `json:"hits"`
+		}
+		if st := call(t, "GET", b+"/v1/contacts/search?q=clerk", key, "", &res); st != 200 {
+			t.Fatalf("search through B: %d", st)
+		}
+		if res.Total == 1 {
+			if res.Hits[0].Contact.Email != "r•••@vale.vt.us" {
+				t.Errorf("email through B = %q, want it masked", res.Hits[0].Contact.Email)
+			}
+			break
+		}
+		if time.Since(start) > time.Second {
+			t.Fatalf("contact written through A not searchable through B within 1 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("written through A, searchable through B after %v", time.Since(start))
 }

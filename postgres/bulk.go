@@ -42,6 +42,9 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err := fn(w); err != nil {
 		return err
 	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
@@ -72,6 +75,64 @@ type bulkWriter struct {
 	// CREATE INDEX statements of the indexes deferIndexes dropped.
 	seen    map[string]bool
 	dropped []string
+
+	// pending names the table whose checked rows wait in the slice below
+	// for flush: Upserts of contacts, tech stack, grants and mappings
+	// collect up to flushRows rows, so a generator's 10,000-row batches are
+	// merged in fewer, larger statements. Upserts of customers and places,
+	// which later rows' checks depend on, write at once.
+	pending       string
+	contacts      []pursuit.Contact
+	tech          []pursuit.TechStack
+	placeGrants   []pursuit.CustomerPlaceRelation
+	contactGrants []pursuit.CustomerContactRelation
+	mappings      []pursuit.CustomerMapping
+}
+
+// flushRows is how many rows of one table Bulk collects before it writes
+// them.
+const flushRows = 50_000
+
+// add appends a checked batch of table to the pending rows, writing the
+// pending rows of another table first, and writes when flushRows are
+// pending. Database errors (a taken unique key, a missing contact) of
+// collected rows thus surface at a later Upsert call or from Bulk.
+func (w *bulkWriter) add(ctx context.Context, table string, n int, appendRows func()) error {
+	if w.pending != table {
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+	}
+	w.pending = table
+	appendRows()
+	if len(w.contacts)+len(w.tech)+len(w.placeGrants)+len(w.contactGrants)+len(w.mappings) >= flushRows {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the pending rows.
+func (w *bulkWriter) flush(ctx context.Context) error {
+	var err error
+	switch w.pending {
+	case pursuit.TableContacts:
+		err = w.writeContacts(ctx, w.contacts)
+		w.contacts = w.contacts[:0]
+	case pursuit.TableTechStack:
+		err = w.writeTechStack(ctx, w.tech)
+		w.tech = w.tech[:0]
+	case pursuit.TableCustomerPlaceRelation:
+		err = w.writePlaceGrants(ctx, w.placeGrants)
+		w.placeGrants = w.placeGrants[:0]
+	case pursuit.TableCustomerContactRelation:
+		err = w.writeContactGrants(ctx, w.contactGrants)
+		w.contactGrants = w.contactGrants[:0]
+	case pursuit.TableCustomerMapping:
+		err = w.writeCustomerMappings(ctx, w.mappings)
+		w.mappings = w.mappings[:0]
+	}
+	w.pending = ""
+	return err
 }
 
 // deferIndexes drops the secondary indexes (neither primary key nor

@@ -13,6 +13,9 @@ import (
 // UpsertCustomers inserts or replaces customers.
 func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
 	const table = pursuit.TableCustomers
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
 	if len(rows) == 0 {
 		return nil
 	}
@@ -59,6 +62,9 @@ func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Custome
 // carries the state to its contacts, tech stack, grants and mappings.
 func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
 	const table = pursuit.TablePlaces
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
 	if len(rows) == 0 {
 		return nil
 	}
@@ -128,9 +134,6 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 // (EFOREIGNKEY naming the first missing place_id otherwise).
 func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
 	const table = pursuit.TableContacts
-	if len(rows) == 0 {
-		return nil
-	}
 	for i := range rows {
 		if err := requireID(table, "contact_id", i, rows[i].ContactID); err != nil {
 			return err
@@ -138,6 +141,18 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 		if err := rows[i].Validate(); err != nil {
 			return rowErr(table, i, err)
 		}
+	}
+	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
+		return err
+	}
+	return w.add(ctx, table, len(rows), func() { w.contacts = append(w.contacts, rows...) })
+}
+
+// writeContacts writes a batch of rows UpsertContacts has checked.
+func (w *bulkWriter) writeContacts(ctx context.Context, rows []pursuit.Contact) error {
+	const table = pursuit.TableContacts
+	if len(rows) == 0 {
+		return nil
 	}
 	if err := w.loadStates(ctx); err != nil {
 		return fail(table, err)
@@ -198,9 +213,6 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 // UpsertTechStack inserts or replaces tech_stack rows.
 func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
 	const table = pursuit.TableTechStack
-	if len(rows) == 0 {
-		return nil
-	}
 	for i := range rows {
 		if err := requireID(table, "tech_stack_id", i, rows[i].TechStackID); err != nil {
 			return err
@@ -208,6 +220,18 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 		if err := rows[i].Validate(); err != nil {
 			return rowErr(table, i, err)
 		}
+	}
+	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
+		return err
+	}
+	return w.add(ctx, table, len(rows), func() { w.tech = append(w.tech, rows...) })
+}
+
+// writeTechStack writes a batch of rows UpsertTechStack has checked.
+func (w *bulkWriter) writeTechStack(ctx context.Context, rows []pursuit.TechStack) error {
+	const table = pursuit.TableTechStack
+	if len(rows) == 0 {
+		return nil
 	}
 	if err := w.loadStates(ctx); err != nil {
 		return fail(table, err)
@@ -251,13 +275,22 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 // GrantedAt defaults to now.
 func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
 	const table = pursuit.TableCustomerPlaceRelation
-	if len(rows) == 0 {
-		return nil
-	}
 	for i := range rows {
 		if err := rows[i].Validate(); err != nil {
 			return rowErr(table, i, err)
 		}
+	}
+	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
+		return err
+	}
+	return w.add(ctx, table, len(rows), func() { w.placeGrants = append(w.placeGrants, rows...) })
+}
+
+// writePlaceGrants writes a batch of rows UpsertPlaceGrants has checked.
+func (w *bulkWriter) writePlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
+	const table = pursuit.TableCustomerPlaceRelation
+	if len(rows) == 0 {
+		return nil
 	}
 	if err := w.loadStates(ctx); err != nil {
 		return fail(table, err)
@@ -294,13 +327,19 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 // GrantedAt defaults to now.
 func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
 	const table = pursuit.TableCustomerContactRelation
-	if len(rows) == 0 {
-		return nil
-	}
 	for i := range rows {
 		if err := rows[i].Validate(); err != nil {
 			return rowErr(table, i, err)
 		}
+	}
+	return w.add(ctx, table, len(rows), func() { w.contactGrants = append(w.contactGrants, rows...) })
+}
+
+// writeContactGrants writes a batch of rows UpsertContactGrants has checked.
+func (w *bulkWriter) writeContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
+	const table = pursuit.TableCustomerContactRelation
+	if len(rows) == 0 {
+		return nil
 	}
 	type key struct{ a, b int64 }
 	keep := dedupe(len(rows), func(i int) key { return key{rows[i].CustomerID, rows[i].ContactID} })
@@ -352,9 +391,6 @@ func (w *bulkWriter) fillContactPlaces(ctx context.Context, table, stage, contac
 // UpsertCustomerMappings inserts or replaces customer_mapping rows.
 func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
 	const table = pursuit.TableCustomerMapping
-	if len(rows) == 0 {
-		return nil
-	}
 	for i := range rows {
 		if err := requireID(table, "customer_mapping_id", i, rows[i].CustomerMappingID); err != nil {
 			return err
@@ -362,6 +398,18 @@ func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.
 		if err := rows[i].Validate(); err != nil {
 			return rowErr(table, i, err)
 		}
+	}
+	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
+		return err
+	}
+	return w.add(ctx, table, len(rows), func() { w.mappings = append(w.mappings, rows...) })
+}
+
+// writeCustomerMappings writes a batch of rows UpsertCustomerMappings has checked.
+func (w *bulkWriter) writeCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
+	const table = pursuit.TableCustomerMapping
+	if len(rows) == 0 {
+		return nil
 	}
 	if err := w.loadStates(ctx); err != nil {
 		return fail(table, err)
@@ -411,6 +459,22 @@ func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.
 	}
 	if err := w.bumpSequence(ctx, table, "customer_mapping_customer_mapping_id_seq"); err != nil {
 		return fail(table, err)
+	}
+	return nil
+}
+
+// checkPlaces fails with EFOREIGNKEY when a row of a batch references a
+// place that does not exist (0 means none).
+func (w *bulkWriter) checkPlaces(ctx context.Context, table string, n int, placeID func(i int) int64) error {
+	if err := w.loadStates(ctx); err != nil {
+		return fail(table, err)
+	}
+	for i := 0; i < n; i++ {
+		if id := placeID(i); id != 0 {
+			if _, err := w.placeState(table, i, id); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

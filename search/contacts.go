@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -216,7 +217,6 @@ func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roari
 
 // matchClauses narrows r to the contacts that match every clause.
 func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []clause) *roaring.Bitmap {
-	fs := ix.fields[:]
 	for i := range cls {
 		cl := &cls[i]
 		if r.IsEmpty() {
@@ -227,9 +227,9 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []cla
 			m = roaring.New()
 			for j, t := range cl.terms {
 				if j == 0 {
-					m = roaring.And(r, termBitmap(fs, cl.fields, t))
+					m = roaring.And(r, ix.anyField(cl.fields, t))
 				} else {
-					m.And(termBitmap(fs, cl.fields, t))
+					m.And(ix.anyField(cl.fields, t))
 				}
 			}
 		} else {
@@ -307,4 +307,45 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// orCache keeps the union over the four contact fields of the posting
+// lists of recently searched terms, so that a common word ("director")
+// does not allocate its any-field bitmap on every search. It is emptied
+// whenever a batch of changes is applied. The cached bitmaps are only
+// read.
+type orCache struct {
+	mu      sync.Mutex
+	version int64
+	m       map[string]*roaring.Bitmap
+}
+
+const orCacheSize = 512
+
+// anyField returns the contacts holding term in any of fields, from the
+// cache when it can. Callers hold ix.mu for reading.
+func (ix *Index) anyField(fields []int, term string) *roaring.Bitmap {
+	if len(fields) == 1 {
+		return termBitmap(ix.fields[:], fields, term)
+	}
+	c := &ix.ors
+	c.mu.Lock()
+	if c.version != ix.version || c.m == nil {
+		c.m, c.version = map[string]*roaring.Bitmap{}, ix.version
+	}
+	bm, ok := c.m[term]
+	c.mu.Unlock()
+	if ok {
+		return bm
+	}
+	bm = termBitmap(ix.fields[:], fields, term)
+	c.mu.Lock()
+	if c.version == ix.version {
+		if len(c.m) >= orCacheSize {
+			clear(c.m)
+		}
+		c.m[term] = bm
+	}
+	c.mu.Unlock()
+	return bm
 }

@@ -171,6 +171,8 @@ type placeDoc struct {
 	// vendors, products and categories of its tech stack, lower-cased and
 	// without duplicates.
 	vendors, products, categories []string
+	vendorIDs                     []uint32 // of vendors, in Index.names
+	stateID, typeID               uint16   // in Index.small
 	nameLen, countyLen            uint8
 	alive                         bool
 }

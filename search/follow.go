@@ -72,6 +72,7 @@ func (ix *Index) Sync(ctx context.Context) error {
 			r()
 		}
 		ix.seq = changes[len(changes)-1].Seq
+		ix.version++
 		ix.applied += int64(len(changes))
 		ix.lastApplied = time.Now()
 		ix.mu.Unlock()

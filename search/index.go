@@ -67,11 +67,14 @@ type Index struct {
 
 	customers   map[int64]*customer
 	mappings    map[int64]mappingRow
-	names       *interner // tech vendors, products, categories and mapping owners
+	names       *interner         // tech vendors, products, categories and mapping owners
+	small       *interner         // states and place types
 	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
 
 	seq         int64
+	version     int64 // counts applied batches
+	ors         orCache
 	applied     int64
 	lastApplied time.Time
 	buildTime   time.Duration
@@ -110,6 +113,7 @@ func newIndex(src Source, opt Options) *Index {
 		customers:   make(map[int64]*customer),
 		mappings:    make(map[int64]mappingRow),
 		names:       newInterner(),
+		small:       newInterner(),
 		placeCust:   make(map[int64][]int64),
 		contactCust: make(map[int64][]int64),
 	}

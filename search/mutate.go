@@ -79,6 +79,8 @@ func (ix *Index) indexPlace(ord uint32, add bool) {
 	name := ix.a.Terms(p.Name, nil)
 	county := ix.a.Terms(p.County, nil)
 	if add {
+		pd.stateID = uint16(ix.small.intern(nil, p.StateAbbr, false))
+		pd.typeID = uint16(ix.small.intern(nil, p.PlaceType, false))
 		ix.placeAlive.Add(ord)
 		pd.nameLen, pd.countyLen = clampLen(len(name)), clampLen(len(county))
 		ix.pfields[pfName].totalLen += int64(pd.nameLen)
@@ -167,10 +169,13 @@ func (ix *Index) updatePlaceTech(ord uint32, fn func(pd *placeDoc)) {
 		ix.indexPlace(ord, false)
 	}
 	fn(pd)
-	pd.vendors, pd.products, pd.categories = nil, nil, nil
+	pd.vendors, pd.products, pd.categories, pd.vendorIDs = nil, nil, nil, nil
 	for _, id := range pd.techs {
 		row := ix.techs[id]
-		pd.vendors = addUnique(pd.vendors, ix.names.vals[row.vendor].s)
+		if v := row.vendor; v != 0 && !slices.Contains(pd.vendorIDs, v) {
+			pd.vendorIDs = append(pd.vendorIDs, v)
+			pd.vendors = append(pd.vendors, ix.names.vals[v].s)
+		}
 		pd.products = addUnique(pd.products, ix.names.vals[row.product].s)
 		pd.categories = addUnique(pd.categories, ix.names.vals[row.category].s)
 	}

@@ -256,31 +256,73 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 	}
 }
 
-// facetSmall is the result size under which facets are counted by walking
-// the result rather than intersecting it with every value's bitmap.
-const facetSmall = 20000
+// facetWalk is the result size up to which facets are counted by walking
+// the result (a few array increments per contact, and per place run for
+// what comes from the place) rather than by intersecting it with the
+// bitmap of every value (over 300 values at the seed's scale).
+const facetWalk = 2000000
 
 // contactFacets counts the facets of a result.
 func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	out := map[string][]Bucket{}
-	if r.GetCardinality() <= facetSmall {
-		states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-		fns := make([]int, len(titles.Functions))
-		sens := make([]int, len(titles.Seniorities))
+	if r.GetCardinality() <= facetWalk {
+		smallC := make([]int, len(ix.small.vals))
+		typeC := make([]int, len(ix.small.vals))
+		vendC := make([]int, len(ix.names.vals))
+		deptC := make([]int, len(ix.depts.vals))
+		var classC [256]int
+		prev, run := -1, 0
+		flush := func() {
+			if prev < 0 {
+				return
+			}
+			pd := &ix.places[prev]
+			smallC[pd.stateID] += run
+			typeC[pd.typeID] += run
+			for _, v := range pd.vendorIDs {
+				vendC[v] += run
+			}
+		}
 		eachOrd(r, func(o uint32) {
 			d := &ix.contacts[o]
-			pd := &ix.places[d.place]
-			states[pd.p.StateAbbr]++
-			types[pd.p.PlaceType]++
-			fns[d.function()]++
-			sens[d.seniority()]++
-			if k := normKey(ix.depts.vals[d.dept].s); k != "" {
-				depts[k]++
+			if int(d.place) != prev {
+				flush()
+				prev, run = int(d.place), 0
 			}
-			for _, v := range pd.vendors {
-				vendors[v]++
-			}
+			run++
+			deptC[d.dept]++
+			classC[d.class]++
 		})
+		flush()
+		states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+		for i, c := range smallC {
+			if c > 0 {
+				states[ix.small.vals[i].s] += c
+			}
+		}
+		for i, c := range typeC {
+			if c > 0 {
+				types[ix.small.vals[i].s] += c
+			}
+		}
+		for i, c := range deptC {
+			if c > 0 {
+				depts[normKey(ix.depts.vals[i].s)] += c
+			}
+		}
+		for i, c := range vendC {
+			if c > 0 {
+				vendors[ix.names.vals[i].s] += c
+			}
+		}
+		fns := make([]int, len(titles.Functions))
+		sens := make([]int, len(titles.Seniorities))
+		for cl, c := range classC {
+			if c > 0 {
+				fns[cl>>3] += c
+				sens[cl&7] += c
+			}
+		}
 		out[FacetState] = buckets(states, nil, 0)
 		out[FacetPlaceType] = buckets(types, nil, 0)
 		out[FacetFunction] = listBuckets(titles.Functions, fns)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -62,8 +63,13 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the query set")
 	procs := fs.Int("procs", 1, "GOMAXPROCS while queries run (the goal is stated for one core)")
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
+	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *memLimit > 0 {
+		debug.SetMemoryLimit(*memLimit << 20)
 	}
 	s, err := openStore(ctx, *db)
 	if err != nil {
@@ -77,7 +83,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	build := time.Since(start)
-	runtime.GC()
+	debug.FreeOSMemory()
 	st := ix.Stats()
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
 		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
@@ -101,6 +107,18 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	for _, q := range qs {
 		ix.SearchContacts(q.customer, q.req)
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
 	lat := make([]time.Duration, 0, len(qs))
 	t0 := time.Now()
 	var hits int
@@ -114,7 +132,12 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		hits += res.Total
 	}
 	results = append(results, result{"engine", lat, time.Since(t0)})
-	fmt.Fprintf(e.stdout, "engine: %d queries, %d matching contacts in all\n", len(qs), hits)
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	runtime.ReadMemStats(&ms1)
+	fmt.Fprintf(e.stdout, "engine: %d queries, %d matching contacts in all; %.0f kB allocated per query, %d GC cycles during the run\n",
+		len(qs), hits, float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(len(qs))/1024, ms1.NumGC-ms0.NumGC)
 	byKind := map[string][]time.Duration{}
 	for i, q := range qs {
 		byKind[q.kind] = append(byKind[q.kind], lat[i])
@@ -448,4 +471,3 @@ func procMemory() string {
 	}
 	return fmt.Sprintf("VmRSS %s, VmHWM %s", rss, hwm)
 }
-

@@ -46,6 +46,8 @@ type httpBenchResult struct {
 	rps           float64
 	p50, p95, p99 time.Duration
 	firstErr      error
+	// engine is the searches/s of the same mix without HTTP.
+	engine float64
 }
 
 func benchHTTP(ctx context.Context, e *env, args []string) error {
@@ -60,6 +62,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	customers := fs.String("customers", "", "comma-separated customer `IDs` to search as (default: the one with the most place grants and the median one)")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `FILE`")
+	engine := fs.Bool("engine", true, "also run the same mix straight against the index, without HTTP, for comparison")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -132,7 +135,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("bench http: %w", err)
 		}
-		urls := httpBenchURLs(base, *seed, httpBenchStates(ctx, s, grants[cid]))
+		urls, reqs := httpBenchMix(base, *seed, httpBenchStates(ctx, s, grants[cid]))
 		b := &httpLoad{client: client, key: key, urls: urls, concurrency: *concurrency}
 		b.run(ctx, time.Second, 0, false)
 		lat, fails, took, firstErr := b.run(ctx, *duration, *maxRequests, true)
@@ -141,6 +144,9 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 			return ctx.Err()
 		}
 		r := httpBenchResult{customer: cid, places: len(grants[cid]), ok: len(lat), failed: int(fails), firstErr: firstErr}
+		if *engine {
+			r.engine = engineRate(ctx, ix, cid, reqs, *duration)
+		}
 		if len(lat) > 0 {
 			slices.Sort(lat)
 			pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
@@ -150,14 +156,18 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		results = append(results, r)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\t")
+	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tengine only/s\t")
 	for _, r := range results {
 		goal := "met"
 		if r.rps < 3000 || r.p99 > 25*time.Millisecond {
 			goal = "NOT met"
 		}
 		round := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t\n", r.customer, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal)
+		eng := "-"
+		if r.engine > 0 {
+			eng = fmt.Sprintf("%.0f", r.engine)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%s\t\n", r.customer, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal, eng)
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -233,32 +243,65 @@ func (b *httpLoad) run(ctx context.Context, d time.Duration, limit int, record b
 	return lat, fails.Load(), time.Since(begin), err
 }
 
-// httpBenchURLs returns the query mix, fixed by seed: words, phrases and
-// field clauses, a third filtered by one of the customer's states, some by
-// function or seniority, half with facets.
-func httpBenchURLs(base string, seed uint64, states []string) []string {
+// httpBenchMix returns the query mix, fixed by seed, as URLs and as the
+// equivalent search requests: words, phrases and field clauses, a third
+// filtered by one of the customer's states, some by function or seniority,
+// half with facets.
+func httpBenchMix(base string, seed uint64, states []string) ([]string, []search.Request) {
 	rng := rand.New(rand.NewPCG(seed, 99))
 	urls := make([]string, 1000)
+	reqs := make([]search.Request, len(urls))
 	for i := range urls {
 		v := url.Values{}
+		r := &reqs[i]
 		if q := httpBenchQueries[rng.IntN(len(httpBenchQueries))]; q != "" {
 			v.Set("q", q)
+			r.Q = q
 		}
 		if rng.IntN(3) == 0 && len(states) > 0 {
-			v.Set("state", states[rng.IntN(len(states))])
+			st := states[rng.IntN(len(states))]
+			v.Set("state", st)
+			r.States = []string{st}
 		}
 		if rng.IntN(4) == 0 {
-			v.Set("function", httpBenchFunctions[rng.IntN(len(httpBenchFunctions))])
+			f := httpBenchFunctions[rng.IntN(len(httpBenchFunctions))]
+			v.Set("function", f)
+			r.Functions = []string{f}
 		}
 		if rng.IntN(5) == 0 {
-			v.Set("seniority", httpBenchSeniorities[rng.IntN(len(httpBenchSeniorities))])
+			sen := httpBenchSeniorities[rng.IntN(len(httpBenchSeniorities))]
+			v.Set("seniority", sen)
+			r.Seniorities = []string{sen}
 		}
 		if rng.IntN(2) == 0 {
 			v.Set("facets", "true")
+			r.Facets = true
 		}
 		urls[i] = base + "/v1/contacts/search?" + v.Encode()
 	}
-	return urls
+	return urls, reqs
+}
+
+// engineRate runs the requests straight against the index, one goroutine
+// per core, for d, and returns searches per second: the ceiling the HTTP
+// numbers compare with.
+func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.Request, d time.Duration) float64 {
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	stop := time.Now().Add(d)
+	begin := time.Now()
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; ctx.Err() == nil && time.Now().Before(stop); i += runtime.GOMAXPROCS(0) {
+				ix.SearchContacts(cid, reqs[i%len(reqs)])
+				n.Add(1)
+			}
+		}(w)
+	}
+	wg.Wait()
+	return float64(n.Load()) / time.Since(begin).Seconds()
 }
 
 // httpBenchGrants returns every customer's granted place ids.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/internal/testdb"
+	"github.com/pursuit-gov/pursuit/search/analysis"
 	"github.com/pursuit-gov/pursuit/titles"
 )
 
@@ -217,4 +218,135 @@ func TestSearchMatchesReference(t *testing.T) {
 		t.Errorf("only %d of %d random searches matched anything; the generator is too narrow", nonEmpty, n)
 	}
 	t.Logf("%d of %d searches matched", nonEmpty, n)
+}
+
+// referencePlaces answers a places search by looping over every place.
+func (w *world) referencePlaces(t *testing.T, customerID int64, req Request) []int64 {
+	t.Helper()
+	p, err := compile(req, false)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	var a analysis.Analyzer
+	var ids []int64
+	for _, pl := range w.places {
+		granted := false
+		for _, g := range w.pgrants {
+			if g.CustomerID == customerID && g.PlaceID == pl.PlaceID {
+				granted = true
+			}
+		}
+		if !granted {
+			continue
+		}
+		var vendors, products, cats []string
+		for _, ts := range w.techs {
+			if ts.PlaceID == pl.PlaceID {
+				vendors, products, cats = append(vendors, normKey(ts.Vendor)), append(products, normKey(ts.Product)), append(cats, normKey(ts.Category))
+			}
+		}
+		mapped, owners := false, []string{}
+		for _, m := range w.mappings {
+			if m.CustomerID == customerID && m.PlaceID == pl.PlaceID {
+				mapped = true
+				owners = append(owners, normKey(m.AccountOwner))
+			}
+		}
+		anyOf := func(want []string, have ...string) bool {
+			if len(want) == 0 {
+				return true
+			}
+			for _, x := range want {
+				if slices.Contains(have, normKey(x)) {
+					return true
+				}
+			}
+			return false
+		}
+		ok := anyOf(p.states, normKey(pl.StateAbbr)) && anyOf(req.PlaceTypes, pl.PlaceType) &&
+			(len(req.PlaceIDs) == 0 || slices.Contains(req.PlaceIDs, pl.PlaceID)) &&
+			pl.Population >= p.popLo && pl.Population <= p.popHi &&
+			anyOf(req.Vendors, vendors...) && anyOf(req.Products, products...) && anyOf(req.Categories, cats...) &&
+			(req.AccountOwner == "" || slices.Contains(owners, normKey(req.AccountOwner))) &&
+			(req.Mapped == nil || *req.Mapped == mapped)
+		for _, cl := range p.clauses {
+			if !ok {
+				break
+			}
+			texts := []string{pl.Name, pl.County}
+			if len(cl.fields) == 1 {
+				texts = texts[:1]
+			}
+			m := false
+			for _, text := range texts {
+				if cl.phrase {
+					plain := a.Plain(text)
+					m = m || analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
+				} else {
+					terms := a.Terms(text, nil)
+					all := true
+					for _, t := range cl.terms {
+						all = all && slices.Contains(terms, t)
+					}
+					m = m || all
+				}
+			}
+			ok = m != cl.negate
+		}
+		if ok {
+			ids = append(ids, pl.PlaceID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func TestSearchPlacesMatchesReference(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(9, 10))
+	w := newWorld(r, 80, 200, 3)
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(ctx, s, Options{})
+	must(t, err)
+	qs := []string{"", "springfield", "county", "smith", `"lake township"`, "smith -county", "name:smith", `"public works"`, "dpw", "river district"}
+	nonEmpty := 0
+	for i := 0; i < 200; i++ {
+		req := randomRequest(r, w)
+		req.Departments, req.Functions, req.Seniorities, req.VerifiedSince, req.HasEmail, req.HasPhone = nil, nil, nil, time.Time{}, nil, nil
+		req.Q = qs[r.IntN(len(qs))]
+		cust := int64(1 + r.IntN(3))
+		want := w.referencePlaces(t, cust, req)
+		if len(want) > 0 {
+			nonEmpty++
+		}
+		var got []int64
+		res, err := ix.SearchPlaces(cust, req)
+		must(t, err)
+		total := res.Total
+		for {
+			for _, h := range res.Hits {
+				got = append(got, h.Place.PlaceID)
+				if h.AccessType == "" {
+					t.Errorf("place %d hit without access type", h.Place.PlaceID)
+				}
+			}
+			if res.NextCursor == "" {
+				break
+			}
+			req.Cursor = res.NextCursor
+			res, err = ix.SearchPlaces(cust, req)
+			must(t, err)
+		}
+		slices.Sort(got)
+		if total != len(want) {
+			t.Errorf("customer %d %+v: Total = %d, want %d", cust, req, total, len(want))
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("customer %d %+v: places diff (-want +got):\n%s", cust, req, diff)
+		}
+	}
+	if nonEmpty < 25 {
+		t.Errorf("only %d of 200 place searches matched anything", nonEmpty)
+	}
 }

@@ -215,20 +215,20 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats) []hit {
 		named = roaring.FastOr(bms...)
 		named.And(r)
 	}
-	rest := r
-	if named != nil && !named.IsEmpty() {
-		rest = roaring.AndNot(r, named)
-		eachOrd(named, func(o uint32) {
-			d := &ix.contacts[o]
-			if sc := s.base(d) + s.nameEmail(o, d); p.cursor.after(sc, d.id) {
-				top.push(hit{sc, d.id, o})
-			}
-		})
+	// Walk r once; the contacts with a name or email match (usually few)
+	// are met in order in the sorted list of them.
+	var extra []uint32
+	if named != nil {
+		extra = named.ToArray()
 	}
-	eachOrd(rest, func(o uint32) {
+	j := 0
+	eachOrd(r, func(o uint32) {
 		d := &ix.contacts[o]
 		sc := s.base(d)
-		if top.full() {
+		if j < len(extra) && extra[j] == o {
+			j++
+			sc += s.nameEmail(o, d)
+		} else if top.full() {
 			w := top.worst()
 			if sc < w.score || sc == w.score && d.id > w.id {
 				return

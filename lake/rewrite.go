@@ -400,12 +400,7 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 			touched = true
 			// Inside a row group the order only matters for compression:
 			// (Z-order column, key) keeps the group's neighbours together.
-			slices.SortFunc(out, func(a, b T) int {
-				if c := cmp.Compare(s.zorder(&a), s.zorder(&b)); c != 0 {
-					return c
-				}
-				return cmp.Compare(s.key(&a), s.key(&b))
-			})
+			out = sortByZKey(s, out)
 		}
 		if touched {
 			dirty = true
@@ -461,6 +456,30 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 		Stats: footerStats(w.File().Metadata(), s.sparkTypes()).String(),
 	}
 	return add, changes, nil
+}
+
+// sortByZKey returns rows ordered by (Z-order column, key), sorting
+// small keys rather than the (large) rows.
+func sortByZKey[T any](s *spec[T], rows []T) []T {
+	type zk struct {
+		z, k int64
+		i    int
+	}
+	keys := make([]zk, len(rows))
+	for i := range rows {
+		keys[i] = zk{s.zorder(&rows[i]), s.key(&rows[i]), i}
+	}
+	slices.SortFunc(keys, func(a, b zk) int {
+		if c := cmp.Compare(a.z, b.z); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.k, b.k)
+	})
+	out := make([]T, len(rows))
+	for i, k := range keys {
+		out[i] = rows[k.i]
+	}
+	return out
 }
 
 // int64Range decodes the min and max of an INT64 column chunk's

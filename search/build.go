@@ -20,7 +20,7 @@ import (
 // ranges, for what contacts inherit from their place) rather than one
 // bit at a time. The name and email analysis runs on two goroutines.
 // Callers hold mu.
-func (ix *Index) loadContacts(ctx context.Context) error {
+func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Contact, scanErr <-chan error) error {
 	var docs []contactDoc
 	if c, ok := ix.src.(interface {
 		Count(context.Context, string) (int64, error)
@@ -29,11 +29,12 @@ func (ix *Index) loadContacts(ctx context.Context) error {
 			docs = make([]contactDoc, 0, n+n/32)
 		}
 	}
-	err := ix.src.ScanContacts(ctx, func(c pursuit.Contact) error {
-		docs = append(docs, ix.newDoc(&c, ix.ensurePlace(c.PlaceID)))
-		return nil
-	})
-	if err != nil {
+	for batch := range batches {
+		for i := range batch {
+			docs = append(docs, ix.newDoc(&batch[i], ix.ensurePlace(batch[i].PlaceID)))
+		}
+	}
+	if err := <-scanErr; err != nil {
 		return fmt.Errorf("build index: scan contacts: %w", err)
 	}
 
@@ -252,6 +253,41 @@ func (ix *Index) loadContacts(ctx context.Context) error {
 		}
 	}
 	return ctx.Err()
+}
+
+// scanContacts streams the contacts of src in batches on a goroutine. The
+// error channel receives the scan's result once the batch channel is
+// closed.
+func scanContacts(ctx context.Context, src Source) (<-chan []pursuit.Contact, <-chan error) {
+	const size = 2048
+	batches := make(chan []pursuit.Contact, 8)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(errc)
+		batch := make([]pursuit.Contact, 0, size)
+		send := func() error {
+			select {
+			case batches <- batch:
+				batch = make([]pursuit.Contact, 0, size)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		err := src.ScanContacts(ctx, func(c pursuit.Contact) error {
+			batch = append(batch, c)
+			if len(batch) == size {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			err = send()
+		}
+		close(batches)
+		errc <- err
+	}()
+	return batches, errc
 }
 
 // newDoc makes the document of a contact, without its ordinal-dependent

@@ -166,6 +166,12 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 
+	// Contacts stream in on a goroutine of their own while the places and
+	// tech stack are indexed: reading the store is half of the build.
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches, scanErr := scanContacts(sctx, src)
+
 	if err := src.ScanPlaces(ctx, func(p pursuit.Place) error {
 		ix.putPlace(p)
 		return nil
@@ -180,7 +186,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	}
 	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
 
-	if err := ix.loadContacts(ctx); err != nil {
+	if err := ix.loadContacts(ctx, batches, scanErr); err != nil {
 		return nil, err
 	}
 	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))

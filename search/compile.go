@@ -97,9 +97,12 @@ func compileQuery(q string) ([]clause, error) {
 		if len(cl.terms) == 0 {
 			continue
 		}
-		if c.Phrase && len(c.Terms) > 1 {
+		// A phrase that is one synonym ("public works" is dpw) is just its
+		// canonical term: a field holds the term exactly when it holds
+		// one of the term's forms.
+		if c.Phrase && len(c.Terms) > 1 && len(cl.terms) > 1 {
 			cl.plain = a.Plain(text)
-			cl.phrase = len(cl.terms) > 1 || len(cl.plain) > 1
+			cl.phrase = true
 		}
 		out = append(out, cl)
 	}

@@ -258,8 +258,15 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within *
 	if cand.IsEmpty() {
 		return out
 	}
-	// Title and department are interned: check each distinct value once.
-	var memo map[uint32]bool
+	// Title and department are interned: check each distinct value once
+	// (memo: 0 unknown, 1 matches, 2 does not).
+	var memo []uint8
+	switch f {
+	case fTitle:
+		memo = make([]uint8, len(ix.titles.vals))
+	case fDept:
+		memo = make([]uint8, len(ix.depts.vals))
+	}
 	it := cand.Iterator()
 	for it.HasNext() {
 		o := it.Next()
@@ -271,16 +278,14 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within *
 			if f == fDept {
 				id, tab = d.dept, ix.depts
 			}
-			v, seen := memo[id]
-			if !seen {
+			if memo[id] == 0 {
 				t := &tab.vals[id]
-				v = analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain)
-				if memo == nil {
-					memo = map[uint32]bool{}
+				memo[id] = 2
+				if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
+					memo[id] = 1
 				}
-				memo[id] = v
 			}
-			ok = v
+			ok = memo[id] == 1
 		default:
 			name, _, _, email, _ := ix.unpack(d)
 			s := name

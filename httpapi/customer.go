@@ -93,7 +93,7 @@ func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) er
 	if res.Hits == nil {
 		res.Hits = []search.ContactHit{}
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeContactResult(w, &res)
 	return nil
 }
 

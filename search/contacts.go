@@ -35,11 +35,18 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	defer analyzers.Put(a)
 	r = ix.matchClauses(a, r, p.clauses)
 	res.Total = int(r.GetCardinality())
-	if req.Facets {
+	st := ix.currentStats(p)
+	var fc *facetCounter
+	if req.Facets && st != nil && res.Total <= facetWalk {
+		fc = ix.newFacetCounter() // counted in the ranking walk
+	}
+	hits := ix.rankContacts(r, p, st, fc)
+	switch {
+	case fc != nil:
+		res.Facets = fc.result(p.facetN)
+	case req.Facets:
 		res.Facets = ix.contactFacets(r, p.facetN)
 	}
-	st := ix.currentStats(p)
-	hits := ix.rankContacts(r, p, st)
 	more := len(hits) > p.limit
 	if more {
 		hits = hits[:p.limit]

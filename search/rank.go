@@ -183,7 +183,7 @@ func (s *scorer) nameEmail(ord uint32, d *contactDoc) float64 {
 }
 
 // rankContacts returns the best limit+1 hits of r after the cursor.
-func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats) []hit {
+func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCounter) []hit {
 	top := &topK{k: p.limit + 1}
 	if r.IsEmpty() {
 		return nil
@@ -216,28 +216,40 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats) []hit {
 		named.And(r)
 	}
 	// Walk r once; the contacts with a name or email match (usually few)
-	// are met in order in the sorted list of them.
+	// are met in order in the sorted list of them. The facets, when
+	// asked for, are counted in the same walk.
 	var extra []uint32
 	if named != nil {
 		extra = named.ToArray()
 	}
 	j := 0
-	eachOrd(r, func(o uint32) {
-		d := &ix.contacts[o]
-		sc := s.base(d)
-		if j < len(extra) && extra[j] == o {
-			j++
-			sc += s.nameEmail(o, d)
-		} else if top.full() {
-			w := top.worst()
-			if sc < w.score || sc == w.score && d.id > w.id {
-				return
+	it := r.ManyIterator()
+	var buf [512]uint32
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			break
+		}
+		for _, o := range buf[:n] {
+			d := &ix.contacts[o]
+			if fc != nil {
+				fc.add(d)
+			}
+			sc := s.base(d)
+			if j < len(extra) && extra[j] == o {
+				j++
+				sc += s.nameEmail(o, d)
+			} else if top.full() {
+				w := &top.h[0]
+				if sc < w.score || sc == w.score && d.id > w.id {
+					continue
+				}
+			}
+			if p.cursor.after(sc, d.id) {
+				top.push(hit{sc, d.id, o})
 			}
 		}
-		if p.cursor.after(sc, d.id) {
-			top.push(hit{sc, d.id, o})
-		}
-	})
+	}
 	return top.sorted()
 }
 
@@ -262,75 +274,113 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 // bitmap of every value (over 300 values at the seed's scale).
 const facetWalk = 2000000
 
+// facetCounter counts facets over a walk of a result: a few array
+// increments per contact, and per run of contacts of one place for what
+// comes from the place.
+type facetCounter struct {
+	ix                     *Index
+	states, types, vendors []int
+	depts                  []int
+	class                  [256]int
+	prev, run              int
+}
+
+func (ix *Index) newFacetCounter() *facetCounter {
+	return &facetCounter{
+		ix:      ix,
+		states:  make([]int, len(ix.small.vals)),
+		types:   make([]int, len(ix.small.vals)),
+		vendors: make([]int, len(ix.names.vals)),
+		depts:   make([]int, len(ix.depts.vals)),
+		prev:    -1,
+	}
+}
+
+func (fc *facetCounter) add(d *contactDoc) {
+	if int(d.place) != fc.prev {
+		fc.flush()
+		fc.prev, fc.run = int(d.place), 0
+	}
+	fc.run++
+	fc.depts[d.dept]++
+	fc.class[d.class]++
+}
+
+func (fc *facetCounter) flush() {
+	if fc.prev < 0 {
+		return
+	}
+	pd := &fc.ix.places[fc.prev]
+	fc.states[pd.stateID] += fc.run
+	fc.types[pd.typeID] += fc.run
+	for _, v := range pd.vendorIDs {
+		fc.vendors[v] += fc.run
+	}
+	fc.run = 0
+}
+
+// result returns the facets counted so far.
+func (fc *facetCounter) result(n int) map[string][]Bucket {
+	fc.flush()
+	fc.prev = -1
+	ix := fc.ix
+	states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	for i, c := range fc.states {
+		if c > 0 {
+			states[ix.small.vals[i].s] += c
+		}
+	}
+	for i, c := range fc.types {
+		if c > 0 {
+			types[ix.small.vals[i].s] += c
+		}
+	}
+	for i, c := range fc.depts {
+		if c > 0 {
+			depts[normKey(ix.depts.vals[i].s)] += c
+		}
+	}
+	for i, c := range fc.vendors {
+		if c > 0 {
+			vendors[ix.names.vals[i].s] += c
+		}
+	}
+	fns := make([]int, len(titles.Functions))
+	sens := make([]int, len(titles.Seniorities))
+	for cl, c := range fc.class {
+		if c > 0 {
+			fns[cl>>3] += c
+			sens[cl&7] += c
+		}
+	}
+	return map[string][]Bucket{
+		FacetState:      buckets(states, nil, 0),
+		FacetPlaceType:  buckets(types, nil, 0),
+		FacetFunction:   listBuckets(titles.Functions, fns),
+		FacetSeniority:  listBuckets(titles.Seniorities, sens),
+		FacetDepartment: buckets(depts, ix.deptLabel, n),
+		FacetVendor:     buckets(vendors, ix.vendorLabel, n),
+	}
+}
+
 // contactFacets counts the facets of a result.
 func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	out := map[string][]Bucket{}
 	if r.GetCardinality() <= facetWalk {
-		smallC := make([]int, len(ix.small.vals))
-		typeC := make([]int, len(ix.small.vals))
-		vendC := make([]int, len(ix.names.vals))
-		deptC := make([]int, len(ix.depts.vals))
-		var classC [256]int
-		prev, run := -1, 0
-		flush := func() {
-			if prev < 0 {
-				return
+		fc := ix.newFacetCounter()
+		it := r.ManyIterator()
+		var buf [512]uint32
+		for {
+			k := it.NextMany(buf[:])
+			if k == 0 {
+				break
 			}
-			pd := &ix.places[prev]
-			smallC[pd.stateID] += run
-			typeC[pd.typeID] += run
-			for _, v := range pd.vendorIDs {
-				vendC[v] += run
+			for _, o := range buf[:k] {
+				fc.add(&ix.contacts[o])
 			}
 		}
-		eachOrd(r, func(o uint32) {
-			d := &ix.contacts[o]
-			if int(d.place) != prev {
-				flush()
-				prev, run = int(d.place), 0
-			}
-			run++
-			deptC[d.dept]++
-			classC[d.class]++
-		})
-		flush()
-		states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-		for i, c := range smallC {
-			if c > 0 {
-				states[ix.small.vals[i].s] += c
-			}
-		}
-		for i, c := range typeC {
-			if c > 0 {
-				types[ix.small.vals[i].s] += c
-			}
-		}
-		for i, c := range deptC {
-			if c > 0 {
-				depts[normKey(ix.depts.vals[i].s)] += c
-			}
-		}
-		for i, c := range vendC {
-			if c > 0 {
-				vendors[ix.names.vals[i].s] += c
-			}
-		}
-		fns := make([]int, len(titles.Functions))
-		sens := make([]int, len(titles.Seniorities))
-		for cl, c := range classC {
-			if c > 0 {
-				fns[cl>>3] += c
-				sens[cl&7] += c
-			}
-		}
-		out[FacetState] = buckets(states, nil, 0)
-		out[FacetPlaceType] = buckets(types, nil, 0)
-		out[FacetFunction] = listBuckets(titles.Functions, fns)
-		out[FacetSeniority] = listBuckets(titles.Seniorities, sens)
-		out[FacetDepartment] = buckets(depts, ix.deptLabel, n)
-		out[FacetVendor] = buckets(vendors, ix.vendorLabel, n)
-		return out
+		return fc.result(n)
 	}
+	out := map[string][]Bucket{}
 	count := func(m bitmaps) map[string]int {
 		c := map[string]int{}
 		for k, bm := range m {

@@ -195,7 +195,8 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\n", k, len(byKind[k]), fmtDur(p[0]), fmtDur(p[1]), fmtDur(p[2]), fmtDur(p[3]))
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "\nbuild %s; process memory at the end: %s\n", build.Round(time.Millisecond), procMemory())
+	fmt.Fprintf(e.stdout, "\nbuild %s; process memory at the end, index still live: %s\n", build.Round(time.Millisecond), procMemory())
+	runtime.KeepAlive(ix)
 	return nil
 }
 

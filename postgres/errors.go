@@ -18,12 +18,13 @@ var keyDetailRE = regexp.MustCompile(`^Key \(([^)]*)\)=\((.*)\) (is not present 
 
 // singular names a referenced table's row in messages.
 var singular = map[string]string{
-	"customers":       "customer",
-	"places":          "place",
-	"contacts":        "contact",
-	"api_keys":        "API key",
-	"tech_stack":      "tech stack row",
-	"contact_reveals": "reveal",
+	"customers":        "customer",
+	"places":           "place",
+	"contacts":         "contact",
+	"api_keys":         "API key",
+	"tech_stack":       "tech_stack row",
+	"contact_reveals":  "reveal",
+	"customer_mapping": "customer_mapping",
 }
 
 // dbErr translates a PostgreSQL error into a *pursuit.Error: 23505 is
@@ -48,16 +49,18 @@ func dbErr(err error) error {
 	}
 	switch pg.Code {
 	case "23505": // unique_violation
-		field := pg.ColumnName
-		msg := pg.Message
+		field, msg := pg.ColumnName, pg.Message
 		if m := keyDetailRE.FindStringSubmatch(pg.Detail); m != nil {
 			cols := strings.Split(m[1], ", ")
 			vals := strings.Split(m[2], ", ")
 			field = cols[0]
-			if pg.ConstraintName == "idx_customer_mapping" && len(cols) == 2 {
-				field = cols[1]
+			// The partitioned tables' keys end in the partition key, which
+			// the caller never sees: name the row by its id.
+			msg = fmt.Sprintf("%s %s already exists", rowName(parentTable(pg.TableName)), vals[0])
+			if pg.ConstraintName == "idx_customer_mapping" && len(vals) == 2 {
+				field = "external_crm_id"
+				msg = fmt.Sprintf("customer %s already maps CRM id %s", vals[0], vals[1])
 			}
-			msg = fmt.Sprintf("%s row with %s = %s already exists", pg.TableName, m[1], strings.Join(vals, ", "))
 		}
 		if field == "hash" {
 			msg = "an API key with this hash already exists" // never echo a hash
@@ -70,10 +73,7 @@ func dbErr(err error) error {
 			// The first column is the id; a second one (state_abbr,
 			// place_id) is store-internal.
 			field := cols[0]
-			child := pg.TableName
-			if strings.HasPrefix(child, "contacts_p") { // a partition
-				child = "contacts"
-			}
+			child := parentTable(pg.TableName)
 			return &pursuit.Error{Code: pursuit.EFOREIGNKEY, Field: field,
 				Message: fmt.Sprintf("%s %s does not exist (referenced by %s.%s)", rowName(m[4]), vals[0], child, field), Err: err}
 		}
@@ -84,6 +84,18 @@ func dbErr(err error) error {
 		return &pursuit.Error{Code: pursuit.ECANCELED, Message: "the operation was canceled", Err: err}
 	}
 	return err
+}
+
+// parentTable returns the partitioned table a partition belongs to
+// (contacts_p03 → contacts, places_ny → places), other names as they are.
+func parentTable(name string) string {
+	switch {
+	case strings.HasPrefix(name, "contacts_p"):
+		return "contacts"
+	case strings.HasPrefix(name, "places_"):
+		return "places"
+	}
+	return name
 }
 
 // rowName names a row of table in messages: "place", "contact", ….

@@ -13,6 +13,7 @@ import (
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/analytics"
 	"github.com/pursuit-gov/pursuit/lake"
+	"github.com/pursuit-gov/pursuit/lake/delta"
 )
 
 // lakeCommands lists the subcommands of pursuit lake.
@@ -23,6 +24,7 @@ var lakeCommands = []command{
 	{"vacuum", "delete data files no longer referenced and older than the retention", lakeVacuum},
 	{"check", "verify the log against the files with DuckDB (and against the store with --db)", lakeCheck},
 	{"skipping", "measure how many files and row groups a point look-up skips", lakeSkipping},
+	{"history", "list a table's commits: version, time, operation, metrics", lakeHistory},
 }
 
 func runLake(ctx context.Context, e *env, args []string) error {
@@ -38,7 +40,7 @@ func runLake(ctx context.Context, e *env, args []string) error {
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	return fmt.Errorf("lake: unknown command %q (one of export, sync, optimize, vacuum, check, skipping)", args[0])
+	return fmt.Errorf("lake: unknown command %q (one of export, sync, optimize, vacuum, check, skipping, history)", args[0])
 }
 
 // lakeFlag adds --lake (alias --to): the lake's directory or object store
@@ -343,4 +345,60 @@ func skipping(ctx context.Context, loc *lake.Location, table, column string, n i
 		vals[i] = lo + r.Int64N(hi-lo+1)
 	}
 	return lake.Skipping(ctx, loc, table, column, vals)
+}
+
+func lakeHistory(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "lake history", "", "List the commits of one table, newest first (like DESCRIBE HISTORY).")
+	where := lakeFlag(fs, e)
+	table := fs.String("table", pursuit.TableContacts, "table")
+	limit := fs.Int("limit", 20, "number of commits to list")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if _, err := tablesArg(*table); err != nil || *table == "all" {
+		return fmt.Errorf("--table %q: must be one of %s", *table, strings.Join(lake.Tables, ", "))
+	}
+	loc, err := lake.OpenLocation(ctx, *where)
+	if err != nil {
+		return err
+	}
+	defer loc.Close()
+	tbl := &delta.Table{Storage: loc.Table(*table)}
+	latest, err := tbl.Latest(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *table, err)
+	}
+	for v := latest; v >= 0 && v > latest-int64(*limit); v-- {
+		acts, err := tbl.ReadCommit(ctx, v)
+		if errors.Is(err, delta.ErrNotExist) {
+			break // older commits cleaned up; the checkpoint holds their state
+		}
+		if err != nil {
+			return err
+		}
+		var adds, removes, cdcs int
+		var txn int64 = -1
+		op, when := "", ""
+		for _, a := range acts {
+			switch {
+			case a.CommitInfo != nil:
+				op = a.CommitInfo.Operation
+				when = time.UnixMilli(a.CommitInfo.Timestamp).UTC().Format(time.RFC3339)
+			case a.Add != nil:
+				adds++
+			case a.Remove != nil:
+				removes++
+			case a.CDC != nil:
+				cdcs++
+			case a.Txn != nil:
+				txn = a.Txn.Version
+			}
+		}
+		line := fmt.Sprintf("%-5d %-20s %-9s adds %-5d removes %-5d cdc %-4d", v, when, op, adds, removes, cdcs)
+		if txn >= 0 {
+			line += fmt.Sprintf(" txn %d", txn)
+		}
+		fmt.Fprintln(e.stdout, strings.TrimRight(line, " "))
+	}
+	return nil
 }

@@ -54,6 +54,10 @@ func TestLakeCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "files skipped") {
 		t.Errorf("lake skipping: %v\n%s", err, out)
 	}
+	out, _, err = runCmd(t, "lake", "history", "--lake", dir, "--table", "contacts")
+	if err != nil || !strings.Contains(out, "OPTIMIZE") || !strings.Contains(out, "WRITE") {
+		t.Errorf("lake history: %v\n%s", err, out)
+	}
 	if _, _, err := runCmd(t, "lake", "export", "--db", db, "--to", dir, "--customer", "-3"); err == nil {
 		t.Error("--customer -3: no error")
 	}

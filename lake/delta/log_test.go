@@ -282,3 +282,31 @@ func TestConcurrentCommits(t *testing.T) {
 		})
 	}
 }
+
+// TestPaths checks partition directories and path encoding on awkward
+// values: Hive escaping in the directory, URL escaping in the log, and
+// the round trip back to the file's name.
+func TestPaths(t *testing.T) {
+	tests := []struct {
+		value   *string
+		dir     string
+		encoded string
+	}{
+		{sp("NY"), "state_abbr=NY", "state_abbr=NY"},
+		{sp("a b:c/d%e=f"), "state_abbr=a b%3Ac%2Fd%25e%3Df", "state_abbr=a%20b%253Ac%252Fd%2525e%253Df"},
+		{nil, "state_abbr=__HIVE_DEFAULT_PARTITION__", "state_abbr=__HIVE_DEFAULT_PARTITION__"},
+	}
+	for _, tt := range tests {
+		dir := PartitionDir([]string{"state_abbr"}, map[string]*string{"state_abbr": tt.value})
+		if dir != tt.dir {
+			t.Errorf("PartitionDir(%v) = %q, want %q", tt.value, dir, tt.dir)
+		}
+		enc := EncodePath(dir)
+		if enc != tt.encoded {
+			t.Errorf("EncodePath(%q) = %q, want %q", dir, enc, tt.encoded)
+		}
+		if dec, err := DecodePath(enc); err != nil || dec != dir {
+			t.Errorf("DecodePath(%q) = %q, %v; want %q", enc, dec, err, dir)
+		}
+	}
+}

@@ -11,16 +11,21 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-// Bulk runs fn in one transaction holding the write lock. Each Upsert batch
-// is COPYed into a temporary staging table and merged set-based: one UPDATE
-// … FROM staging for the keys that exist (which also moves a place to
-// another state partition, or a contact to another place) and one INSERT …
-// SELECT for the new ones. The change_log triggers log every row of both
-// statements; nothing is applied or logged when fn or a batch fails.
+// Bulk runs fn in one transaction holding the write lock. Upserts are
+// checked at once (Validate, keys present, places exist); contacts, tech
+// stack, grants and mappings are then collected up to flushRows rows per
+// table, COPYed into a temporary staging table and merged set-based: an
+// INSERT … SELECT for new keys, an UPDATE … FROM staging or ON CONFLICT DO
+// UPDATE for existing ones (which also moves a place to another state
+// partition, or a contact to another place, and cascades). Parents are
+// locked set-based and the INSERTs skip the per-row foreign-key triggers;
+// the change_log triggers log every row. Secondary indexes of tables that
+// were empty are dropped at the first write and rebuilt before the commit.
+// Nothing is applied or logged when fn, a batch or the commit fails.
 //
-// Bulk rows carry their keys (EINVALID when a key is 0). Within a batch a
-// key given twice keeps its last row. CreatedAt and UpdatedAt are kept as
-// given, or set to now when zero.
+// Bulk rows carry their keys (EINVALID when a key is 0). A key given twice
+// keeps its last row. CreatedAt, UpdatedAt and GrantedAt are kept as given,
+// or set to now when zero. docs/schema.md explains the choices.
 func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
 	now := db.now()
 	tx, err := db.pool.Begin(ctx)
@@ -35,7 +40,7 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	// contact_id alone, so it cannot create cross-partition duplicates; the
 	// per-statement uniqueness triggers would only repeat that work.
 	if _, err := tx.Exec(ctx, `SELECT set_config('pursuit.ids_checked', 'on', true),
-		set_config('work_mem', '64MB', true), set_config('synchronous_commit', 'off', true)`); err != nil {
+		set_config('work_mem', '64MB', true)`); err != nil {
 		return dbErr(err)
 	}
 	w := &bulkWriter{tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}, seen: map[string]bool{}}

@@ -192,7 +192,8 @@ type VacuumResult struct {
 
 // Vacuum deletes the files of a table that the current snapshot does not
 // reference (removed data files and old Change Data Feed files) and that
-// are older than retain. The log is never touched. With dryRun it only
+// are older than retain: removed longer ago than retain, for files the
+// log removed, or written longer ago, for files it never referenced. The log is never touched. With dryRun it only
 // lists them.
 func Vacuum(ctx context.Context, loc *Location, table string, retain time.Duration, dryRun bool, now time.Time) (VacuumResult, error) {
 	res := VacuumResult{Table: table}
@@ -209,13 +210,28 @@ func Vacuum(ctx context.Context, loc *Location, table string, retain time.Durati
 		}
 		live[p] = true
 	}
+	// A removed file's age is that of its remove (its tombstone's
+	// deletionTimestamp), as in Delta's VACUUM: an old file removed a
+	// minute ago is still needed by readers of the previous version.
+	removedAt := map[string]time.Time{}
+	for _, r := range snap.Tombstones() {
+		p, err := delta.DecodePath(r.Path)
+		if err != nil {
+			return res, err
+		}
+		removedAt[p] = time.UnixMilli(r.DeletionTimestamp)
+	}
 	files, err := st.List(ctx, "")
 	if err != nil {
 		return res, err
 	}
 	cutoff := now.Add(-retain)
 	for _, f := range files {
-		if strings.HasPrefix(f.Name, delta.LogDir+"/") || live[f.Name] || !f.ModTime.Before(cutoff) {
+		age := f.ModTime
+		if t, ok := removedAt[f.Name]; ok && t.After(age) {
+			age = t
+		}
+		if strings.HasPrefix(f.Name, delta.LogDir+"/") || live[f.Name] || !age.Before(cutoff) {
 			continue
 		}
 		base := f.Name[strings.LastIndexByte(f.Name, '/')+1:]

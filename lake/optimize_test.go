@@ -90,11 +90,25 @@ func TestOptimizeAndVacuum(t *testing.T) {
 		t.Errorf("after zorder optimize: %v", rep)
 	}
 
-	// Vacuum: with a week's retention nothing is old enough; with none,
-	// every file the snapshot does not reference goes.
+	// Vacuum: with a week's retention nothing is old enough, not even a
+	// file written long ago that was removed just now; with none, every
+	// file the snapshot does not reference goes.
+	old := time.Now().Add(-30 * 24 * time.Hour)
+	for _, r := range snap.Tombstones() {
+		p, _ := delta.DecodePath(r.Path)
+		os.Chtimes(filepath.Join(dir, "contacts", p), old, old)
+	}
 	v, err := lake.Vacuum(ctx, loc, "contacts", 168*time.Hour, false, time.Now())
 	if err != nil || len(v.Deleted) != 0 {
 		t.Fatalf("vacuum 168h = %+v, %v; want nothing deleted", v, err)
+	}
+	// An orphan (a file no commit ever referenced) is aged by its mtime.
+	orphan := filepath.Join(dir, "contacts", "part-orphan.zstd.parquet")
+	os.WriteFile(orphan, []byte("x"), 0o644)
+	os.Chtimes(orphan, old, old)
+	v, err = lake.Vacuum(ctx, loc, "contacts", 168*time.Hour, true, time.Now())
+	if err != nil || !cmp.Equal(v.Deleted, []string{"part-orphan.zstd.parquet"}) {
+		t.Fatalf("vacuum 168h dry run = %+v, %v; want the orphan", v, err)
 	}
 	v, err = lake.Vacuum(ctx, loc, "contacts", 0, false, time.Now().Add(time.Second))
 	if err != nil {

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/parquet-go/parquet-go"
 	"gocloud.dev/blob/memblob"
 )
 
@@ -308,5 +310,39 @@ func TestPaths(t *testing.T) {
 		if dec, err := DecodePath(enc); err != nil || dec != dir {
 			t.Errorf("DecodePath(%q) = %q, %v; want %q", enc, dec, err, dir)
 		}
+	}
+}
+
+// TestCheckpointSchemaMatchesSpark compares the parquet schema of our
+// checkpoints with the one Spark wrote in the golden table checkpoint/.
+func TestCheckpointSchemaMatchesSpark(t *testing.T) {
+	ctx := context.Background()
+	src := goldenTable(t, "checkpoint")
+	schemaOf := func(st Storage, name string) string {
+		t.Helper()
+		r, size, err := st.Open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		f, err := parquet.OpenFile(r, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := f.Schema().String()
+		return s[strings.IndexByte(s, '{'):] // without the message name
+	}
+	want := schemaOf(src.Storage, LogDir+"/00000000000000000010.checkpoint.parquet")
+	snap, err := src.SnapshotAt(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := &Table{Storage: &Dir{Root: t.TempDir()}}
+	if err := dst.Checkpoint(ctx, snap, 1<<62); err != nil {
+		t.Fatal(err)
+	}
+	got := schemaOf(dst.Storage, LogDir+"/00000000000000000010.checkpoint.parquet")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("checkpoint schema (-spark +ours):\n%s", diff)
 	}
 }

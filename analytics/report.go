@@ -13,7 +13,7 @@ import (
 var Reports = map[string]string{
 	"coverage":             "places, contacts and how complete the contact data is, per group",
 	"tech-adoption":        "share of places using each technology category and its leading vendor, per group",
-	"contacts-by-function": "contacts per job function (IT, finance, public safety, …) and seniority, per group",
+	"contacts-by-function": "contacts and leaders (elected, executive, director) per job function (titles.Classify), per group",
 }
 
 // ReportNames returns the report names, sorted.

@@ -2,6 +2,7 @@ package lake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -173,13 +174,12 @@ func exportTable[T any](ctx context.Context, loc *Location, s *spec[T], rows []T
 	return res, err
 }
 
+// jsonList encodes column names the way commitInfo parameters hold them:
+// a JSON array inside a string.
 func jsonList(cols []string) string {
-	s := "["
-	for i, c := range cols {
-		if i > 0 {
-			s += ","
-		}
-		s += fmt.Sprintf("%q", c)
+	if cols == nil {
+		cols = []string{}
 	}
-	return s + "]"
+	b, _ := json.Marshal(cols)
+	return string(b)
 }

@@ -216,6 +216,9 @@ func (rr *rowReader[T]) read(row *T) error {
 		}
 		text := string(rr.csv.buf)
 		for i, ci := range rr.cols {
+			if ci < 0 {
+				continue // an unknown column, reported with the header
+			}
 			c := &rr.sp.columns[ci]
 			if reason := setField(c, row, rr.csv.field(text, i), valRaw); reason != "" {
 				return &rowProblem{line: rr.csv.recLine, column: c.name, reason: reason}

@@ -97,14 +97,23 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	limit := fs.Int("limit", 20, "hits to print")
 	cursor := fs.String("cursor", "", "next_cursor of a previous search")
 	facetN := fs.Int("facets", 5, "buckets per facet to print (0 for none)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	// Flags may come after the query too: pursuit search 'it director' --state NY.
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		words = append(words, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	if *customer <= 0 {
 		return errors.New("search: --customer is required")
 	}
 	req := search.Request{
-		Q: strings.Join(fs.Args(), " "), States: states, PlaceTypes: types, Departments: depts,
+		Q: strings.Join(words, " "), States: states, PlaceTypes: types, Departments: depts,
 		Functions: funcs, Seniorities: seniors, Vendors: vendors, Products: products, Categories: cats,
 		PopulationMin: popMin.v, PopulationMax: popMax.v, HasEmail: hasEmail.v, HasPhone: hasPhone.v,
 		Mapped: mapped.v, AccountOwner: *owner, Limit: *limit, Cursor: *cursor, Facets: *facetN > 0, FacetSize: max(*facetN, 0),

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/sqlite"
+)
+
+func TestSearchCommand(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "pursuit.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cu := pursuit.Customer{Name: "Acme", Email: "a@acme.com"}
+	il := pursuit.Place{Name: "Springfield", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "IL", Population: 114000}
+	tx := pursuit.Place{Name: "Austin", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "TX", Population: 900000}
+	for _, err := range []error{db.CreateCustomer(ctx, &cu), db.CreatePlace(ctx, &il), db.CreatePlace(ctx, &tx)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []pursuit.Contact{
+		{PlaceID: il.PlaceID, Name: "Jane Doe", Title: "Director of Information Technology", Email: "jane@springfield.gov", Phone: "(217) 555-0142"},
+		{PlaceID: tx.PlaceID, Name: "Jim Roe", Title: "IT Director", Email: "jim@austin.gov"},
+	} {
+		if err := db.CreateContact(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []int64{il.PlaceID, tx.PlaceID} {
+		if err := db.PutPlaceGrant(ctx, &pursuit.CustomerPlaceRelation{CustomerID: cu.CustomerID, PlaceID: p, AccessType: pursuit.AccessMasked}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	// Flags after the query, as the usage line shows them.
+	out, _, err := runCmd(t, "search", "--db", path, "--customer", "1", "it director", "--state", "IL")
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	for _, want := range []string{"Jane Doe", "1 contacts match", "j•••@springfield.gov", "state:", "IL (1)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "jane@springfield.gov") || strings.Contains(out, "Jim Roe") {
+		t.Errorf("output shows a masked email or a filtered-out contact:\n%s", out)
+	}
+	out, _, err = runCmd(t, "search", "--db", path, "--customer", "1", "--places", "austin")
+	if err != nil || !strings.Contains(out, "Austin") || !strings.Contains(out, "1 places match") {
+		t.Errorf("search --places = %v:\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, "search", "--db", path, "--customer", "1", `"unclosed`); pursuit.ErrorField(err) != "q" {
+		t.Errorf("search with a bad query = %v, want an error on q", err)
+	}
+}

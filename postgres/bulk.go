@@ -273,6 +273,24 @@ func (w *bulkWriter) lockParents(ctx context.Context, table, stage string, p par
 // and still fire, and so do the indexes' unique checks. When the role may
 // not set session_replication_role, the INSERT runs with the triggers.
 func (w *bulkWriter) insertChecked(ctx context.Context, table, stage string, parents []parent, sql string) error {
+	for _, p := range parents {
+		if err := w.lockParents(ctx, table, stage, p); err != nil {
+			return err
+		}
+	}
+	if len(parents) == 0 {
+		_, err := w.tx.Exec(ctx, sql)
+		return err
+	}
+	return w.withoutFKTriggers(ctx, func() error {
+		_, err := w.tx.Exec(ctx, sql)
+		return err
+	})
+}
+
+// withoutFKTriggers runs fn with session_replication_role = replica when
+// the role may set it, and as is otherwise.
+func (w *bulkWriter) withoutFKTriggers(ctx context.Context, fn func() error) error {
 	if w.replica == nil {
 		var ok bool
 		err := w.tx.QueryRow(ctx, `SELECT current_setting('is_superuser') = 'on'
@@ -282,23 +300,58 @@ func (w *bulkWriter) insertChecked(ctx context.Context, table, stage string, par
 		}
 		w.replica = &ok
 	}
-	for _, p := range parents {
-		if err := w.lockParents(ctx, table, stage, p); err != nil {
-			return err
-		}
-	}
-	if !*w.replica || len(parents) == 0 {
-		_, err := w.tx.Exec(ctx, sql)
-		return err
+	if !*w.replica {
+		return fn()
 	}
 	if _, err := w.tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
 		return err
 	}
-	if _, err := w.tx.Exec(ctx, sql); err != nil {
+	if err := fn(); err != nil {
 		return err
 	}
 	_, err := w.tx.Exec(ctx, `SET LOCAL session_replication_role = origin`)
 	return err
+}
+
+// copyNew COPYs n rows whose ids are all new straight into table, without
+// a staging table: the fresh-load path. It locks the rows' places FOR KEY
+// SHARE in one join against the distinct (place_id, state_abbr) pairs,
+// passed as arrays (the caller has checked them against the states map),
+// and COPYs without the per-row foreign-key triggers, like insertChecked.
+// COPY fires the statement triggers, so change_log is written as for an
+// INSERT.
+func (w *bulkWriter) copyNew(ctx context.Context, table string, cols []string, n int, row func(j int) []any, placeIDs []int64, states []string) error {
+	type key struct {
+		id    int64
+		state string
+	}
+	seen := make(map[key]bool, 1024)
+	var ids []int64
+	var sts []string
+	for j := range placeIDs {
+		k := key{placeIDs[j], states[j]}
+		if !seen[k] {
+			seen[k] = true
+			ids, sts = append(ids, k.id), append(sts, k.state)
+		}
+	}
+	var locked int
+	err := w.tx.QueryRow(ctx, `SELECT count(*) FROM (
+		SELECT 1 FROM places p JOIN unnest($1::bigint[], $2::text[]) AS s (place_id, state_abbr)
+			ON p.place_id = s.place_id AND p.state_abbr = s.state_abbr
+		FOR KEY SHARE OF p) x`, ids, sts).Scan(&locked)
+	if err != nil {
+		return err
+	}
+	if locked != len(ids) {
+		return pursuit.FieldErrorf(pursuit.EFOREIGNKEY, "place_id", "a place of the batch no longer exists (referenced by %s.place_id)", table)
+	}
+	return w.withoutFKTriggers(ctx, func() error {
+		_, err := w.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromSlice(n, func(j int) ([]any, error) {
+			return row(j), nil
+		}))
+		return err
+	})
 }
 
 // stage (re)creates the temporary table name with the columns ddl and

@@ -172,18 +172,29 @@ func (w *bulkWriter) writeContacts(ctx context.Context, rows []pursuit.Contact) 
 	if err := w.deferIndexes(ctx, table); err != nil {
 		return fail(table, err)
 	}
-	err := w.stage(ctx, "bulk_contacts", `contact_id bigint, place_id bigint, state_abbr text, name text,
-		first_name text, last_name text, email text, phone text, title text, department text,
-		account_owner text, verified_at timestamptz, created_at timestamptz, updated_at timestamptz,
-		old_place_id bigint`, cols, len(keep), func(j int) []any {
-		c := &rows[keep[j]]
-		return []any{c.ContactID, c.PlaceID, states[j], c.Name, c.FirstName, c.LastName, c.Email, c.Phone,
-			c.Title, c.Department, c.AccountOwner, nullTime(c.VerifiedAt), w.orNow(c.CreatedAt), w.orNow(c.UpdatedAt)}
-	})
+	allNew, err := w.allNew(ctx, table, "contact_id", ids)
 	if err != nil {
 		return fail(table, err)
 	}
-	allNew, err := w.allNew(ctx, table, "contact_id", ids)
+	row := func(j int) []any {
+		c := &rows[keep[j]]
+		return []any{c.ContactID, c.PlaceID, states[j], c.Name, c.FirstName, c.LastName, c.Email, c.Phone,
+			c.Title, c.Department, c.AccountOwner, nullTime(c.VerifiedAt), w.orNow(c.CreatedAt), w.orNow(c.UpdatedAt)}
+	}
+	if allNew {
+		placeIDs := make([]int64, len(keep))
+		for j, i := range keep {
+			placeIDs[j] = rows[i].PlaceID
+		}
+		if err := w.copyNew(ctx, table, cols, len(keep), row, placeIDs, states); err != nil {
+			return fail(table, err)
+		}
+		return w.bumpSequence(ctx, table, "contacts_contact_id_seq")
+	}
+	err = w.stage(ctx, "bulk_contacts", `contact_id bigint, place_id bigint, state_abbr text, name text,
+		first_name text, last_name text, email text, phone text, title text, department text,
+		account_owner text, verified_at timestamptz, created_at timestamptz, updated_at timestamptz,
+		old_place_id bigint`, cols, len(keep), row)
 	if err != nil {
 		return fail(table, err)
 	}

@@ -38,6 +38,8 @@ type isoWorld struct {
 	access map[int64]map[int64]string
 	// placeAccess[customer][place id] is the place grant's access.
 	placeAccess map[int64]map[int64]string
+	// mappings are every customer's CRM mappings, granted rows or not.
+	mappings []pursuit.CustomerMapping
 }
 
 func buildIsoWorld(t *testing.T, s pursuit.Store, rng *rand.Rand) *isoWorld {
@@ -75,9 +77,24 @@ func buildIsoWorld(t *testing.T, s pursuit.Store, rng *rand.Rand) *isoWorld {
 			}
 		}
 	}
+	// CRM mappings of random places and contacts, granted or not: a
+	// mapping must never make an ungranted row visible.
+	owners := []string{"Bob", "Alice"}
+	for _, c := range w.customers {
+		for i := 0; i < 25; i++ {
+			m := pursuit.CustomerMapping{CustomerMappingID: int64(len(w.mappings) + 1), CustomerID: c,
+				ExternalCRMID: fmt.Sprintf("C%d-%d", c, i), AccountOwner: owners[rng.IntN(len(owners))]}
+			if rng.IntN(2) == 0 {
+				m.PlaceID = int64(1 + rng.IntN(len(w.places)))
+			} else {
+				m.ContactID = int64(1 + rng.IntN(len(w.contacts)))
+			}
+			w.mappings = append(w.mappings, m)
+		}
+	}
 	err := s.Bulk(ctx, func(b pursuit.BulkWriter) error {
 		return firstErr(b.UpsertCustomers(ctx, cust), b.UpsertPlaces(ctx, w.places), b.UpsertContacts(ctx, w.contacts),
-			b.UpsertPlaceGrants(ctx, pg), b.UpsertContactGrants(ctx, cg))
+			b.UpsertPlaceGrants(ctx, pg), b.UpsertContactGrants(ctx, cg), b.UpsertCustomerMappings(ctx, w.mappings))
 	})
 	must(t, err)
 	// Ask the store, the system of record, what each customer may see.
@@ -191,7 +208,7 @@ func TestTenantIsolation(t *testing.T) {
 		for i := 0; i < n; i++ {
 			c := w.customers[rng.IntN(len(w.customers))]
 			key := keys[c]
-			switch kind := rng.IntN(5); kind {
+			switch kind := rng.IntN(7); kind {
 			case 0, 1: // contacts search with filters, maybe a query
 				v := url.Values{"facets": {"true"}, "limit": {"1000"}}
 				states := pick(rng, isoStates)
@@ -302,6 +319,44 @@ func TestTenantIsolation(t *testing.T) {
 				var v httpapi.ContactView
 				r.decode(t, &v)
 				checkContact(t, c, v.Contact, v.AccessType)
+			case 5: // my accounts
+				owner := []string{"Bob", "Alice", "Nobody"}[rng.IntN(3)]
+				r := ts.do("GET", "/v1/accounts?limit=1000&owner="+owner, key, nil)
+				if r.status != 200 {
+					t.Fatalf("accounts = %d %s", r.status, r.body)
+				}
+				checkLeaks(t, c, r.body)
+				var v httpapi.AccountsView
+				r.decode(t, &v)
+				for _, h := range v.Places.Hits {
+					if w.placeAccess[c][h.Place.PlaceID] == "" {
+						t.Fatalf("customer %d accounts of %s list place %d, which it was not granted", c, owner, h.Place.PlaceID)
+					}
+				}
+				for _, h := range v.Contacts.Hits {
+					checkContact(t, c, h.Contact, h.AccessType)
+				}
+				if owner == "Nobody" && (v.Places.Total != 0 || v.Contacts.Total != 0) {
+					t.Fatalf("customer %d has accounts for an owner nobody has", c)
+				}
+			case 6: // look up a mapping, maybe another customer's
+				m := w.mappings[rng.IntN(len(w.mappings))]
+				r := ts.do("GET", "/v1/mappings/"+url.PathEscape(m.ExternalCRMID), key, nil)
+				checkLeaks(t, c, r.body)
+				visible := m.CustomerID == c && ((m.PlaceID != 0 && w.placeAccess[c][m.PlaceID] != "") ||
+					(m.ContactID != 0 && w.access[c][m.ContactID] != ""))
+				if !visible {
+					if r.status != 404 {
+						t.Fatalf("customer %d look-up of %s (customer %d, place %d, contact %d) = %d, want 404",
+							c, m.ExternalCRMID, m.CustomerID, m.PlaceID, m.ContactID, r.status)
+					}
+					continue
+				}
+				var v httpapi.MappingView
+				r.decode(t, &v)
+				if v.Contact != nil {
+					checkContact(t, c, v.Contact.Contact, v.Contact.AccessType)
+				}
 			case 4: // get a place
 				id := int64(1 + rng.IntN(len(w.places)+2))
 				r := ts.do("GET", fmt.Sprintf("/v1/places/%d", id), key, nil)

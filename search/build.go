@@ -315,12 +315,3 @@ func (ix *Index) newDoc(c *pursuit.Contact, place uint32) contactDoc {
 	d.class = class
 	return d
 }
-
-func (f *field) addMany(term string, ords []uint32) {
-	bm := f.postings[term]
-	if bm == nil {
-		bm = roaring.New()
-		f.postings[term] = bm
-	}
-	bm.AddMany(ords)
-}

@@ -196,7 +196,7 @@ func orIdx(list []*roaring.Bitmap, idx []int) *roaring.Bitmap {
 func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
 	var bms []*roaring.Bitmap
 	for _, f := range fields {
-		if bm := fs[f].postings[term]; bm != nil {
+		if bm := fs[f].get(term); bm != nil {
 			bms = append(bms, bm)
 		}
 	}
@@ -213,7 +213,7 @@ func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
 func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roaring.Bitmap {
 	out := within.Clone()
 	for _, t := range terms {
-		bm := fs[f].postings[t]
+		bm := fs[f].get(t)
 		if bm == nil {
 			return roaring.New()
 		}

@@ -248,30 +248,149 @@ next:
 	return out
 }
 
-// field is the posting lists of one text field.
+// field is the posting lists of one text field. Most terms (email local
+// parts, rare surnames) occur in a handful of documents: those keep their
+// ordinals inline in a map value, keyed by a string in a term arena, so
+// that the garbage collector has almost nothing to mark for them; a term
+// gets a roaring bitmap once it has more than smallMax documents.
 type field struct {
-	postings map[string]*roaring.Bitmap
+	big      map[string]*roaring.Bitmap
+	small    map[string]smallList
+	terms    termArena
 	totalLen int64 // sum of the field's length over live docs
 }
 
-func newField() *field { return &field{postings: make(map[string]*roaring.Bitmap)} }
+// smallMax is the most documents a term keeps inline.
+const smallMax = 4
+
+// smallList is the sorted ordinals of a term with few documents.
+type smallList struct {
+	ords [smallMax]uint32
+	n    uint8
+}
+
+func newField() *field {
+	return &field{big: make(map[string]*roaring.Bitmap), small: make(map[string]smallList)}
+}
+
+// get returns the documents holding term, nil if none. The bitmap of a
+// small term is made for the call; callers only read it.
+func (f *field) get(term string) *roaring.Bitmap {
+	if bm := f.big[term]; bm != nil {
+		return bm
+	}
+	if l, ok := f.small[term]; ok {
+		bm := roaring.New()
+		bm.AddMany(l.ords[:l.n])
+		return bm
+	}
+	return nil
+}
+
+// card returns how many documents hold term.
+func (f *field) card(term string) uint64 {
+	if bm := f.big[term]; bm != nil {
+		return bm.GetCardinality()
+	}
+	return uint64(f.small[term].n)
+}
+
+func (f *field) numTerms() int { return len(f.big) + len(f.small) }
 
 func (f *field) add(term string, ord uint32) {
-	bm := f.postings[term]
-	if bm == nil {
-		bm = roaring.New()
-		f.postings[term] = bm
+	if bm := f.big[term]; bm != nil {
+		bm.Add(ord)
+		return
 	}
+	l, ok := f.small[term]
+	if !ok {
+		f.small[f.terms.put(term)] = smallList{ords: [smallMax]uint32{ord}, n: 1}
+		return
+	}
+	for _, o := range l.ords[:l.n] {
+		if o == ord {
+			return
+		}
+	}
+	if l.n < smallMax {
+		i := int(l.n)
+		for i > 0 && l.ords[i-1] > ord {
+			l.ords[i] = l.ords[i-1]
+			i--
+		}
+		l.ords[i] = ord
+		l.n++
+		f.small[term] = l
+		return
+	}
+	bm := roaring.New()
+	bm.AddMany(l.ords[:l.n])
 	bm.Add(ord)
+	delete(f.small, term)
+	f.big[strings.Clone(term)] = bm
+}
+
+func (f *field) addMany(term string, ords []uint32) {
+	if bm := f.big[term]; bm != nil {
+		bm.AddMany(ords)
+		return
+	}
+	l := f.small[term]
+	if int(l.n)+len(ords) <= smallMax {
+		for _, o := range ords {
+			f.add(term, o)
+		}
+		return
+	}
+	bm := roaring.New()
+	bm.AddMany(l.ords[:l.n])
+	bm.AddMany(ords)
+	delete(f.small, term)
+	f.big[strings.Clone(term)] = bm
 }
 
 func (f *field) remove(term string, ord uint32) {
-	if bm := f.postings[term]; bm != nil {
+	if bm := f.big[term]; bm != nil {
 		bm.Remove(ord)
 		if bm.IsEmpty() {
-			delete(f.postings, term)
+			delete(f.big, term)
+		}
+		return
+	}
+	l, ok := f.small[term]
+	if !ok {
+		return
+	}
+	for i, o := range l.ords[:l.n] {
+		if o == ord {
+			copy(l.ords[i:], l.ords[i+1:l.n])
+			l.n--
+			break
 		}
 	}
+	if l.n == 0 {
+		delete(f.small, term)
+	} else {
+		f.small[term] = l
+	}
+}
+
+// termArena holds the strings of terms in large chunks, so that a term
+// costs the garbage collector no object of its own. Terms are never freed.
+type termArena struct {
+	chunk []byte
+}
+
+func (a *termArena) put(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(a.chunk)+len(s) > cap(a.chunk) {
+		a.chunk = make([]byte, 0, max(1<<20, len(s)))
+	}
+	off := len(a.chunk)
+	a.chunk = append(a.chunk, s...)
+	return unsafe.String(&a.chunk[off], len(s))
 }
 
 // bitmaps is a set of bitmaps keyed by value.

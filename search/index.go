@@ -221,7 +221,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 func (ix *Index) optimize() {
 	opt := func(bm *roaring.Bitmap) { bm.RunOptimize() }
 	for _, f := range ix.fields {
-		for _, bm := range f.postings {
+		for _, bm := range f.big {
 			opt(bm)
 		}
 	}
@@ -265,14 +265,16 @@ func (ix *Index) Stats() Stats {
 	}
 	var mem uint64
 	for _, f := range ix.fields {
-		s.Terms += len(f.postings)
-		for k, bm := range f.postings {
+		s.Terms += f.numTerms()
+		mem += uint64(len(f.small))*40 + uint64(cap(f.terms.chunk))
+		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}
 	}
 	for _, f := range ix.pfields {
-		s.Terms += len(f.postings)
-		for k, bm := range f.postings {
+		s.Terms += f.numTerms()
+		mem += uint64(len(f.small))*40 + uint64(cap(f.terms.chunk))
+		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}
 	}

@@ -46,17 +46,26 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 	st := ix.placeStats(p)
 	top := &topK{k: p.limit + 1}
 	pf := ix.pfields[:]
+	// The posting lists of the scoring terms, looked up once.
+	posting := map[[2]int]*roaring.Bitmap{}
+	for ci, cl := range p.clauses {
+		for ti, t := range cl.terms {
+			for _, f := range cl.fields {
+				posting[[2]int{ci*64 + ti, f}] = pf[f].get(t)
+			}
+		}
+	}
 	eachOrd(r, func(o uint32) {
 		pd := &ix.places[o]
 		sc := ix.w.Population * math.Min(1, math.Log10(float64(max(pd.p.Population, 0))+1)/7)
 		if st != nil {
-			for _, cl := range p.clauses {
+			for ci, cl := range p.clauses {
 				if cl.negate {
 					continue
 				}
-				for _, t := range cl.terms {
+				for ti, t := range cl.terms {
 					for _, f := range cl.fields {
-						bm := pf[f].postings[t]
+						bm := posting[[2]int{ci*64 + ti, f}]
 						if bm == nil || !bm.Contains(o) {
 							continue
 						}
@@ -119,8 +128,8 @@ func (ix *Index) placeStats(p *plan) *stats {
 		for _, t := range cl.terms {
 			any = true
 			for f, fn := range []string{"pname", "pcounty"} {
-				if bm := ix.pfields[f].postings[t]; bm != nil {
-					st.DF[dfKey(fn, t)] = float64(bm.GetCardinality())
+				if n := ix.pfields[f].card(t); n > 0 {
+					st.DF[dfKey(fn, t)] = float64(n)
 				}
 			}
 		}

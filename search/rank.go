@@ -66,8 +66,8 @@ func (ix *Index) currentStats(p *plan) *stats {
 	}
 	for _, ft := range terms {
 		f := indexOf(fieldNames[:], ft[0])
-		if bm := ix.fields[f].postings[ft[1]]; bm != nil {
-			st.DF[dfKey(ft[0], ft[1])] = float64(bm.GetCardinality())
+		if n := ix.fields[f].card(ft[1]); n > 0 {
+			st.DF[dfKey(ft[0], ft[1])] = float64(n)
 		}
 	}
 	return st
@@ -110,7 +110,7 @@ func (ix *Index) newScorer(p *plan, st *stats) *scorer {
 	s := &scorer{ix: ix}
 	for _, ft := range scoringTerms(p.clauses) {
 		f := indexOf(fieldNames[:], ft[0])
-		t := fieldTerm{f: f, term: ft[1], avg: st.Avg[f], bm: ix.fields[f].postings[ft[1]]}
+		t := fieldTerm{f: f, term: ft[1], avg: st.Avg[f], bm: ix.fields[f].get(ft[1])}
 		t.w = ix.fieldWeight(f) * idf(st.N, st.DF[dfKey(ft[0], ft[1])])
 		if t.avg <= 0 {
 			t.avg = 1

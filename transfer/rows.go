@@ -49,26 +49,15 @@ func (r runnerOf[T]) checkHeader(in input) ([]*rowProblem, error) {
 func (r runnerOf[T]) run(ctx context.Context, im *importer, send func(batch) error) error {
 	sp := r.sp
 	im.table = sp.table
-	free := make(chan []T, 4)
-	newBatch := func() []T {
-		select {
-		case b := <-free:
-			return b[:0]
-		default:
-			return make([]T, 0, im.opts.BatchSize)
-		}
-	}
+	// Each batch is a new slice: a store may keep the rows of an Upsert
+	// until its commit, so a slice is never reused once sent.
+	newBatch := func() []T { return make([]T, 0, im.opts.BatchSize) }
 	flush := func(rows []T) error {
 		if send == nil || len(rows) == 0 {
 			return nil
 		}
 		return send(batch{table: sp.table, n: len(rows), apply: func(w pursuit.BulkWriter) error {
-			err := sp.upsert(ctx, w, rows)
-			select {
-			case free <- rows:
-			default:
-			}
-			return err
+			return sp.upsert(ctx, w, rows)
 		}})
 	}
 	for _, in := range im.inputs[sp.table] {
@@ -99,7 +88,7 @@ func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBat
 		im.fileBytes = nil
 	}()
 	ck := newChecker(im, sp)
-	rows := newBatch()
+	var rows []T
 	var row T
 	for {
 		err := rr.read(&row)
@@ -131,12 +120,15 @@ func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBat
 			}
 			continue
 		}
+		if rows == nil {
+			rows = newBatch()
+		}
 		rows = append(rows, row)
 		if len(rows) == cap(rows) {
 			if err := flush(rows); err != nil {
 				return err
 			}
-			rows = newBatch()
+			rows = nil
 			im.progress(false)
 		}
 	}

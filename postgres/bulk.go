@@ -195,7 +195,7 @@ func (w *bulkWriter) rebuildIndexes(ctx context.Context) error {
 	if len(w.dropped) == 0 {
 		return nil
 	}
-	if _, err := w.tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '512MB'`); err != nil {
+	if _, err := w.tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 		return dbErr(err)
 	}
 	for _, def := range w.dropped {

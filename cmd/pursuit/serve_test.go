@@ -283,3 +283,26 @@ func TestTwoServeCommandsOnePostgres(t *testing.T) {
 	}
 	t.Logf("written through A, searchable through B after %v", time.Since(start))
 }
+
+// TestBenchHTTPCommand runs a very short pursuit bench http on a small
+// generated store.
+func TestBenchHTTPCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a dataset")
+	}
+	db := filepath.Join(t.TempDir(), "bench.db")
+	if _, _, err := runCmd(t, "generate", "--db", db, "--places", "60", "--contacts", "1200", "--customers", "3"); err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	out, _, err := runCmd(t, "bench", "http", "--db", db, "--duration", "300ms", "--concurrency", "4")
+	if err != nil {
+		t.Fatalf("bench http: %v", err)
+	}
+	row := regexp.MustCompile(`(?m)^\s+\d+\s+\d+\s+(\d+)\s+0\s+\d+`)
+	if m := row.FindStringSubmatch(out); m == nil || m[1] == "0" {
+		t.Errorf("bench http output has no customer row with successful requests and no failures:\n%s", out)
+	}
+	if _, _, err := runCmd(t, "bench", "http", "--db", db, "--customers", "x"); err == nil {
+		t.Error("bench http --customers x succeeded")
+	}
+}

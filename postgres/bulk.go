@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,6 +62,8 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 
 // bulkWriter is the pursuit.BulkWriter of one Bulk transaction.
 type bulkWriter struct {
+	// mu serializes the Upsert calls: they share one connection.
+	mu  sync.Mutex
 	tx  pgx.Tx
 	now time.Time
 	// states maps every place_id to its state_abbr, the second column of

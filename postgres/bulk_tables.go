@@ -12,6 +12,8 @@ import (
 
 // UpsertCustomers inserts or replaces customers.
 func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TableCustomers
 	if err := w.flush(ctx); err != nil {
 		return err
@@ -61,6 +63,8 @@ func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Custome
 // changed moves to the new state's partition, and ON UPDATE CASCADE
 // carries the state to its contacts, tech stack, grants and mappings.
 func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TablePlaces
 	if err := w.flush(ctx); err != nil {
 		return err
@@ -133,6 +137,8 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 // UpsertContacts inserts or replaces contacts. Their places must exist
 // (EFOREIGNKEY naming the first missing place_id otherwise).
 func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TableContacts
 	for i := range rows {
 		if err := requireID(table, "contact_id", i, rows[i].ContactID); err != nil {
@@ -223,6 +229,8 @@ func (w *bulkWriter) writeContacts(ctx context.Context, rows []pursuit.Contact) 
 
 // UpsertTechStack inserts or replaces tech_stack rows.
 func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TableTechStack
 	for i := range rows {
 		if err := requireID(table, "tech_stack_id", i, rows[i].TechStackID); err != nil {
@@ -285,6 +293,8 @@ func (w *bulkWriter) writeTechStack(ctx context.Context, rows []pursuit.TechStac
 // UpsertPlaceGrants inserts or replaces customer_place_relation rows;
 // GrantedAt defaults to now.
 func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerPlaceRelation
 	for i := range rows {
 		if err := rows[i].Validate(); err != nil {
@@ -337,6 +347,8 @@ func (w *bulkWriter) writePlaceGrants(ctx context.Context, rows []pursuit.Custom
 // UpsertContactGrants inserts or replaces customer_contact_relation rows;
 // GrantedAt defaults to now.
 func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerContactRelation
 	for i := range rows {
 		if err := rows[i].Validate(); err != nil {
@@ -401,6 +413,8 @@ func (w *bulkWriter) fillContactPlaces(ctx context.Context, table, stage, contac
 
 // UpsertCustomerMappings inserts or replaces customer_mapping rows.
 func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerMapping
 	for i := range rows {
 		if err := requireID(table, "customer_mapping_id", i, rows[i].CustomerMappingID); err != nil {

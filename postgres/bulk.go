@@ -157,8 +157,12 @@ func (w *bulkWriter) deferIndexes(ctx context.Context, table string) error {
 		return nil
 	}
 	w.seen[table] = true
+	// Only the table's owner may drop its indexes; other roles load with
+	// the indexes in place.
 	var empty bool
-	if err := w.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+table+`)`).Scan(&empty); err != nil {
+	err := w.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+table+`)
+		AND pg_has_role(relowner, 'MEMBER') FROM pg_class WHERE oid = $1::regclass`, table).Scan(&empty)
+	if err != nil {
 		return err
 	}
 	if !empty {

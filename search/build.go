@@ -83,6 +83,8 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 	}
 	dest = nil
 	ix.contacts = docs
+	ix.hot = make([]hotDoc, 0, cap(docs))
+	ix.class = make([]uint8, 0, cap(docs))
 	docs = nil
 	n := len(ix.contacts)
 	if n == 0 {
@@ -160,6 +162,7 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 		}
 		pd := &ix.places[d.place]
 		d.static = ix.staticScore(d, pd.p.Population)
+		ix.syncHot(ord)
 		t := ix.tierOf(d.static)
 		tiers[t] = append(tiers[t], ord)
 		pd.contacts = append(pd.contacts, ord)

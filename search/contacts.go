@@ -37,8 +37,10 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	res.Total = int(r.GetCardinality())
 	st := ix.currentStats(p)
 	var fc *facetCounter
-	if req.Facets && st != nil && res.Total <= facetWalk {
-		fc = ix.newFacetCounter() // counted in the ranking walk
+	if req.Facets && st != nil {
+		// A text search walks the whole result to rank it: the facets
+		// are counted in the same walk, whatever its size.
+		fc = ix.newFacetCounter()
 	}
 	hits := ix.rankContacts(r, p, st, fc)
 	switch {

@@ -54,6 +54,26 @@ type contactDoc struct {
 
 const sep = "\x1f"
 
+// hotDoc is the part of a contact the ranking and facet walks read, kept
+// in a dense array of its own beside Index.contacts: a walk over a million
+// contacts then streams 16 bytes per contact instead of 64.
+type hotDoc struct {
+	place, title, dept uint32
+	static             float32
+}
+
+// syncHot copies a contact's hot fields into Index.hot and Index.class.
+// Every change of those fields of a document calls it.
+func (ix *Index) syncHot(ord uint32) {
+	for len(ix.hot) <= int(ord) {
+		ix.hot = append(ix.hot, hotDoc{})
+		ix.class = append(ix.class, 0)
+	}
+	d := &ix.contacts[ord]
+	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static}
+	ix.class[ord] = d.class
+}
+
 func packContact(c *pursuit.Contact) string {
 	return c.Name + sep + c.FirstName + sep + c.LastName + sep + c.Email + sep + c.Phone
 }

@@ -36,6 +36,8 @@ type Index struct {
 
 	contacts   []contactDoc
 	contactOrd ordMap
+	hot        []hotDoc // by ordinal, see syncHot
+	class      []uint8  // by ordinal: function*8 + seniority
 	arena      arena
 	alive      *roaring.Bitmap
 	fields     [numFields]*field

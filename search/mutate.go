@@ -328,6 +328,7 @@ func (ix *Index) indexContactPlace(ord uint32, add bool) {
 	pd := &ix.places[d.place]
 	if add {
 		d.static = ix.staticScore(d, pd.p.Population)
+		ix.syncHot(ord)
 		ix.tiers[ix.tierOf(d.static)].Add(ord)
 		ix.states.add(pd.p.StateAbbr, ord)
 		ix.types.add(pd.p.PlaceType, ord)

@@ -231,22 +231,23 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 			break
 		}
 		for _, o := range buf[:n] {
-			d := &ix.contacts[o]
+			h := &ix.hot[o]
 			if fc != nil {
-				fc.add(d)
+				fc.add(h.place, h.dept, ix.class[o])
 			}
-			sc := s.base(d)
+			sc := s.interned(s.titleS, s.ix.titles, fTitle, h.title) +
+				s.interned(s.deptS, s.ix.depts, fDept, h.dept) + float64(h.static)
 			if j < len(extra) && extra[j] == o {
 				j++
-				sc += s.nameEmail(o, d)
+				sc += s.nameEmail(o, &ix.contacts[o])
 			} else if top.full() {
 				w := &top.h[0]
-				if sc < w.score || sc == w.score && d.id > w.id {
+				if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
 					continue
 				}
 			}
-			if p.cursor.after(sc, d.id) {
-				top.push(hit{sc, d.id, o})
+			if id := ix.contacts[o].id; p.cursor.after(sc, id) {
+				top.push(hit{sc, id, o})
 			}
 		}
 	}
@@ -296,14 +297,14 @@ func (ix *Index) newFacetCounter() *facetCounter {
 	}
 }
 
-func (fc *facetCounter) add(d *contactDoc) {
-	if int(d.place) != fc.prev {
+func (fc *facetCounter) add(place, dept uint32, class uint8) {
+	if int(place) != fc.prev {
 		fc.flush()
-		fc.prev, fc.run = int(d.place), 0
+		fc.prev, fc.run = int(place), 0
 	}
 	fc.run++
-	fc.depts[d.dept]++
-	fc.class[d.class]++
+	fc.depts[dept]++
+	fc.class[class]++
 }
 
 func (fc *facetCounter) flush() {
@@ -375,7 +376,8 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 				break
 			}
 			for _, o := range buf[:k] {
-				fc.add(&ix.contacts[o])
+				h := &ix.hot[o]
+				fc.add(h.place, h.dept, ix.class[o])
 			}
 		}
 		return fc.result(n)

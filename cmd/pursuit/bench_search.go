@@ -212,6 +212,16 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", k, len(byKind[k]), fmtDur(p[0]), fmtDur(p[1]), fmtDur(p[2]), fmtDur(p[3]), fmtDur(c[0]), fmtDur(c[2]))
 	}
 	tw.Flush()
+	slowest := make([]int, len(qs))
+	for i := range slowest {
+		slowest[i] = i
+	}
+	sort.Slice(slowest, func(a, b int) bool { return cpu[slowest[a]] > cpu[slowest[b]] })
+	fmt.Fprintln(e.stdout, "\nslowest engine queries by CPU time:")
+	for _, i := range slowest[:min(5, len(slowest))] {
+		q := qs[i]
+		fmt.Fprintf(e.stdout, "  %s cpu, %s wall: customer %d q=%q states=%v types=%v (%s)\n", fmtDur(cpu[i]), fmtDur(lat[i]), q.customer, q.req.Q, q.req.States, q.req.PlaceTypes, q.kind)
+	}
 	fmt.Fprintf(e.stdout, "\nbuild %s; process memory at the end, index still live: %s\n", build.Round(time.Millisecond), procMemory())
 	runtime.KeepAlive(ix)
 	return nil

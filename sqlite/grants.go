@@ -4,9 +4,35 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/pursuit-gov/pursuit"
 )
+
+// grantTable describes one of the two grant tables, which share their
+// shape: (customer_id, <col>, access_type, granted_at) keyed by
+// (customer_id, <col>).
+type grantTable struct {
+	table  string // the grant table, e.g. customer_place_relation
+	col    string // the granted row's key column, e.g. place_id
+	parent string // the table col references, e.g. places
+	noun   string // one granted row in messages, e.g. "place"
+}
+
+var (
+	placeGrants   = grantTable{pursuit.TableCustomerPlaceRelation, "place_id", pursuit.TablePlaces, "place"}
+	contactGrants = grantTable{pursuit.TableCustomerContactRelation, "contact_id", pursuit.TableContacts, "contact"}
+)
+
+// selectSQL returns the SELECT of the table's columns in scan order.
+func (t grantTable) selectSQL() string {
+	return `SELECT customer_id, ` + t.col + `, access_type, granted_at FROM ` + t.table
+}
+
+// notFound returns the ENOTFOUND error of a missing grant.
+func (t grantTable) notFound(customerID, id int64) error {
+	return pursuit.Errorf(pursuit.ENOTFOUND, "customer %d has no grant of %s %d", customerID, t.noun, id)
+}
 
 func scanPlaceGrant(s scanner) (pursuit.CustomerPlaceRelation, error) {
 	var g pursuit.CustomerPlaceRelation
@@ -24,145 +50,126 @@ func scanContactGrant(s scanner) (pursuit.CustomerContactRelation, error) {
 	return g, err
 }
 
-// PutPlaceGrant creates or replaces a customer_place_relation row;
-// granted_at defaults to now.
-func (db *DB) PutPlaceGrant(ctx context.Context, g *pursuit.CustomerPlaceRelation) error {
+// putGrant validates g and creates or replaces its row in t; on success
+// *grantedAt is set to the stored granted_at, which defaults to now.
+func (db *DB) putGrant(ctx context.Context, t grantTable, g interface{ Validate() error }, customerID, id int64, access string, grantedAt *time.Time) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	v := *g
-	v.GrantedAt = normTime(v.GrantedAt)
-	if v.GrantedAt.IsZero() {
-		v.GrantedAt = db.now()
+	at := normTime(*grantedAt)
+	if at.IsZero() {
+		at = db.now()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_place_relation (customer_id, place_id, access_type, granted_at)
+		_, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (customer_id, `+t.col+`, access_type, granted_at)
 			VALUES (?, ?, ?, ?)
-			ON CONFLICT (customer_id, place_id) DO UPDATE SET access_type = excluded.access_type, granted_at = excluded.granted_at`,
-			v.CustomerID, v.PlaceID, v.AccessType, micros(v.GrantedAt))
+			ON CONFLICT (customer_id, `+t.col+`) DO UPDATE SET access_type = excluded.access_type, granted_at = excluded.granted_at`,
+			customerID, id, access, micros(at))
 		if err != nil {
-			return writeErr(ctx, tx, err, pursuit.TableCustomerPlaceRelation, "", "",
-				ref{"customer_id", pursuit.TableCustomers, v.CustomerID}, ref{"place_id", pursuit.TablePlaces, v.PlaceID})
+			return writeErr(ctx, tx, err, t.table, "", "",
+				ref{"customer_id", pursuit.TableCustomers, customerID}, ref{t.col, t.parent, id})
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	*g = v
+	*grantedAt = at
 	return nil
 }
 
-// GetPlaceGrant returns a customer's grant of a place.
-func (db *DB) GetPlaceGrant(ctx context.Context, customerID, placeID int64) (pursuit.CustomerPlaceRelation, error) {
-	g, err := scanPlaceGrant(db.r.QueryRowContext(ctx, `SELECT customer_id, place_id, access_type, granted_at
-		FROM customer_place_relation WHERE customer_id = ? AND place_id = ?`, customerID, placeID))
+// getGrant returns a customer's grant of one row of t.
+func getGrant[T any](ctx context.Context, db *DB, t grantTable, scan func(scanner) (T, error), customerID, id int64) (T, error) {
+	g, err := scan(db.r.QueryRowContext(ctx, t.selectSQL()+` WHERE customer_id = ? AND `+t.col+` = ?`, customerID, id))
 	if err == sql.ErrNoRows {
-		return g, pursuit.Errorf(pursuit.ENOTFOUND, "customer %d has no grant of place %d", customerID, placeID)
+		return g, t.notFound(customerID, id)
 	}
 	return g, dbErr(err)
 }
 
-// DeletePlaceGrant deletes a customer's grant of a place.
-func (db *DB) DeletePlaceGrant(ctx context.Context, customerID, placeID int64) error {
+// deleteGrant deletes a customer's grant of one row of t.
+func (db *DB) deleteGrant(ctx context.Context, t grantTable, customerID, id int64) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM customer_place_relation WHERE customer_id = ? AND place_id = ?`, customerID, placeID)
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE customer_id = ? AND `+t.col+` = ?`, customerID, id)
 		if err != nil {
-			return dbErr(fmt.Errorf("delete place grant: %w", err))
+			return dbErr(fmt.Errorf("delete %s grant: %w", t.noun, err))
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return pursuit.Errorf(pursuit.ENOTFOUND, "customer %d has no grant of place %d", customerID, placeID)
+			return t.notFound(customerID, id)
 		}
 		return nil
 	})
 }
 
-// ListPlaceGrants pages through a customer's place grants by place_id.
-func (db *DB) ListPlaceGrants(ctx context.Context, customerID int64, opt pursuit.ListOptions) ([]pursuit.CustomerPlaceRelation, error) {
+// listGrants pages through a customer's grants of t by the granted key.
+func listGrants[T any](ctx context.Context, db *DB, t grantTable, scan func(scanner) (T, error), customerID int64, opt pursuit.ListOptions) ([]T, error) {
 	limit, err := pageLimit(opt)
 	if err != nil {
 		return nil, err
 	}
-	return all(ctx, db.r, scanPlaceGrant, `SELECT customer_id, place_id, access_type, granted_at FROM customer_place_relation
-		WHERE customer_id = ? AND place_id > ? ORDER BY place_id LIMIT ?`, customerID, opt.After, limit)
+	return all(ctx, db.r, scan, t.selectSQL()+`
+		WHERE customer_id = ? AND `+t.col+` > ? ORDER BY `+t.col+` LIMIT ?`, customerID, opt.After, limit)
+}
+
+// scanGrants streams every grant of t in (customer_id, key) order.
+func scanGrants[T any](ctx context.Context, db *DB, t grantTable, scan func(scanner) (T, error), fn func(T) error) error {
+	return each(ctx, db.r, scan, fn, t.selectSQL()+`
+		ORDER BY customer_id, `+t.col)
+}
+
+// PutPlaceGrant creates or replaces a customer_place_relation row;
+// granted_at defaults to now.
+func (db *DB) PutPlaceGrant(ctx context.Context, g *pursuit.CustomerPlaceRelation) error {
+	return db.putGrant(ctx, placeGrants, g, g.CustomerID, g.PlaceID, g.AccessType, &g.GrantedAt)
+}
+
+// GetPlaceGrant returns a customer's grant of a place.
+func (db *DB) GetPlaceGrant(ctx context.Context, customerID, placeID int64) (pursuit.CustomerPlaceRelation, error) {
+	return getGrant(ctx, db, placeGrants, scanPlaceGrant, customerID, placeID)
+}
+
+// DeletePlaceGrant deletes a customer's grant of a place.
+func (db *DB) DeletePlaceGrant(ctx context.Context, customerID, placeID int64) error {
+	return db.deleteGrant(ctx, placeGrants, customerID, placeID)
+}
+
+// ListPlaceGrants pages through a customer's place grants by place_id.
+func (db *DB) ListPlaceGrants(ctx context.Context, customerID int64, opt pursuit.ListOptions) ([]pursuit.CustomerPlaceRelation, error) {
+	return listGrants(ctx, db, placeGrants, scanPlaceGrant, customerID, opt)
 }
 
 // ScanPlaceGrants streams every place grant in (customer_id, place_id)
 // order.
 func (db *DB) ScanPlaceGrants(ctx context.Context, fn func(pursuit.CustomerPlaceRelation) error) error {
-	return each(ctx, db.r, scanPlaceGrant, fn, `SELECT customer_id, place_id, access_type, granted_at FROM customer_place_relation
-		ORDER BY customer_id, place_id`)
+	return scanGrants(ctx, db, placeGrants, scanPlaceGrant, fn)
 }
 
 // PutContactGrant creates or replaces a customer_contact_relation row;
 // granted_at defaults to now.
 func (db *DB) PutContactGrant(ctx context.Context, g *pursuit.CustomerContactRelation) error {
-	if err := g.Validate(); err != nil {
-		return err
-	}
-	v := *g
-	v.GrantedAt = normTime(v.GrantedAt)
-	if v.GrantedAt.IsZero() {
-		v.GrantedAt = db.now()
-	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_contact_relation (customer_id, contact_id, access_type, granted_at)
-			VALUES (?, ?, ?, ?)
-			ON CONFLICT (customer_id, contact_id) DO UPDATE SET access_type = excluded.access_type, granted_at = excluded.granted_at`,
-			v.CustomerID, v.ContactID, v.AccessType, micros(v.GrantedAt))
-		if err != nil {
-			return writeErr(ctx, tx, err, pursuit.TableCustomerContactRelation, "", "",
-				ref{"customer_id", pursuit.TableCustomers, v.CustomerID}, ref{"contact_id", pursuit.TableContacts, v.ContactID})
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	*g = v
-	return nil
+	return db.putGrant(ctx, contactGrants, g, g.CustomerID, g.ContactID, g.AccessType, &g.GrantedAt)
 }
 
 // GetContactGrant returns a customer's grant of a contact.
 func (db *DB) GetContactGrant(ctx context.Context, customerID, contactID int64) (pursuit.CustomerContactRelation, error) {
-	g, err := scanContactGrant(db.r.QueryRowContext(ctx, `SELECT customer_id, contact_id, access_type, granted_at
-		FROM customer_contact_relation WHERE customer_id = ? AND contact_id = ?`, customerID, contactID))
-	if err == sql.ErrNoRows {
-		return g, pursuit.Errorf(pursuit.ENOTFOUND, "customer %d has no grant of contact %d", customerID, contactID)
-	}
-	return g, dbErr(err)
+	return getGrant(ctx, db, contactGrants, scanContactGrant, customerID, contactID)
 }
 
 // DeleteContactGrant deletes a customer's grant of a contact.
 func (db *DB) DeleteContactGrant(ctx context.Context, customerID, contactID int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM customer_contact_relation WHERE customer_id = ? AND contact_id = ?`, customerID, contactID)
-		if err != nil {
-			return dbErr(fmt.Errorf("delete contact grant: %w", err))
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return pursuit.Errorf(pursuit.ENOTFOUND, "customer %d has no grant of contact %d", customerID, contactID)
-		}
-		return nil
-	})
+	return db.deleteGrant(ctx, contactGrants, customerID, contactID)
 }
 
 // ListContactGrants pages through a customer's contact grants by
 // contact_id.
 func (db *DB) ListContactGrants(ctx context.Context, customerID int64, opt pursuit.ListOptions) ([]pursuit.CustomerContactRelation, error) {
-	limit, err := pageLimit(opt)
-	if err != nil {
-		return nil, err
-	}
-	return all(ctx, db.r, scanContactGrant, `SELECT customer_id, contact_id, access_type, granted_at FROM customer_contact_relation
-		WHERE customer_id = ? AND contact_id > ? ORDER BY contact_id LIMIT ?`, customerID, opt.After, limit)
+	return listGrants(ctx, db, contactGrants, scanContactGrant, customerID, opt)
 }
 
 // ScanContactGrants streams every contact grant in (customer_id,
 // contact_id) order.
 func (db *DB) ScanContactGrants(ctx context.Context, fn func(pursuit.CustomerContactRelation) error) error {
-	return each(ctx, db.r, scanContactGrant, fn, `SELECT customer_id, contact_id, access_type, granted_at FROM customer_contact_relation
-		ORDER BY customer_id, contact_id`)
+	return scanGrants(ctx, db, contactGrants, scanContactGrant, fn)
 }
 
 // ContactAccess returns the customer's effective access to a contact: the

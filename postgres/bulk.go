@@ -453,6 +453,25 @@ func requireID(table, field string, row int, id int64) error {
 	return nil
 }
 
+// checkRows validates a batch: each row must pass Validate and, when
+// idCol is not empty, have its key id (requireID).
+func checkRows[T any, P interface {
+	*T
+	Validate() error
+}](table, idCol string, rows []T, id func(*T) int64) error {
+	for i := range rows {
+		if idCol != "" {
+			if err := requireID(table, idCol, i, id(&rows[i])); err != nil {
+				return err
+			}
+		}
+		if err := P(&rows[i]).Validate(); err != nil {
+			return rowErr(table, i, err)
+		}
+	}
+	return nil
+}
+
 // dedupe returns the indexes of rows to keep: the last row of each key, in
 // first-appearance order.
 func dedupe[K comparable](n int, key func(i int) K) []int {

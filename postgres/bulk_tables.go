@@ -21,13 +21,8 @@ func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Custome
 	if len(rows) == 0 {
 		return nil
 	}
-	for i := range rows {
-		if err := requireID(table, "customer_id", i, rows[i].CustomerID); err != nil {
-			return err
-		}
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "customer_id", rows, func(r *pursuit.Customer) int64 { return r.CustomerID }); err != nil {
+		return err
 	}
 	keep := dedupe(len(rows), func(i int) int64 { return rows[i].CustomerID })
 	ids := make([]int64, len(keep))
@@ -72,13 +67,8 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 	if len(rows) == 0 {
 		return nil
 	}
-	for i := range rows {
-		if err := requireID(table, "place_id", i, rows[i].PlaceID); err != nil {
-			return err
-		}
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "place_id", rows, func(r *pursuit.Place) int64 { return r.PlaceID }); err != nil {
+		return err
 	}
 	if err := w.loadStates(ctx); err != nil {
 		return fail(table, err)
@@ -140,13 +130,8 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableContacts
-	for i := range rows {
-		if err := requireID(table, "contact_id", i, rows[i].ContactID); err != nil {
-			return err
-		}
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "contact_id", rows, func(r *pursuit.Contact) int64 { return r.ContactID }); err != nil {
+		return err
 	}
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
@@ -232,13 +217,8 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableTechStack
-	for i := range rows {
-		if err := requireID(table, "tech_stack_id", i, rows[i].TechStackID); err != nil {
-			return err
-		}
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "tech_stack_id", rows, func(r *pursuit.TechStack) int64 { return r.TechStackID }); err != nil {
+		return err
 	}
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
@@ -296,10 +276,8 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerPlaceRelation
-	for i := range rows {
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "", rows, nil); err != nil {
+		return err
 	}
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
@@ -350,10 +328,8 @@ func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.Cus
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerContactRelation
-	for i := range rows {
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "", rows, nil); err != nil {
+		return err
 	}
 	return w.add(ctx, table, len(rows), func() { w.contactGrants = append(w.contactGrants, rows...) })
 }
@@ -416,13 +392,8 @@ func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerMapping
-	for i := range rows {
-		if err := requireID(table, "customer_mapping_id", i, rows[i].CustomerMappingID); err != nil {
-			return err
-		}
-		if err := rows[i].Validate(); err != nil {
-			return rowErr(table, i, err)
-		}
+	if err := checkRows(table, "customer_mapping_id", rows, func(r *pursuit.CustomerMapping) int64 { return r.CustomerMappingID }); err != nil {
+		return err
 	}
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -26,6 +27,48 @@ func page[T any](items []T, limit int, key func(T) int64) Page[T] {
 	return p
 }
 
+// servePage answers a list route: it reads after= and limit= (and no other
+// query parameter), lists one page and writes it as a Page keyed by key.
+func servePage[T any](w http.ResponseWriter, r *http.Request, list func(context.Context, pursuit.ListOptions) ([]T, error), key func(T) int64) error {
+	p := newParams(r)
+	p.only("after", "limit")
+	opt := p.listOptions()
+	if p.err != nil {
+		return p.err
+	}
+	items, err := list(r.Context(), opt)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(items, opt.Limit, key))
+	return nil
+}
+
+// serveCustomerPage is servePage for a list of one customer's rows, the
+// customer named by the customer_id path parameter.
+func serveCustomerPage[T any](w http.ResponseWriter, r *http.Request, list func(context.Context, int64, pursuit.ListOptions) ([]T, error), key func(T) int64) error {
+	id, err := pathID(r, "customer_id")
+	if err != nil {
+		return err
+	}
+	return servePage(w, r, func(ctx context.Context, opt pursuit.ListOptions) ([]T, error) {
+		return list(ctx, id, opt)
+	}, key)
+}
+
+// pathIDs reads two positive integer path parameters.
+func pathIDs(r *http.Request, name1, name2 string) (int64, int64, error) {
+	id1, err := pathID(r, name1)
+	if err != nil {
+		return 0, 0, err
+	}
+	id2, err := pathID(r, name2)
+	if err != nil {
+		return 0, 0, err
+	}
+	return id1, id2, nil
+}
+
 // customerInput is the body of POST /v1/admin/customers.
 type customerInput struct {
 	CustomerID    int64  `json:"customer_id"`
@@ -43,18 +86,7 @@ type customerPatch struct {
 }
 
 func (s *Server) handleListCustomers(w http.ResponseWriter, r *http.Request) error {
-	p := newParams(r)
-	p.only("after", "limit")
-	opt := p.listOptions()
-	if p.err != nil {
-		return p.err
-	}
-	cs, err := s.store.ListCustomers(r.Context(), opt)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page(cs, opt.Limit, func(c pursuit.Customer) int64 { return c.CustomerID }))
-	return nil
+	return servePage(w, r, s.store.ListCustomers, func(c pursuit.Customer) int64 { return c.CustomerID })
 }
 
 func (s *Server) handleCreateCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -131,30 +163,11 @@ type accessInput struct {
 }
 
 func (s *Server) handleListPlaceGrants(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	p := newParams(r)
-	p.only("after", "limit")
-	opt := p.listOptions()
-	if p.err != nil {
-		return p.err
-	}
-	gs, err := s.store.ListPlaceGrants(r.Context(), id, opt)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page(gs, opt.Limit, func(g pursuit.CustomerPlaceRelation) int64 { return g.PlaceID }))
-	return nil
+	return serveCustomerPage(w, r, s.store.ListPlaceGrants, func(g pursuit.CustomerPlaceRelation) int64 { return g.PlaceID })
 }
 
 func (s *Server) handlePutPlaceGrant(w http.ResponseWriter, r *http.Request) error {
-	cid, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	pid, err := pathID(r, "place_id")
+	cid, pid, err := pathIDs(r, "customer_id", "place_id")
 	if err != nil {
 		return err
 	}
@@ -172,11 +185,7 @@ func (s *Server) handlePutPlaceGrant(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleDeletePlaceGrant(w http.ResponseWriter, r *http.Request) error {
-	cid, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	pid, err := pathID(r, "place_id")
+	cid, pid, err := pathIDs(r, "customer_id", "place_id")
 	if err != nil {
 		return err
 	}
@@ -189,30 +198,11 @@ func (s *Server) handleDeletePlaceGrant(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleListContactGrants(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	p := newParams(r)
-	p.only("after", "limit")
-	opt := p.listOptions()
-	if p.err != nil {
-		return p.err
-	}
-	gs, err := s.store.ListContactGrants(r.Context(), id, opt)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page(gs, opt.Limit, func(g pursuit.CustomerContactRelation) int64 { return g.ContactID }))
-	return nil
+	return serveCustomerPage(w, r, s.store.ListContactGrants, func(g pursuit.CustomerContactRelation) int64 { return g.ContactID })
 }
 
 func (s *Server) handlePutContactGrant(w http.ResponseWriter, r *http.Request) error {
-	cid, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	kid, err := pathID(r, "contact_id")
+	cid, kid, err := pathIDs(r, "customer_id", "contact_id")
 	if err != nil {
 		return err
 	}
@@ -230,11 +220,7 @@ func (s *Server) handlePutContactGrant(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) handleDeleteContactGrant(w http.ResponseWriter, r *http.Request) error {
-	cid, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	kid, err := pathID(r, "contact_id")
+	cid, kid, err := pathIDs(r, "customer_id", "contact_id")
 	if err != nil {
 		return err
 	}

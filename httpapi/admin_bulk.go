@@ -262,22 +262,7 @@ type MappingsResult struct {
 }
 
 func (s *Server) handleListMappings(w http.ResponseWriter, r *http.Request) error {
-	cid, err := pathID(r, "customer_id")
-	if err != nil {
-		return err
-	}
-	p := newParams(r)
-	p.only("after", "limit")
-	opt := p.listOptions()
-	if p.err != nil {
-		return p.err
-	}
-	ms, err := s.store.ListCustomerMappings(r.Context(), cid, opt)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page(ms, opt.Limit, func(m pursuit.CustomerMapping) int64 { return m.CustomerMappingID }))
-	return nil
+	return serveCustomerPage(w, r, s.store.ListCustomerMappings, func(m pursuit.CustomerMapping) int64 { return m.CustomerMappingID })
 }
 
 // handleBulkMappings upserts customer_mapping rows by their natural key

@@ -25,18 +25,7 @@ type crud[T any] struct {
 
 func (c crud[T]) handleList(s *Server) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p := newParams(r)
-		p.only("after", "limit")
-		opt := p.listOptions()
-		if p.err != nil {
-			return p.err
-		}
-		rows, err := c.list(r.Context(), opt)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, page(rows, opt.Limit, func(v T) int64 { return *c.key(&v) }))
-		return nil
+		return servePage(w, r, c.list, func(v T) int64 { return *c.key(&v) })
 	}
 }
 

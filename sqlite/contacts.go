@@ -90,13 +90,7 @@ func (db *DB) UpdateContact(ctx context.Context, c *pursuit.Contact) error {
 // DeleteContact deletes a contact and, by cascade, its grants and
 // mappings.
 func (db *DB) DeleteContact(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE contact_id = ?`, id)
-		if err != nil {
-			return dbErr(fmt.Errorf("delete contact %d: %w", id, err))
-		}
-		return affected(res, "contact", id)
-	})
+	return db.deleteByID(ctx, `DELETE FROM contacts WHERE contact_id = ?`, id, "contact")
 }
 
 // ListContacts pages through contacts by contact_id.

@@ -78,13 +78,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *pursuit.Customer) error {
 // DeleteCustomer deletes a customer and, by cascade, its grants, mappings
 // and API keys.
 func (db *DB) DeleteCustomer(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE customer_id = ?`, id)
-		if err != nil {
-			return dbErr(fmt.Errorf("delete customer %d: %w", id, err))
-		}
-		return affected(res, "customer", id)
-	})
+	return db.deleteByID(ctx, `DELETE FROM customers WHERE customer_id = ?`, id, "customer")
 }
 
 // ListCustomers pages through customers by customer_id.

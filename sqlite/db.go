@@ -390,3 +390,15 @@ func affected(res sql.Result, what string, id int64) error {
 	}
 	return nil
 }
+
+// deleteByID runs query, a DELETE of one row by its id, in a write
+// transaction; ENOTFOUND names what when no row was deleted.
+func (db *DB) deleteByID(ctx context.Context, query string, id int64, what string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, id)
+		if err != nil {
+			return dbErr(fmt.Errorf("delete %s %d: %w", what, id, err))
+		}
+		return affected(res, what, id)
+	})
+}

@@ -99,13 +99,7 @@ func (db *DB) UpdateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 
 // DeleteCustomerMapping deletes a mapping.
 func (db *DB) DeleteCustomerMapping(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM customer_mapping WHERE customer_mapping_id = ?`, id)
-		if err != nil {
-			return dbErr(fmt.Errorf("delete customer_mapping %d: %w", id, err))
-		}
-		return affected(res, "customer_mapping", id)
-	})
+	return db.deleteByID(ctx, `DELETE FROM customer_mapping WHERE customer_mapping_id = ?`, id, "customer_mapping")
 }
 
 // ListCustomerMappings pages through one customer's mappings by

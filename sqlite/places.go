@@ -87,13 +87,7 @@ func (db *DB) UpdatePlace(ctx context.Context, p *pursuit.Place) error {
 // DeletePlace deletes a place and, by cascade, its contacts, tech stack,
 // grants and mappings; the change_log triggers log every one of them.
 func (db *DB) DeletePlace(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM places WHERE place_id = ?`, id)
-		if err != nil {
-			return dbErr(fmt.Errorf("delete place %d: %w", id, err))
-		}
-		return affected(res, "place", id)
-	})
+	return db.deleteByID(ctx, `DELETE FROM places WHERE place_id = ?`, id, "place")
 }
 
 // ListPlaces pages through places by place_id.

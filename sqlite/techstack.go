@@ -71,13 +71,7 @@ func (db *DB) UpdateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 
 // DeleteTechStack deletes a tech_stack row.
 func (db *DB) DeleteTechStack(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM tech_stack WHERE tech_stack_id = ?`, id)
-		if err != nil {
-			return dbErr(fmt.Errorf("delete tech_stack %d: %w", id, err))
-		}
-		return affected(res, "tech_stack", id)
-	})
+	return db.deleteByID(ctx, `DELETE FROM tech_stack WHERE tech_stack_id = ?`, id, "tech_stack")
 }
 
 // ListTechStack pages through tech_stack by tech_stack_id.

@@ -145,11 +145,17 @@ func (s *Server) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "customer_id")
+	return s.serveDelete(w, r, "customer_id", s.store.DeleteCustomer)
+}
+
+// serveDelete answers a delete route: it deletes the row named by the
+// idParam path parameter and answers 204 No Content.
+func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, idParam string, del func(context.Context, int64) error) error {
+	id, err := pathID(r, idParam)
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteCustomer(r.Context(), id); err != nil {
+	if err := del(r.Context(), id); err != nil {
 		return err
 	}
 	s.notify()

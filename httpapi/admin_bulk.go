@@ -330,14 +330,5 @@ func (s *Server) handleBulkMappings(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handleDeleteMapping(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "customer_mapping_id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteCustomerMapping(r.Context(), id); err != nil {
-		return err
-	}
-	s.notify()
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.serveDelete(w, r, "customer_mapping_id", s.store.DeleteCustomerMapping)
 }

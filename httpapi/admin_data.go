@@ -84,16 +84,7 @@ func (c crud[T]) handleUpdate(s *Server) handlerFunc {
 
 func (c crud[T]) handleDelete(s *Server) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, c.idParam)
-		if err != nil {
-			return err
-		}
-		if err := c.del(r.Context(), id); err != nil {
-			return err
-		}
-		s.notify()
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return s.serveDelete(w, r, c.idParam, c.del)
 	}
 }
 

@@ -162,7 +162,10 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 		}
 		pd := &ix.places[d.place]
 		d.static = ix.staticScore(d, pd.p.Population)
-		ix.syncHot(ord)
+		// Not syncHot: the name and email lengths are still being
+		// written by the analysis goroutines; they are copied after.
+		ix.hot = append(ix.hot, hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static})
+		ix.class = append(ix.class, d.class)
 		t := ix.tierOf(d.static)
 		tiers[t] = append(tiers[t], ord)
 		pd.contacts = append(pd.contacts, ord)
@@ -245,6 +248,9 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 	}
 
 	wg.Wait()
+	for o := range ix.contacts {
+		ix.hot[o].nameLen, ix.hot[o].emailLen = ix.contacts[o].nameLen, ix.contacts[o].emailLen
+	}
 	for _, hf := range halves {
 		ix.fields[fName].totalLen += hf.nameLen
 		ix.fields[fEmail].totalLen += hf.emailLen

@@ -38,5 +38,18 @@ func TestBuildSeedDB(t *testing.T) {
 		must(t, pprof.WriteHeapProfile(f))
 		f.Close()
 	}
+	if q := os.Getenv("PURSUIT_SEARCH_PROFILE_Q"); q != "" {
+		f, err := os.Create("/tmp/search-one.prof")
+		must(t, err)
+		pprof.StartCPUProfile(f)
+		qs := time.Now()
+		for range 20 {
+			_, err := ix.SearchContacts(1, Request{Q: q, Limit: 20, Facets: true})
+			must(t, err)
+		}
+		pprof.StopCPUProfile()
+		f.Close()
+		t.Logf("20 × %q: %s", q, time.Since(qs))
+	}
 	t.Logf("built in %s: %+v; heap in use %d MiB, sys %d MiB", el, st, ms.HeapInuse>>20, ms.Sys>>20)
 }

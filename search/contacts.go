@@ -180,7 +180,18 @@ func orOf(m bitmaps, keys []string, norm bool) *roaring.Bitmap {
 	case 1:
 		return bms[0]
 	}
-	return roaring.FastOr(bms...)
+	return orAll(bms)
+}
+
+// orAll unions a few bitmaps. Unlike roaring.FastOr, which turns run
+// containers into 8 kB bitmap containers, it keeps the runs that state,
+// place type and vendor bitmaps are made of, so it allocates little.
+func orAll(bms []*roaring.Bitmap) *roaring.Bitmap {
+	out := bms[0].Clone()
+	for _, bm := range bms[1:] {
+		out.Or(bm)
+	}
+	return out
 }
 
 func orIdx(list []*roaring.Bitmap, idx []int) *roaring.Bitmap {
@@ -191,7 +202,7 @@ func orIdx(list []*roaring.Bitmap, idx []int) *roaring.Bitmap {
 	if len(bms) == 1 {
 		return bms[0]
 	}
-	return roaring.FastOr(bms...)
+	return orAll(bms)
 }
 
 // termBitmap returns the docs holding term in any of fields.

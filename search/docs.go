@@ -60,6 +60,22 @@ const sep = "\x1f"
 type hotDoc struct {
 	place, title, dept uint32
 	static             float32
+	nameLen, emailLen  uint8
+}
+
+// placeHot is the part of a place the facet walk reads.
+type placeHot struct {
+	vendorIDs       []uint32
+	stateID, typeID uint16
+}
+
+// syncPlaceHot copies a place's hot fields into Index.placeHot.
+func (ix *Index) syncPlaceHot(ord uint32) {
+	for len(ix.placeHot) <= int(ord) {
+		ix.placeHot = append(ix.placeHot, placeHot{})
+	}
+	pd := &ix.places[ord]
+	ix.placeHot[ord] = placeHot{vendorIDs: pd.vendorIDs, stateID: pd.stateID, typeID: pd.typeID}
 }
 
 // syncHot copies a contact's hot fields into Index.hot and Index.class.
@@ -70,7 +86,7 @@ func (ix *Index) syncHot(ord uint32) {
 		ix.class = append(ix.class, 0)
 	}
 	d := &ix.contacts[ord]
-	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static}
+	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen}
 	ix.class[ord] = d.class
 }
 

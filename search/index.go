@@ -38,6 +38,7 @@ type Index struct {
 	contactOrd ordMap
 	hot        []hotDoc // by ordinal, see syncHot
 	class      []uint8  // by ordinal: function*8 + seniority
+	placeHot   []placeHot
 	arena      arena
 	alive      *roaring.Bitmap
 	fields     [numFields]*field

@@ -103,6 +103,7 @@ func (ix *Index) indexPlace(ord uint32, add bool) {
 		for _, v := range pd.categories {
 			ix.pcats.add(v, ord)
 		}
+		ix.syncPlaceHot(ord)
 		return
 	}
 	ix.placeAlive.Remove(ord)

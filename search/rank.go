@@ -167,15 +167,16 @@ func (s *scorer) base(d *contactDoc) float64 {
 }
 
 // nameEmail is the score of a contact's name and email terms.
-func (s *scorer) nameEmail(ord uint32, d *contactDoc) float64 {
+func (s *scorer) nameEmail(ord uint32, h *hotDoc) float64 {
 	var sum float64
-	for _, ft := range s.nameT {
+	for i := range s.nameT {
+		ft := &s.nameT[i]
 		if !ft.bm.Contains(ord) {
 			continue
 		}
-		l := float64(d.nameLen)
+		l := float64(h.nameLen)
 		if ft.f == fEmail {
-			l = float64(d.emailLen)
+			l = float64(h.emailLen)
 		}
 		sum += ft.w * s.bm25(1, l, ft.avg)
 	}
@@ -239,7 +240,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 				s.interned(s.deptS, s.ix.depts, fDept, h.dept) + float64(h.static)
 			if j < len(extra) && extra[j] == o {
 				j++
-				sc += s.nameEmail(o, &ix.contacts[o])
+				sc += s.nameEmail(o, h)
 			} else if top.full() {
 				w := &top.h[0]
 				if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
@@ -311,7 +312,7 @@ func (fc *facetCounter) flush() {
 	if fc.prev < 0 {
 		return
 	}
-	pd := &fc.ix.places[fc.prev]
+	pd := &fc.ix.placeHot[fc.prev]
 	fc.states[pd.stateID] += fc.run
 	fc.types[pd.typeID] += fc.run
 	for _, v := range pd.vendorIDs {

@@ -495,14 +495,18 @@ func (r *rangeIndex) remove(ord uint32, v int64) {
 
 // query returns the docs of within whose value is in [lo, hi].
 func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint32) int64) *roaring.Bitmap {
-	var whole []*roaring.Bitmap
 	out := roaring.New()
 	for _, b := range r.buckets {
 		if b.max < lo || b.min > hi {
 			continue
 		}
 		if lo <= b.min && b.max <= hi {
-			whole = append(whole, b.bm)
+			// Intersect each whole bucket with within before the union:
+			// roaring.FastOr over the buckets first would turn their run
+			// containers (population buckets are runs of places) into
+			// 8 kB bitmap containers, most of a filtered query's CPU and
+			// allocation.
+			out.Or(roaring.And(within, b.bm))
 			continue
 		}
 		edge := roaring.And(b.bm, within)
@@ -513,11 +517,6 @@ func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint
 				out.Add(o)
 			}
 		}
-	}
-	if len(whole) > 0 {
-		w := roaring.FastOr(whole...)
-		w.And(within)
-		out.Or(w)
 	}
 	return out
 }

@@ -37,9 +37,9 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	res.Total = int(r.GetCardinality())
 	st := ix.currentStats(p)
 	var fc *facetCounter
-	if req.Facets && st != nil {
+	if req.Facets && st != nil && uint64(res.Total) <= ix.facetWalk {
 		// A text search walks the whole result to rank it: the facets
-		// are counted in the same walk, whatever its size.
+		// of a result up to facetWalk are counted in the same walk.
 		fc = ix.newFacetCounter()
 	}
 	hits := ix.rankContacts(r, p, st, fc)
@@ -237,19 +237,27 @@ func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roari
 
 // matchClauses narrows r to the contacts that match every clause.
 func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []clause) *roaring.Bitmap {
+	// shared tells that r is a bitmap of the index (or of its caches),
+	// which must not be changed: see subsetOf.
+	shared := false
 	for i := range cls {
 		cl := &cls[i]
 		if r.IsEmpty() {
 			return r
 		}
 		var m *roaring.Bitmap
+		mShared := false
 		if !cl.phrase {
 			m = roaring.New()
 			for j, t := range cl.terms {
-				if j == 0 {
-					m = roaring.And(r, ix.anyField(cl.fields, t))
-				} else {
-					m.And(ix.anyField(cl.fields, t))
+				x := ix.anyField(cl.fields, t)
+				switch {
+				case j == 0 && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
+					m, mShared = x, true
+				case j == 0:
+					m = roaring.And(r, x)
+				default:
+					m.And(x)
 				}
 			}
 		} else {
@@ -259,12 +267,30 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []cla
 			}
 		}
 		if cl.negate {
+			if shared {
+				r, shared = r.Clone(), false
+			}
 			r.AndNot(m)
 		} else {
-			r = m
+			r, shared = m, mShared
 		}
 	}
 	return r
+}
+
+// subsetMin is the default size from which matchClauses checks whether a
+// term's bitmap lies wholly within the candidates. Index.subsetMin holds
+// the one in use; tests lower it to take that path at any size.
+const subsetMin = 1 << 16
+
+// subsetOf reports whether x, a big bitmap, lies wholly within r. A
+// common word over a nationwide grant is the usual case: the term's own
+// bitmap is then the result, read only, rather than a copy of it (up to
+// 8 kB per 65,536 ordinals, most of what such a search allocates, and so
+// of its garbage collection work).
+func subsetOf(x, r *roaring.Bitmap, min uint64) bool {
+	n := x.GetCardinality()
+	return n >= min && r.GetCardinality() >= n && x.AndCardinality(r) == n
 }
 
 // phraseMatches returns the docs of within whose field f holds the phrase.

@@ -27,6 +27,8 @@ type Index struct {
 	log       *slog.Logger
 	refTime   int64 // Unix µs the recency signal is measured from
 	maxStatic float64
+	facetWalk uint64 // see the facetWalk constant
+	subsetMin uint64 // see the subsetMin constant
 
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
@@ -86,6 +88,8 @@ type Index struct {
 func newIndex(src Source, opt Options) *Index {
 	ix := &Index{
 		src: src, opt: opt, w: DefaultWeights, log: opt.Logger,
+		facetWalk:   facetWalk,
+		subsetMin:   subsetMin,
 		notify:      make(chan struct{}, 1),
 		alive:       roaring.New(),
 		titles:      newInterner(),

@@ -188,14 +188,41 @@ func checkAgainstReference(t *testing.T, ix *Index, w *world, customerID int64, 
 }
 
 func TestSearchMatchesReference(t *testing.T) {
+	// The seed-scale paths, taken here at any size: facets counted by
+	// intersecting bitmaps rather than in the ranking walk, and a term's
+	// own bitmap used as the result when the candidates hold it whole.
+	bitmapPaths := func(ix *Index) { ix.facetWalk, ix.subsetMin = 0, 0 }
+	for name, tune := range map[string]func(*Index){"default": nil, "bitmap paths": bitmapPaths} {
+		t.Run(name, func(t *testing.T) { testSearchMatchesReference(t, tune) })
+	}
+}
+
+func testSearchMatchesReference(t *testing.T, tune func(*Index)) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
 	w := newWorld(r, 60, 1500, 4)
+	if tune != nil {
+		// Customer 1 sees every place: a nationwide grant, where a
+		// term's bitmap lies wholly within the candidates.
+		var keep []pursuit.CustomerPlaceRelation
+		for _, g := range w.pgrants {
+			if g.CustomerID != 1 {
+				keep = append(keep, g)
+			}
+		}
+		for _, p := range w.places {
+			keep = append(keep, pursuit.CustomerPlaceRelation{CustomerID: 1, PlaceID: p.PlaceID, AccessType: pursuit.AccessFull})
+		}
+		w.pgrants = keep
+	}
 	s := testdb.SQLite(t)
 	w.load(t, s)
 	ix, err := Build(ctx, s, Options{})
 	if err != nil {
 		t.Fatalf("Build: %v", err)
+	}
+	if tune != nil {
+		tune(ix)
 	}
 	nonEmpty := 0
 	const n = 400

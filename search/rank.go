@@ -270,11 +270,12 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 	}
 }
 
-// facetWalk is the result size up to which facets are counted by walking
-// the result (a few array increments per contact, and per place run for
-// what comes from the place) rather than by intersecting it with the
-// bitmap of every value (over 300 values at the seed's scale).
-const facetWalk = 2000000
+// facetWalk is the default result size up to which facets are counted
+// by walking the result (a few array increments per contact, and per
+// place run for what comes from the place) rather than by intersecting it
+// with the bitmap of every value (over 300 values at the seed's scale).
+// Index.facetWalk holds the one in use; tests lower it to check both ways.
+const facetWalk = 200000
 
 // facetCounter counts facets over a walk of a result: a few array
 // increments per contact, and per run of contacts of one place for what
@@ -367,7 +368,7 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 
 // contactFacets counts the facets of a result.
 func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	if r.GetCardinality() <= facetWalk {
+	if r.GetCardinality() <= ix.facetWalk {
 		fc := ix.newFacetCounter()
 		it := r.ManyIterator()
 		var buf [512]uint32

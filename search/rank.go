@@ -241,7 +241,11 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 			if j < len(extra) && extra[j] == o {
 				j++
 				sc += s.nameEmail(o, h)
-			} else if top.full() {
+			}
+			// Skip what cannot enter a full page before loading the
+			// contact's id (a cache miss in the big contactDoc array,
+			// most of a name search's walk).
+			if top.full() {
 				w := &top.h[0]
 				if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
 					continue

@@ -53,6 +53,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	if more {
 		hits = hits[:p.limit]
 	}
+	res.Hits = make([]ContactHit, 0, len(hits))
 	for _, h := range hits {
 		res.Hits = append(res.Hits, ix.contactHit(c, h))
 	}

@@ -496,6 +496,7 @@ func (r *rangeIndex) remove(ord uint32, v int64) {
 // query returns the docs of within whose value is in [lo, hi].
 func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint32) int64) *roaring.Bitmap {
 	out := roaring.New()
+	var edges []uint32
 	for _, b := range r.buckets {
 		if b.max < lo || b.min > hi {
 			continue
@@ -514,9 +515,13 @@ func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint
 		for it.HasNext() {
 			o := it.Next()
 			if v := value(o); v >= lo && v <= hi {
-				out.Add(o)
+				edges = append(edges, o)
 			}
 		}
+	}
+	if len(edges) > 0 {
+		// One union, not an Add per doc into the run containers of out.
+		out.Or(roaring.BitmapOf(edges...))
 	}
 	return out
 }

@@ -128,6 +128,12 @@ type Store interface {
 	ScanCustomers(ctx context.Context, fn func(Customer) error) error
 	ScanPlaces(ctx context.Context, fn func(Place) error) error
 	ScanContacts(ctx context.Context, fn func(Contact) error) error
+	// ScanContactsRange streams the contacts with lo <= contact_id < hi in
+	// contact_id order, and ContactIDBounds returns the smallest and the
+	// largest contact_id (0, 0 without contacts): together they split a
+	// scan of the biggest table over several connections.
+	ScanContactsRange(ctx context.Context, lo, hi int64, fn func(Contact) error) error
+	ContactIDBounds(ctx context.Context) (lo, hi int64, err error)
 	ScanTechStack(ctx context.Context, fn func(TechStack) error) error
 	ScanPlaceGrants(ctx context.Context, fn func(CustomerPlaceRelation) error) error
 	ScanContactGrants(ctx context.Context, fn func(CustomerContactRelation) error) error

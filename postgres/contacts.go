@@ -126,3 +126,19 @@ func (db *DB) ListContactsByPlace(ctx context.Context, placeID int64, opt pursui
 func (db *DB) ScanContacts(ctx context.Context, fn func(pursuit.Contact) error) error {
 	return scan(ctx, db, scanContact, fn, `SELECT `+contactCols+` FROM contacts ORDER BY contact_id`)
 }
+
+// ScanContactsRange streams the contacts with lo <= contact_id < hi in
+// contact_id order.
+func (db *DB) ScanContactsRange(ctx context.Context, lo, hi int64, fn func(pursuit.Contact) error) error {
+	return scan(ctx, db, scanContact, fn, `SELECT `+contactCols+` FROM contacts WHERE contact_id >= $1 AND contact_id < $2 ORDER BY contact_id`, lo, hi)
+}
+
+// ContactIDBounds returns the smallest and largest contact_id, 0 and 0
+// without contacts.
+func (db *DB) ContactIDBounds(ctx context.Context) (lo, hi int64, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT coalesce(min(contact_id), 0), coalesce(max(contact_id), 0) FROM contacts`).Scan(&lo, &hi)
+	if err != nil {
+		return 0, 0, dbErr(err)
+	}
+	return lo, hi, nil
+}

@@ -209,6 +209,22 @@ func testScan(t *testing.T, s pursuit.Store) {
 	var contacts []pursuit.Contact
 	ok(t, s.ScanContacts(ctx, func(c pursuit.Contact) error { contacts = append(contacts, c); return nil }), "ScanContacts")
 	diff(t, "ScanContacts", d.contacts, contacts)
+	lo, hi, err := s.ContactIDBounds(ctx)
+	ok(t, err, "ContactIDBounds")
+	if lo != d.contacts[0].ContactID || hi != d.contacts[len(d.contacts)-1].ContactID {
+		t.Errorf("ContactIDBounds = %d, %d, want %d, %d", lo, hi, d.contacts[0].ContactID, d.contacts[len(d.contacts)-1].ContactID)
+	}
+	// Two ranges split at an id in the middle give the whole scan.
+	mid := d.contacts[len(d.contacts)/2].ContactID
+	var parts []pursuit.Contact
+	for _, r := range [][2]int64{{lo, mid}, {mid, hi + 1}} {
+		n := len(parts)
+		ok(t, s.ScanContactsRange(ctx, r[0], r[1], func(c pursuit.Contact) error { parts = append(parts, c); return nil }), "ScanContactsRange")
+		if len(parts) == n {
+			t.Errorf("ScanContactsRange(%d, %d) returned no contacts", r[0], r[1])
+		}
+	}
+	diff(t, "ScanContactsRange over two halves", d.contacts, parts)
 	var tech []pursuit.TechStack
 	ok(t, s.ScanTechStack(ctx, func(ts pursuit.TechStack) error { tech = append(tech, ts); return nil }), "ScanTechStack")
 	diff(t, "ScanTechStack", d.tech, tech)
@@ -235,7 +251,7 @@ func testScan(t *testing.T, s pursuit.Store) {
 		t.Fatalf("ScanKeys customer_contact_relation returned %d keys, want %d", len(keys), len(d.cgrants))
 	}
 	wantCode(t, s.ScanKeys(ctx, "sqlite_master", func(int64) error { return nil }), pursuit.EINVALID, "")
-	_, err := s.Count(ctx, "places; DROP TABLE places")
+	_, err = s.Count(ctx, "places; DROP TABLE places")
 	wantCode(t, err, pursuit.EINVALID, "")
 
 	// Scan stops at the first error of fn and returns it.

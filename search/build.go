@@ -3,8 +3,10 @@ package search
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -20,7 +22,7 @@ import (
 // ranges, for what contacts inherit from their place) rather than one
 // bit at a time. The name and email analysis runs on two goroutines.
 // Callers hold mu.
-func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Contact, scanErr <-chan error) error {
+func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 	var docs []contactDoc
 	if c, ok := ix.src.(interface {
 		Count(context.Context, string) (int64, error)
@@ -29,14 +31,38 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 			docs = make([]contactDoc, 0, n+n/32)
 		}
 	}
-	for batch := range batches {
-		for i := range batch {
-			docs = append(docs, ix.newDoc(&batch[i], ix.ensurePlace(batch[i].PlaceID)))
+	// Take batches from every part as they come; each part's documents
+	// stay in order, and the parts are joined in order after.
+	byPart := make([][]contactDoc, len(sc.parts))
+	byPart[0] = docs
+	cases := make([]reflect.SelectCase, len(sc.parts))
+	for i, p := range sc.parts {
+		cases[i] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(p)}
+	}
+	for open := len(cases); open > 0; {
+		i, v, ok := reflect.Select(cases)
+		if !ok {
+			cases[i].Chan = reflect.Value{}
+			open--
+			continue
+		}
+		batch := v.Interface().([]pursuit.Contact)
+		for j := range batch {
+			byPart[i] = append(byPart[i], ix.newDoc(&batch[j], ix.ensurePlace(batch[j].PlaceID)))
 		}
 	}
-	if err := <-scanErr; err != nil {
-		return fmt.Errorf("build index: scan contacts: %w", err)
+	for _, e := range sc.errs {
+		if err := <-e; err != nil {
+			return fmt.Errorf("build index: scan contacts: %w", err)
+		}
 	}
+	docs = byPart[0]
+	for _, p := range byPart[1:] {
+		docs = append(docs, p...)
+	}
+	byPart = nil
+	t0 := time.Now()
+	ix.log.Debug("index contacts read", "contacts", len(docs))
 
 	// Order places by (state, id) and counting-sort the contacts by it;
 	// the scan is in id order, so each place's contacts stay in id order.
@@ -211,31 +237,26 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 	for b, l := range verified {
 		ix.verified.buckets[b].bm.AddMany(l)
 	}
-	// What contacts inherit from their place: one range per place.
+	// What contacts inherit from their place: one range per place,
+	// gathered per value and set at once (AddRange one place at a time
+	// unions run containers, quadratic in the runs of a vendor).
+	ranges := rangeSets{}
 	for _, o := range porder {
 		pd := &ix.places[o]
 		if len(pd.contacts) == 0 {
 			continue
 		}
-		lo, hi := uint64(pd.contacts[0]), uint64(pd.contacts[len(pd.contacts)-1])+1
-		rng := func(m bitmaps, k string) {
-			bm := m[k]
-			if bm == nil {
-				bm = roaring.New()
-				m[k] = bm
-			}
-			bm.AddRange(lo, hi)
-		}
-		rng(ix.states, pd.p.StateAbbr)
-		rng(ix.types, pd.p.PlaceType)
+		r := [2]uint32{pd.contacts[0], pd.contacts[len(pd.contacts)-1] + 1}
+		ranges.add(ix.states, pd.p.StateAbbr, r)
+		ranges.add(ix.types, pd.p.PlaceType, r)
 		for _, v := range pd.vendors {
-			rng(ix.vendors, v)
+			ranges.add(ix.vendors, v, r)
 		}
 		for _, v := range pd.products {
-			rng(ix.products, v)
+			ranges.add(ix.products, v, r)
 		}
 		for _, v := range pd.categories {
-			rng(ix.cats, v)
+			ranges.add(ix.cats, v, r)
 		}
 		k := ix.pop.bucket(pd.p.Population)
 		b := ix.pop.buckets[k]
@@ -244,10 +265,13 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 			ix.pop.buckets[k] = b
 		}
 		b.min, b.max = min(b.min, pd.p.Population), max(b.max, pd.p.Population)
-		b.bm.AddRange(lo, hi)
+		ranges.addTo(b.bm, r)
 	}
+	ranges.apply(n)
 
+	ix.log.Debug("index contact filters built", "elapsed", time.Since(t0))
 	wg.Wait()
+	ix.log.Debug("index name and email analysed", "elapsed", time.Since(t0))
 	for o := range ix.contacts {
 		ix.hot[o].nameLen, ix.hot[o].emailLen = ix.contacts[o].nameLen, ix.contacts[o].emailLen
 	}
@@ -261,13 +285,49 @@ func (ix *Index) loadContacts(ctx context.Context, batches <-chan []pursuit.Cont
 			ix.fields[fEmail].addMany(t, l)
 		}
 	}
+	ix.log.Debug("index name and email postings merged", "elapsed", time.Since(t0))
 	return ctx.Err()
 }
 
-// scanContacts streams the contacts of src in batches on a goroutine. The
-// error channel receives the scan's result once the batch channel is
+// contactScan is the contacts of a source streaming in: parts, in id
+// order of the parts, each in batches on a goroutine of its own.
+type contactScan struct {
+	parts []<-chan []pursuit.Contact
+	errs  []<-chan error
+}
+
+// rangeSource is a Source that can split the contacts scan by id, so that
+// Build reads them over two connections at once (reading is most of a
+// build). Every pursuit.Store is one.
+type rangeSource interface {
+	ScanContactsRange(ctx context.Context, lo, hi int64, fn func(pursuit.Contact) error) error
+	ContactIDBounds(ctx context.Context) (lo, hi int64, err error)
+}
+
+// scanContacts starts streaming the contacts of src.
+func scanContacts(ctx context.Context, src Source) contactScan {
+	var sc contactScan
+	add := func(scan func(fn func(pursuit.Contact) error) error) {
+		b, e := scanBatches(ctx, scan)
+		sc.parts, sc.errs = append(sc.parts, b), append(sc.errs, e)
+	}
+	if rs, ok := src.(rangeSource); ok {
+		lo, hi, err := rs.ContactIDBounds(ctx)
+		if err == nil && hi > lo {
+			mid := lo + (hi-lo)/2
+			add(func(fn func(pursuit.Contact) error) error { return rs.ScanContactsRange(ctx, lo, mid, fn) })
+			add(func(fn func(pursuit.Contact) error) error { return rs.ScanContactsRange(ctx, mid, hi+1, fn) })
+			return sc
+		}
+	}
+	add(func(fn func(pursuit.Contact) error) error { return src.ScanContacts(ctx, fn) })
+	return sc
+}
+
+// scanBatches runs scan on a goroutine, sending what it reads in batches.
+// The error channel receives the scan's result once the batch channel is
 // closed.
-func scanContacts(ctx context.Context, src Source) (<-chan []pursuit.Contact, <-chan error) {
+func scanBatches(ctx context.Context, scan func(fn func(pursuit.Contact) error) error) (<-chan []pursuit.Contact, <-chan error) {
 	const size = 2048
 	batches := make(chan []pursuit.Contact, 8)
 	errc := make(chan error, 1)
@@ -283,7 +343,7 @@ func scanContacts(ctx context.Context, src Source) (<-chan []pursuit.Contact, <-
 				return ctx.Err()
 			}
 		}
-		err := src.ScanContacts(ctx, func(c pursuit.Contact) error {
+		err := scan(func(c pursuit.Contact) error {
 			batch = append(batch, c)
 			if len(batch) == size {
 				return send()
@@ -320,7 +380,64 @@ func (ix *Index) newDoc(c *pursuit.Contact, place uint32) contactDoc {
 		f, s := titles.Classify(c.Title, c.Department)
 		class = uint8(max(indexOf(titles.Functions, f), 0)<<3 | max(indexOf(titles.Seniorities, s), 0))
 		ix.classes[key] = class
+		ix.pairs = append(ix.pairs, key)
 	}
 	d.class = class
 	return d
+}
+
+// rangeSets gathers ordinal ranges for bitmaps and sets them in one pass
+// per bitmap over a dense word array.
+type rangeSets struct {
+	order []*roaring.Bitmap
+	byBM  map[*roaring.Bitmap][][2]uint32
+}
+
+// add gathers r for the bitmap of key in m, creating it.
+func (s *rangeSets) add(m bitmaps, key string, r [2]uint32) {
+	bm := m[key]
+	if bm == nil {
+		bm = roaring.New()
+		m[key] = bm
+	}
+	s.addTo(bm, r)
+}
+
+func (s *rangeSets) addTo(bm *roaring.Bitmap, r [2]uint32) {
+	if s.byBM == nil {
+		s.byBM = map[*roaring.Bitmap][][2]uint32{}
+	}
+	l, ok := s.byBM[bm]
+	if !ok {
+		s.order = append(s.order, bm)
+	}
+	s.byBM[bm] = append(l, r)
+}
+
+// apply adds the gathered ranges, of ordinals below n, to their bitmaps.
+func (s *rangeSets) apply(n int) {
+	words := make([]uint64, (n+63)/64)
+	for _, bm := range s.order {
+		clear(words)
+		for _, r := range s.byBM[bm] {
+			setBits(words, r[0], r[1])
+		}
+		bm.Or(roaring.FromDense(words, true))
+		bm.RunOptimize()
+	}
+}
+
+// setBits sets bits [lo, hi) of words.
+func setBits(words []uint64, lo, hi uint32) {
+	for lo < hi {
+		w, b := lo/64, lo%64
+		if b == 0 && hi-lo >= 64 {
+			words[w] = ^uint64(0)
+			lo += 64
+			continue
+		}
+		end := min(hi, (w+1)*64)
+		words[w] |= (^uint64(0) >> (64 - (end - lo))) << b
+		lo = end
+	}
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -25,7 +26,7 @@ func TestBuildSeedDB(t *testing.T) {
 	must(t, err)
 	defer db.Close()
 	start := time.Now()
-	ix, err := Build(ctx, db, Options{})
+	ix, err := Build(ctx, db, Options{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	must(t, err)
 	el := time.Since(start)
 	runtime.GC()

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"maps"
 	"math"
 	"sync"
 
@@ -30,22 +31,25 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		}
 		return res, nil
 	}
-	r := ix.contactFilter(c, p)
+	r, shared := ix.contactFilter(c, p)
 	a := analyzers.Get().(*analysis.Analyzer)
 	defer analyzers.Put(a)
-	r = ix.matchClauses(a, r, p.clauses)
+	r, shared = ix.matchClauses(a, r, shared, p.clauses)
 	res.Total = int(r.GetCardinality())
 	st := ix.currentStats(p)
 	var fc *facetCounter
-	if req.Facets && st != nil && uint64(res.Total) <= ix.facetWalk {
-		// A text search walks the whole result to rank it: the facets
-		// of a result up to facetWalk are counted in the same walk.
+	if req.Facets && st != nil && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
+		// A text search of a result under pruneMin walks the whole
+		// result to rank it: the facets are counted in the same walk.
 		fc = ix.newFacetCounter()
+		defer fc.release()
 	}
 	hits := ix.rankContacts(r, p, st, fc)
 	switch {
 	case fc != nil:
 		res.Facets = fc.result(p.facetN)
+	case req.Facets && shared:
+		res.Facets = ix.cachedFacets(r, p.facetN)
 	case req.Facets:
 		res.Facets = ix.contactFacets(r, p.facetN)
 	}
@@ -89,16 +93,30 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 }
 
 // contactFilter returns the customer's visible contacts that pass every
-// filter of the request.
-func (ix *Index) contactFilter(c *customer, p *plan) *roaring.Bitmap {
+// filter of the request. shared tells that r is the customer's own
+// visible bitmap (no filter applied), which callers must not change.
+func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared bool) {
 	req := &p.req
-	r := c.visible.Clone()
+	r, shared = c.visible, true
 	and := func(bm *roaring.Bitmap) {
-		if bm == nil {
-			r.Clear()
-			return
+		switch {
+		case bm == nil:
+			r, shared = roaring.New(), false
+		case shared:
+			r, shared = roaring.And(r, bm), false
+		default:
+			r.And(bm)
 		}
-		r.And(bm)
+	}
+	andOrNot := func(bm *roaring.Bitmap, with bool) {
+		switch {
+		case with:
+			and(bm)
+		case shared:
+			r, shared = roaring.AndNot(r, bm), false
+		default:
+			r.AndNot(bm)
+		}
 	}
 	if len(p.states) > 0 {
 		and(orOf(ix.states, p.states, false))
@@ -134,26 +152,26 @@ func (ix *Index) contactFilter(c *customer, p *plan) *roaring.Bitmap {
 		and(orOf(ix.cats, req.Categories, true))
 	}
 	if req.HasEmail != nil {
-		andOrNot(r, ix.hasEmail, *req.HasEmail)
+		andOrNot(ix.hasEmail, *req.HasEmail)
 	}
 	if req.HasPhone != nil {
-		andOrNot(r, ix.hasPhone, *req.HasPhone)
+		andOrNot(ix.hasPhone, *req.HasPhone)
 	}
 	if req.AccountOwner != "" {
 		and(c.owners[normKey(req.AccountOwner)])
 	}
 	if req.Mapped != nil {
-		andOrNot(r, c.mapped, *req.Mapped)
+		andOrNot(c.mapped, *req.Mapped)
 	}
 	if p.hasPop && !r.IsEmpty() {
-		r = ix.pop.query(p.popLo, p.popHi, r, func(o uint32) int64 {
+		r, shared = ix.pop.query(p.popLo, p.popHi, r, func(o uint32) int64 {
 			return ix.places[ix.contacts[o].place].p.Population
-		})
+		}), false
 	}
 	if p.verified != 0 && !r.IsEmpty() {
-		r = ix.verified.query(p.verified, math.MaxInt64, r, func(o uint32) int64 { return ix.contacts[o].verified })
+		r, shared = ix.verified.query(p.verified, math.MaxInt64, r, func(o uint32) int64 { return ix.contacts[o].verified }), false
 	}
-	return r
+	return r, shared
 }
 
 func andOrNot(r, bm *roaring.Bitmap, with bool) {
@@ -162,6 +180,54 @@ func andOrNot(r, bm *roaring.Bitmap, with bool) {
 	} else {
 		r.AndNot(bm)
 	}
+}
+
+// facetCache keeps the facets of results that are bitmaps of the index
+// itself: a customer's visible set (a search with neither filter nor
+// text) and a term's own bitmap (a word every contact of which the
+// customer sees: a common word over a nationwide grant, the costliest
+// facets to count). Such a result is the same bitmap for every search of
+// it until the index changes, so its facets are too. The cache is emptied
+// whenever a batch of changes is applied, and its keys keep their bitmaps
+// alive, so a key cannot be a new bitmap at a freed one's address.
+type facetCache struct {
+	mu      sync.Mutex
+	version int64
+	m       map[facetKey]map[string][]Bucket
+}
+
+type facetKey struct {
+	bm *roaring.Bitmap
+	n  int
+}
+
+const facetCacheSize = 256
+
+// cachedFacets returns the facets of r, a bitmap of the index that is not
+// changed until the index's version changes. Callers hold ix.mu for
+// reading.
+func (ix *Index) cachedFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
+	c := &ix.facets
+	k := facetKey{r, n}
+	c.mu.Lock()
+	if c.version != ix.version || c.m == nil {
+		c.m, c.version = map[facetKey]map[string][]Bucket{}, ix.version
+	}
+	f, ok := c.m[k]
+	c.mu.Unlock()
+	if !ok {
+		f = ix.contactFacets(r, n)
+		c.mu.Lock()
+		if c.version == ix.version {
+			if len(c.m) >= facetCacheSize {
+				clear(c.m)
+			}
+			c.m[k] = f
+		}
+		c.mu.Unlock()
+	}
+	// The buckets are shared and only read; the map is the caller's.
+	return maps.Clone(f)
 }
 
 // orOf returns the union of the bitmaps of keys, nil when none exists.
@@ -236,15 +302,14 @@ func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roari
 	return out
 }
 
-// matchClauses narrows r to the contacts that match every clause.
-func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []clause) *roaring.Bitmap {
-	// shared tells that r is a bitmap of the index (or of its caches),
-	// which must not be changed: see subsetOf.
-	shared := false
+// matchClauses narrows r to the contacts that match every clause. shared
+// tells, in and out, that r is a bitmap of the index (or of its caches),
+// which must not be changed: see subsetOf.
+func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bool, cls []clause) (*roaring.Bitmap, bool) {
 	for i := range cls {
 		cl := &cls[i]
 		if r.IsEmpty() {
-			return r
+			return r, shared
 		}
 		var m *roaring.Bitmap
 		mShared := false
@@ -276,7 +341,7 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, cls []cla
 			r, shared = m, mShared
 		}
 	}
-	return r
+	return r, shared
 }
 
 // subsetMin is the default size from which matchClauses checks whether a

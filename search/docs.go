@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -284,133 +285,6 @@ next:
 	return out
 }
 
-// field is the posting lists of one text field. Most terms (email local
-// parts, rare surnames) occur in a handful of documents: those keep their
-// ordinals inline in a map value, keyed by a string in a term arena, so
-// that the garbage collector has almost nothing to mark for them; a term
-// gets a roaring bitmap once it has more than smallMax documents.
-type field struct {
-	big      map[string]*roaring.Bitmap
-	small    map[string]smallList
-	terms    termArena
-	totalLen int64 // sum of the field's length over live docs
-}
-
-// smallMax is the most documents a term keeps inline.
-const smallMax = 4
-
-// smallList is the sorted ordinals of a term with few documents.
-type smallList struct {
-	ords [smallMax]uint32
-	n    uint8
-}
-
-func newField() *field {
-	return &field{big: make(map[string]*roaring.Bitmap), small: make(map[string]smallList)}
-}
-
-// get returns the documents holding term, nil if none. The bitmap of a
-// small term is made for the call; callers only read it.
-func (f *field) get(term string) *roaring.Bitmap {
-	if bm := f.big[term]; bm != nil {
-		return bm
-	}
-	if l, ok := f.small[term]; ok {
-		bm := roaring.New()
-		bm.AddMany(l.ords[:l.n])
-		return bm
-	}
-	return nil
-}
-
-// card returns how many documents hold term.
-func (f *field) card(term string) uint64 {
-	if bm := f.big[term]; bm != nil {
-		return bm.GetCardinality()
-	}
-	return uint64(f.small[term].n)
-}
-
-func (f *field) numTerms() int { return len(f.big) + len(f.small) }
-
-func (f *field) add(term string, ord uint32) {
-	if bm := f.big[term]; bm != nil {
-		bm.Add(ord)
-		return
-	}
-	l, ok := f.small[term]
-	if !ok {
-		f.small[f.terms.put(term)] = smallList{ords: [smallMax]uint32{ord}, n: 1}
-		return
-	}
-	for _, o := range l.ords[:l.n] {
-		if o == ord {
-			return
-		}
-	}
-	if l.n < smallMax {
-		i := int(l.n)
-		for i > 0 && l.ords[i-1] > ord {
-			l.ords[i] = l.ords[i-1]
-			i--
-		}
-		l.ords[i] = ord
-		l.n++
-		f.small[term] = l
-		return
-	}
-	bm := roaring.New()
-	bm.AddMany(l.ords[:l.n])
-	bm.Add(ord)
-	delete(f.small, term)
-	f.big[strings.Clone(term)] = bm
-}
-
-func (f *field) addMany(term string, ords []uint32) {
-	if bm := f.big[term]; bm != nil {
-		bm.AddMany(ords)
-		return
-	}
-	l := f.small[term]
-	if int(l.n)+len(ords) <= smallMax {
-		for _, o := range ords {
-			f.add(term, o)
-		}
-		return
-	}
-	bm := roaring.New()
-	bm.AddMany(l.ords[:l.n])
-	bm.AddMany(ords)
-	delete(f.small, term)
-	f.big[strings.Clone(term)] = bm
-}
-
-func (f *field) remove(term string, ord uint32) {
-	if bm := f.big[term]; bm != nil {
-		bm.Remove(ord)
-		if bm.IsEmpty() {
-			delete(f.big, term)
-		}
-		return
-	}
-	l, ok := f.small[term]
-	if !ok {
-		return
-	}
-	for i, o := range l.ords[:l.n] {
-		if o == ord {
-			copy(l.ords[i:], l.ords[i+1:l.n])
-			l.n--
-			break
-		}
-	}
-	if l.n == 0 {
-		delete(f.small, term)
-	} else {
-		f.small[term] = l
-	}
-}
-
 // termArena holds the strings of terms in large chunks, so that a term
 // costs the garbage collector no object of its own. Terms are never freed.
 type termArena struct {
@@ -465,6 +339,13 @@ func (m bitmaps) remove(key string, ord uint32) {
 type rangeIndex struct {
 	bucket  func(v int64) int
 	buckets map[int]*rangeBucket
+	gen     uint64 // counts changes, under the index's write lock
+
+	// full caches, by [lo, hi], the union of the buckets wholly within
+	// the range, made at generation fullGen.
+	mu      sync.Mutex
+	fullGen uint64
+	full    map[[2]int64]*roaring.Bitmap
 }
 
 type rangeBucket struct {
@@ -485,29 +366,26 @@ func (r *rangeIndex) add(ord uint32, v int64) {
 	}
 	b.bm.Add(ord)
 	b.min, b.max = min(b.min, v), max(b.max, v)
+	r.gen++
 }
 
 func (r *rangeIndex) remove(ord uint32, v int64) {
 	if b := r.buckets[r.bucket(v)]; b != nil {
 		b.bm.Remove(ord)
+		r.gen++
 	}
 }
 
-// query returns the docs of within whose value is in [lo, hi].
+// query returns the docs of within whose value is in [lo, hi]: within
+// and the union of the buckets wholly in the range (cached: a search
+// repeats the ranges of the searches before it), and the docs of the
+// buckets at the edges whose own value is in the range. Callers hold the
+// index's read lock at least.
 func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint32) int64) *roaring.Bitmap {
-	out := roaring.New()
+	out := roaring.And(within, r.fullUnion(lo, hi))
 	var edges []uint32
 	for _, b := range r.buckets {
-		if b.max < lo || b.min > hi {
-			continue
-		}
-		if lo <= b.min && b.max <= hi {
-			// Intersect each whole bucket with within before the union:
-			// roaring.FastOr over the buckets first would turn their run
-			// containers (population buckets are runs of places) into
-			// 8 kB bitmap containers, most of a filtered query's CPU and
-			// allocation.
-			out.Or(roaring.And(within, b.bm))
+		if b.max < lo || b.min > hi || lo <= b.min && b.max <= hi {
 			continue
 		}
 		edge := roaring.And(b.bm, within)
@@ -524,6 +402,40 @@ func (r *rangeIndex) query(lo, hi int64, within *roaring.Bitmap, value func(uint
 		out.Or(roaring.BitmapOf(edges...))
 	}
 	return out
+}
+
+// fullUnion returns the union of the buckets wholly within [lo, hi], read
+// only.
+func (r *rangeIndex) fullUnion(lo, hi int64) *roaring.Bitmap {
+	key := [2]int64{lo, hi}
+	r.mu.Lock()
+	if r.fullGen != r.gen || r.full == nil {
+		r.full, r.fullGen = map[[2]int64]*roaring.Bitmap{}, r.gen
+	}
+	bm := r.full[key]
+	r.mu.Unlock()
+	if bm != nil {
+		return bm
+	}
+	var bms []*roaring.Bitmap
+	for _, b := range r.buckets {
+		if lo <= b.min && b.max <= hi && !b.bm.IsEmpty() {
+			bms = append(bms, b.bm)
+		}
+	}
+	bm = roaring.New()
+	if len(bms) > 0 {
+		bm = orAll(bms)
+	}
+	r.mu.Lock()
+	if r.fullGen == r.gen {
+		if len(r.full) >= 64 {
+			clear(r.full)
+		}
+		r.full[key] = bm
+	}
+	r.mu.Unlock()
+	return bm
 }
 
 // popBucket buckets populations by quarter powers of two.

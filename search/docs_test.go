@@ -9,15 +9,17 @@ import (
 )
 
 // TestFieldSmallAndBig checks that a field's posting lists stay right as
-// terms move between the inline form and roaring bitmaps.
+// terms move between the inline ordinal, pooled lists and roaring bitmaps,
+// and that freed pool regions are reused rather than leaked.
 func TestFieldSmallAndBig(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	f := newField()
+	f.listMax = 6
 	want := map[string]map[uint32]bool{}
 	terms := []string{"a", "b", "c", "d"}
 	for i := 0; i < 5000; i++ {
 		term := terms[r.IntN(len(terms))]
-		ord := uint32(r.IntN(12))
+		ord := uint32(r.IntN(16))
 		if want[term] == nil {
 			want[term] = map[uint32]bool{}
 		}
@@ -29,7 +31,7 @@ func TestFieldSmallAndBig(t *testing.T) {
 			f.remove(term, ord)
 			delete(want[term], ord)
 		case 2:
-			ords := []uint32{ord, ord + 1, ord + 2}
+			ords := []uint32{ord + 2, ord, ord + 1, ord} // unsorted, with a duplicate
 			f.addMany(term, ords)
 			for _, o := range ords {
 				want[term][o] = true
@@ -54,6 +56,44 @@ func TestFieldSmallAndBig(t *testing.T) {
 			if f.card(term) != uint64(len(w)) {
 				t.Fatalf("step %d: card(%q) = %d, want %d", i, term, f.card(term), len(w))
 			}
+		}
+	}
+
+	// A term that grows to listMax and shrinks again, a thousand times,
+	// needs a few regions of up to 8 ordinals; without reuse it would
+	// use thousands.
+	f = newField()
+	f.listMax = 6
+	for i := range 1000 {
+		for o := range uint32(5) {
+			f.add("x", o+uint32(i))
+		}
+		for o := range uint32(5) {
+			f.remove("x", o+uint32(i))
+		}
+		if f.card("x") != 0 || f.get("x") != nil {
+			t.Fatalf("round %d: term left with %d documents", i, f.card("x"))
+		}
+	}
+	if used := len(f.pool.chunks[0]); len(f.pool.chunks) != 1 || used > 64 {
+		t.Errorf("pool used %d ordinals in %d chunks for one churned term: freed regions are not reused", used, len(f.pool.chunks))
+	}
+}
+
+// TestSetBits checks the word-level range fill of the build against
+// setting bits one at a time.
+func TestSetBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 2000; i++ {
+		got, want := make([]uint64, 8), make([]uint64, 8)
+		lo := uint32(r.IntN(512))
+		hi := lo + uint32(r.IntN(int(512-lo)+1))
+		setBits(got, lo, hi)
+		for b := lo; b < hi; b++ {
+			want[b/64] |= 1 << (b % 64)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("setBits(%d, %d) (-want +got):\n%s", lo, hi, diff)
 		}
 	}
 }

@@ -98,8 +98,17 @@ func mutate(t *testing.T, r *rand.Rand, s pursuit.Store, w *world) {
 }
 
 // TestFollowMatchesReference changes the store at random after the build
-// and checks the followed index against the reference after each round.
+// and checks the followed index against the reference after each round,
+// with the default paths and with the seed-scale ones (which also use the
+// caches of facets and term unions that every change must empty).
 func TestFollowMatchesReference(t *testing.T) {
+	t.Run("default", func(t *testing.T) { testFollowMatchesReference(t, nil) })
+	t.Run("bitmap paths", func(t *testing.T) {
+		testFollowMatchesReference(t, func(ix *Index) { ix.facetWalk, ix.subsetMin, ix.pruneMin = 0, 0, 0 })
+	})
+}
+
+func testFollowMatchesReference(t *testing.T, tune func(*Index)) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(3, 4))
 	w := newWorld(r, 30, 400, 4)
@@ -107,6 +116,9 @@ func TestFollowMatchesReference(t *testing.T) {
 	w.load(t, s)
 	ix, err := Build(ctx, s, Options{})
 	must(t, err)
+	if tune != nil {
+		tune(ix)
+	}
 	for round := 0; round < 8; round++ {
 		for range 25 {
 			mutate(t, r, s, w)
@@ -114,6 +126,12 @@ func TestFollowMatchesReference(t *testing.T) {
 			w.customers = make([]pursuit.Customer, 4)
 		}
 		must(t, ix.Sync(ctx))
+		for cust := range int64(4) {
+			// The whole visible set and a common word: the results
+			// whose facets are cached between searches.
+			checkAgainstReference(t, ix, w, cust+1, Request{Facets: true, Limit: 5})
+			checkAgainstReference(t, ix, w, cust+1, Request{Q: "director", Facets: true, Limit: 5})
+		}
 		for range 30 {
 			req := randomRequest(r, w)
 			checkAgainstReference(t, ix, w, int64(1+r.IntN(4)), req)

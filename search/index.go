@@ -29,6 +29,7 @@ type Index struct {
 	maxStatic float64
 	facetWalk uint64 // see the facetWalk constant
 	subsetMin uint64 // see the subsetMin constant
+	pruneMin  uint64 // see the pruneMin constant
 
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
@@ -48,6 +49,7 @@ type Index struct {
 	depts      *interner
 	owners     *interner
 	classes    map[[2]uint32]uint8
+	pairs      [][2]uint32 // the keys of classes, in a slice
 
 	states, types, deptKeys bitmaps
 	deptLabel               map[string]string
@@ -69,6 +71,8 @@ type Index struct {
 	pcats      bitmaps
 	ppop       *rangeIndex
 	techs      map[int64]techRow
+	// techPending is the places loadTech added rows to, during Build.
+	techPending map[uint32]bool
 
 	customers   map[int64]*customer
 	mappings    map[int64]mappingRow
@@ -80,6 +84,7 @@ type Index struct {
 	seq         int64
 	version     int64 // counts applied batches
 	ors         orCache
+	facets      facetCache
 	applied     int64
 	lastApplied time.Time
 	buildTime   time.Duration
@@ -90,6 +95,7 @@ func newIndex(src Source, opt Options) *Index {
 		src: src, opt: opt, w: DefaultWeights, log: opt.Logger,
 		facetWalk:   facetWalk,
 		subsetMin:   subsetMin,
+		pruneMin:    pruneMin,
 		notify:      make(chan struct{}, 1),
 		alive:       roaring.New(),
 		titles:      newInterner(),
@@ -177,7 +183,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	// tech stack are indexed: reading the store is half of the build.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches, scanErr := scanContacts(sctx, src)
+	scan := scanContacts(sctx, src)
 
 	if err := src.ScanPlaces(ctx, func(p pursuit.Place) error {
 		ix.putPlace(p)
@@ -186,14 +192,15 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 		return nil, fmt.Errorf("build index: scan places: %w", err)
 	}
 	if err := src.ScanTechStack(ctx, func(t pursuit.TechStack) error {
-		ix.putTech(t)
+		ix.loadTech(t)
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan tech_stack: %w", err)
 	}
+	ix.finishTech()
 	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
 
-	if err := ix.loadContacts(ctx, batches, scanErr); err != nil {
+	if err := ix.loadContacts(ctx, scan); err != nil {
 		return nil, err
 	}
 	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))
@@ -210,12 +217,14 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan customer_contact_relation: %w", err)
 	}
+	ix.log.Debug("index grants loaded", "elapsed", time.Since(start))
 	if err := src.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
 		ix.putMapping(m)
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan customer_mapping: %w", err)
 	}
+	ix.log.Debug("index mappings loaded", "elapsed", time.Since(start))
 	ix.optimize()
 	ix.buildTime = time.Since(start)
 	ix.lastApplied = time.Now()
@@ -273,14 +282,14 @@ func (ix *Index) Stats() Stats {
 	var mem uint64
 	for _, f := range ix.fields {
 		s.Terms += f.numTerms()
-		mem += uint64(len(f.small))*40 + uint64(cap(f.terms.chunk))
+		mem += uint64(len(f.small))*32 + uint64(cap(f.terms.chunk)) + uint64(f.pool.size())
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}
 	}
 	for _, f := range ix.pfields {
 		s.Terms += f.numTerms()
-		mem += uint64(len(f.small))*40 + uint64(cap(f.terms.chunk))
+		mem += uint64(len(f.small))*32 + uint64(cap(f.terms.chunk)) + uint64(f.pool.size())
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}

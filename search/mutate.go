@@ -134,13 +134,50 @@ func clampLen(n int) uint8 { return uint8(min(n, 255)) }
 // putTech inserts or replaces a tech_stack row.
 func (ix *Index) putTech(t pursuit.TechStack) {
 	ix.deleteTech(t.TechStackID)
+	ord := ix.recordTech(t)
+	ix.updatePlaceTech(ord, func(pd *placeDoc) { pd.techs = append(pd.techs, t.TechStackID) })
+}
+
+// recordTech keeps a tech_stack row and returns its place's ordinal, but
+// leaves the place as it was: putTech updates it, and Build updates each
+// place once after the scan (loadTech).
+func (ix *Index) recordTech(t pursuit.TechStack) uint32 {
 	row := techRow{place: t.PlaceID, vendor: ix.name(t.Vendor), product: ix.name(t.Product), category: ix.name(t.Category)}
 	if k := ix.names.vals[row.vendor].s; ix.vendorLabel[k] == "" {
 		ix.vendorLabel[k] = t.Vendor
 	}
 	ix.techs[t.TechStackID] = row
-	ord := ix.ensurePlace(t.PlaceID)
-	ix.updatePlaceTech(ord, func(pd *placeDoc) { pd.techs = append(pd.techs, t.TechStackID) })
+	return ix.ensurePlace(t.PlaceID)
+}
+
+// loadTech adds a tech_stack row during Build, where every row is new:
+// re-deriving the place's vendors for each of its rows would re-index the
+// place as many times. Build calls finishTech after the scan.
+func (ix *Index) loadTech(t pursuit.TechStack) {
+	if _, ok := ix.techs[t.TechStackID]; ok {
+		ix.putTech(t)
+		return
+	}
+	ord := ix.recordTech(t)
+	pd := &ix.places[ord]
+	pd.techs = append(pd.techs, t.TechStackID)
+	if ix.techPending == nil {
+		ix.techPending = map[uint32]bool{}
+	}
+	ix.techPending[ord] = true
+}
+
+// finishTech derives the tech sets of the places loadTech added rows to.
+func (ix *Index) finishTech() {
+	ords := make([]uint32, 0, len(ix.techPending))
+	for o := range ix.techPending {
+		ords = append(ords, o)
+	}
+	slices.Sort(ords)
+	for _, o := range ords {
+		ix.updatePlaceTech(o, func(*placeDoc) {})
+	}
+	ix.techPending = nil
 }
 
 // deleteTech deletes a tech_stack row.

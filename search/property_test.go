@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -189,10 +190,12 @@ func checkAgainstReference(t *testing.T, ix *Index, w *world, customerID int64, 
 
 func TestSearchMatchesReference(t *testing.T) {
 	// The seed-scale paths, taken here at any size: facets counted by
-	// intersecting bitmaps rather than in the ranking walk, and a term's
-	// own bitmap used as the result when the candidates hold it whole.
-	bitmapPaths := func(ix *Index) { ix.facetWalk, ix.subsetMin = 0, 0 }
-	for name, tune := range map[string]func(*Index){"default": nil, "bitmap paths": bitmapPaths} {
+	// intersecting bitmaps rather than in the ranking walk, a term's own
+	// bitmap used as the result when the candidates hold it whole, and
+	// ranking by static tier.
+	bitmapPaths := func(ix *Index) { ix.facetWalk, ix.subsetMin, ix.pruneMin = 0, 0, 0 }
+	tierRanking := func(ix *Index) { ix.pruneMin = 0 }
+	for name, tune := range map[string]func(*Index){"default": nil, "bitmap paths": bitmapPaths, "tier ranking, walked facets": tierRanking} {
 		t.Run(name, func(t *testing.T) { testSearchMatchesReference(t, tune) })
 	}
 }
@@ -375,5 +378,62 @@ func TestSearchPlacesMatchesReference(t *testing.T) {
 	}
 	if nonEmpty < 25 {
 		t.Errorf("only %d of 200 place searches matched anything", nonEmpty)
+	}
+}
+
+// TestRankByTierMatchesFullWalk checks that ranking by static tier, which
+// skips most of a big result, returns exactly the pages (hits, order,
+// scores and cursors) of scoring every match.
+func TestRankByTierMatchesFullWalk(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(5, 6))
+	w := newWorld(r, 60, 1500, 4)
+	for _, p := range w.places {
+		w.pgrants = append(w.pgrants, pursuit.CustomerPlaceRelation{CustomerID: 1, PlaceID: p.PlaceID, AccessType: pursuit.AccessFull})
+	}
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(ctx, s, Options{})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	ix.facetWalk = 0
+	search := func(req Request, prune bool) ContactResult {
+		t.Helper()
+		ix.pruneMin = math.MaxUint64
+		if prune {
+			ix.pruneMin = 0
+		}
+		res, err := ix.SearchContacts(1, req)
+		if err != nil {
+			t.Fatalf("q=%q: %v", req.Q, err)
+		}
+		return res
+	}
+	compared := 0
+	for i := 0; i < 300; i++ {
+		req := randomRequest(r, w)
+		if req.Q == "" {
+			continue
+		}
+		if _, err := compile(req, true); err != nil {
+			continue
+		}
+		req.Limit = 1 + r.IntN(8)
+		req.Cursor = ""
+		for page := 0; page < 3; page++ {
+			want, got := search(req, false), search(req, true)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("q=%q %+v page %d: tier ranking differs from the full walk (-full +tier):\n%s", req.Q, req, page, diff)
+			}
+			compared += len(got.Hits)
+			if got.NextCursor == "" {
+				break
+			}
+			req.Cursor = got.NextCursor
+		}
+	}
+	if compared < 500 {
+		t.Fatalf("only %d hits compared: the random queries match too little", compared)
 	}
 }

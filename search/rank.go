@@ -3,6 +3,7 @@ package search
 import (
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -120,13 +121,39 @@ func (ix *Index) newScorer(p *plan, st *stats) *scorer {
 			s.nameT = append(s.nameT, t)
 		}
 	}
-	s.titleS = nanSlice(len(ix.titles.vals))
-	s.deptS = nanSlice(len(ix.depts.vals))
+	s.titleS = nanSlice(scoreSlices.get(), len(ix.titles.vals))
+	s.deptS = nanSlice(scoreSlices.get(), len(ix.depts.vals))
 	return s
 }
 
-func nanSlice(n int) []float32 {
-	s := make([]float32, n)
+// scoreSlices are the per-search score caches of titles and departments,
+// pooled like ordBufs.
+var scoreSlices = slicePool{}
+
+type slicePool struct{ p sync.Pool }
+
+func (sp *slicePool) get() []float32 {
+	if v, ok := sp.p.Get().(*[]float32); ok {
+		return *v
+	}
+	return nil
+}
+
+func (sp *slicePool) put(s []float32) { sp.p.Put(&s) }
+
+// release returns the scorer's caches to their pool.
+func (s *scorer) release() {
+	scoreSlices.put(s.titleS)
+	scoreSlices.put(s.deptS)
+	s.titleS, s.deptS = nil, nil
+}
+
+// nanSlice returns s resized to n NaNs, reusing its memory.
+func nanSlice(s []float32, n int) []float32 {
+	if cap(s) < n {
+		s = make([]float32, n)
+	}
+	s = s[:n]
 	nan := float32(math.NaN())
 	for i := range s {
 		s[i] = nan
@@ -207,6 +234,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 		return top.sorted()
 	}
 	s := ix.newScorer(p, st)
+	defer s.release()
 	var named *roaring.Bitmap
 	if len(s.nameT) > 0 {
 		bms := make([]*roaring.Bitmap, len(s.nameT))
@@ -215,6 +243,9 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 		}
 		named = roaring.FastOr(bms...)
 		named.And(r)
+	}
+	if fc == nil && r.GetCardinality() >= ix.pruneMin {
+		return ix.rankByTier(r, p, s, named, top)
 	}
 	// Walk r once; the contacts with a name or email match (usually few)
 	// are met in order in the sorted list of them. The facets, when
@@ -225,7 +256,8 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 	}
 	j := 0
 	it := r.ManyIterator()
-	var buf [512]uint32
+	buf := ordBufs.Get().(*[512]uint32)
+	defer ordBufs.Put(buf)
 	for {
 		n := it.NextMany(buf[:])
 		if n == 0 {
@@ -259,10 +291,78 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 	return top.sorted()
 }
 
+// pruneMin is the default result size from which a text search ranks by
+// static tier (rankByTier). Index.pruneMin holds the one in use; tests
+// lower it to take that path at any size.
+const pruneMin = 50000
+
+// rankByTier ranks a big result without scoring most of it. The contacts
+// with a name or email match (few, and with a high text score) are scored
+// first, all of them. Every other contact scores its title and department
+// (at most pairMax, over the (title, department) pairs the index holds)
+// plus its static score. So the static tiers are walked from the top, and
+// once the page is full with a worst score above pairMax plus the highest
+// static score of the next tier, no contact of a lower tier can enter it.
+// For a common word over a nationwide grant, the best titles are held by
+// thousands of contacts of every tier, so the walk ends after a few of the
+// 64 tiers: tens of thousands of contacts scored instead of a million.
+func (ix *Index) rankByTier(r *roaring.Bitmap, p *plan, s *scorer, named *roaring.Bitmap, top *topK) []hit {
+	consider := func(o uint32, sc float64) {
+		if top.full() {
+			w := &top.h[0]
+			if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
+				return
+			}
+		}
+		if id := ix.contacts[o].id; p.cursor.after(sc, id) {
+			top.push(hit{sc, id, o})
+		}
+	}
+	if named != nil {
+		eachOrd(named, func(o uint32) {
+			h := &ix.hot[o]
+			consider(o, s.interned(s.titleS, ix.titles, fTitle, h.title)+
+				s.interned(s.deptS, ix.depts, fDept, h.dept)+float64(h.static)+s.nameEmail(o, h))
+		})
+	}
+	var pairMax float64
+	for _, k := range ix.pairs {
+		pairMax = max(pairMax, s.interned(s.titleS, ix.titles, fTitle, k[0])+s.interned(s.deptS, ix.depts, fDept, k[1]))
+	}
+	for t := numTiers - 1; t >= 0; t-- {
+		if top.full() && top.h[0].score > pairMax+ix.tierTop(t) {
+			break
+		}
+		x := roaring.And(r, ix.tiers[t])
+		if named != nil {
+			x.AndNot(named)
+		}
+		eachOrd(x, func(o uint32) {
+			h := &ix.hot[o]
+			consider(o, s.interned(s.titleS, ix.titles, fTitle, h.title)+
+				s.interned(s.deptS, ix.depts, fDept, h.dept)+float64(h.static))
+		})
+	}
+	return top.sorted()
+}
+
+// tierTop is more than the static score of any contact of tier t (the
+// margin covers the float32 rounding of the static score).
+func (ix *Index) tierTop(t int) float64 {
+	return float64(t+1)*ix.maxStatic/numTiers + 1e-4
+}
+
+// ordBufs are the buffers of walks over bitmaps. A walk's buffer escapes
+// to the heap (the bitmap's iterator is an interface), and a search walks
+// up to 64 bitmaps: pooling them keeps searches from making garbage, and
+// garbage collection is what sets the tail latency of searches.
+var ordBufs = sync.Pool{New: func() any { return new([512]uint32) }}
+
 // eachOrd calls fn for every ordinal of bm, in batches.
 func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
+	buf := ordBufs.Get().(*[512]uint32)
+	defer ordBufs.Put(buf)
 	it := bm.ManyIterator()
-	var buf [512]uint32
 	for {
 		n := it.NextMany(buf[:])
 		if n == 0 {
@@ -277,9 +377,12 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 // facetWalk is the default result size up to which facets are counted
 // by walking the result (a few array increments per contact, and per
 // place run for what comes from the place) rather than by intersecting it
-// with the bitmap of every value (over 300 values at the seed's scale).
+// with the bitmap of every value. The intersections cost about the total
+// size of the facets' bitmaps, whatever the result (over 20 million
+// ordinals in some 700 bitmaps at the seed's scale, 12 ms), and the walk
+// about 4 ns per contact of the result: it wins up to a few million.
 // Index.facetWalk holds the one in use; tests lower it to check both ways.
-const facetWalk = 200000
+const facetWalk = 2500000
 
 // facetCounter counts facets over a walk of a result: a few array
 // increments per contact, and per run of contacts of one place for what
@@ -292,15 +395,35 @@ type facetCounter struct {
 	prev, run              int
 }
 
+// facetCounters are pooled, like ordBufs.
+var facetCounters = sync.Pool{New: func() any { return new(facetCounter) }}
+
+// newFacetCounter returns a zeroed counter; release returns it.
 func (ix *Index) newFacetCounter() *facetCounter {
-	return &facetCounter{
-		ix:      ix,
-		states:  make([]int, len(ix.small.vals)),
-		types:   make([]int, len(ix.small.vals)),
-		vendors: make([]int, len(ix.names.vals)),
-		depts:   make([]int, len(ix.depts.vals)),
-		prev:    -1,
+	fc := facetCounters.Get().(*facetCounter)
+	fc.ix = ix
+	fc.states = zeroed(fc.states, len(ix.small.vals))
+	fc.types = zeroed(fc.types, len(ix.small.vals))
+	fc.vendors = zeroed(fc.vendors, len(ix.names.vals))
+	fc.depts = zeroed(fc.depts, len(ix.depts.vals))
+	fc.class = [256]int{}
+	fc.prev, fc.run = -1, 0
+	return fc
+}
+
+func (fc *facetCounter) release() {
+	fc.ix = nil
+	facetCounters.Put(fc)
+}
+
+// zeroed returns s resized to n zeroes, reusing its memory.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
 	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func (fc *facetCounter) add(place, dept uint32, class uint8) {
@@ -374,8 +497,10 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	if r.GetCardinality() <= ix.facetWalk {
 		fc := ix.newFacetCounter()
+		defer fc.release()
 		it := r.ManyIterator()
-		var buf [512]uint32
+		buf := ordBufs.Get().(*[512]uint32)
+		defer ordBufs.Put(buf)
 		for {
 			k := it.NextMany(buf[:])
 			if k == 0 {

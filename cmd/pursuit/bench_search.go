@@ -66,6 +66,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +86,11 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	}
 	build := time.Since(start)
 	debug.FreeOSMemory()
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	st := ix.Stats()
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
 		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
@@ -145,6 +151,13 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		pprof.StopCPUProfile()
 	}
 	runtime.ReadMemStats(&ms1)
+	if *memProfile != "" {
+		// The allocations of the queries alone are this profile minus
+		// the one written after the build (go tool pprof -base).
+		if err := writeHeapProfile(*memProfile + ".queries"); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(e.stdout, "engine: %d queries, %d matching contacts in all; %.0f kB allocated per query, %d GC cycles during the run\n",
 		len(qs), hits, float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(len(qs))/1024, ms1.NumGC-ms0.NumGC)
 	byKind := map[string][]time.Duration{}
@@ -507,4 +520,18 @@ func procMemory() string {
 		}
 	}
 	return fmt.Sprintf("VmRSS %s, VmHWM %s", rss, hwm)
+}
+
+// writeHeapProfile writes the live heap to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the profile shows the heap as of the last collection
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("write heap profile: %w", err)
+	}
+	return f.Close()
 }

@@ -28,13 +28,27 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 		Count(context.Context, string) (int64, error)
 	}); ok {
 		if n, err := c.Count(ctx, pursuit.TableContacts); err == nil && n > 0 {
-			docs = make([]contactDoc, 0, n+n/32)
+			docs = make([]contactDoc, n+n/32)
 		}
 	}
-	// Take batches from every part as they come; each part's documents
-	// stay in order, and the parts are joined in order after.
-	byPart := make([][]contactDoc, len(sc.parts))
-	byPart[0] = docs
+	// Take batches from every part as they come. With two parts and the
+	// count known, the first fills docs from the front and the second
+	// from the back, so the documents take one array (the peak memory of
+	// the build is set here); whatever does not fit goes to over.
+	front, back := 0, len(docs)
+	over := make([][]contactDoc, len(sc.parts))
+	put := func(part int, d contactDoc) {
+		switch {
+		case part == 0 && front < back && len(over[0]) == 0:
+			docs[front] = d
+			front++
+		case part == 1 && len(sc.parts) == 2 && front < back && len(over[1]) == 0:
+			back--
+			docs[back] = d
+		default:
+			over[part] = append(over[part], d)
+		}
+	}
 	cases := make([]reflect.SelectCase, len(sc.parts))
 	for i, p := range sc.parts {
 		cases[i] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(p)}
@@ -48,7 +62,7 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 		}
 		batch := v.Interface().([]pursuit.Contact)
 		for j := range batch {
-			byPart[i] = append(byPart[i], ix.newDoc(&batch[j], ix.ensurePlace(batch[j].PlaceID)))
+			put(i, ix.newDoc(&batch[j], ix.ensurePlace(batch[j].PlaceID)))
 		}
 	}
 	for _, e := range sc.errs {
@@ -56,11 +70,21 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 			return fmt.Errorf("build index: scan contacts: %w", err)
 		}
 	}
-	docs = byPart[0]
-	for _, p := range byPart[1:] {
-		docs = append(docs, p...)
+	// Join: the front, the overflow of part 0, the back (filled in
+	// reverse), the overflow of the other parts.
+	slices.Reverse(docs[back:])
+	if len(over[0]) == 0 {
+		// The usual case: move the back down in place.
+		n := copy(docs[front:], docs[back:])
+		docs = docs[:front+n]
+	} else {
+		tail := append(slices.Clone(over[0]), docs[back:]...)
+		docs = append(docs[:front], tail...)
 	}
-	byPart = nil
+	for _, o := range over[1:] {
+		docs = append(docs, o...)
+	}
+	over = nil
 	t0 := time.Now()
 	ix.log.Debug("index contacts read", "contacts", len(docs))
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"testing"
 	"time"
 
@@ -45,7 +46,8 @@ func TestBuildSeedDB(t *testing.T) {
 		pprof.StartCPUProfile(f)
 		qs := time.Now()
 		for range 20 {
-			_, err := ix.SearchContacts(1, Request{Q: q, Limit: 20, Facets: true})
+			cust, _ := strconv.ParseInt(os.Getenv("PURSUIT_SEARCH_PROFILE_CUSTOMER"), 10, 64)
+			_, err := ix.SearchContacts(max(cust, 1), Request{Q: q, Limit: 20, Facets: true})
 			must(t, err)
 		}
 		pprof.StopCPUProfile()

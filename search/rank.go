@@ -294,7 +294,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 // pruneMin is the default result size from which a text search ranks by
 // static tier (rankByTier). Index.pruneMin holds the one in use; tests
 // lower it to take that path at any size.
-const pruneMin = 50000
+const pruneMin = 200000
 
 // rankByTier ranks a big result without scoring most of it. The contacts
 // with a name or email match (few, and with a high text score) are scored
@@ -380,9 +380,10 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 // with the bitmap of every value. The intersections cost about the total
 // size of the facets' bitmaps, whatever the result (over 20 million
 // ordinals in some 700 bitmaps at the seed's scale, 12 ms), and the walk
-// about 4 ns per contact of the result: it wins up to a few million.
+// about 10 ns per contact of the result (it reads the contact's place,
+// department and class): it wins up to about a million.
 // Index.facetWalk holds the one in use; tests lower it to check both ways.
-const facetWalk = 2500000
+const facetWalk = 1000000
 
 // facetCounter counts facets over a walk of a result: a few array
 // increments per contact, and per run of contacts of one place for what

@@ -94,3 +94,14 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// RowError is the error of one row of a write of many rows: Row is the
+// row's index in the rows given. Its code, field and message are Err's.
+type RowError struct {
+	Row int
+	Err error
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
+
+func (e *RowError) Unwrap() error { return e.Err }

@@ -76,6 +76,16 @@ type Store interface {
 	// FindCustomerMapping looks a mapping up by the seed's index
 	// (customer_id, external_crm_id).
 	FindCustomerMapping(ctx context.Context, customerID int64, externalCRMID string) (CustomerMapping, error)
+	// UpsertCustomerMappingsByCRMID creates or updates a customer's
+	// mappings by (customer_id, external_crm_id), their natural key, in one
+	// transaction: every row is written or none is. A failing row's error
+	// is a *RowError naming its index. Rows get the customer's id and,
+	// when created, their new id. It returns how many rows it created and
+	// updated.
+	UpsertCustomerMappingsByCRMID(ctx context.Context, customerID int64, rows []CustomerMapping) (created, updated int, err error)
+	// ListCustomerMappingsOfPlace returns a customer's mappings of a place
+	// and of the place's contacts, by customer_mapping_id.
+	ListCustomerMappingsOfPlace(ctx context.Context, customerID, placeID int64) ([]CustomerMapping, error)
 
 	// PutPlaceGrant creates or replaces a customer_place_relation row.
 	PutPlaceGrant(ctx context.Context, g *CustomerPlaceRelation) error

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -267,9 +268,9 @@ func (s *Server) handleListMappings(w http.ResponseWriter, r *http.Request) erro
 
 // handleBulkMappings upserts customer_mapping rows by their natural key
 // (customer_id, external_crm_id): an existing mapping is updated, a new
-// one created. Every row is validated before any is written; rows are then
-// written one by one, so a failure part-way (a place deleted meanwhile)
-// leaves the rows before it applied, and the error names the row.
+// one created, all in one transaction. Every row is validated first; a
+// row the store refuses (a place deleted meanwhile) fails the whole batch,
+// and the error names the row.
 func (s *Server) handleBulkMappings(w http.ResponseWriter, r *http.Request) error {
 	cid, err := pathID(r, "customer_id")
 	if err != nil {
@@ -309,20 +310,13 @@ func (s *Server) handleBulkMappings(w http.ResponseWriter, r *http.Request) erro
 		rows[i] = row
 	}
 	var res MappingsResult
-	for i := range rows {
-		old, err := s.store.FindCustomerMapping(r.Context(), cid, rows[i].ExternalCRMID)
-		switch pursuit.ErrorCode(err) {
-		case "":
-			rows[i].CustomerMappingID = old.CustomerMappingID
-			err = s.store.UpdateCustomerMapping(r.Context(), &rows[i])
-			res.Updated++
-		case pursuit.ENOTFOUND:
-			err = s.store.CreateCustomerMapping(r.Context(), &rows[i])
-			res.Created++
+	res.Created, res.Updated, err = s.store.UpsertCustomerMappingsByCRMID(r.Context(), cid, rows)
+	if err != nil {
+		var re *pursuit.RowError
+		if errors.As(err, &re) {
+			return rowErr("mappings", re.Row, re.Err)
 		}
-		if err != nil {
-			return rowErr("mappings", i, err)
-		}
+		return err
 	}
 	s.notify()
 	writeJSON(w, http.StatusOK, res)

@@ -408,6 +408,10 @@ func TestAdminRoutes(t *testing.T) {
 				body: map[string]any{"mappings": []map[string]any{{"external_crm_id": "A-3", "place_id": place.PlaceID, "contact_id": contact.ContactID}}}, status: 400, field: "mappings[0].place_id"},
 			{name: "bulk mappings bad time", method: "POST", path: cpath() + "/mappings/bulk", key: "admin",
 				body: map[string]any{"mappings": []map[string]any{{"external_crm_id": "A-3", "place_id": place.PlaceID, "last_synced_time": "yesterday"}}}, status: 400, field: "mappings[0].last_synced_time"},
+			// One transaction: the missing place of the second row
+			// leaves A-1's owner Carol (the list below checks it).
+			{name: "bulk mappings missing place", method: "POST", path: cpath() + "/mappings/bulk", key: "admin",
+				body: map[string]any{"mappings": []map[string]any{{"external_crm_id": "A-1", "place_id": place.PlaceID, "account_owner": "Dave"}, {"external_crm_id": "A-9", "place_id": 999999}}}, status: 409, field: "mappings[1].place_id"},
 			{name: "list mappings", method: "GET", path: cpath() + "/mappings", key: "admin", status: 200,
 				check: func(t *testing.T, r response) {
 					var p httpapi.Page[pursuit.CustomerMapping]

@@ -237,35 +237,20 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 	if v.TechStack == nil {
 		v.TechStack = []pursuit.TechStack{}
 	}
-	v.Mappings = []pursuit.CustomerMapping{}
-	err = s.eachMapping(ctx, cid, func(m pursuit.CustomerMapping) {
-		if m.PlaceID == id || (m.ContactID != 0 && listed[m.ContactID]) {
-			v.Mappings = append(v.Mappings, m)
-		}
-	})
+	ms, err := s.store.ListCustomerMappingsOfPlace(ctx, cid, id)
 	if err != nil {
 		return err
 	}
+	v.Mappings = []pursuit.CustomerMapping{}
+	for _, m := range ms {
+		// The place's own mappings, and those of the contacts listed on
+		// this page.
+		if m.PlaceID == id || m.ContactID != 0 && listed[m.ContactID] {
+			v.Mappings = append(v.Mappings, m)
+		}
+	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
-}
-
-// eachMapping calls fn for every customer_mapping row of the customer.
-func (s *Server) eachMapping(ctx context.Context, cid int64, fn func(pursuit.CustomerMapping)) error {
-	opt := pursuit.ListOptions{Limit: pursuit.MaxListLimit}
-	for {
-		ms, err := s.store.ListCustomerMappings(ctx, cid, opt)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			fn(m)
-		}
-		if len(ms) < opt.Limit {
-			return nil
-		}
-		opt.After = ms[len(ms)-1].CustomerMappingID
-	}
 }
 
 // MappingView is the answer of a look-up by external_crm_id: the mapping

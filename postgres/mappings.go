@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,28 +44,103 @@ func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		state, contactPlaceID, err := mappingTarget(ctx, tx, m)
-		if err != nil {
+	return db.write(ctx, func(tx pgx.Tx, now time.Time) error { return insertMapping(ctx, tx, m) })
+}
+
+// insertMapping inserts m in tx, setting its id and normalising its time.
+func insertMapping(ctx context.Context, tx pgx.Tx, m *pursuit.CustomerMapping) error {
+	state, contactPlaceID, err := mappingTarget(ctx, tx, m)
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO customer_mapping (`+mappingCols+`, place_state_abbr, contact_place_id)
+		VALUES (coalesce($1, nextval('customer_mapping_customer_mapping_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9)
+		RETURNING customer_mapping_id`,
+		nullID(m.CustomerMappingID), m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
+		m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID).Scan(&id)
+	if err != nil {
+		return err
+	}
+	if m.CustomerMappingID != 0 {
+		if err := bumpSequence(ctx, tx, "customer_mapping_customer_mapping_id_seq", id); err != nil {
 			return err
 		}
-		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO customer_mapping (`+mappingCols+`, place_state_abbr, contact_place_id)
-			VALUES (coalesce($1, nextval('customer_mapping_customer_mapping_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9)
-			RETURNING customer_mapping_id`,
-			nullID(m.CustomerMappingID), m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
-			m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID).Scan(&id)
-		if err != nil {
-			return err
+	}
+	m.CustomerMappingID, m.LastSyncedTime = id, norm(m.LastSyncedTime)
+	return nil
+}
+
+// updateMapping replaces the fields of mapping m.CustomerMappingID in tx.
+func updateMapping(ctx context.Context, tx pgx.Tx, m *pursuit.CustomerMapping) error {
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_mapping WHERE customer_mapping_id = $1)`, m.CustomerMappingID).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return pursuit.Errorf(pursuit.ENOTFOUND, "customer_mapping %d does not exist", m.CustomerMappingID)
+	}
+	state, contactPlaceID, err := mappingTarget(ctx, tx, m)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE customer_mapping SET customer_id = $2, external_crm_id = $3,
+			place_id = $4, contact_id = $5, account_owner = $6, last_synced_time = $7,
+			place_state_abbr = $8, contact_place_id = $9
+		WHERE customer_mapping_id = $1`,
+		m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
+		m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID)
+	m.LastSyncedTime = norm(m.LastSyncedTime)
+	return err
+}
+
+// UpsertCustomerMappingsByCRMID creates or updates a customer's mappings
+// by (customer_id, external_crm_id) in one transaction.
+func (db *DB) UpsertCustomerMappingsByCRMID(ctx context.Context, customerID int64, rows []pursuit.CustomerMapping) (created, updated int, err error) {
+	vs := make([]pursuit.CustomerMapping, len(rows))
+	for i := range rows {
+		vs[i] = rows[i]
+		vs[i].CustomerID = customerID
+		if err := vs[i].Validate(); err != nil {
+			return 0, 0, &pursuit.RowError{Row: i, Err: err}
 		}
-		if m.CustomerMappingID != 0 {
-			if err := bumpSequence(ctx, tx, "customer_mapping_customer_mapping_id_seq", id); err != nil {
-				return err
+	}
+	err = db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		created, updated = 0, 0
+		for i := range vs {
+			v := &vs[i]
+			var id int64
+			err := tx.QueryRow(ctx, `SELECT customer_mapping_id FROM customer_mapping WHERE customer_id = $1 AND external_crm_id = $2`,
+				customerID, v.ExternalCRMID).Scan(&id)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows):
+				v.CustomerMappingID = 0
+				err = insertMapping(ctx, tx, v)
+				created++
+			case err == nil:
+				v.CustomerMappingID = id
+				err = updateMapping(ctx, tx, v)
+				updated++
+			}
+			if err != nil {
+				return &pursuit.RowError{Row: i, Err: dbErr(err)}
 			}
 		}
-		m.CustomerMappingID, m.LastSyncedTime = id, norm(m.LastSyncedTime)
 		return nil
 	})
+	if err != nil {
+		return 0, 0, err
+	}
+	copy(rows, vs)
+	return created, updated, nil
+}
+
+// ListCustomerMappingsOfPlace returns a customer's mappings of a place and
+// of its contacts.
+func (db *DB) ListCustomerMappingsOfPlace(ctx context.Context, customerID, placeID int64) ([]pursuit.CustomerMapping, error) {
+	return collect(ctx, db, scanMapping, `SELECT `+mappingCols+` FROM customer_mapping
+		WHERE customer_id = $1 AND (place_id = $2 OR contact_id IN (SELECT contact_id FROM contacts WHERE place_id = $2))
+		ORDER BY customer_mapping_id`, customerID, placeID)
 }
 
 // GetCustomerMapping returns a mapping by id.
@@ -92,27 +168,7 @@ func (db *DB) UpdateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_mapping WHERE customer_mapping_id = $1)`, m.CustomerMappingID).Scan(&exists); err != nil {
-			return err
-		}
-		if !exists {
-			return pursuit.Errorf(pursuit.ENOTFOUND, "customer_mapping %d does not exist", m.CustomerMappingID)
-		}
-		state, contactPlaceID, err := mappingTarget(ctx, tx, m)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE customer_mapping SET customer_id = $2, external_crm_id = $3,
-				place_id = $4, contact_id = $5, account_owner = $6, last_synced_time = $7,
-				place_state_abbr = $8, contact_place_id = $9
-			WHERE customer_mapping_id = $1`,
-			m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
-			m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID)
-		m.LastSyncedTime = norm(m.LastSyncedTime)
-		return err
-	})
+	return db.write(ctx, func(tx pgx.Tx, now time.Time) error { return updateMapping(ctx, tx, m) })
 }
 
 // DeleteCustomerMapping deletes a mapping.

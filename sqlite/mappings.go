@@ -40,21 +40,87 @@ func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 		return err
 	}
 	v := *m
-	v.LastSyncedTime = normTime(v.LastSyncedTime)
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO customer_mapping (`+mappingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING customer_mapping_id`,
-			nullID(v.CustomerMappingID), v.CustomerID, v.ExternalCRMID, nullID(v.PlaceID), nullID(v.ContactID), v.AccountOwner,
-			micros(v.LastSyncedTime)).Scan(&v.CustomerMappingID)
-		if err != nil {
-			return mappingErr(ctx, tx, err, &v)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := db.write(ctx, func(tx *sql.Tx) error { return insertMapping(ctx, tx, &v) }); err != nil {
 		return err
 	}
 	*m = v
 	return nil
+}
+
+// insertMapping inserts m in tx, setting its id and normalising its time.
+func insertMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) error {
+	m.LastSyncedTime = normTime(m.LastSyncedTime)
+	err := tx.QueryRowContext(ctx, `INSERT INTO customer_mapping (`+mappingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING customer_mapping_id`,
+		nullID(m.CustomerMappingID), m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID), m.AccountOwner,
+		micros(m.LastSyncedTime)).Scan(&m.CustomerMappingID)
+	if err != nil {
+		return mappingErr(ctx, tx, err, m)
+	}
+	return nil
+}
+
+// updateMapping replaces the fields of mapping m.CustomerMappingID in tx.
+func updateMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) error {
+	m.LastSyncedTime = normTime(m.LastSyncedTime)
+	res, err := tx.ExecContext(ctx, `UPDATE customer_mapping SET customer_id = ?, external_crm_id = ?, place_id = ?, contact_id = ?,
+			account_owner = ?, last_synced_time = ?
+		WHERE customer_mapping_id = ?`,
+		m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID), m.AccountOwner, micros(m.LastSyncedTime), m.CustomerMappingID)
+	if err != nil {
+		return mappingErr(ctx, tx, err, m)
+	}
+	return affected(res, "customer_mapping", m.CustomerMappingID)
+}
+
+// UpsertCustomerMappingsByCRMID creates or updates a customer's mappings
+// by (customer_id, external_crm_id) in one transaction.
+func (db *DB) UpsertCustomerMappingsByCRMID(ctx context.Context, customerID int64, rows []pursuit.CustomerMapping) (created, updated int, err error) {
+	vs := make([]pursuit.CustomerMapping, len(rows))
+	for i := range rows {
+		vs[i] = rows[i]
+		vs[i].CustomerID = customerID
+		if err := vs[i].Validate(); err != nil {
+			return 0, 0, &pursuit.RowError{Row: i, Err: err}
+		}
+	}
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		created, updated = 0, 0
+		for i := range vs {
+			v := &vs[i]
+			var id int64
+			err := tx.QueryRowContext(ctx, `SELECT customer_mapping_id FROM customer_mapping WHERE customer_id = ? AND external_crm_id = ?`,
+				customerID, v.ExternalCRMID).Scan(&id)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				v.CustomerMappingID = 0
+				err = insertMapping(ctx, tx, v)
+				created++
+			case err == nil:
+				v.CustomerMappingID = id
+				err = updateMapping(ctx, tx, v)
+				updated++
+			default:
+				err = dbErr(err)
+			}
+			if err != nil {
+				return &pursuit.RowError{Row: i, Err: err}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	copy(rows, vs)
+	return created, updated, nil
+}
+
+// ListCustomerMappingsOfPlace returns a customer's mappings of a place and
+// of its contacts.
+func (db *DB) ListCustomerMappingsOfPlace(ctx context.Context, customerID, placeID int64) ([]pursuit.CustomerMapping, error) {
+	return all(ctx, db.r, scanMapping, `SELECT `+mappingCols+` FROM customer_mapping
+		WHERE customer_id = ? AND (place_id = ? OR contact_id IN (SELECT contact_id FROM contacts WHERE place_id = ?))
+		ORDER BY customer_mapping_id`, customerID, placeID, placeID)
 }
 
 // GetCustomerMapping returns a mapping by ID.
@@ -79,18 +145,7 @@ func (db *DB) UpdateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 		return err
 	}
 	v := *m
-	v.LastSyncedTime = normTime(v.LastSyncedTime)
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE customer_mapping SET customer_id = ?, external_crm_id = ?, place_id = ?, contact_id = ?,
-				account_owner = ?, last_synced_time = ?
-			WHERE customer_mapping_id = ?`,
-			v.CustomerID, v.ExternalCRMID, nullID(v.PlaceID), nullID(v.ContactID), v.AccountOwner, micros(v.LastSyncedTime), v.CustomerMappingID)
-		if err != nil {
-			return mappingErr(ctx, tx, err, &v)
-		}
-		return affected(res, "customer_mapping", v.CustomerMappingID)
-	})
-	if err != nil {
+	if err := db.write(ctx, func(tx *sql.Tx) error { return updateMapping(ctx, tx, &v) }); err != nil {
 		return err
 	}
 	*m = v

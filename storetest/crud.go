@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -277,6 +278,82 @@ func testCustomerMappings(t *testing.T, s pursuit.Store) {
 	wantCode(t, s.DeleteCustomerMapping(ctx, mp.CustomerMappingID), pursuit.ENOTFOUND, "")
 	mp.CustomerMappingID = 999999
 	wantCode(t, s.UpdateCustomerMapping(ctx, &mp), pursuit.ENOTFOUND, "")
+}
+
+func testMappingsByCRMID(t *testing.T, s pursuit.Store) {
+	cu := mustCustomer(t, s, "acme")
+	cu2 := mustCustomer(t, s, "globex")
+	p := mustPlace(t, s, "Springfield")
+	p2 := mustPlace(t, s, "Shelbyville")
+	c := mustContact(t, s, p.PlaceID, "Jane", "Doe")
+	c2 := mustContact(t, s, p2.PlaceID, "John", "Roe")
+	old := pursuit.CustomerMapping{CustomerID: cu.CustomerID, ExternalCRMID: "A", PlaceID: p.PlaceID, AccountOwner: "Bob"}
+	ok(t, s.CreateCustomerMapping(ctx, &old), "CreateCustomerMapping")
+	seq0, err := s.LastSeq(ctx)
+	ok(t, err, "LastSeq")
+
+	// A batch whose last row names a missing place writes nothing.
+	rows := []pursuit.CustomerMapping{
+		{ExternalCRMID: "A", ContactID: c.ContactID, AccountOwner: "Carol"},
+		{ExternalCRMID: "B", PlaceID: p2.PlaceID},
+		{ExternalCRMID: "C", PlaceID: 999999},
+	}
+	_, _, err = s.UpsertCustomerMappingsByCRMID(ctx, cu.CustomerID, rows)
+	wantCode(t, err, pursuit.EFOREIGNKEY, "place_id")
+	var re *pursuit.RowError
+	if !errors.As(err, &re) || re.Row != 2 {
+		t.Fatalf("UpsertCustomerMappingsByCRMID error %v, want a RowError of row 2", err)
+	}
+	got, err := s.FindCustomerMapping(ctx, cu.CustomerID, "A")
+	ok(t, err, "FindCustomerMapping A")
+	diff(t, "mapping A after the failed batch", old, got)
+	_, err = s.FindCustomerMapping(ctx, cu.CustomerID, "B")
+	wantCode(t, err, pursuit.ENOTFOUND, "")
+	if seq, _ := s.LastSeq(ctx); seq != seq0 {
+		t.Errorf("the failed batch logged changes: seq %d -> %d", seq0, seq)
+	}
+	// An invalid row is named before anything is written.
+	_, _, err = s.UpsertCustomerMappingsByCRMID(ctx, cu.CustomerID, []pursuit.CustomerMapping{{ExternalCRMID: "D", PlaceID: p.PlaceID}, {ExternalCRMID: "E"}})
+	wantCode(t, err, pursuit.EINVALID, "place_id")
+	if !errors.As(err, &re) || re.Row != 1 {
+		t.Fatalf("UpsertCustomerMappingsByCRMID error %v, want a RowError of row 1", err)
+	}
+
+	rows[2].PlaceID = p2.PlaceID
+	created, updated, err := s.UpsertCustomerMappingsByCRMID(ctx, cu.CustomerID, rows)
+	ok(t, err, "UpsertCustomerMappingsByCRMID")
+	if created != 2 || updated != 1 {
+		t.Errorf("created %d, updated %d; want 2 and 1", created, updated)
+	}
+	if rows[0].CustomerMappingID != old.CustomerMappingID || rows[1].CustomerMappingID == 0 || rows[2].CustomerMappingID == 0 {
+		t.Errorf("ids after the upsert: %d %d %d, want %d and two new ones", rows[0].CustomerMappingID, rows[1].CustomerMappingID, rows[2].CustomerMappingID, old.CustomerMappingID)
+	}
+	for _, r := range rows {
+		if r.CustomerID != cu.CustomerID {
+			t.Errorf("row %q has customer %d, want %d", r.ExternalCRMID, r.CustomerID, cu.CustomerID)
+		}
+		got, err := s.FindCustomerMapping(ctx, cu.CustomerID, r.ExternalCRMID)
+		ok(t, err, "FindCustomerMapping "+r.ExternalCRMID)
+		diff(t, "mapping "+r.ExternalCRMID, r, got)
+	}
+	if seq, _ := s.LastSeq(ctx); seq <= seq0 {
+		t.Errorf("the upsert logged no change (seq %d)", seq)
+	}
+
+	// Mappings of a place: of the place itself and of its contacts, the
+	// customer's only.
+	other := pursuit.CustomerMapping{CustomerID: cu2.CustomerID, ExternalCRMID: "A", PlaceID: p.PlaceID}
+	ok(t, s.CreateCustomerMapping(ctx, &other), "CreateCustomerMapping other customer")
+	onContact2 := pursuit.CustomerMapping{CustomerID: cu.CustomerID, ExternalCRMID: "F", ContactID: c2.ContactID}
+	ok(t, s.CreateCustomerMapping(ctx, &onContact2), "CreateCustomerMapping contact of p2")
+	onPlace := pursuit.CustomerMapping{CustomerID: cu.CustomerID, ExternalCRMID: "G", PlaceID: p.PlaceID}
+	ok(t, s.CreateCustomerMapping(ctx, &onPlace), "CreateCustomerMapping place p")
+	list, err := s.ListCustomerMappingsOfPlace(ctx, cu.CustomerID, p.PlaceID)
+	ok(t, err, "ListCustomerMappingsOfPlace")
+	diff(t, "ListCustomerMappingsOfPlace p", []pursuit.CustomerMapping{rows[0], onPlace}, list)
+	list, err = s.ListCustomerMappingsOfPlace(ctx, cu.CustomerID, p2.PlaceID)
+	ok(t, err, "ListCustomerMappingsOfPlace p2")
+	diff(t, "ListCustomerMappingsOfPlace p2", []pursuit.CustomerMapping{rows[1], rows[2], onContact2}, list)
 }
 
 func testPlaceGrants(t *testing.T, s pursuit.Store) {

@@ -56,6 +56,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"Contacts", testContacts},
 		{"TechStack", testTechStack},
 		{"CustomerMappings", testCustomerMappings},
+		{"MappingsByCRMID", testMappingsByCRMID},
 		{"PlaceGrants", testPlaceGrants},
 		{"ContactGrants", testContactGrants},
 		{"Paging", testPaging},

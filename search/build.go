@@ -388,7 +388,7 @@ func scanBatches(ctx context.Context, scan func(fn func(pursuit.Contact) error) 
 func (ix *Index) newDoc(c *pursuit.Contact, place uint32) contactDoc {
 	d := contactDoc{
 		id:       c.ContactID,
-		packed:   ix.arena.put(packContact(c)),
+		packed:   ix.arena.putContact(c),
 		verified: micros(c.VerifiedAt),
 		created:  micros(c.CreatedAt),
 		updated:  micros(c.UpdatedAt),

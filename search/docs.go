@@ -95,12 +95,42 @@ func packContact(c *pursuit.Contact) string {
 	return c.Name + sep + c.FirstName + sep + c.LastName + sep + c.Email + sep + c.Phone
 }
 
-func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) {
-	p := strings.SplitN(ix.arena.get(d.packed), sep, 5)
-	for len(p) < 5 {
-		p = append(p, "")
+// putContact packs c's text straight into the arena, as packContact
+// would, without the string in between (a build packs millions).
+func (a *arena) putContact(c *pursuit.Contact) uint64 {
+	parts := [5]string{c.Name, c.FirstName, c.LastName, c.Email, c.Phone}
+	n := len(parts) - 1
+	for _, p := range parts {
+		n += len(p)
 	}
-	return p[0], p[1], p[2], p[3], p[4]
+	if n > 0xffff {
+		return a.put(packContact(c))
+	}
+	k := len(a.chunks)
+	if k == 0 || len(a.chunks[k-1])+n > cap(a.chunks[k-1]) {
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		k++
+	}
+	ch := &a.chunks[k-1]
+	off := len(*ch)
+	for i, p := range parts {
+		if i > 0 {
+			*ch = append(*ch, sep...)
+		}
+		*ch = append(*ch, p...)
+	}
+	return uint64(k-1)<<48 | uint64(off)<<16 | uint64(n)
+}
+
+func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) {
+	// Cut, not Split: this runs for every contact of a build, twice, and
+	// must not allocate.
+	s := ix.arena.get(d.packed)
+	name, s, _ = strings.Cut(s, sep)
+	first, s, _ = strings.Cut(s, sep)
+	last, s, _ = strings.Cut(s, sep)
+	email, phone, _ = strings.Cut(s, sep)
+	return name, first, last, email, phone
 }
 
 // arena holds the packed text of contacts in large chunks, so that the

@@ -3,9 +3,12 @@ package search
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pursuit-gov/pursuit"
 )
 
 // TestFieldSmallAndBig checks that a field's posting lists stay right as
@@ -94,6 +97,24 @@ func TestSetBits(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("setBits(%d, %d) (-want +got):\n%s", lo, hi, diff)
+		}
+	}
+}
+
+// TestArenaPutContact checks that packing a contact straight into the
+// arena reads back like packContact's string.
+func TestArenaPutContact(t *testing.T) {
+	var a arena
+	for _, c := range []pursuit.Contact{
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jane@x.gov", Phone: "555-0100"},
+		{},
+		{Name: "Solo"},
+		{Phone: "1"},
+		{Name: strings.Repeat("n", 70000), Email: "big@x.gov"},
+	} {
+		ref := a.putContact(&c)
+		if got, want := a.get(ref), a.get(a.put(packContact(&c))); got != want {
+			t.Errorf("putContact(%.20q…) reads back %.40q, want %.40q", c.Name, got, want)
 		}
 	}
 }

@@ -145,9 +145,11 @@ func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
 
 // putMapping inserts or replaces a customer_mapping row.
 func (ix *Index) putMapping(m pursuit.CustomerMapping) {
+	_, replaces := ix.mappings[m.CustomerMappingID]
 	ix.deleteMapping(m.CustomerMappingID)
-	ix.mappings[m.CustomerMappingID] = mappingRow{customer: m.CustomerID, place: m.PlaceID, contact: m.ContactID,
+	row := mappingRow{customer: m.CustomerID, place: m.PlaceID, contact: m.ContactID,
 		owner: ix.names.vals[ix.name(m.AccountOwner)].s}
+	ix.mappings[m.CustomerMappingID] = row
 	c := ix.customer(m.CustomerID)
 	switch {
 	case m.ContactID != 0:
@@ -157,7 +159,43 @@ func (ix *Index) putMapping(m pursuit.CustomerMapping) {
 		c.mapsByPlace[m.PlaceID] = append(c.mapsByPlace[m.PlaceID], m.CustomerMappingID)
 		relate(ix.placeCust, m.PlaceID, m.CustomerID)
 	}
-	ix.refreshMapping(c, ix.mappings[m.CustomerMappingID])
+	if replaces || !ix.addMapping(c, row) {
+		ix.refreshMapping(c, row)
+	}
+}
+
+// addMapping sets the bits a new mapping adds, when that is all it does:
+// a mapping only marks its live target (and a place's contacts) mapped
+// and adds its owner, so for a mapping that replaces none the bits are the
+// union of the old ones and its own. It reports false, leaving the
+// recomputation to refreshMapping, when the target is not live. Every
+// mapping of a build takes this path, rather than recomputing each
+// contact of a mapped place from all its grants and mappings.
+func (ix *Index) addMapping(c *customer, m mappingRow) bool {
+	switch {
+	case m.contact != 0:
+		ord, ok := ix.contactOrd.get(m.contact)
+		if !ok || !ix.contacts[ord].alive {
+			return false
+		}
+		c.mapped.Add(ord)
+		if m.owner != "" {
+			c.owners.add(m.owner, ord)
+		}
+	case m.place != 0:
+		ord, ok := ix.placeOrd[m.place]
+		if !ok || !ix.places[ord].alive {
+			return false
+		}
+		pd := &ix.places[ord]
+		c.placesMapped.Add(ord)
+		c.mapped.AddMany(pd.contacts)
+		if m.owner != "" {
+			c.placeOwners.add(m.owner, ord)
+			c.owners.addMany(m.owner, pd.contacts)
+		}
+	}
+	return true
 }
 
 // deleteMapping deletes a customer_mapping row.

@@ -141,39 +141,32 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 		return ctx.Err()
 	}
 
-	// Name and email terms, on two goroutines over halves.
-	type half struct {
-		name, email map[string][]uint32
-		nameLen     int64
-		emailLen    int64
-	}
-	halves := make([]half, 2)
+	// Name and email terms, on a goroutine per field, straight into the
+	// field's posting lists: in ordinal order, each add appends.
 	var wg sync.WaitGroup
-	for h := range halves {
-		lo, hi := h*n/2, (h+1)*n/2
+	for _, f := range []int{fName, fEmail} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var a analysis.Analyzer
-			hf := half{name: map[string][]uint32{}, email: map[string][]uint32{}}
+			fd := ix.fields[f]
 			var buf []string
-			for o := lo; o < hi; o++ {
+			for o := range ix.contacts {
 				d := &ix.contacts[o]
 				name, _, _, email, _ := ix.unpack(d)
-				buf = a.Terms(name, buf[:0])
-				d.nameLen = clampLen(len(buf))
-				hf.nameLen += int64(d.nameLen)
-				for _, t := range buf {
-					hf.name[t] = append(hf.name[t], uint32(o))
+				if f == fName {
+					buf = a.Terms(name, buf[:0])
+					d.nameLen = clampLen(len(buf))
+					fd.totalLen += int64(d.nameLen)
+				} else {
+					buf = a.Terms(email, buf[:0])
+					d.emailLen = clampLen(len(buf))
+					fd.totalLen += int64(d.emailLen)
 				}
-				buf = a.Terms(email, buf[:0])
-				d.emailLen = clampLen(len(buf))
-				hf.emailLen += int64(d.emailLen)
 				for _, t := range buf {
-					hf.email[t] = append(hf.email[t], uint32(o))
+					fd.add(t, uint32(o))
 				}
 			}
-			halves[h] = hf
 		}()
 	}
 
@@ -299,17 +292,6 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 	for o := range ix.contacts {
 		ix.hot[o].nameLen, ix.hot[o].emailLen = ix.contacts[o].nameLen, ix.contacts[o].emailLen
 	}
-	for _, hf := range halves {
-		ix.fields[fName].totalLen += hf.nameLen
-		ix.fields[fEmail].totalLen += hf.emailLen
-		for t, l := range hf.name {
-			ix.fields[fName].addMany(t, l)
-		}
-		for t, l := range hf.email {
-			ix.fields[fEmail].addMany(t, l)
-		}
-	}
-	ix.log.Debug("index name and email postings merged", "elapsed", time.Since(t0))
 	return ctx.Err()
 }
 

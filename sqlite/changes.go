@@ -90,7 +90,7 @@ func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) 
 		var k int64
 		return k, s.Scan(&k)
 	}
-	return each(ctx, db.r, scan, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
+	return scanTable(ctx, db, scan, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
 }
 
 // Count returns the number of rows of a table: one of pursuit.DataTables,

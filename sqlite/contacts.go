@@ -115,13 +115,13 @@ func (db *DB) ListContactsByPlace(ctx context.Context, placeID int64, opt pursui
 
 // ScanContacts streams every contact in contact_id order.
 func (db *DB) ScanContacts(ctx context.Context, fn func(pursuit.Contact) error) error {
-	return each(ctx, db.r, scanContact, fn, `SELECT `+contactCols+` FROM contacts ORDER BY contact_id`)
+	return scanTable(ctx, db, scanContact, fn, `SELECT `+contactCols+` FROM contacts ORDER BY contact_id`)
 }
 
 // ScanContactsRange streams the contacts with lo <= contact_id < hi in
 // contact_id order.
 func (db *DB) ScanContactsRange(ctx context.Context, lo, hi int64, fn func(pursuit.Contact) error) error {
-	return each(ctx, db.r, scanContact, fn, `SELECT `+contactCols+` FROM contacts WHERE contact_id >= ? AND contact_id < ? ORDER BY contact_id`, lo, hi)
+	return scanTable(ctx, db, scanContact, fn, `SELECT `+contactCols+` FROM contacts WHERE contact_id >= ? AND contact_id < ? ORDER BY contact_id`, lo, hi)
 }
 
 // ContactIDBounds returns the smallest and largest contact_id, 0 and 0

@@ -92,5 +92,5 @@ func (db *DB) ListCustomers(ctx context.Context, opt pursuit.ListOptions) ([]pur
 
 // ScanCustomers streams every customer in customer_id order.
 func (db *DB) ScanCustomers(ctx context.Context, fn func(pursuit.Customer) error) error {
-	return each(ctx, db.r, scanCustomer, fn, `SELECT `+customerCols+` FROM customers ORDER BY customer_id`)
+	return scanTable(ctx, db, scanCustomer, fn, `SELECT `+customerCols+` FROM customers ORDER BY customer_id`)
 }

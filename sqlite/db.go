@@ -369,6 +369,27 @@ func each[T any](ctx context.Context, q querier, scan func(scanner) (T, error), 
 	return dbErr(rows.Err())
 }
 
+// scanCacheKiB is the page cache of a connection while it scans a table.
+const scanCacheKiB = 2 << 10
+
+// scanTable runs each for a scan of a whole table (or a range of one) on a
+// reader connection whose page cache is shrunk for the scan. A scan reads
+// each page once, so the cache does not help it, and an index build scans
+// on several connections at once: filling each one's 32 MiB cache is
+// memory outside the Go heap (and its limit) at the build's peak.
+func scanTable[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), fn func(T) error, query string, args ...any) error {
+	conn, err := db.r.Conn(ctx)
+	if err != nil {
+		return dbErr(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", scanCacheKiB)); err != nil {
+		return dbErr(err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = -%d", readerCacheKiB))
+	return each(ctx, conn, scan, fn, query, args...)
+}
+
 // all runs a query and returns every row, nil when there are none.
 func all[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	var out []T

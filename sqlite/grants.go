@@ -113,7 +113,7 @@ func listGrants[T any](ctx context.Context, db *DB, t grantTable, scan func(scan
 
 // scanGrants streams every grant of t in (customer_id, key) order.
 func scanGrants[T any](ctx context.Context, db *DB, t grantTable, scan func(scanner) (T, error), fn func(T) error) error {
-	return each(ctx, db.r, scan, fn, t.selectSQL()+`
+	return scanTable(ctx, db, scan, fn, t.selectSQL()+`
 		ORDER BY customer_id, `+t.col)
 }
 

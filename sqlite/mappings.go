@@ -170,5 +170,5 @@ func (db *DB) ListCustomerMappings(ctx context.Context, customerID int64, opt pu
 
 // ScanCustomerMappings streams every mapping in customer_mapping_id order.
 func (db *DB) ScanCustomerMappings(ctx context.Context, fn func(pursuit.CustomerMapping) error) error {
-	return each(ctx, db.r, scanMapping, fn, `SELECT `+mappingCols+` FROM customer_mapping ORDER BY customer_mapping_id`)
+	return scanTable(ctx, db, scanMapping, fn, `SELECT `+mappingCols+` FROM customer_mapping ORDER BY customer_mapping_id`)
 }

@@ -101,5 +101,5 @@ func (db *DB) ListPlaces(ctx context.Context, opt pursuit.ListOptions) ([]pursui
 
 // ScanPlaces streams every place in place_id order.
 func (db *DB) ScanPlaces(ctx context.Context, fn func(pursuit.Place) error) error {
-	return each(ctx, db.r, scanPlace, fn, `SELECT `+placeCols+` FROM places ORDER BY place_id`)
+	return scanTable(ctx, db, scanPlace, fn, `SELECT `+placeCols+` FROM places ORDER BY place_id`)
 }

@@ -91,5 +91,5 @@ func (db *DB) ListTechStackByPlace(ctx context.Context, placeID int64) ([]pursui
 
 // ScanTechStack streams every tech_stack row in tech_stack_id order.
 func (db *DB) ScanTechStack(ctx context.Context, fn func(pursuit.TechStack) error) error {
-	return each(ctx, db.r, scanTechStack, fn, `SELECT `+techStackCols+` FROM tech_stack ORDER BY tech_stack_id`)
+	return scanTable(ctx, db, scanTechStack, fn, `SELECT `+techStackCols+` FROM tech_stack ORDER BY tech_stack_id`)
 }

@@ -134,7 +134,6 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 	dest = nil
 	ix.contacts = docs
 	ix.hot = make([]hotDoc, 0, cap(docs))
-	ix.class = make([]uint8, 0, cap(docs))
 	docs = nil
 	n := len(ix.contacts)
 	if n == 0 {
@@ -207,8 +206,7 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 		d.static = ix.staticScore(d, pd.p.Population)
 		// Not syncHot: the name and email lengths are still being
 		// written by the analysis goroutines; they are copied after.
-		ix.hot = append(ix.hot, hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static})
-		ix.class = append(ix.class, d.class)
+		ix.hot = append(ix.hot, hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, class: d.class})
 		t := ix.tierOf(d.static)
 		tiers[t] = append(tiers[t], ord)
 		pd.contacts = append(pd.contacts, ord)

@@ -62,6 +62,7 @@ type hotDoc struct {
 	place, title, dept uint32
 	static             float32
 	nameLen, emailLen  uint8
+	class              uint8 // function*8 + seniority (fits the struct's padding)
 }
 
 // placeHot is the part of a place the facet walk reads.
@@ -84,11 +85,9 @@ func (ix *Index) syncPlaceHot(ord uint32) {
 func (ix *Index) syncHot(ord uint32) {
 	for len(ix.hot) <= int(ord) {
 		ix.hot = append(ix.hot, hotDoc{})
-		ix.class = append(ix.class, 0)
 	}
 	d := &ix.contacts[ord]
-	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen}
-	ix.class[ord] = d.class
+	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen, class: d.class}
 }
 
 func packContact(c *pursuit.Contact) string {

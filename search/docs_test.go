@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -116,5 +117,13 @@ func TestArenaPutContact(t *testing.T) {
 		if got, want := a.get(ref), a.get(a.put(packContact(&c))); got != want {
 			t.Errorf("putContact(%.20q…) reads back %.40q, want %.40q", c.Name, got, want)
 		}
+	}
+}
+
+// TestHotDocSize guards the size of the array the ranking and facet walks
+// stream through: a field added carelessly would make every walk slower.
+func TestHotDocSize(t *testing.T) {
+	if n := unsafe.Sizeof(hotDoc{}); n != 20 {
+		t.Errorf("hotDoc is %d bytes, want 20", n)
 	}
 }

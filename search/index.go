@@ -40,7 +40,6 @@ type Index struct {
 	contacts   []contactDoc
 	contactOrd ordMap
 	hot        []hotDoc // by ordinal, see syncHot
-	class      []uint8  // by ordinal: function*8 + seniority
 	placeHot   []placeHot
 	arena      arena
 	alive      *roaring.Bitmap

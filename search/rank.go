@@ -266,7 +266,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 		for _, o := range buf[:n] {
 			h := &ix.hot[o]
 			if fc != nil {
-				fc.add(h.place, h.dept, ix.class[o])
+				fc.add(h.place, h.dept, h.class)
 			}
 			sc := s.interned(s.titleS, s.ix.titles, fTitle, h.title) +
 				s.interned(s.deptS, s.ix.depts, fDept, h.dept) + float64(h.static)
@@ -509,7 +509,7 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 			}
 			for _, o := range buf[:k] {
 				h := &ix.hot[o]
-				fc.add(h.place, h.dept, ix.class[o])
+				fc.add(h.place, h.dept, h.class)
 			}
 		}
 		return fc.result(n)

@@ -41,6 +41,7 @@ var httpBenchSeniorities = []string{"executive", "director", "manager"}
 // httpBenchResult is one customer's measurement.
 type httpBenchResult struct {
 	customer      int64
+	label         string // the customer column when not one customer
 	places        int
 	ok, failed    int
 	rps           float64
@@ -63,6 +64,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `FILE`")
 	engine := fs.Bool("engine", true, "also run the same mix straight against the index, without HTTP, for comparison")
+	mixed := fs.Bool("mixed", true, "also run every customer with a place grant at once, each request as a random one of them (multi-tenant traffic)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -136,7 +138,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("bench http: %w", err)
 		}
 		urls, reqs := httpBenchMix(base, *seed, httpBenchStates(ctx, s, grants[cid]))
-		b := &httpLoad{client: client, key: key, urls: urls, concurrency: *concurrency}
+		b := &httpLoad{client: client, keys: []string{key}, urls: urls, concurrency: *concurrency}
 		b.run(ctx, time.Second, 0, false)
 		lat, fails, took, firstErr := b.run(ctx, *duration, *maxRequests, true)
 		s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
@@ -155,6 +157,13 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		}
 		results = append(results, r)
 	}
+	if *mixed {
+		r, err := benchHTTPMixed(ctx, s, client, base, grants, *seed, *concurrency, *duration, *maxRequests)
+		if err != nil {
+			return fmt.Errorf("bench http: %w", err)
+		}
+		results = append(results, r)
+	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tengine only/s\t")
 	for _, r := range results {
@@ -167,7 +176,11 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		if r.engine > 0 {
 			eng = fmt.Sprintf("%.0f", r.engine)
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%s\t\n", r.customer, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal, eng)
+		label := r.label
+		if label == "" {
+			label = strconv.FormatInt(r.customer, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%s\t\n", label, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal, eng)
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -178,10 +191,57 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// httpLoad sends the URLs round-robin from concurrency goroutines.
+// benchHTTPMixed loads the server with every customer with a place grant
+// at once: the mix of each (seeded by its id) interleaved, each request
+// with its customer's key, as a shared server sees multi-tenant traffic.
+func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, base string, grants map[int64][]int64,
+	seed uint64, concurrency int, d time.Duration, limit int) (httpBenchResult, error) {
+	ids := make([]int64, 0, len(grants))
+	places := 0
+	for c, g := range grants {
+		ids = append(ids, c)
+		places += len(g)
+	}
+	slices.Sort(ids)
+	b := &httpLoad{client: client, concurrency: concurrency}
+	perCustomer := make([][]string, len(ids))
+	for i, cid := range ids {
+		k, key, err := createAPIKey(ctx, s, pursuit.RoleCustomer, cid, "bench http mixed")
+		if err != nil {
+			return httpBenchResult{}, err
+		}
+		defer s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
+		b.keys = append(b.keys, key)
+		perCustomer[i], _ = httpBenchMix(base, seed+uint64(cid), httpBenchStates(ctx, s, grants[cid]))
+	}
+	// 2,000 requests: customer and URL drawn at random, fixed by seed.
+	rng := rand.New(rand.NewPCG(seed, 7))
+	for range 2000 {
+		i := rng.IntN(len(ids))
+		b.urls = append(b.urls, perCustomer[i][rng.IntN(len(perCustomer[i]))])
+		b.keyOf = append(b.keyOf, i)
+	}
+	b.run(ctx, time.Second, 0, false)
+	lat, fails, took, firstErr := b.run(ctx, d, limit, true)
+	if ctx.Err() != nil {
+		return httpBenchResult{}, ctx.Err()
+	}
+	r := httpBenchResult{label: fmt.Sprintf("all %d, mixed", len(ids)), places: places / max(len(ids), 1), ok: len(lat), failed: int(fails), firstErr: firstErr}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+		r.rps = float64(len(lat)) / took.Seconds()
+		r.p50, r.p95, r.p99 = pct(0.50), pct(0.95), pct(0.99)
+	}
+	return r, nil
+}
+
+// httpLoad sends the URLs round-robin from concurrency goroutines, each
+// with keys[keyOf[i]] (keys[0] when keyOf is nil).
 type httpLoad struct {
 	client      *http.Client
-	key         string
+	keys        []string
+	keyOf       []int
 	urls        []string
 	concurrency int
 }
@@ -208,8 +268,12 @@ func (b *httpLoad) run(ctx context.Context, d time.Duration, limit int, record b
 					break
 				}
 				u := b.urls[i%len(b.urls)]
+				key := b.keys[0]
+				if b.keyOf != nil {
+					key = b.keys[b.keyOf[i%len(b.urls)]]
+				}
 				req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
-				req.Header.Set("Authorization", "Bearer "+b.key)
+				req.Header.Set("Authorization", "Bearer "+key)
 				t0 := time.Now()
 				res, err := b.client.Do(req)
 				if err == nil {

@@ -449,8 +449,10 @@ func pgQuery(ctx context.Context, pool *pgxpool.Pool, q benchQuery) error {
 	var rank, match string
 	if len(tsq) > 0 {
 		args = append(args, strings.Join(tsq, " & "))
-		match = " AND c.search_tsv @@ to_tsquery('simple', $2)"
-		rank = "ts_rank(c.search_tsv, to_tsquery('simple', $2)) DESC, "
+		// The expression of contacts_search_tsv_idx, so the GIN index is used.
+		const tsv = "pursuit_contact_tsv(c.name, c.title, c.department, c.email)"
+		match = " AND " + tsv + " @@ to_tsquery('simple', $2)"
+		rank = "ts_rank(" + tsv + ", to_tsquery('simple', $2)) DESC, "
 	}
 	filters, args := sqlFilters(q, true, args)
 	from := " FROM contacts c JOIN places p ON p.place_id = c.place_id WHERE " + grant + match + filters

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/testdb"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
@@ -62,5 +64,33 @@ func TestSearchCommand(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "search", "--db", path, "--customer", "1", `"unclosed`); pursuit.ErrorField(err) != "q" {
 		t.Errorf("search with a bad query = %v, want an error on q", err)
+	}
+}
+
+// TestBenchSearchCommand runs a short pursuit bench search on a small
+// dataset generated into SQLite and PostgreSQL, so that both SQL baselines'
+// queries keep matching the schema.
+func TestBenchSearchCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a dataset")
+	}
+	db := filepath.Join(t.TempDir(), "bench.db")
+	pg := testdb.PostgresDSN(t)
+	for _, target := range []string{db, pg} {
+		if _, _, err := runCmd(t, "generate", "--db", target, "--places", "60", "--contacts", "1500", "--customers", "4"); err != nil {
+			t.Fatalf("generate into %s: %v", target, err)
+		}
+	}
+	out, _, err := runCmd(t, "bench", "search", "--db", db, "--postgres", pg, "--queries", "40", "--sql-queries", "10", "--memory-limit-mib", "0")
+	if err != nil {
+		t.Fatalf("bench search: %v\n%s", err, out)
+	}
+	for _, sys := range []string{"engine", "sqlite-fts5", "postgres-tsvector"} {
+		if !regexp.MustCompile(`(?m)^\s+` + sys + `\s+\d+\s`).MatchString(out) {
+			t.Errorf("bench search output has no %s row:\n%s", sys, out)
+		}
+	}
+	if !strings.Contains(out, "postgres-tsvector / engine on the same 10 queries") {
+		t.Errorf("bench search output has no PostgreSQL ratio:\n%s", out)
 	}
 }

@@ -302,6 +302,10 @@ func TestBenchHTTPCommand(t *testing.T) {
 	if m := row.FindStringSubmatch(out); m == nil || m[1] == "0" {
 		t.Errorf("bench http output has no customer row with successful requests and no failures:\n%s", out)
 	}
+	mixed := regexp.MustCompile(`(?m)^\s+all \d+, mixed\s+\d+\s+(\d+)\s+0\s+\d+`)
+	if m := mixed.FindStringSubmatch(out); m == nil || m[1] == "0" {
+		t.Errorf("bench http output has no mixed row with successful requests and no failures:\n%s", out)
+	}
 	if _, _, err := runCmd(t, "bench", "http", "--db", db, "--customers", "x"); err == nil {
 		t.Error("bench http --customers x succeeded")
 	}

@@ -15,20 +15,21 @@ import (
 	"github.com/pursuit-gov/pursuit/titles"
 )
 
-// loadContacts is the bulk path of Build for contacts. It yields the same
-// index as putContact for each contact, but it sorts the contacts by
-// (state, place, id) first, so that each place's contacts get a run of
-// ordinals, and it fills the bitmaps from sorted ordinal lists (and
-// ranges, for what contacts inherit from their place) rather than one
-// bit at a time. The name and email analysis runs on two goroutines.
-// Callers hold mu.
-func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
+// readContacts turns the scanned contacts into documents, in scan order,
+// with each one's place_id: the place ordinals are set by loadContacts,
+// once the places are in. It runs on a goroutine of its own while Build
+// indexes the places and the tech stack, so it touches only what contact
+// documents alone use (the arena and the title, department and owner
+// interners), with an analyser of its own.
+func (ix *Index) readContacts(ctx context.Context, sc contactScan) ([]contactDoc, []int64, error) {
 	var docs []contactDoc
+	var pids []int64
 	if c, ok := ix.src.(interface {
 		Count(context.Context, string) (int64, error)
 	}); ok {
 		if n, err := c.Count(ctx, pursuit.TableContacts); err == nil && n > 0 {
 			docs = make([]contactDoc, n+n/32)
+			pids = make([]int64, len(docs))
 		}
 	}
 	// Take batches from every part as they come. With two parts and the
@@ -37,18 +38,21 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 	// the build is set here); whatever does not fit goes to over.
 	front, back := 0, len(docs)
 	over := make([][]contactDoc, len(sc.parts))
-	put := func(part int, d contactDoc) {
+	overP := make([][]int64, len(sc.parts))
+	put := func(part int, d contactDoc, pid int64) {
 		switch {
 		case part == 0 && front < back && len(over[0]) == 0:
-			docs[front] = d
+			docs[front], pids[front] = d, pid
 			front++
 		case part == 1 && len(sc.parts) == 2 && front < back && len(over[1]) == 0:
 			back--
-			docs[back] = d
+			docs[back], pids[back] = d, pid
 		default:
 			over[part] = append(over[part], d)
+			overP[part] = append(overP[part], pid)
 		}
 	}
+	var a analysis.Analyzer
 	cases := make([]reflect.SelectCase, len(sc.parts))
 	for i, p := range sc.parts {
 		cases[i] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(p)}
@@ -62,31 +66,49 @@ func (ix *Index) loadContacts(ctx context.Context, sc contactScan) error {
 		}
 		batch := v.Interface().([]pursuit.Contact)
 		for j := range batch {
-			put(i, ix.newDoc(&batch[j], ix.ensurePlace(batch[j].PlaceID)))
+			put(i, ix.newDoc(&a, &batch[j], 0), batch[j].PlaceID)
 		}
 	}
 	for _, e := range sc.errs {
 		if err := <-e; err != nil {
-			return fmt.Errorf("build index: scan contacts: %w", err)
+			return nil, nil, fmt.Errorf("build index: scan contacts: %w", err)
 		}
 	}
-	// Join: the front, the overflow of part 0, the back (filled in
-	// reverse), the overflow of the other parts.
-	slices.Reverse(docs[back:])
+	return joinParts(docs, front, back, over), joinParts(pids, front, back, overP), nil
+}
+
+// joinParts joins what readContacts put: the front, the overflow of part
+// 0, the back (filled in reverse), the overflow of the other parts.
+func joinParts[T any](arr []T, front, back int, over [][]T) []T {
+	slices.Reverse(arr[back:])
 	if len(over[0]) == 0 {
 		// The usual case: move the back down in place.
-		n := copy(docs[front:], docs[back:])
-		docs = docs[:front+n]
+		n := copy(arr[front:], arr[back:])
+		arr = arr[:front+n]
 	} else {
-		tail := append(slices.Clone(over[0]), docs[back:]...)
-		docs = append(docs[:front], tail...)
+		tail := append(slices.Clone(over[0]), arr[back:]...)
+		arr = append(arr[:front], tail...)
 	}
 	for _, o := range over[1:] {
-		docs = append(docs, o...)
+		arr = append(arr, o...)
 	}
-	over = nil
+	return arr
+}
+
+// loadContacts is the bulk path of Build for contacts, after
+// readContacts. It yields the same index as putContact for each contact,
+// but it sorts the contacts by (state, place, id) first, so that each
+// place's contacts get a run of ordinals, and it fills the bitmaps from
+// sorted ordinal lists (and ranges, for what contacts inherit from their
+// place) rather than one bit at a time. The name and email analysis runs
+// on a goroutine per field. Callers hold mu.
+func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int64) error {
+	for i := range docs {
+		docs[i].place = ix.ensurePlace(pids[i])
+	}
+	pids = nil
 	t0 := time.Now()
-	ix.log.Debug("index contacts read", "contacts", len(docs))
+	ix.log.Debug("index contact places resolved", "contacts", len(docs))
 
 	// Order places by (state, id) and counting-sort the contacts by it;
 	// the scan is in id order, so each place's contacts stay in id order.
@@ -365,7 +387,7 @@ func scanBatches(ctx context.Context, scan func(fn func(pursuit.Contact) error) 
 
 // newDoc makes the document of a contact, without its ordinal-dependent
 // parts. Callers hold mu.
-func (ix *Index) newDoc(c *pursuit.Contact, place uint32) contactDoc {
+func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) contactDoc {
 	d := contactDoc{
 		id:       c.ContactID,
 		packed:   ix.arena.putContact(c),
@@ -373,9 +395,9 @@ func (ix *Index) newDoc(c *pursuit.Contact, place uint32) contactDoc {
 		created:  micros(c.CreatedAt),
 		updated:  micros(c.UpdatedAt),
 		place:    place,
-		title:    ix.titles.intern(&ix.a, c.Title, true),
-		dept:     ix.depts.intern(&ix.a, c.Department, true),
-		owner:    ix.owners.intern(&ix.a, c.AccountOwner, false),
+		title:    ix.titles.intern(a, c.Title, true),
+		dept:     ix.depts.intern(a, c.Department, true),
+		owner:    ix.owners.intern(a, c.AccountOwner, false),
 		alive:    true,
 	}
 	key := [2]uint32{d.title, d.dept}

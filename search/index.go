@@ -178,11 +178,31 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 
-	// Contacts stream in on a goroutine of their own while the places and
-	// tech stack are indexed: reading the store is half of the build.
+	// Contacts stream in over two connections and become documents on a
+	// goroutine of their own while the places and tech stack are indexed:
+	// reading the store is half of the build.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	scan := scanContacts(sctx, src)
+	type read struct {
+		docs []contactDoc
+		pids []int64
+		err  error
+	}
+	readc := make(chan read, 1)
+	go func() {
+		docs, pids, err := ix.readContacts(sctx, scanContacts(sctx, src))
+		readc <- read{docs, pids, err}
+	}()
+	// On an early return, stop the reader and wait for it: it uses the
+	// index's interners.
+	waitRead := func() read { return <-readc }
+	readDone := false
+	defer func() {
+		if !readDone {
+			cancel()
+			waitRead()
+		}
+	}()
 
 	if err := src.ScanPlaces(ctx, func(p pursuit.Place) error {
 		ix.putPlace(p)
@@ -199,7 +219,13 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	ix.finishTech()
 	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
 
-	if err := ix.loadContacts(ctx, scan); err != nil {
+	rd := waitRead()
+	readDone = true
+	if rd.err != nil {
+		return nil, rd.err
+	}
+	ix.log.Debug("index contacts read", "contacts", len(rd.docs), "elapsed", time.Since(start))
+	if err := ix.loadContacts(ctx, rd.docs, rd.pids); err != nil {
 		return nil, err
 	}
 	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))

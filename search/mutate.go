@@ -256,7 +256,7 @@ func (ix *Index) putContact(c pursuit.Contact) {
 		ix.contactOrd.set(c.ContactID, ord)
 	}
 	d := &ix.contacts[ord]
-	*d = ix.newDoc(&c, pord)
+	*d = ix.newDoc(&ix.a, &c, pord)
 	ix.indexContactOwn(ord, &c, true)
 	ix.places[pord].contacts = append(ix.places[pord].contacts, ord)
 	ix.indexContactPlace(ord, true)

@@ -91,6 +91,10 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bench http: %w", err)
 	}
+	stateOf := map[int64]string{}
+	if err := s.ScanPlaces(ctx, func(p pursuit.Place) error { stateOf[p.PlaceID] = p.StateAbbr; return nil }); err != nil {
+		return fmt.Errorf("bench http: %w", err)
+	}
 	if len(want) == 0 {
 		if want, err = httpBenchDefaultCustomers(grants); err != nil {
 			return fmt.Errorf("bench http: %w", err)
@@ -137,7 +141,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("bench http: %w", err)
 		}
-		urls, reqs := httpBenchMix(base, *seed, httpBenchStates(ctx, s, grants[cid]))
+		urls, reqs := httpBenchMix(base, *seed, httpBenchStates(stateOf, grants[cid]))
 		b := &httpLoad{client: client, keys: []string{key}, urls: urls, concurrency: *concurrency}
 		b.run(ctx, time.Second, 0, false)
 		lat, fails, took, firstErr := b.run(ctx, *duration, *maxRequests, true)
@@ -158,7 +162,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		results = append(results, r)
 	}
 	if *mixed {
-		r, err := benchHTTPMixed(ctx, s, client, base, grants, *seed, *concurrency, *duration, *maxRequests)
+		r, err := benchHTTPMixed(ctx, s, client, base, grants, stateOf, *seed, *concurrency, *duration, *maxRequests)
 		if err != nil {
 			return fmt.Errorf("bench http: %w", err)
 		}
@@ -194,7 +198,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 // benchHTTPMixed loads the server with every customer with a place grant
 // at once: the mix of each (seeded by its id) interleaved, each request
 // with its customer's key, as a shared server sees multi-tenant traffic.
-func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, base string, grants map[int64][]int64,
+func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, base string, grants map[int64][]int64, stateOf map[int64]string,
 	seed uint64, concurrency int, d time.Duration, limit int) (httpBenchResult, error) {
 	ids := make([]int64, 0, len(grants))
 	places := 0
@@ -212,7 +216,7 @@ func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, b
 		}
 		defer s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
 		b.keys = append(b.keys, key)
-		perCustomer[i], _ = httpBenchMix(base, seed+uint64(cid), httpBenchStates(ctx, s, grants[cid]))
+		perCustomer[i], _ = httpBenchMix(base, seed+uint64(cid), httpBenchStates(stateOf, grants[cid]))
 	}
 	// 2,000 requests: customer and URL drawn at random, fixed by seed.
 	rng := rand.New(rand.NewPCG(seed, 7))
@@ -402,18 +406,13 @@ func httpBenchDefaultCustomers(grants map[int64][]int64) ([]int64, error) {
 }
 
 // httpBenchStates returns the states of the given places.
-func httpBenchStates(ctx context.Context, s pursuit.Store, placeIDs []int64) []string {
-	places := make(map[int64]bool, len(placeIDs))
-	for _, p := range placeIDs {
-		places[p] = true
-	}
+func httpBenchStates(stateOf map[int64]string, placeIDs []int64) []string {
 	seen := map[string]bool{}
-	s.ScanPlaces(ctx, func(p pursuit.Place) error {
-		if places[p.PlaceID] {
-			seen[p.StateAbbr] = true
+	for _, p := range placeIDs {
+		if st, ok := stateOf[p]; ok {
+			seen[st] = true
 		}
-		return nil
-	})
+	}
 	states := make([]string, 0, len(seen))
 	for st := range seen {
 		states = append(states, st)

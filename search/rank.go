@@ -81,6 +81,10 @@ type scorer struct {
 	titleS []float32 // by title id; NaN until computed
 	deptS  []float32
 	nameT  []fieldTerm // terms scored in name and email, per doc
+	// nameOrds[i] is the sorted ordinals of the result holding nameT[i],
+	// and namePos[i] how far nameEmail has read them (see matchNames).
+	nameOrds [][]uint32
+	namePos  []int
 }
 
 type fieldTerm struct {
@@ -193,12 +197,42 @@ func (s *scorer) base(d *contactDoc) float64 {
 		s.interned(s.deptS, s.ix.depts, fDept, d.dept) + float64(d.static)
 }
 
-// nameEmail is the score of a contact's name and email terms.
+// matchNames intersects each name and email term with the result r,
+// for nameEmail, and returns the union: the contacts of r with a name or
+// email match, nil when the query has no such term. Each term's bitmap is
+// intersected with r first (that costs what the smaller side does; a
+// union of the terms' whole bitmaps, then intersected, cost a third of a
+// broad search's ranking).
+func (s *scorer) matchNames(r *roaring.Bitmap) *roaring.Bitmap {
+	var named *roaring.Bitmap
+	s.nameOrds, s.namePos = s.nameOrds[:0], s.namePos[:0]
+	for i, ft := range s.nameT {
+		x := roaring.And(r, ft.bm)
+		s.nameOrds = append(s.nameOrds, x.ToArray())
+		s.namePos = append(s.namePos, 0)
+		if i == 0 {
+			named = x
+		} else {
+			named.Or(x)
+		}
+	}
+	return named
+}
+
+// nameEmail is the score of a contact's name and email terms. It must be
+// called in increasing ord order after matchNames: it reads each term's
+// ordinals forward, instead of a look-up in the term's bitmap per contact
+// (130 ns a contact for a common surname).
 func (s *scorer) nameEmail(ord uint32, h *hotDoc) float64 {
 	var sum float64
 	for i := range s.nameT {
 		ft := &s.nameT[i]
-		if !ft.bm.Contains(ord) {
+		ords, p := s.nameOrds[i], s.namePos[i]
+		for p < len(ords) && ords[p] < ord {
+			p++
+		}
+		s.namePos[i] = p
+		if p == len(ords) || ords[p] != ord {
 			continue
 		}
 		l := float64(h.nameLen)
@@ -235,19 +269,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 	}
 	s := ix.newScorer(p, st)
 	defer s.release()
-	// The contacts of r with a name or email match: each term's bitmap
-	// intersected with r first (the intersection costs what the smaller
-	// side does; a union of the terms' whole bitmaps, then intersected,
-	// cost a third of a broad search's ranking).
-	var named *roaring.Bitmap
-	for i, ft := range s.nameT {
-		x := roaring.And(r, ft.bm)
-		if i == 0 {
-			named = x
-		} else {
-			named.Or(x)
-		}
-	}
+	named := s.matchNames(r)
 	if fc == nil && r.GetCardinality() >= ix.pruneMin {
 		return ix.rankByTier(r, p, s, named, top)
 	}

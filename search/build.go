@@ -192,6 +192,7 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 	}
 
 	// Meanwhile, everything else per contact, as ordinal lists.
+	byPair := map[[2]uint32][]uint32{}
 	byTitle := make([][]uint32, len(ix.titles.vals))
 	byDept := make([][]uint32, len(ix.depts.vals))
 	byFunc := make([][]uint32, len(titles.Functions))
@@ -204,6 +205,8 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 		ord := uint32(o)
 		ix.contactOrd.set(d.id, ord)
 		byTitle[d.title] = append(byTitle[d.title], ord)
+		pk := [2]uint32{d.title, d.dept}
+		byPair[pk] = append(byPair[pk], ord)
 		byDept[d.dept] = append(byDept[d.dept], ord)
 		byFunc[d.function()] = append(byFunc[d.function()], ord)
 		bySen[d.seniority()] = append(bySen[d.seniority()], ord)
@@ -243,6 +246,9 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 		for _, tt := range t.terms {
 			ix.fields[fTitle].addMany(tt.term, l)
 		}
+	}
+	for k, l := range byPair {
+		ix.pairDocs.addMany(pairKey(k[0], k[1]), l)
 	}
 	for id, l := range byDept {
 		if len(l) == 0 {

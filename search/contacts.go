@@ -38,9 +38,10 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	res.Total = int(r.GetCardinality())
 	st := ix.currentStats(p)
 	var fc *facetCounter
-	if req.Facets && st != nil && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
+	if req.Facets && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
-		// result to rank it: the facets are counted in the same walk.
+		// result to rank it: the facets are counted in the same walk,
+		// unless the result is an index bitmap, whose facets are cached.
 		fc = ix.newFacetCounter()
 		defer fc.release()
 	}

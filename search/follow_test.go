@@ -106,6 +106,9 @@ func TestFollowMatchesReference(t *testing.T) {
 	t.Run("bitmap paths", func(t *testing.T) {
 		testFollowMatchesReference(t, func(ix *Index) { ix.facetWalk, ix.subsetMin, ix.pruneMin = 0, 0, 0 })
 	})
+	t.Run("shared term bitmaps", func(t *testing.T) {
+		testFollowMatchesReference(t, func(ix *Index) { ix.subsetMin = 0 })
+	})
 }
 
 func testFollowMatchesReference(t *testing.T, tune func(*Index)) {

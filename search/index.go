@@ -49,6 +49,7 @@ type Index struct {
 	owners     *interner
 	classes    map[[2]uint32]uint8
 	pairs      [][2]uint32 // the keys of classes, in a slice
+	pairDocs   *field      // contacts by (title, department), keyed by pairKey
 
 	states, types, deptKeys bitmaps
 	deptLabel               map[string]string
@@ -150,6 +151,7 @@ func newIndex(src Source, opt Options) *Index {
 	for i := range ix.pfields {
 		ix.pfields[i] = newField()
 	}
+	ix.pairDocs = newField()
 	for i := range ix.tiers {
 		ix.tiers[i] = roaring.New()
 	}
@@ -261,7 +263,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 // optimize run-compresses the bitmaps after a build.
 func (ix *Index) optimize() {
 	opt := func(bm *roaring.Bitmap) { bm.RunOptimize() }
-	for _, f := range ix.fields {
+	for _, f := range append(ix.fields[:], ix.pairDocs) {
 		for _, bm := range f.big {
 			opt(bm)
 		}
@@ -311,6 +313,11 @@ func (ix *Index) Stats() Stats {
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}
+	}
+	// The pair postings are no terms, but memory.
+	mem += uint64(len(ix.pairDocs.small))*32 + uint64(ix.pairDocs.pool.size())
+	for _, bm := range ix.pairDocs.big {
+		mem += bm.GetSizeInBytes() + 56
 	}
 	for _, f := range ix.pfields {
 		s.Terms += f.numTerms()

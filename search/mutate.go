@@ -327,6 +327,7 @@ func (ix *Index) indexContactOwn(ord uint32, c *pursuit.Contact, add bool) {
 	for _, t := range dept.terms {
 		op(ix.fields[fDept], t.term)
 	}
+	op(ix.pairDocs, pairKey(d.title, d.dept))
 	ix.fields[fName].totalLen += sign * int64(d.nameLen)
 	ix.fields[fEmail].totalLen += sign * int64(d.emailLen)
 	ix.fields[fTitle].totalLen += sign * int64(title.n)

@@ -195,7 +195,9 @@ func TestSearchMatchesReference(t *testing.T) {
 	// ranking by static tier.
 	bitmapPaths := func(ix *Index) { ix.facetWalk, ix.subsetMin, ix.pruneMin = 0, 0, 0 }
 	tierRanking := func(ix *Index) { ix.pruneMin = 0 }
-	for name, tune := range map[string]func(*Index){"default": nil, "bitmap paths": bitmapPaths, "tier ranking, walked facets": tierRanking} {
+	sharedTerms := func(ix *Index) { ix.subsetMin = 0 }
+	for name, tune := range map[string]func(*Index){"default": nil, "bitmap paths": bitmapPaths,
+		"tier ranking, walked facets": tierRanking, "shared term bitmaps, cached facets, walked ranking": sharedTerms} {
 		t.Run(name, func(t *testing.T) { testSearchMatchesReference(t, tune) })
 	}
 }

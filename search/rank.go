@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"math"
 	"sort"
 	"sync"
@@ -324,14 +325,18 @@ const pruneMin = 200000
 
 // rankByTier ranks a big result without scoring most of it. The contacts
 // with a name or email match (few, and with a high text score) are scored
-// first, all of them. Every other contact scores its title and department
-// (at most pairMax, over the (title, department) pairs the index holds)
-// plus its static score. So the static tiers are walked from the top, and
-// once the page is full with a worst score above pairMax plus the highest
-// static score of the next tier, no contact of a lower tier can enter it.
-// For a common word over a nationwide grant, the best titles are held by
-// thousands of contacts of every tier, so the walk ends after a few of the
-// 64 tiers: tens of thousands of contacts scored instead of a million.
+// first, all of them. Every other contact's text score is that of its
+// (title, department) pair. The best pairs of the query come next: each
+// one's contacts (kept per pair in pairDocs) are scored outright while
+// they are few, and once the page's worst score beats a pair's score
+// plus the highest static score, nothing after it can enter. The rest are
+// bounded by the best pair not scored yet (bound): the static tiers are
+// walked from the top, and once the page is full with a worst score above
+// bound plus the highest static score of the next tier, no contact of a
+// lower tier can enter it. For a common word over a nationwide grant that
+// is a few tiers: tens of thousands of contacts scored instead of a
+// million; a word whose best pair is rare ("manager" in "Facilities
+// Management") is settled by that pair's contacts.
 func (ix *Index) rankByTier(r *roaring.Bitmap, p *plan, s *scorer, named *roaring.Bitmap, top *topK) []hit {
 	consider := func(o uint32, sc float64) {
 		if top.full() {
@@ -351,12 +356,81 @@ func (ix *Index) rankByTier(r *roaring.Bitmap, p *plan, s *scorer, named *roarin
 				s.interned(s.deptS, ix.depts, fDept, h.dept)+float64(h.static)+s.nameEmail(o, h))
 		})
 	}
-	var pairMax float64
+	pairScore := func(k [2]uint32) float64 {
+		return s.interned(s.titleS, ix.titles, fTitle, k[0]) + s.interned(s.deptS, ix.depts, fDept, k[1])
+	}
+	// The best pairFirst+1 pairs, best first: every pair outside scores at
+	// most the last of them.
+	type scored struct {
+		k [2]uint32
+		s float64
+	}
+	best := make([]scored, 0, pairFirst+1)
 	for _, k := range ix.pairs {
-		pairMax = max(pairMax, s.interned(s.titleS, ix.titles, fTitle, k[0])+s.interned(s.deptS, ix.depts, fDept, k[1]))
+		sc := pairScore(k)
+		if len(best) == cap(best) && sc <= best[len(best)-1].s {
+			continue
+		}
+		i := len(best)
+		if i < cap(best) {
+			best = append(best, scored{})
+		} else {
+			i--
+		}
+		for i > 0 && best[i-1].s < sc {
+			best[i] = best[i-1]
+			i--
+		}
+		best[i] = scored{k, sc}
+	}
+	done := 0 // best[:done] are scored
+	budget := pairFirstDocs
+	for done < len(best) && done < pairFirst {
+		b := best[done]
+		if top.full() && top.h[0].score > b.s+ix.maxStatic+1e-4 {
+			return top.sorted() // no contact left can enter
+		}
+		key := pairKey(b.k[0], b.k[1])
+		n := int(ix.pairDocs.card(key))
+		if n > budget {
+			break
+		}
+		budget -= n
+		if bm := ix.pairDocs.get(key); bm != nil {
+			x := roaring.And(r, bm)
+			if named != nil {
+				x.AndNot(named)
+			}
+			eachOrd(x, func(o uint32) {
+				consider(o, b.s+float64(ix.hot[o].static))
+			})
+		}
+		done++
+	}
+	bound := 0.0
+	if done < len(best) {
+		bound = best[done].s
+	} else if len(best) > 0 {
+		// Every pair with a score was scored above; what is left scores
+		// its static score alone at most.
+		bound = math.Min(0, best[len(best)-1].s)
+	}
+	scoredPair := func(h *hotDoc, text float64) bool {
+		if text > bound {
+			return true
+		}
+		if text < bound {
+			return false
+		}
+		for _, b := range best[:done] {
+			if b.k == [2]uint32{h.title, h.dept} {
+				return true
+			}
+		}
+		return false
 	}
 	for t := numTiers - 1; t >= 0; t-- {
-		if top.full() && top.h[0].score > pairMax+ix.tierTop(t) {
+		if top.full() && top.h[0].score > bound+ix.tierTop(t) {
 			break
 		}
 		x := roaring.And(r, ix.tiers[t])
@@ -365,11 +439,30 @@ func (ix *Index) rankByTier(r *roaring.Bitmap, p *plan, s *scorer, named *roarin
 		}
 		eachOrd(x, func(o uint32) {
 			h := &ix.hot[o]
-			consider(o, s.interned(s.titleS, ix.titles, fTitle, h.title)+
-				s.interned(s.deptS, ix.depts, fDept, h.dept)+float64(h.static))
+			text := s.interned(s.titleS, ix.titles, fTitle, h.title) + s.interned(s.deptS, ix.depts, fDept, h.dept)
+			if done > 0 && scoredPair(h, text) {
+				return
+			}
+			consider(o, text+float64(h.static))
 		})
 	}
 	return top.sorted()
+}
+
+// pairFirst is how many of a query's best (title, department) pairs
+// rankByTier scores outright, and pairFirstDocs how many contacts it
+// scores that way at most.
+const (
+	pairFirst     = 16
+	pairFirstDocs = 50000
+)
+
+// pairKey is the key of a (title, department) pair in Index.pairDocs.
+func pairKey(title, dept uint32) string {
+	var b [8]byte
+	binary.LittleEndian.PutUint32(b[:4], title)
+	binary.LittleEndian.PutUint32(b[4:], dept)
+	return string(b[:])
 }
 
 // tierTop is more than the static score of any contact of tier t (the

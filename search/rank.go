@@ -301,18 +301,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 				j++
 				sc += s.nameEmail(o, h)
 			}
-			// Skip what cannot enter a full page before loading the
-			// contact's id (a cache miss in the big contactDoc array,
-			// most of a name search's walk).
-			if top.full() {
-				w := &top.h[0]
-				if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
-					continue
-				}
-			}
-			if id := ix.contacts[o].id; p.cursor.after(sc, id) {
-				top.push(hit{sc, id, o})
-			}
+			ix.offer(top, p.cursor, o, sc)
 		}
 	}
 	return top.sorted()
@@ -338,17 +327,7 @@ const pruneMin = 200000
 // million; a word whose best pair is rare ("manager" in "Facilities
 // Management") is settled by that pair's contacts.
 func (ix *Index) rankByTier(r *roaring.Bitmap, p *plan, s *scorer, named *roaring.Bitmap, top *topK) []hit {
-	consider := func(o uint32, sc float64) {
-		if top.full() {
-			w := &top.h[0]
-			if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
-				return
-			}
-		}
-		if id := ix.contacts[o].id; p.cursor.after(sc, id) {
-			top.push(hit{sc, id, o})
-		}
-	}
+	consider := func(o uint32, sc float64) { ix.offer(top, p.cursor, o, sc) }
 	if named != nil {
 		eachOrd(named, func(o uint32) {
 			h := &ix.hot[o]
@@ -463,6 +442,23 @@ func pairKey(title, dept uint32) string {
 	binary.LittleEndian.PutUint32(b[:4], title)
 	binary.LittleEndian.PutUint32(b[4:], dept)
 	return string(b[:])
+}
+
+// offer puts the contact of ordinal o, scoring sc, on the page if it
+// belongs there: after the cursor and better than the page's worst. A
+// contact that cannot enter a full page is skipped before its id is
+// loaded (a cache miss in the big contactDoc array, most of a name
+// search's walk).
+func (ix *Index) offer(top *topK, cur *cursor, o uint32, sc float64) {
+	if top.full() {
+		w := &top.h[0]
+		if sc < w.score || sc == w.score && ix.contacts[o].id > w.id {
+			return
+		}
+	}
+	if id := ix.contacts[o].id; cur.after(sc, id) {
+		top.push(hit{sc, id, o})
+	}
 }
 
 // tierTop is more than the static score of any contact of tier t (the

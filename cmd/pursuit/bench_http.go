@@ -51,6 +51,18 @@ type httpBenchResult struct {
 	engine float64
 }
 
+// summarize sets the rate and percentiles of the successful requests'
+// latencies lat, measured over took.
+func (r *httpBenchResult) summarize(lat []time.Duration, took time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	r.rps = float64(len(lat)) / took.Seconds()
+	r.p50, r.p95, r.p99 = pct(0.50), pct(0.95), pct(0.99)
+}
+
 func benchHTTP(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "bench http", "",
 		"Measure the HTTP API's contact search under concurrent load: an in-process server and client on\n"+
@@ -153,12 +165,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		if *engine {
 			r.engine = engineRate(ctx, ix, cid, reqs, *duration)
 		}
-		if len(lat) > 0 {
-			slices.Sort(lat)
-			pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-			r.rps = float64(len(lat)) / took.Seconds()
-			r.p50, r.p95, r.p99 = pct(0.50), pct(0.95), pct(0.99)
-		}
+		r.summarize(lat, took)
 		results = append(results, r)
 	}
 	if *mixed {
@@ -231,12 +238,7 @@ func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, b
 		return httpBenchResult{}, ctx.Err()
 	}
 	r := httpBenchResult{label: fmt.Sprintf("all %d, mixed", len(ids)), places: places / max(len(ids), 1), ok: len(lat), failed: int(fails), firstErr: firstErr}
-	if len(lat) > 0 {
-		slices.Sort(lat)
-		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-		r.rps = float64(len(lat)) / took.Seconds()
-		r.p50, r.p95, r.p99 = pct(0.50), pct(0.95), pct(0.99)
-	}
+	r.summarize(lat, took)
 	return r, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,4 +158,55 @@ func TestImportNull(t *testing.T) {
 			t.Errorf("contact 30 = %+v; want empty email, phone and title, no verified_at", c)
 		}
 	})
+}
+
+// TestImportControlCharacters: a NUL or another control character in a
+// text field is rejected by validation on both stores, naming the file,
+// line and field, whether it came from CSV or from a JSONL escape; tab,
+// line feed and carriage return are kept.
+func TestImportControlCharacters(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		importBase(t, s)
+		dir := writeFiles(t, map[string]string{
+			"places.csv": "place_id,name,place_type,state_abbr,county\n" +
+				"3,Nul\x00City,municipality,OR,\n" +
+				"4,Good Town,municipality,OR,\"Two\r\nLines\tand a tab\"\n" +
+				"5,Bell Town,municipality,OR,Bell\x07County\n" +
+				"6,Del Town,municipality,OR,\x7f\n",
+			"contacts.jsonl": `{"contact_id":40,"place_id":4,"name":"Ann \u0000 Lee"}` + "\n" +
+				`{"contact_id":41,"place_id":4,"name":"Bob","title":"Director\u001bof IT"}` + "\n" +
+				`{"contact_id":42,"place_id":4,"name":"Cy","department":"C1 \u0085 control"}` + "\n" +
+				`{"contact_id":43,"place_id":4,"name":"Dee","email":"dee\u0000@x.gov"}` + "\n" +
+				`{"contact_id":44,"place_id":4,"name":"Eve\tPaul","title":"Line one\nline two"}` + "\n",
+		})
+		importBoth(t, s, dir, []Reject{
+			{File: "places.csv", Line: 2, Column: "name", Reason: ctrl("U+0000", 4)},
+			{File: "places.csv", Line: 5, Column: "county", Reason: ctrl("U+0007", 5)},
+			{File: "places.csv", Line: 6, Column: "county", Reason: ctrl("U+007F", 1)},
+			{File: "contacts.jsonl", Line: 1, Column: "name", Reason: ctrl("U+0000", 5)},
+			{File: "contacts.jsonl", Line: 2, Column: "title", Reason: ctrl("U+001B", 9)},
+			{File: "contacts.jsonl", Line: 3, Column: "department", Reason: ctrl("U+0085", 4)},
+			{File: "contacts.jsonl", Line: 4, Column: "email", Reason: ctrl("U+0000", 4)},
+		})
+		ctx := context.Background()
+		p, err := s.GetPlace(ctx, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.County != "Two\r\nLines\tand a tab" {
+			t.Errorf("place 4 county = %q, want the line break and the tab kept", p.County)
+		}
+		c, err := s.GetContact(ctx, 44)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Name != "Eve\tPaul" || c.Title != "Line one\nline two" {
+			t.Errorf("contact 44 = %q, %q; want the tab and the line feed kept", c.Name, c.Title)
+		}
+	})
+}
+
+func ctrl(r string, at int) string {
+	return "holds the control character " + r + " at character " + strconv.Itoa(at) +
+		": text may hold tab, line feed and carriage return, no other control characters"
 }

@@ -210,3 +210,53 @@ func ctrl(r string, at int) string {
 	return "holds the control character " + r + " at character " + strconv.Itoa(at) +
 		": text may hold tab, line feed and carriage return, no other control characters"
 }
+
+// TestImportMappingNaturalKey: customer_mapping's (customer_id,
+// external_crm_id) is unique. A second row with the same pair in a file,
+// in another file of the import, or a row whose pair the store holds under
+// another customer_mapping_id is rejected in the check pass with its file,
+// line and column, on both stores; skip-invalid applies the other rows and
+// writes the rejects file. The same id with the same pair is an upsert.
+func TestImportMappingNaturalKey(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		importBase(t, s)
+		ctx := context.Background()
+		if _, err := Import(ctx, s, []string{writeFiles(t, map[string]string{
+			"customer_mapping.csv": "customer_mapping_id,customer_id,external_crm_id,place_id\n" +
+				"1,1,ACME-1,1\n",
+		})}, Options{}); err != nil {
+			t.Fatalf("import the store's mapping: %v", err)
+		}
+		dir := writeFiles(t, map[string]string{
+			"customer_mapping.csv": "customer_mapping_id,customer_id,external_crm_id,place_id,contact_id\n" +
+				"1,1,ACME-1,2,\n" + // the store's row, updated: an upsert
+				"2,1,ACME-2,1,\n" +
+				"3,1,ACME-2,,1\n" + // the pair of line 3
+				"4,1,ACME-1,,2\n" + // the pair the store holds as id 1
+				"5,2,ACME-2,1,\n" + // another customer may use the same id
+				"6,1,acme-2,2,\n", // another text: case matters, as in the stores
+			"customer_mapping.jsonl": `{"customer_mapping_id":7,"customer_id":2,"external_crm_id":"ACME-2","place_id":2}` + "\n" +
+				`{"customer_mapping_id":5,"customer_id":2,"external_crm_id":"ACME-2","place_id":2}` + "\n",
+		})
+		importBoth(t, s, dir, []Reject{
+			{File: "customer_mapping.csv", Line: 4, Column: "external_crm_id",
+				Reason: `duplicate key: customer_id 1, external_crm_id "ACME-2" is customer_mapping_id 2 on line 3 of this file; it is unique`},
+			{File: "customer_mapping.csv", Line: 5, Column: "external_crm_id",
+				Reason: `duplicate key: customer_id 1, external_crm_id "ACME-1" is customer_mapping_id 1 in the store; it is unique`},
+			{File: "customer_mapping.jsonl", Line: 1, Column: "external_crm_id",
+				Reason: `duplicate key: customer_id 2, external_crm_id "ACME-2" is customer_mapping_id 5 on line 6 of ` + filepath.Join(dir, "customer_mapping.csv") + `; it is unique`},
+		})
+		got := map[int64]string{}
+		err := s.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
+			got[m.CustomerMappingID] = strconv.FormatInt(m.CustomerID, 10) + "/" + m.ExternalCRMID + "/" + strconv.FormatInt(m.PlaceID, 10)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]string{1: "1/ACME-1/2", 2: "1/ACME-2/1", 5: "2/ACME-2/2", 6: "1/acme-2/2"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("mappings after the skip-invalid import (-want +got):\n%s", diff)
+		}
+	})
+}

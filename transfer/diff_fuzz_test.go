@@ -6,11 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pursuit-gov/pursuit"
 )
 
 // The readers of lines.go and jsonl.go are hand-written for speed. The
@@ -40,6 +44,16 @@ import (
 //     bad bytes replaced the same way;
 //   - a repeated name is reported twice (the import rejects the row), where
 //     encoding/json's last one wins: the token stream shows both.
+//
+// Rows, against encoding/json decoding a line into the domain type with
+// DisallowUnknownFields (FuzzJSONLRow):
+//   - a field name must match a column exactly; encoding/json also takes
+//     one that differs in case;
+//   - a repeated field, invalid UTF-8 and a line over MaxRecordBytes reject
+//     the row (encoding/json: the last wins, U+FFFD, no limit);
+//   - an empty string is the zero time, where time.Time refuses it (an
+//     export writes a zero time as "");
+//   - times are kept in UTC with microseconds, the precision of the stores.
 
 var bom = []byte("\xef\xbb\xbf")
 
@@ -135,6 +149,9 @@ func FuzzCSVReader(f *testing.F) {
 			return
 		}
 		ours, std := ourCSV(t, data), stdCSV(t, data)
+		if reflect.DeepEqual(std, ours) {
+			return
+		}
 		if diff := cmp.Diff(std, ours); diff != "" {
 			t.Fatalf("records of %q (-encoding/csv +ours):\n%s", data, diff)
 		}
@@ -255,6 +272,9 @@ func FuzzJSONLReader(f *testing.F) {
 			return
 		}
 		ours, std := ourJSONL(t, data), stdJSONL(t, data)
+		if reflect.DeepEqual(std, ours) {
+			return
+		}
 		if diff := cmp.Diff(std, ours); diff != "" {
 			t.Fatalf("records of %q (-encoding/json +ours):\n%s", data, diff)
 		}
@@ -278,4 +298,77 @@ func replaceInvalid(s string) string {
 		i += size
 	}
 	return string(b)
+}
+
+// FuzzJSONLRow holds the decoding of a JSONL row into a contact (integer,
+// text and time columns) to encoding/json decoding the same line into
+// pursuit.Contact, with the differences above.
+func FuzzJSONLRow(f *testing.F) {
+	for _, s := range []string{
+		`{"contact_id":1,"place_id":2,"name":"Ann","email":null,"verified_at":"2024-03-01T12:34:56.1234567+02:00"}`,
+		`{"contact_id":1,"name":null,"title":"null","verified_at":null,"created_at":""}`,
+		`{"contact_id":-0,"place_id":1e2}`,
+		`{"contact_id":1.0}`,
+		`{"Name":"x"}`,
+		`{"name":"a","name":"b"}`,
+		`{"verified_at":"2024-03-01T24:00:00Z"}`,
+		`{"verified_at":"2024-03-01T12:00:00+24:00"}`,
+		`{"verified_at":"2024-03-01t12:00:00z"}`,
+		`{"verified_at":"2024-03-01T12:00:00,5Z"}`,
+		`{"verified_at":"0000-01-01T00:00:00Z"}`,
+		`{"fax":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		if len(line) > MaxRecordBytes || bytes.ContainsAny(line, "\n") || !utf8.Valid(line) {
+			return
+		}
+		ours, ourErr := decodeOne(t, contactSpec, FormatJSONL, string(line)+"\n")
+		var std pursuit.Contact
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		stdErr := dec.Decode(&std)
+		if stdErr == nil {
+			if _, err := dec.Token(); err != io.EOF {
+				stdErr = errors.New("more than one value")
+			}
+		}
+		fields, flat := stdObject(line)
+		names := map[string]bool{}
+		exact, dup, emptyTime := true, false, false
+		for _, fl := range fields {
+			if contactSpec.index(fl.Name) < 0 {
+				exact = false
+			}
+			if names[fl.Name] {
+				dup = true
+			}
+			names[fl.Name] = true
+			if fl.Kind == valString && fl.Value == "" {
+				if ci := contactSpec.index(fl.Name); ci >= 0 && contactSpec.columns[ci].kind == kindTime {
+					emptyTime = true
+				}
+			}
+		}
+		switch {
+		case ourErr == nil && stdErr == nil:
+			for _, tm := range []*time.Time{&std.VerifiedAt, &std.CreatedAt, &std.UpdatedAt} {
+				if !tm.IsZero() {
+					*tm = tm.UTC().Truncate(time.Microsecond)
+				}
+			}
+			if diff := cmp.Diff(std, ours); diff != "" {
+				t.Fatalf("%s decodes otherwise (-encoding/json +ours):\n%s", line, diff)
+			}
+		case ourErr == nil:
+			if !emptyTime {
+				t.Fatalf("%s: we accept it, encoding/json refuses it: %v", line, stdErr)
+			}
+		case stdErr == nil:
+			if flat && exact && !dup {
+				t.Fatalf("%s: encoding/json accepts it, we refuse it: %v", line, ourErr)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package pursuit
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,9 +18,20 @@ const (
 	MaxIDLen     = 64
 )
 
-// validStateAbbr reports whether s is two upper-case ASCII letters.
-func validStateAbbr(s string) bool {
-	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+// StateAbbrs lists every valid state_abbr, in alphabetical order: the
+// USPS codes of the 50 states, the District of Columbia (DC) and the five
+// inhabited territories (AS, GU, MP, PR, VI).
+var StateAbbrs = []string{
+	"AK", "AL", "AR", "AS", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "GU", "HI",
+	"IA", "ID", "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MP",
+	"MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA",
+	"PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY",
+}
+
+// ValidStateAbbr reports whether s is one of StateAbbrs (upper case).
+func ValidStateAbbr(s string) bool {
+	_, ok := slices.BinarySearch(StateAbbrs, s)
+	return ok
 }
 
 // validEmail reports whether s looks like local@domain.tld: one '@' with
@@ -47,9 +59,44 @@ func validEmail(s string) bool {
 	return len(domain) >= 3 && strings.IndexByte(domain[1:len(domain)-1], '.') >= 0
 }
 
-func checkText(field, v string, max int, required bool) error {
+// controlAt returns the byte offset of the first control character of s
+// that text may not hold, or -1. Tab, line feed and carriage return are
+// allowed (an address or a note may span lines); every other C0 control
+// (U+0000 to U+001F), DEL (U+007F) and every C1 control (U+0080 to U+009F)
+// is not: they are invisible, PostgreSQL cannot store U+0000 at all, and
+// the C1 ones are nearly always text decoded with the wrong charset.
+func controlAt(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			return i
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
+			return i
+		}
+	}
+	return -1
+}
+
+// CheckText checks a text value the way Validate checks every text field:
+// valid UTF-8 and no control character but tab, line feed and carriage
+// return. The error is EINVALID on field. Callers outside this package
+// use it for text that is no field of a row, such as a look-up key.
+func CheckText(field, v string) error {
 	if !utf8.ValidString(v) {
 		return FieldErrorf(EINVALID, field, "is not valid UTF-8")
+	}
+	if i := controlAt(v); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(v[i:])
+		return FieldErrorf(EINVALID, field, "holds the control character %U at character %d: text may hold tab, line feed and carriage return, no other control characters",
+			r, utf8.RuneCountInString(v[:i])+1)
+	}
+	return nil
+}
+
+func checkText(field, v string, max int, required bool) error {
+	if err := CheckText(field, v); err != nil {
+		return err
 	}
 	if required && strings.TrimSpace(v) == "" {
 		return FieldErrorf(EINVALID, field, "is required")
@@ -123,8 +170,8 @@ func (p *Place) Validate() error {
 	if !ValidPlaceType(p.PlaceType) {
 		typ = FieldErrorf(EINVALID, "place_type", "%q is not one of %s", p.PlaceType, strings.Join(PlaceTypes, ", "))
 	}
-	if !validStateAbbr(p.StateAbbr) {
-		state = FieldErrorf(EINVALID, "state_abbr", "%q is not a two-letter upper-case state abbreviation", p.StateAbbr)
+	if !ValidStateAbbr(p.StateAbbr) {
+		state = FieldErrorf(EINVALID, "state_abbr", "%q is not the upper-case USPS code of a US state, DC or territory", p.StateAbbr)
 	}
 	if p.Population < 0 {
 		pop = FieldErrorf(EINVALID, "population", "must not be negative")

@@ -127,8 +127,8 @@ func (f *PlaceFilter) validate() error {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "filter", "needs at least one condition (states, place_types, counties, population_min, population_max, vendors, categories)")
 	}
 	for i, st := range f.States {
-		if len(st) != 2 || strings.ToUpper(st) != st {
-			return pursuit.FieldErrorf(pursuit.EINVALID, fmt.Sprintf("filter.states[%d]", i), "%q is not a two-letter upper-case state abbreviation", st)
+		if !pursuit.ValidStateAbbr(st) {
+			return pursuit.FieldErrorf(pursuit.EINVALID, fmt.Sprintf("filter.states[%d]", i), "unknown state %q: not the upper-case USPS code of a US state, DC or territory", st)
 		}
 	}
 	for i, t := range f.PlaceTypes {

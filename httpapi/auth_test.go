@@ -145,7 +145,7 @@ func TestMalformedRequests(t *testing.T) {
 		{"two values", "POST", customers, `{"name": "x"} {"name": "y"}`, "", 400, "body"},
 		{"huge body", "POST", customers, `{"name": "` + strings.Repeat("x", 10000) + `"}`, "", 413, "body"},
 		{"wrong content type", "POST", customers, `{"name": "x"}`, "text/plain", 400, "Content-Type"},
-		{"bad time", "PUT", fmt.Sprintf("/v1/admin/contacts/%d", f.jane.ContactID), `{"place_id": 1, "name": "x", "verified_at": "yesterday"}`, "", 400, "body"},
+		{"bad time", "PUT", fmt.Sprintf("/v1/admin/contacts/%d", f.jane.ContactID), `{"place_id": 1, "name": "x", "verified_at": "yesterday"}`, "", 400, "verified_at"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -264,6 +264,9 @@ type MappingView struct {
 func (s *Server) handleLookupMapping(w http.ResponseWriter, r *http.Request) error {
 	_, cid := customerOf(r)
 	ext := r.PathValue("external_crm_id")
+	if err := pursuit.CheckText("external_crm_id", ext); err != nil {
+		return err
+	}
 	ctx := r.Context()
 	m, err := s.store.FindCustomerMapping(ctx, cid, ext)
 	if err != nil {

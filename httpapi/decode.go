@@ -1,53 +1,88 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pursuit-gov/pursuit"
 )
 
 // decodeJSON reads the request body into v strictly: one JSON value, no
-// unknown fields, every field of the right type, at most limit bytes.
-// Errors are EINVALID (or ETOOLARGE) naming the field at fault, or "body".
+// unknown fields, every field of the right type, valid UTF-8, at most
+// limit bytes. Errors are EINVALID (or ETOOLARGE) naming the field at
+// fault ("mappings[2].last_synced_time"), or "body" with a byte offset
+// when no field can be named; they never show Go type names.
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "Content-Type", "must be application/json, not %q", ct)
 	}
-	body := http.MaxBytesReader(w, r.Body, limit)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err, limit)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return jsonError(err, limit)
+			return pursuit.FieldErrorf(pursuit.ETOOLARGE, "body", "request body is larger than the limit of %d bytes", limit)
 		}
+		return &pursuit.Error{Code: pursuit.EINVALID, Field: "body", Message: "the request body could not be read", Err: err}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, body, reflect.TypeOf(v))
+	}
+	if _, err := dec.Token(); err != io.EOF {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "body", "must hold exactly one JSON value; found more after it")
+	}
+	if !utf8.Valid(body) {
+		// encoding/json has replaced the bad bytes with U+FFFD; the
+		// import refuses them, and so does the API.
+		if p := bodyProblem(body, reflect.TypeOf(v)); p != nil {
+			return problemError(p)
+		}
+		return pursuit.FieldErrorf(pursuit.EINVALID, "body", "is not valid UTF-8 at byte %d", invalidAt(body))
 	}
 	return nil
 }
 
+// problemError turns a problem bodyProblem found into an EINVALID error on
+// its field, or on "body" with the byte offset.
+func problemError(p *problem) error {
+	if p.path == "" {
+		return pursuit.FieldErrorf(pursuit.EINVALID, "body", "%s (at byte %d)", p.what, p.offset)
+	}
+	return pursuit.FieldErrorf(pursuit.EINVALID, p.path, "%s", p.what)
+}
+
+// invalidAt returns the offset of the first byte of invalid UTF-8 in b.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
 // jsonError turns an encoding/json error into a *pursuit.Error naming the
-// field.
-func jsonError(err error, limit int64) error {
+// field. body and t are the request body and the type it decodes into,
+// walked to name the field when encoding/json does not.
+func jsonError(err error, body []byte, t reflect.Type) error {
 	var (
 		syn *json.SyntaxError
 		typ *json.UnmarshalTypeError
-		mbe *http.MaxBytesError
 	)
 	switch {
-	case errors.As(err, &mbe):
-		return pursuit.FieldErrorf(pursuit.ETOOLARGE, "body", "request body is larger than the limit of %d bytes", limit)
 	case errors.Is(err, io.EOF):
 		return pursuit.FieldErrorf(pursuit.EINVALID, "body", "request body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -59,35 +94,43 @@ func jsonError(err error, limit int64) error {
 		if field == "" {
 			field = "body"
 		}
-		return pursuit.FieldErrorf(pursuit.EINVALID, field, "must be %s, not a JSON %s", jsonKind(typ.Type.String()), typ.Value)
+		return pursuit.FieldErrorf(pursuit.EINVALID, field, "must be %s, not a JSON %s", jsonKind(typ.Type), typ.Value)
 	}
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
+		if name == "" {
+			return pursuit.FieldErrorf(pursuit.EINVALID, "body", "holds a field with an empty name, which is not a known field")
+		}
 		return pursuit.FieldErrorf(pursuit.EINVALID, name, "is not a known field")
 	}
-	var te *time.ParseError
-	if errors.As(err, &te) {
-		return pursuit.FieldErrorf(pursuit.EINVALID, "body", "a time is not RFC 3339 (2006-01-02T15:04:05Z): %q", te.Value)
+	// A type that decodes itself (time.Time) refused its value:
+	// encoding/json does not say which field it was.
+	if p := bodyProblem(body, t); p != nil {
+		return problemError(p)
 	}
-	return pursuit.FieldErrorf(pursuit.EINVALID, "body", "malformed JSON: %s", strings.TrimPrefix(msg, "json: "))
+	return &pursuit.Error{Code: pursuit.EINVALID, Field: "body", Message: "a value of the body has the wrong type or format", Err: err}
 }
 
 // jsonKind names a Go type the way a JSON client thinks of it.
-func jsonKind(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"), strings.HasPrefix(goType, "*int"):
-		return "an integer"
-	case strings.HasPrefix(goType, "float"):
-		return "a number"
-	case goType == "string", goType == "*string":
-		return "a string"
-	case goType == "bool", goType == "*bool":
-		return "true or false"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case goType == "time.Time":
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
 		return "an RFC 3339 time string"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
 	}
 	return "an object"
 }
@@ -99,7 +142,12 @@ type params struct {
 	err error
 }
 
-func newParams(r *http.Request) *params { return &params{v: r.URL.Query()} }
+// newParams parses the request's URL query strictly (see parseQuery): a
+// query that cannot be parsed is the params' error.
+func newParams(r *http.Request) *params {
+	v, err := parseQuery(r.URL.RawQuery)
+	return &params{v: v, err: err}
+}
 
 func (p *params) fail(name, format string, args ...any) {
 	if p.err == nil {

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 	"github.com/pursuit-gov/pursuit/search"
 )
 
@@ -76,7 +76,7 @@ func appendContactResult(b []byte, res *search.ContactResult) ([]byte, bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = jsonstr.Append(b, k)
 			b = append(b, ':')
 			bs := res.Facets[k]
 			if bs == nil {
@@ -89,7 +89,7 @@ func appendContactResult(b []byte, res *search.ContactResult) ([]byte, bool) {
 					b = append(b, ',')
 				}
 				b = append(b, `{"value":`...)
-				b = appendString(b, bk.Value)
+				b = jsonstr.Append(b, bk.Value)
 				b = append(b, `,"count":`...)
 				b = strconv.AppendInt(b, int64(bk.Count), 10)
 				b = append(b, '}')
@@ -100,7 +100,7 @@ func appendContactResult(b []byte, res *search.ContactResult) ([]byte, bool) {
 	}
 	if res.NextCursor != "" {
 		b = append(b, `,"next_cursor":`...)
-		b = appendString(b, res.NextCursor)
+		b = jsonstr.Append(b, res.NextCursor)
 	}
 	b = append(b, "}\n"...)
 	return b, ok
@@ -110,17 +110,17 @@ func appendContactHit(b []byte, h *search.ContactHit, ok bool) ([]byte, bool) {
 	b = append(b, `{"contact":`...)
 	b, ok = appendContact(b, &h.Contact, ok)
 	b = append(b, `,"place_name":`...)
-	b = appendString(b, h.PlaceName)
+	b = jsonstr.Append(b, h.PlaceName)
 	b = append(b, `,"place_type":`...)
-	b = appendString(b, h.PlaceType)
+	b = jsonstr.Append(b, h.PlaceType)
 	b = append(b, `,"state_abbr":`...)
-	b = appendString(b, h.StateAbbr)
+	b = jsonstr.Append(b, h.StateAbbr)
 	b = append(b, `,"function":`...)
-	b = appendString(b, h.Function)
+	b = jsonstr.Append(b, h.Function)
 	b = append(b, `,"seniority":`...)
-	b = appendString(b, h.Seniority)
+	b = jsonstr.Append(b, h.Seniority)
 	b = append(b, `,"access_type":`...)
-	b = appendString(b, h.AccessType)
+	b = jsonstr.Append(b, h.AccessType)
 	b = append(b, `,"score":`...)
 	b, ok = appendFloat(b, h.Score, ok)
 	b = append(b, '}')
@@ -140,7 +140,7 @@ func appendContact(b []byte, c *pursuit.Contact, ok bool) ([]byte, bool) {
 		{`,"department":`, c.Department}, {`,"account_owner":`, c.AccountOwner},
 	} {
 		b = append(b, f.key...)
-		b = appendString(b, f.val)
+		b = jsonstr.Append(b, f.val)
 	}
 	if !c.VerifiedAt.IsZero() { // `json:"verified_at,omitzero"`
 		b = append(b, `,"verified_at":`...)
@@ -187,60 +187,4 @@ func appendFloat(b []byte, f float64, ok bool) ([]byte, bool) {
 		}
 	}
 	return b, ok
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string the way encoding/json does with
-// HTML escaping off: invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029
-// are escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

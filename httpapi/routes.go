@@ -106,10 +106,10 @@ func (s *Server) allowed(r *http.Request) []string {
 }
 
 // handle registers a route and remembers its pattern for the OpenAPI
-// check.
+// check. Every route refuses a URL query it cannot parse.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
-	s.mux.HandleFunc(pattern, h)
+	s.mux.HandleFunc(pattern, s.checkQuery(h))
 }
 
 // Patterns returns every route pattern, in registration order.

@@ -3,7 +3,6 @@ package search
 import (
 	"hash/fnv"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,7 +124,25 @@ func dedupe(ts []string) []string {
 	return out
 }
 
-var stateRE = regexp.MustCompile(`^[A-Z]{2}$`)
+// ValidateContacts checks req the way SearchContacts does, without an
+// index: the query syntax and every filter (limits, states, place types,
+// functions, seniorities, population bounds). Callers run it before any
+// expensive work, such as building an index, so that a bad request fails
+// at once; SearchContacts runs the same checks, so the two cannot drift.
+// The cursor is not checked: only the index that made it can tell.
+func (req Request) ValidateContacts() error {
+	req.Cursor = ""
+	_, err := compile(req, true)
+	return err
+}
+
+// ValidatePlaces is ValidateContacts for SearchPlaces, which also rejects
+// the contact-only filters.
+func (req Request) ValidatePlaces() error {
+	req.Cursor = ""
+	_, err := compile(req, false)
+	return err
+}
 
 // compile validates a request. contacts is false for places search, which
 // rejects the contact-only filters.
@@ -144,11 +161,11 @@ func compile(req Request, contacts bool) (*plan, error) {
 		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "facet_size", "must be between 1 and %d, not %d", MaxFacetSize, req.FacetSize)
 	}
 	for _, s := range req.States {
-		s = strings.ToUpper(strings.TrimSpace(s))
-		if !stateRE.MatchString(s) {
-			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "state", "%q is not a two-letter state abbreviation", s)
+		u := strings.ToUpper(strings.TrimSpace(s))
+		if !pursuit.ValidStateAbbr(u) {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "state", "unknown state %q: not the USPS code of a US state, DC or territory", s)
 		}
-		p.states = append(p.states, s)
+		p.states = append(p.states, u)
 	}
 	for _, t := range req.PlaceTypes {
 		if !pursuit.ValidPlaceType(t) {

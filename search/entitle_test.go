@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -261,6 +262,8 @@ func TestInvalidRequests(t *testing.T) {
 		{Request{Q: `"unclosed`}, "q"},
 		{Request{Q: "titel:cio"}, "q"},
 		{Request{States: []string{"New York"}}, "state"},
+		{Request{States: []string{"ZZ"}}, "state"},
+		{Request{States: []string{"NY", "xx"}}, "state"},
 		{Request{PlaceTypes: []string{"castle"}}, "place_type"},
 		{Request{Functions: []string{"wizardry"}}, "function"},
 		{Request{Seniorities: []string{"boss"}}, "seniority"},
@@ -273,6 +276,26 @@ func TestInvalidRequests(t *testing.T) {
 		if pursuit.ErrorCode(err) != pursuit.EINVALID || pursuit.ErrorField(err) != tt.field {
 			t.Errorf("SearchContacts(%+v) = %v, want EINVALID on %q", tt.req, err, tt.field)
 		}
+		// Validate, run before an index exists, says the same; only the
+		// index can judge a cursor.
+		verr := tt.req.ValidateContacts()
+		if tt.field == "cursor" {
+			if verr != nil {
+				t.Errorf("ValidateContacts(%+v) = %v, want nil: the cursor is the index's to check", tt.req, verr)
+			}
+		} else if pursuit.ErrorCode(verr) != pursuit.EINVALID || pursuit.ErrorField(verr) != tt.field {
+			t.Errorf("ValidateContacts(%+v) = %v, want EINVALID on %q", tt.req, verr, tt.field)
+		}
+	}
+	for _, st := range pursuit.StateAbbrs {
+		for _, v := range []string{st, strings.ToLower(st), " " + st + " "} {
+			if err := (Request{States: []string{v}}).ValidateContacts(); err != nil {
+				t.Errorf("state %q: %v", v, err)
+			}
+		}
+	}
+	if err := (Request{Seniorities: []string{"staff"}}).ValidatePlaces(); pursuit.ErrorField(err) != "seniority" {
+		t.Errorf("ValidatePlaces with a contact filter = %v, want EINVALID on seniority", err)
 	}
 	_, err := f.ix.SearchPlaces(f.a.CustomerID, Request{Functions: []string{"it"}})
 	if pursuit.ErrorField(err) != "function" {

@@ -120,7 +120,7 @@ func TestJSONLEncoding(t *testing.T) {
 		t.Errorf("appendJSON = %s, want %s", got, want)
 	}
 	got = string(contactSpec.appendJSON(nil, &fx.contacts[2]))
-	if !strings.Contains(got, `"name":"Tab\tand \\ backslash","first_name"`) || !strings.Contains(got, `"department":"\u0001control"`) {
+	if !strings.Contains(got, `"name":"Tab\tand \\ backslash","first_name"`) || !strings.Contains(got, `"department":"Line\nbreak\u2028separator"`) {
 		t.Errorf("appendJSON = %s: escapes wrong", got)
 	}
 }

@@ -85,8 +85,13 @@ func parseFixedTime(s string) (time.Time, bool) {
 }
 
 // setField parses v, of JSON type vk (valRaw for CSV), into row's field of
-// column c. It returns why the value is rejected, or "".
+// column c, which holds its zero value. It returns why the value is
+// rejected, or "". A JSON null leaves every kind of field at its zero
+// value, as an absent field does (and as an empty CSV field does).
 func setField[T any](c *column[T], row *T, v string, vk valKind) string {
+	if vk == valNull {
+		return ""
+	}
 	if !utf8.ValidString(v) {
 		return "is not valid UTF-8"
 	}
@@ -97,8 +102,6 @@ func setField[T any](c *column[T], row *T, v string, vk valKind) string {
 			return "must be a JSON number, not a string"
 		case valBool:
 			return "must be a JSON number, not a boolean"
-		case valNull:
-			return ""
 		}
 		if v == "" {
 			return ""

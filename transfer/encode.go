@@ -3,7 +3,8 @@ package transfer
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
 // timeLayout is how times are written: RFC 3339, UTC, always six
@@ -43,52 +44,6 @@ func appendCSVField(b []byte, s string) []byte {
 			b = append(b, s[i])
 		}
 	}
-	return append(b, '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Control characters are
-// escaped; other characters, including non-ASCII ones, are kept as they
-// are, and invalid UTF-8 becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 
@@ -147,7 +102,7 @@ func (s *spec[T]) appendJSON(b []byte, r *T) []byte {
 		case kindInt:
 			b = strconv.AppendInt(b, *c.i64(r), 10)
 		case kindString:
-			b = appendJSONString(b, *c.str(r))
+			b = jsonstr.Append(b, *c.str(r))
 		case kindTime:
 			b = append(b, '"')
 			b = appendTime(b, *c.tm(r))

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
 // FuzzCSVField writes fields with appendCSVField and reads them back.
@@ -72,16 +73,18 @@ func FuzzReaders(f *testing.F) {
 	})
 }
 
-// FuzzJSONString writes a string with appendJSONString and parses it back.
+// FuzzJSONString writes a string with the module's JSON string escaper
+// (internal/jsonstr, which the JSONL writer uses) and reads it back with
+// the JSONL reader.
 func FuzzJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x1f\n\t", "é😀", "\u2028"} {
+	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x1f\n\t\b\f", "é😀", "\u2028"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if !utf8.ValidString(s) {
 			return // the writer replaces invalid bytes, the stores never hold them
 		}
-		line := `{"name":` + string(appendJSONString(nil, s)) + "}\n"
+		line := `{"name":` + string(jsonstr.Append(nil, s)) + "}\n"
 		r := newJSONLReader(strings.NewReader(line))
 		if err := r.read(); err != nil {
 			t.Fatalf("read %q: %v", line, err)

@@ -229,6 +229,15 @@ func Import(ctx context.Context, s pursuit.Store, paths []string, opts Options) 
 	if err := im.loadStoreKeys(ctx); err != nil {
 		return im.res, err
 	}
+	im.storeNatural = make(map[string]map[naturalKey]int64)
+	for _, table := range pursuit.DataTables {
+		if len(inputs[table]) == 0 {
+			continue
+		}
+		if err := runners[table].loadNatural(ctx, im); err != nil {
+			return im.res, err
+		}
+	}
 	if !opts.SkipInvalid {
 		t := time.Now()
 		im.phase = "check"
@@ -273,6 +282,11 @@ type importer struct {
 	// those tables accepted by the current pass.
 	storeKeys map[string]*roaring64.Bitmap
 	fileKeys  map[string]*roaring64.Bitmap
+	// storeNatural maps the natural keys the store holds of a table with
+	// one (customer_mapping) to the rows' primary keys; fileNatural holds
+	// those claimed by the accepted rows of the current pass.
+	storeNatural map[string]map[naturalKey]int64
+	fileNatural  map[string]map[naturalKey]claim
 
 	phase    string
 	applying bool
@@ -341,6 +355,7 @@ func (im *importer) resetPass() {
 	for _, table := range fkTargets {
 		im.fileKeys[table] = roaring64.New()
 	}
+	im.fileNatural = make(map[string]map[naturalKey]claim)
 	im.rows = 0
 	im.phaseStart = time.Now()
 	im.lastProgress = time.Time{}

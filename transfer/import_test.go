@@ -137,7 +137,7 @@ var corpus = []struct {
 		name: "invalid",
 		want: []Reject{
 			{File: "places.csv", Line: 2, Column: "place_type", Reason: placeTypeIs},
-			{File: "places.csv", Line: 3, Column: "state_abbr", Reason: `"ny" is not a two-letter upper-case state abbreviation`},
+			{File: "places.csv", Line: 3, Column: "state_abbr", Reason: `"ny" is not the upper-case USPS code of a US state, DC or territory`},
 			{File: "places.csv", Line: 4, Column: "name", Reason: "is required"},
 			{File: "customer_mapping.csv", Line: 2, Column: "place_id", Reason: "exactly one of place_id and contact_id must be set"},
 		},

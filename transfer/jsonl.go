@@ -113,9 +113,9 @@ func (r *jsonlReader) parse(b []byte) error {
 			}
 		case c == '-' || c >= '0' && c <= '9':
 			f.kind = valNumber
-			q := p
-			for q < len(b) && (b[q] >= '0' && b[q] <= '9' || b[q] == '-' || b[q] == '+' || b[q] == '.' || b[q] == 'e' || b[q] == 'E') {
-				q++
+			q, ok := number(b, p)
+			if !ok {
+				return r.errorf(q, "malformed number")
 			}
 			r.buf = append(r.buf, b[p:q]...)
 			p = q
@@ -222,6 +222,48 @@ func (r *jsonlReader) str(b []byte, p int) (int, error) {
 			return p, r.errorf(p, "bad escape")
 		}
 	}
+}
+
+// number returns the end of the JSON number starting at b[p]:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. ok is false, with the
+// position of the fault, when it is malformed ("01", "-", "1.", "1e").
+func number(b []byte, p int) (end int, ok bool) {
+	digits := func(p int) int {
+		for p < len(b) && b[p] >= '0' && b[p] <= '9' {
+			p++
+		}
+		return p
+	}
+	if p < len(b) && b[p] == '-' {
+		p++
+	}
+	switch {
+	case p < len(b) && b[p] == '0':
+		p++
+	case p < len(b) && b[p] >= '1' && b[p] <= '9':
+		p = digits(p)
+	default:
+		return p, false
+	}
+	if p < len(b) && b[p] == '.' {
+		q := digits(p + 1)
+		if q == p+1 {
+			return q, false
+		}
+		p = q
+	}
+	if p < len(b) && (b[p] == 'e' || b[p] == 'E') {
+		p++
+		if p < len(b) && (b[p] == '+' || b[p] == '-') {
+			p++
+		}
+		q := digits(p)
+		if q == p {
+			return q, false
+		}
+		p = q
+	}
+	return p, true
 }
 
 func hex4(b []byte, p int) (int, bool) {

@@ -33,7 +33,7 @@ func newLineReader(r io.Reader) *lineReader {
 
 // next returns the next line including its terminator, valid until the
 // next call, or io.EOF after the last one. A leading UTF-8 byte order mark
-// of the first line is dropped. A line longer than MaxRecordBytes is
+// of the first line is dropped, and so is a CR that ends the input. A line longer than MaxRecordBytes is
 // skipped to its end and reported as errTooLong.
 func (lr *lineReader) next() ([]byte, error) {
 	b, err := lr.br.ReadSlice('\n')
@@ -72,6 +72,11 @@ func (lr *lineReader) next() ([]byte, error) {
 	}
 	if err != nil && err != io.EOF {
 		return nil, err
+	}
+	if err == io.EOF && b[len(b)-1] == '\r' {
+		// A last line that ends in a lone CR lost its LF: the CR ends
+		// the line, as encoding/csv reads it.
+		b = b[:len(b)-1]
 	}
 	lr.line++
 	if lr.first {

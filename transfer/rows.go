@@ -19,6 +19,9 @@ type runner interface {
 	// checks (the strict check pass); otherwise it sends the accepted rows
 	// in batches.
 	run(ctx context.Context, im *importer, send func(batch) error) error
+	// loadNatural reads the natural keys the store holds, for a table
+	// that has them.
+	loadNatural(ctx context.Context, im *importer) error
 }
 
 var runners = map[string]runner{
@@ -44,6 +47,24 @@ func (r runnerOf[T]) checkHeader(in input) ([]*rowProblem, error) {
 		return nil, fmt.Errorf("read %s: %w", in.path, err)
 	}
 	return problems, nil
+}
+
+func (r runnerOf[T]) loadNatural(ctx context.Context, im *importer) error {
+	sp := r.sp
+	if sp.natural == nil {
+		return nil
+	}
+	m := make(map[naturalKey]int64)
+	err := sp.scan(ctx, im.s, func(row T) error {
+		k, _ := sp.key(&row)
+		m[sp.natural(&row)] = k
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the (%s, %s) keys of %s: %w", sp.naturalCols[0], sp.naturalCols[1], sp.table, err)
+	}
+	im.storeNatural[sp.table] = m
+	return nil
 }
 
 func (r runnerOf[T]) run(ctx context.Context, im *importer, send func(batch) error) error {
@@ -87,7 +108,7 @@ func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBat
 		im.doneBytes += in.size
 		im.fileBytes = nil
 	}()
-	ck := newChecker(im, sp)
+	ck := newChecker(im, sp, in.path)
 	var rows []T
 	var row T
 	for {
@@ -141,11 +162,12 @@ func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBat
 }
 
 // checker checks the decoded rows of one file: a key, Validate, no
-// duplicate key within the file, and foreign keys that exist in the store
-// or in the import.
+// duplicate key within the file, foreign keys that exist in the store or
+// in the import, and a natural key that no other row holds.
 type checker[T any] struct {
-	im *importer
-	sp *spec[T]
+	im   *importer
+	sp   *spec[T]
+	path string
 	// seen holds the keys met so far in the file: seen for one-column
 	// keys, pairs (by customer_id) for the relation tables.
 	seen  *roaring64.Bitmap
@@ -155,8 +177,8 @@ type checker[T any] struct {
 	target *roaring64.Bitmap
 }
 
-func newChecker[T any](im *importer, sp *spec[T]) *checker[T] {
-	c := &checker[T]{im: im, sp: sp, target: im.fileKeys[sp.table]}
+func newChecker[T any](im *importer, sp *spec[T], path string) *checker[T] {
+	c := &checker[T]{im: im, sp: sp, path: path, target: im.fileKeys[sp.table]}
 	if len(sp.keyCols) == 2 {
 		c.pairs = make(map[int64]*roaring64.Bitmap)
 	} else {
@@ -204,9 +226,53 @@ func (c *checker[T]) check(row *T, line int64) *rowProblem {
 				reason: fmt.Sprintf("%d is not a key of %s, neither in this import nor in the store", v, r.target)}
 		}
 	}
+	if sp.natural != nil {
+		if p := c.naturalTaken(row, k1, line); p != nil {
+			return p
+		}
+	}
 	if !lenient && c.target != nil {
 		c.target.Add(uint64(k1))
 	}
+	return nil
+}
+
+// claim is a natural key taken by a row of the import.
+type claim struct {
+	key  int64
+	path string
+	line int64
+}
+
+// naturalTaken reports a row whose natural key another row holds: a row
+// of the store with another primary key, or an accepted row of this
+// import with another primary key (in this file or an earlier one). The
+// same primary key with the same natural key is an upsert, as for any
+// key. Otherwise it claims the natural key for the row. A natural key the
+// store holds stays taken even when the import moves its row to another
+// one: the order in which the store applies the rows must not matter.
+func (c *checker[T]) naturalTaken(row *T, k1, line int64) *rowProblem {
+	sp := c.sp
+	nk := sp.natural(row)
+	what := fmt.Sprintf("%s %d, %s %q", sp.naturalCols[0], nk.id, sp.naturalCols[1], nk.text)
+	if k, ok := c.im.storeNatural[sp.table][nk]; ok && k != k1 {
+		return &rowProblem{line: line, column: sp.naturalCols[1],
+			reason: fmt.Sprintf("duplicate key: %s is %s %d in the store; it is unique", what, sp.keyCols[0], k)}
+	}
+	m := c.im.fileNatural[sp.table]
+	if m == nil {
+		m = make(map[naturalKey]claim)
+		c.im.fileNatural[sp.table] = m
+	}
+	if cl, ok := m[nk]; ok && cl.key != k1 {
+		where := "this file"
+		if cl.path != c.path {
+			where = cl.path
+		}
+		return &rowProblem{line: line, column: sp.naturalCols[1],
+			reason: fmt.Sprintf("duplicate key: %s is %s %d on line %d of %s; it is unique", what, sp.keyCols[0], cl.key, cl.line, where)}
+	}
+	m[nk] = claim{key: k1, path: c.path, line: line}
 	return nil
 }
 

@@ -50,7 +50,7 @@ func newFixture() fixture {
 				Phone: "(217) 555-0142", Title: "Chief Information Officer (CIO)", Department: "IT, Innovation",
 				AccountOwner: "Bob", VerifiedAt: t2, CreatedAt: t1, UpdatedAt: t2},
 			{ContactID: 2, PlaceID: 1, Name: "José Núñez", Title: "Dir. of IT\r\nand GIS", CreatedAt: t1, UpdatedAt: t1},
-			{ContactID: 3, PlaceID: 2, Name: "Tab\tand \\ backslash", Department: "\x01control", CreatedAt: t1, UpdatedAt: t1},
+			{ContactID: 3, PlaceID: 2, Name: "Tab\tand \\ backslash", Department: "Line\nbreak\u2028separator", CreatedAt: t1, UpdatedAt: t1},
 		},
 		techStack: []pursuit.TechStack{
 			{TechStackID: 1, PlaceID: 1, Vendor: "Tyler Technologies", Product: "Munis", Category: "ERP", FirstSeen: t1, LastSeen: t2},

@@ -63,10 +63,22 @@ type spec[T any] struct {
 	keyCols []string
 	key     func(*T) (int64, int64)
 	refs    []ref[T]
+	// natural returns the row's second unique key, for a table that has
+	// one besides its primary key: customer_mapping's (customer_id,
+	// external_crm_id). nil for the other tables. naturalCols names its
+	// columns.
+	natural     func(*T) naturalKey
+	naturalCols [2]string
 	// validate is the domain's Validate method.
 	validate func(*T) error
 	upsert   func(ctx context.Context, w pursuit.BulkWriter, rows []T) error
 	scan     func(ctx context.Context, s pursuit.Store, fn func(T) error) error
+}
+
+// naturalKey is a second unique key made of an id and a text.
+type naturalKey struct {
+	id   int64
+	text string
 }
 
 // index returns the position of the column named name, or -1.
@@ -248,7 +260,11 @@ var mappingSpec = &spec[pursuit.CustomerMapping]{
 		{column: "place_id", target: pursuit.TablePlaces, optional: true, get: func(r *pursuit.CustomerMapping) int64 { return r.PlaceID }},
 		{column: "contact_id", target: pursuit.TableContacts, optional: true, get: func(r *pursuit.CustomerMapping) int64 { return r.ContactID }},
 	},
-	validate: (*pursuit.CustomerMapping).Validate,
+	natural: func(r *pursuit.CustomerMapping) naturalKey {
+		return naturalKey{r.CustomerID, r.ExternalCRMID}
+	},
+	naturalCols: [2]string{"customer_id", "external_crm_id"},
+	validate:    (*pursuit.CustomerMapping).Validate,
 	upsert: func(ctx context.Context, w pursuit.BulkWriter, rows []pursuit.CustomerMapping) error {
 		return w.UpsertCustomerMappings(ctx, rows)
 	},

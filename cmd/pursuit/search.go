@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/search"
 )
 
@@ -132,11 +133,25 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		}
 		req.VerifiedSince = t
 	}
+	// Everything that can be checked without the index is checked before
+	// it is built: the request, then the customer (a look-up by key).
+	validate := req.ValidateContacts
+	if *places {
+		validate = req.ValidatePlaces
+	}
+	if err := validate(); err != nil {
+		return fmt.Errorf("search: %w", flagError(err))
+	}
 	s, err := openStore(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if _, err := s.GetCustomer(ctx, *customer); pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
+		return fmt.Errorf("search: %w", &pursuit.Error{Code: pursuit.ENOTFOUND, Field: "--customer", Message: fmt.Sprintf("no such customer %d", *customer), Err: err})
+	} else if err != nil {
+		return fmt.Errorf("search: look up customer %d: %w", *customer, err)
+	}
 	start := time.Now()
 	ix, err := search.Build(ctx, s, search.Options{Logger: e.log})
 	if err != nil {
@@ -146,7 +161,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *places {
 		res, err := ix.SearchPlaces(*customer, req)
 		if err != nil {
-			return err
+			return fmt.Errorf("search: %w", flagError(err))
 		}
 		printPlaces(e.stdout, res)
 		return nil
@@ -154,11 +169,36 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	t0 := time.Now()
 	res, err := ix.SearchContacts(*customer, req)
 	if err != nil {
-		return err
+		return fmt.Errorf("search: %w", flagError(err))
 	}
 	took := time.Since(t0)
 	printContacts(e.stdout, res, took)
 	return nil
+}
+
+// searchFlags maps the parameter names of search errors to the flags of
+// this command.
+var searchFlags = map[string]string{
+	"q": "query", "state": "--state", "place_type": "--type", "place_id": "--place-id",
+	"population_min": "--population-min", "population_max": "--population-max",
+	"department": "--department", "function": "--function", "seniority": "--seniority",
+	"verified_since": "--verified-since", "has_email": "--has-email", "has_phone": "--has-phone",
+	"mapped": "--mapped", "account_owner": "--owner", "limit": "--limit", "facet_size": "--facets",
+	"cursor": "--cursor",
+}
+
+// flagError renames the field of a search error to the flag that set it,
+// so that the message speaks of --type rather than place_type.
+func flagError(err error) error {
+	var e *pursuit.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	name, ok := searchFlags[e.Field]
+	if !ok {
+		return err
+	}
+	return &pursuit.Error{Code: e.Code, Field: name, Message: e.Message, Err: e.Err}
 }
 
 func printContacts(w io.Writer, res search.ContactResult, took time.Duration) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -62,8 +63,75 @@ func TestSearchCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Austin") || !strings.Contains(out, "1 places match") {
 		t.Errorf("search --places = %v:\n%s", err, out)
 	}
-	if _, _, err := runCmd(t, "search", "--db", path, "--customer", "1", `"unclosed`); pursuit.ErrorField(err) != "q" {
-		t.Errorf("search with a bad query = %v, want an error on q", err)
+	if _, _, err := runCmd(t, "search", "--db", path, "--customer", "1", `"unclosed`); pursuit.ErrorField(err) != "query" {
+		t.Errorf("search with a bad query = %v, want an error on the query", err)
+	}
+}
+
+// TestSearchCommandRejects checks that the search command refuses what it
+// cannot answer, with the flag at fault and a non-zero exit, and that it
+// does so before it builds the index: the store's tech_stack table is
+// dropped, so that a build fails, and every case must fail on its own
+// check instead.
+func TestSearchCommandRejects(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "pursuit.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cu := pursuit.Customer{Name: "Acme", Email: "a@acme.com"}
+	if err := db.CreateCustomer(ctx, &cu); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("DROP TABLE tech_stack"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if _, _, err := runCmd(t, "search", "--db", path, "--customer", "1", "director"); err == nil || !strings.Contains(err.Error(), "tech_stack") {
+		t.Fatalf("search over a store without tech_stack = %v, want the index build to fail", err)
+	}
+
+	tests := []struct {
+		name  string
+		args  []string
+		field string
+		want  string
+	}{
+		{"unknown customer", []string{"--customer", "99999", "director"}, "--customer", "no such customer 99999"},
+		{"unknown state", []string{"--customer", "1", "--state", "ZZ", "director"}, "--state", `unknown state "ZZ"`},
+		{"lower-case unknown state", []string{"--customer", "1", "--state", "zz"}, "--state", `unknown state "zz"`},
+		{"one good one bad state", []string{"--customer", "1", "--state", "NY,XX"}, "--state", `unknown state "XX"`},
+		{"unknown place type", []string{"--customer", "1", "--type", "village"}, "--type", `"village" is not one of`},
+		{"unknown function", []string{"--customer", "1", "--function", "wizardry"}, "--function", `"wizardry" is not one of`},
+		{"unknown seniority", []string{"--customer", "1", "--seniority", "boss"}, "--seniority", `"boss" is not one of`},
+		{"population bounds crossed", []string{"--customer", "1", "--population-min", "10", "--population-max", "5"}, "--population-min", "is more than population_max"},
+		{"places search with a contact filter", []string{"--customer", "1", "--places", "--function", "it"}, "--function", "applies to contacts"},
+		{"malformed query", []string{"--customer", "1", `"unclosed`}, "query", ""},
+		{"limit too big", []string{"--customer", "1", "--limit", "5000", "x"}, "--limit", "must be between"},
+		{"place id not positive", []string{"--customer", "1", "--place-id", "-3"}, "--place-id", "must be a positive integer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := runCmd(t, append([]string{"search", "--db", path}, tt.args...)...)
+			if err == nil {
+				t.Fatalf("search %v succeeded:\n%s", tt.args, out)
+			}
+			if got := pursuit.ErrorField(err); got != tt.field {
+				t.Errorf("search %v: error %q names %q, want %q", tt.args, err, got, tt.field)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("search %v: error %q, want it to say %q", tt.args, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -66,7 +66,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // OpenExisting opens the SQLite database at path like Open, but never
 // creates it: a missing file (or parent directory) is ENOTFOUND with Field
 // "db", and nothing is left on disk. It opens the file with SQLite's
-// mode=rw, so not even a race with a concurrent delete creates it.
+// mode=rw, so not even a race with a concurrent delete creates it. A file
+// without Pursuit's schema (an empty file, another application's
+// database) is ENOTFOUND wrapping ErrNoSchema, and is left as it was.
 func OpenExisting(ctx context.Context, path string) (*DB, error) {
 	return open(ctx, path, false)
 }
@@ -103,6 +105,11 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	// '%' starts an escape and a leading "//" an authority; ? and # are
 	// refused above.
 	uri := "file:" + strings.ReplaceAll(filepath.Clean(path), "%", "%25")
+	if !create {
+		if err := probeSchema(ctx, path, uri); err != nil {
+			return nil, err
+		}
+	}
 	pragmas := func(cacheKiB int, txlock string) string {
 		q := url.Values{}
 		q.Set("mode", mode)
@@ -148,6 +155,30 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	r.SetConnMaxIdleTime(5 * time.Minute)
 	db.r = r
 	return db, nil
+}
+
+// ErrNoSchema is the cause of OpenExisting's error for a file that is not
+// a Pursuit database: empty, or another application's SQLite database.
+var ErrNoSchema = errors.New("no Pursuit schema (schema_migrations)")
+
+// probeSchema checks, on a connection with no pragmas (so a foreign
+// database is neither converted to WAL nor otherwise written), that the
+// file at uri holds a schema_migrations table.
+func probeSchema(ctx context.Context, path, uri string) error {
+	probe, err := sql.Open("sqlite", uri+"?mode=rw")
+	if err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	defer probe.Close()
+	var n int
+	err = probe.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&n)
+	if err != nil {
+		return &pursuit.Error{Code: pursuit.EINVALID, Field: "db", Message: fmt.Sprintf("%s is not a SQLite database: %v", path, err), Err: err}
+	}
+	if n == 0 {
+		return &pursuit.Error{Code: pursuit.ENOTFOUND, Field: "db", Message: fmt.Sprintf("%s: not a Pursuit database (it has no schema)", path), Err: ErrNoSchema}
+	}
+	return nil
 }
 
 // Close closes both pools, first letting SQLite refresh the planner

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -481,5 +482,55 @@ func TestOpenPathCharacters(t *testing.T) {
 				t.Errorf("GetCustomer after reopening %q = %+v, %v", path, got, err)
 			}
 		})
+	}
+}
+
+// TestOpenExistingLeavesForeignFilesAlone opens files that are not
+// Pursuit databases: an empty file and another application's database in
+// rollback-journal mode. Each is ErrNoSchema, and neither is written (no
+// WAL conversion, no companion files).
+func TestOpenExistingLeavesForeignFilesAlone(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "other-app.db")
+	other, err := sql.Open("sqlite", "file:"+foreign+"?mode=rwc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Exec("PRAGMA journal_mode=DELETE; CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('x')"); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	for _, path := range []string{empty, foreign} {
+		before, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = sqlite.OpenExisting(ctx, path)
+		if !errors.Is(err, sqlite.ErrNoSchema) || pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+			t.Errorf("OpenExisting(%s) = %v, want ENOTFOUND wrapping ErrNoSchema", filepath.Base(path), err)
+		}
+		after, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Errorf("OpenExisting(%s) changed the file (%d bytes -> %d)", filepath.Base(path), len(before), len(after))
+		}
+		for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+			if _, err := os.Stat(path + suffix); err == nil {
+				t.Errorf("OpenExisting(%s) left %s behind", filepath.Base(path), suffix)
+			}
+		}
+	}
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte("not a database, just text that is long enough to have a header of sorts"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlite.OpenExisting(ctx, notDB); pursuit.ErrorCode(err) != pursuit.EINVALID {
+		t.Errorf("OpenExisting(a text file) = %v, want EINVALID", err)
 	}
 }

@@ -132,7 +132,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		}
 		req.VerifiedSince = t
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}

@@ -192,7 +192,7 @@ func (s *Server) authed(role string, h handlerFunc) http.HandlerFunc {
 				}
 			}
 			if k.Role != role {
-				return pursuit.Errorf(pursuit.EFORBIDDEN, "this route needs a %s API key; this key is a %s key", role, k.Role)
+				return pursuit.Errorf(pursuit.EFORBIDDEN, "this route needs %s API key; this key is %s key", withArticle(role), withArticle(k.Role))
 			}
 			return h(w, r)
 		}()
@@ -279,4 +279,13 @@ func (l *limiter[K]) exhausted(id K) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.refill(id, now).tokens < 1
+}
+
+// withArticle returns a role name with its indefinite article: "an admin",
+// "a customer".
+func withArticle(role string) string {
+	if role != "" && strings.ContainsRune("aeiou", rune(role[0])) {
+		return "an " + role
+	}
+	return "a " + role
 }

@@ -92,7 +92,17 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if info, _ := r.Context().Value(infoKey).(*reqInfo); info != nil {
 			id = info.requestID
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+		// Only the server's faults are errors. A 503 while the index is
+		// being built is how start-up looks (info); other 503s (a busy
+		// or unreachable store) are warnings.
+		level := slog.LevelError
+		if code == pursuit.EUNAVAILABLE {
+			level = slog.LevelWarn
+			if s.index.Load() == nil {
+				level = slog.LevelInfo
+			}
+		}
+		s.log.LogAttrs(r.Context(), level, "request failed",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("request_id", id),
 			slog.Int("status", status), slog.String("error", err.Error()))
 	}

@@ -131,19 +131,27 @@ func (r response) apiError(t testing.TB) httpapi.ErrorDetail {
 	return e.Error
 }
 
-// eventually retries f until it returns true or the deadline passes.
-func eventually(t testing.TB, within time.Duration, what string, f func() bool) time.Duration {
+// hangBound only bounds a wait that should end on its own, so that a bug
+// fails the test instead of hanging it; no test asserts a speed.
+const hangBound = 60 * time.Second
+
+// caughtUp waits until the server's index has applied every change
+// committed to the store so far (its own Follow, reading change_log),
+// failing the test only if that takes more than hangBound.
+func (ts *testServer) caughtUp(t testing.TB) time.Duration {
 	t.Helper()
 	start := time.Now()
-	for {
-		if f() {
-			return time.Since(start)
-		}
-		if time.Since(start) > within {
-			t.Fatalf("%s: not true within %v", what, within)
-		}
-		time.Sleep(5 * time.Millisecond)
+	seq, err := ts.store.LastSeq(context.Background())
+	if err != nil {
+		t.Fatalf("LastSeq: %v", err)
 	}
+	for ts.ix.Stats().LastSeq < seq {
+		if time.Since(start) > hangBound {
+			t.Fatalf("the index applied change_log up to seq %d, not %d, after %v", ts.ix.Stats().LastSeq, seq, hangBound)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return time.Since(start)
 }
 
 // fixture is a small dataset with two customers.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pursuit-gov/pursuit"
@@ -48,6 +49,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && pg.Code == "3D000" { // invalid_catalog_name
+			return nil, &pursuit.Error{Code: pursuit.ENOTFOUND, Err: err, Message: fmt.Sprintf(
+				"database %q does not exist on the server: create it (createdb %s), then run pursuit migrate", cfg.ConnConfig.Database, cfg.ConnConfig.Database)}
+		}
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	return &DB{pool: pool, Now: time.Now}, nil

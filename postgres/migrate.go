@@ -115,3 +115,20 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	}
 	return applied, nil
 }
+
+// Version returns the schema version recorded in the database, 0 for a
+// database never migrated (no schema_migrations table on the search path).
+func (db *DB) Version(ctx context.Context) (int, error) {
+	var exists bool
+	if err := db.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return 0, fmt.Errorf("schema version: %w", dbErr(err))
+	}
+	if !exists {
+		return 0, nil
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("schema version: %w", dbErr(err))
+	}
+	return n, nil
+}

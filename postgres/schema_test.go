@@ -286,3 +286,28 @@ func TestIndexes(t *testing.T) {
 		t.Errorf("'springfield' matched %d places, want 1", n)
 	}
 }
+
+// TestVersion reads the schema version of an empty database (0: never
+// migrated, nothing created by reading it) and of a migrated one.
+func TestVersion(t *testing.T) {
+	db, err := postgres.Open(ctx, testdb.PostgresDSN(t))
+	must(t, err, "Open")
+	defer db.Close()
+	for i := 0; i < 2; i++ {
+		v, err := db.Version(ctx)
+		must(t, err, "Version of an empty database")
+		if v != 0 {
+			t.Fatalf("Version of an empty database = %d, want 0", v)
+		}
+	}
+	var tables int
+	must(t, db.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables), "count tables")
+	if tables != 0 {
+		t.Fatalf("reading the version created %d tables", tables)
+	}
+	_, err = db.Migrate(ctx)
+	must(t, err, "Migrate")
+	if v, err := db.Version(ctx); err != nil || v != postgres.SchemaVersion() {
+		t.Fatalf("Version after Migrate = %d, %v, want %d", v, err, postgres.SchemaVersion())
+	}
+}

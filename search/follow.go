@@ -8,28 +8,79 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
+// Follow backs off to at most this long between reads of a change log
+// that keeps failing, and reminds the log that it still fails at most this
+// often.
+const (
+	DefaultMaxBackoff = 5 * time.Second
+	followReminder    = time.Minute
+)
+
+// followClock is what Follow waits with; tests replace it so that they
+// can check the backoff without waiting for it.
+type followClock struct {
+	after func(time.Duration) <-chan time.Time
+	now   func() time.Time
+}
+
 // Follow applies the change log until ctx is done, polling every
 // Options.PollInterval and at once after Notify. It returns ctx.Err() when
-// ctx ends; a failing read of the store is logged and retried at the next
-// tick, so the index lags rather than stops.
+// ctx ends. A failing read of the store does not stop it, so the index
+// lags rather than stops: it retries after PollInterval, then after twice
+// as long each time, up to Options.MaxBackoff (DefaultMaxBackoff), and
+// polls at the normal rate again after the first success. It logs once
+// per change of state: an error when reads start failing, a warning at
+// most once a minute while they keep failing, and an info record when
+// they succeed again.
 func (ix *Index) Follow(ctx context.Context) error {
 	every := ix.opt.PollInterval
 	if every <= 0 {
 		every = 25 * time.Millisecond
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
+	maxWait := max(ix.opt.MaxBackoff, every)
+	if ix.opt.MaxBackoff <= 0 {
+		maxWait = max(DefaultMaxBackoff, every)
+	}
+	clock := ix.clock
+	if clock.after == nil {
+		clock.after = time.After
+	}
+	if clock.now == nil {
+		clock.now = time.Now
+	}
+	var (
+		wait            = every
+		failures        int
+		since, reminded time.Time
+	)
 	for {
-		if err := ix.Sync(ctx); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		err := ix.Sync(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		switch now := clock.now(); {
+		case err == nil && failures > 0:
+			ix.log.Info("search index: reading the change log again", "failed_reads", failures, "outage", now.Sub(since).Round(time.Millisecond))
+			failures, wait = 0, every
+		case err == nil:
+			wait = every
+		case failures == 0:
+			failures, since, reminded, wait = 1, now, now, every
+			ix.log.Error("search index: cannot read the change log; the index lags until it can (retrying with backoff)",
+				"err", err, "max_backoff", maxWait)
+		default:
+			failures++
+			wait = min(2*wait, maxWait)
+			if now.Sub(reminded) >= followReminder {
+				reminded = now
+				ix.log.Warn("search index: still cannot read the change log", "err", err,
+					"failed_reads", failures, "since", since.UTC().Format(time.RFC3339))
 			}
-			ix.log.Error("search index: follow change log", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-t.C:
+		case <-clock.after(wait):
 		case <-ix.notify:
 		}
 	}

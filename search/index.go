@@ -33,6 +33,7 @@ type Index struct {
 
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
+	clock   followClock // zero: the real one
 
 	mu sync.RWMutex
 	a  analysis.Analyzer // used under mu (write side only)

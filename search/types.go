@@ -188,6 +188,9 @@ type Options struct {
 	Weights *Weights
 	// PollInterval is how often Follow reads the change log; 0 means 25 ms.
 	PollInterval time.Duration
+	// MaxBackoff is the longest Follow waits between reads of a change log
+	// that keeps failing; 0 means DefaultMaxBackoff.
+	MaxBackoff time.Duration
 	// BatchSize is how many changes Follow reads at a time; 0 means 5000.
 	BatchSize int
 	// Now is the clock (for the recency signal); nil means time.Now.

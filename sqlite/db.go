@@ -60,19 +60,59 @@ type DB struct {
 // database at path, in WAL mode with foreign keys enforced. It does not
 // migrate: call Migrate.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, true)
+}
+
+// OpenExisting opens the SQLite database at path like Open, but never
+// creates it: a missing file (or parent directory) is ENOTFOUND with Field
+// "db", and nothing is left on disk. It opens the file with SQLite's
+// mode=rw, so not even a race with a concurrent delete creates it. A file
+// without Pursuit's schema (an empty file, another application's
+// database) is ENOTFOUND wrapping ErrNoSchema, and is left as it was.
+func OpenExisting(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, create bool) (*DB, error) {
 	if path == "" {
 		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "db", "the SQLite path is empty")
 	}
 	if strings.ContainsAny(path, "?#") {
 		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "db", "the SQLite path %q contains ? or #", path)
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	mode := "rwc"
+	if create {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+			}
+		}
+	} else {
+		mode = "rw"
+		fi, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &pursuit.Error{Code: pursuit.ENOTFOUND, Field: "db", Message: fmt.Sprintf("%s: no such database", path), Err: err}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		if fi.IsDir() {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "db", "%s is a directory, not a SQLite database", path)
+		}
+	}
+	// A file: URI, so that SQLite applies mode= (a plain name would be
+	// opened with SQLITE_OPEN_CREATE whatever its query says). In a URI
+	// '%' starts an escape and a leading "//" an authority; ? and # are
+	// refused above.
+	uri := "file:" + strings.ReplaceAll(filepath.Clean(path), "%", "%25")
+	if !create {
+		if err := probeSchema(ctx, path, uri); err != nil {
+			return nil, err
 		}
 	}
 	pragmas := func(cacheKiB int, txlock string) string {
 		q := url.Values{}
+		q.Set("mode", mode)
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "foreign_keys(1)")
@@ -82,7 +122,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		if txlock != "" {
 			q.Set("_txlock", txlock)
 		}
-		return path + "?" + q.Encode()
+		return uri + "?" + q.Encode()
 	}
 	db := &DB{path: path, Now: time.Now, BulkCacheKiB: 0}
 
@@ -94,14 +134,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	var mode string
-	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	var journal string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	if !strings.EqualFold(mode, "wal") {
+	if !strings.EqualFold(journal, "wal") {
 		w.Close()
-		return nil, fmt.Errorf("open sqlite %s: journal_mode is %q, want wal", path, mode)
+		return nil, fmt.Errorf("open sqlite %s: journal_mode is %q, want wal", path, journal)
 	}
 	db.w = w
 
@@ -115,6 +155,30 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetConnMaxIdleTime(5 * time.Minute)
 	db.r = r
 	return db, nil
+}
+
+// ErrNoSchema is the cause of OpenExisting's error for a file that is not
+// a Pursuit database: empty, or another application's SQLite database.
+var ErrNoSchema = errors.New("no Pursuit schema (schema_migrations)")
+
+// probeSchema checks, on a connection with no pragmas (so a foreign
+// database is neither converted to WAL nor otherwise written), that the
+// file at uri holds a schema_migrations table.
+func probeSchema(ctx context.Context, path, uri string) error {
+	probe, err := sql.Open("sqlite", uri+"?mode=rw")
+	if err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	defer probe.Close()
+	var n int
+	err = probe.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&n)
+	if err != nil {
+		return &pursuit.Error{Code: pursuit.EINVALID, Field: "db", Message: fmt.Sprintf("%s is not a SQLite database: %v", path, err), Err: err}
+	}
+	if n == 0 {
+		return &pursuit.Error{Code: pursuit.ENOTFOUND, Field: "db", Message: fmt.Sprintf("%s: not a Pursuit database (it has no schema)", path), Err: ErrNoSchema}
+	}
+	return nil
 }
 
 // Close closes both pools, first letting SQLite refresh the planner

@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -413,5 +416,121 @@ func TestBusy(t *testing.T) {
 	c := pursuit.Customer{Name: "acme"}
 	if err := db.CreateCustomer(ctx, &c); pursuit.ErrorCode(err) != pursuit.EUNAVAILABLE {
 		t.Fatalf("CreateCustomer while another handle writes = %v (code %q), want %q", err, pursuit.ErrorCode(err), pursuit.EUNAVAILABLE)
+	}
+}
+
+// TestOpenExistingNeverCreates opens paths that do not exist: each is
+// ENOTFOUND on field db, and neither the file, its WAL companions nor a
+// missing parent directory appear.
+func TestOpenExistingNeverCreates(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, path string }{
+		{"missing file", filepath.Join(dir, "nope.db")},
+		{"missing directory", filepath.Join(dir, "no", "such", "dir", "x.db")},
+		{"percent in name", filepath.Join(dir, "a%20b.db")},
+		{"colon in name", filepath.Join(dir, "a:b.db")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := sqlite.OpenExisting(ctx, tc.path)
+			if pursuit.ErrorCode(err) != pursuit.ENOTFOUND || pursuit.ErrorField(err) != "db" {
+				t.Fatalf("OpenExisting(%q) = %v, want ENOTFOUND on db", tc.path, err)
+			}
+			for _, p := range []string{tc.path, tc.path + "-wal", tc.path + "-shm", filepath.Dir(tc.path)} {
+				if p == dir {
+					continue
+				}
+				if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("OpenExisting(%q) left %s behind (stat: %v)", tc.path, p, err)
+				}
+			}
+		})
+	}
+	if _, err := sqlite.OpenExisting(ctx, dir); pursuit.ErrorCode(err) != pursuit.EINVALID {
+		t.Errorf("OpenExisting(a directory) = %v, want EINVALID", err)
+	}
+}
+
+// TestOpenPathCharacters creates databases whose names hold characters a
+// SQLite URI treats specially (%, %XX, spaces, a colon, a leading ./) and
+// checks that the file lands exactly at the path given and that
+// OpenExisting finds it again with its rows.
+func TestOpenPathCharacters(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, path := range []string{"./plain.db", "with space.db", "pct%41.db", "100%.db", "a:b.db", "dir//nested/ü.db"} {
+		t.Run(path, func(t *testing.T) {
+			db, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Fatalf("Open(%q): %v", path, err)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c := pursuit.Customer{Name: "Acme"}
+			if err := db.CreateCustomer(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("Open(%q) did not create that file: %v", path, err)
+			}
+			db, err = sqlite.OpenExisting(ctx, path)
+			if err != nil {
+				t.Fatalf("OpenExisting(%q): %v", path, err)
+			}
+			defer db.Close()
+			if got, err := db.GetCustomer(ctx, c.CustomerID); err != nil || got.Name != "Acme" {
+				t.Errorf("GetCustomer after reopening %q = %+v, %v", path, got, err)
+			}
+		})
+	}
+}
+
+// TestOpenExistingLeavesForeignFilesAlone opens files that are not
+// Pursuit databases: an empty file and another application's database in
+// rollback-journal mode. Each is ErrNoSchema, and neither is written (no
+// WAL conversion, no companion files).
+func TestOpenExistingLeavesForeignFilesAlone(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "other-app.db")
+	other, err := sql.Open("sqlite", "file:"+foreign+"?mode=rwc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Exec("PRAGMA journal_mode=DELETE; CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('x')"); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	for _, path := range []string{empty, foreign} {
+		before, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = sqlite.OpenExisting(ctx, path)
+		if !errors.Is(err, sqlite.ErrNoSchema) || pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+			t.Errorf("OpenExisting(%s) = %v, want ENOTFOUND wrapping ErrNoSchema", filepath.Base(path), err)
+		}
+		after, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Errorf("OpenExisting(%s) changed the file (%d bytes -> %d)", filepath.Base(path), len(before), len(after))
+		}
+		for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+			if _, err := os.Stat(path + suffix); err == nil {
+				t.Errorf("OpenExisting(%s) left %s behind", filepath.Base(path), suffix)
+			}
+		}
+	}
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte("not a database, just text that is long enough to have a header of sorts"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlite.OpenExisting(ctx, notDB); pursuit.ErrorCode(err) != pursuit.EINVALID {
+		t.Errorf("OpenExisting(a text file) = %v, want EINVALID", err)
 	}
 }

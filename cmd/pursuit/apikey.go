@@ -16,7 +16,11 @@ func runAPIKey(ctx context.Context, e *env, args []string) error {
 		"       pursuit apikey list\n" +
 		"       pursuit apikey revoke ID\n\n" +
 		"Only a SHA-256 hash of a key is stored: create prints the key once, as the last word of its output."
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, usage)
+		return usageErrorf("apikey: no command given (create, list or revoke)")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(e.stdout, usage)
 		return nil
 	}
@@ -28,7 +32,7 @@ func runAPIKey(ctx context.Context, e *env, args []string) error {
 	case "revoke":
 		return apiKeyRevoke(ctx, e, args[1:])
 	}
-	return fmt.Errorf("apikey: unknown subcommand %q (create, list or revoke)", args[0])
+	return usageErrorf("apikey: unknown command %q (create, list or revoke)", args[0])
 }
 
 func apiKeyCreate(ctx context.Context, e *env, args []string) error {
@@ -49,7 +53,7 @@ func apiKeyCreate(ctx context.Context, e *env, args []string) error {
 	if *customer < 0 {
 		return fmt.Errorf("apikey create: --customer must be a positive customer id, not %d", *customer)
 	}
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return fmt.Errorf("apikey create: %w", err)
 	}
@@ -91,7 +95,7 @@ func apiKeyList(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return fmt.Errorf("apikey list: %w", err)
 	}
@@ -128,7 +132,7 @@ func apiKeyRevoke(ctx context.Context, e *env, args []string) error {
 	if err != nil || id <= 0 {
 		return fmt.Errorf("apikey revoke: %q is not a key id", fs.Arg(0))
 	}
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return fmt.Errorf("apikey revoke: %w", err)
 	}

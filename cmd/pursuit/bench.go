@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 )
 
 // benchmarks lists the subcommands of pursuit bench.
@@ -14,11 +15,18 @@ var benchmarks = []command{
 }
 
 func runBench(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stdout, "Usage: pursuit bench <benchmark> [flags]\n\nBenchmarks:")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: pursuit bench <benchmark> [flags]\n\nBenchmarks:")
 		for _, b := range benchmarks {
-			fmt.Fprintf(e.stdout, "  %-8s %s\n", b.name, b.summary)
+			fmt.Fprintf(w, "  %-8s %s\n", b.name, b.summary)
 		}
+	}
+	if len(args) == 0 {
+		usage(e.stderr)
+		return usageErrorf("bench: no benchmark given")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout)
 		return nil
 	}
 	for _, b := range benchmarks {
@@ -26,5 +34,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return b.run(ctx, e, args[1:])
 		}
 	}
-	return fmt.Errorf("bench: unknown benchmark %q (one of load, search, http, lake)", args[0])
+	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake)", args[0])
 }

@@ -94,7 +94,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		}
 		want = append(want, id)
 	}
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return fmt.Errorf("bench http: %w", err)
 	}

@@ -37,7 +37,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	lakeGC(e)
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	if *memLimit > 0 {
 		debug.SetMemoryLimit(*memLimit << 20)
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}

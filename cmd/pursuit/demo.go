@@ -28,8 +28,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
 	}
-	if isPostgres(*db) {
-		return fmt.Errorf("demo: --db must be a SQLite file path; use pursuit serve for PostgreSQL")
+	if err := checkSQLitePath(*db); err != nil {
+		return fmt.Errorf("demo: --db %w; use pursuit serve for PostgreSQL", err)
+	}
+	if err := o.check(); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(*db), 0o755); err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -180,7 +183,8 @@ Try:
   %[9]s '%[1]s/v1/mappings/%[13]s'
   %[9]s '%[1]s/v1/accounts?owner=Bob'
   %[10]s '%[1]s/v1/admin/customers'
-  curl -s '%[1]s/v1/openapi.json'   curl -s '%[1]s/metrics'
+  curl -s '%[1]s/v1/openapi.json'
+  curl -s '%[1]s/metrics'
 
 Press Ctrl-C to stop.
 `, base, d.customer.CustomerID, d.customer.Name, d.fullState, d.maskState, d.customer.RevealCredits,

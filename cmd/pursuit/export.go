@@ -25,7 +25,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if *format != transfer.FormatCSV && *format != transfer.FormatJSONL {
 		return fmt.Errorf("export: --format must be csv or jsonl, not %q", *format)
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}

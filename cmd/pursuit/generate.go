@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -114,14 +113,7 @@ func generateFiles(ctx context.Context, cfg gen.Config, dir, format string, prog
 
 // generateStore writes the dataset into a store in one Bulk transaction.
 func generateStore(ctx context.Context, e *env, cfg gen.Config, dsn string, progress func(string, int64)) error {
-	if !isPostgres(dsn) {
-		if dir := filepath.Dir(dsn); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-		}
-	}
-	s, err := openMigrated(ctx, e, dsn)
+	s, err := openMigrated(ctx, e, dsn) // creates a SQLite file's directory too
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime/debug"
 	"strings"
@@ -28,11 +29,19 @@ var lakeCommands = []command{
 }
 
 func runLake(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stdout, "Usage: pursuit lake <command> [flags]\n\nCommands:")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: pursuit lake <command> [flags]\n\nCommands:")
 		for _, c := range lakeCommands {
-			fmt.Fprintf(e.stdout, "  %-9s %s\n", c.name, c.summary)
+			fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 		}
+		fmt.Fprintln(w, "\nRun 'pursuit lake <command> --help' for a command's flags.")
+	}
+	if len(args) == 0 {
+		usage(e.stderr)
+		return usageErrorf("lake: no command given")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout)
 		return nil
 	}
 	for _, c := range lakeCommands {
@@ -40,7 +49,7 @@ func runLake(ctx context.Context, e *env, args []string) error {
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	return fmt.Errorf("lake: unknown command %q (one of export, sync, optimize, vacuum, check, skipping, history)", args[0])
+	return usageErrorf("lake: unknown command %q (one of export, sync, optimize, vacuum, check, skipping, history)", args[0])
 }
 
 // lakeFlag adds --lake (alias --to): the lake's directory or object store
@@ -93,7 +102,7 @@ func lakeExport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("lake export: --customer must be a positive customer_id, not %d", *customer)
 	}
 	lakeGC(e)
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}
@@ -136,7 +145,7 @@ func lakeSync(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	s, err := openMigrated(ctx, e, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}
@@ -258,6 +267,14 @@ func lakeCheck(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	var s pursuit.Store
+	if *db != "" {
+		var err error
+		if s, err = openExisting(ctx, e, *db); err != nil {
+			return err
+		}
+		defer s.Close()
+	}
 	d, err := analytics.Open(ctx, *where)
 	if err != nil {
 		return err
@@ -268,12 +285,7 @@ func lakeCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var want map[string]lake.Checksum
-	if *db != "" {
-		s, err := openMigrated(ctx, e, *db)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
+	if s != nil {
 		if want, err = lake.StoreChecksums(ctx, s, lake.ExportOptions{IncludePII: *pii}); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -22,10 +23,21 @@ import (
 // input and output goes through it so tests can run commands in-process.
 type env struct {
 	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	log    *slog.Logger
+	// environ lists the process's environment, to warn about unknown
+	// PURSUIT_* variables; nil in tests.
+	environ func() []string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	log     *slog.Logger
+
+	// usage prints the usage of the command whose flags were being parsed
+	// when the flag package or the command asked for it (a parse error,
+	// --help, a missing argument); usageOf is that command's name. run
+	// prints it once the command returns: to stdout for --help, to stderr
+	// with the error otherwise.
+	usage   func(w io.Writer)
+	usageOf string
 }
 
 // command is one subcommand.
@@ -59,38 +71,110 @@ func commands() []command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	err := runEnv(ctx, os.Args[1:], &env{getenv: os.Getenv, environ: os.Environ, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pursuit:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// usageError is an error in how pursuit was called: an unknown command or
+// flag, a bad flag or PURSUIT_* value, a missing argument. The process
+// exits with status 2 for it and 1 for every other error.
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+
+// usageErrorf returns a usageError with a formatted message.
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// exitCode is the exit status of the process for err.
+func exitCode(err error) int {
+	var u *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
+		return 2
+	}
+	return 1
 }
 
 // run is the whole program: main only gives it the process's arguments,
 // environment and streams.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error: %v", r)
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runEnv(ctx, args, &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+// runEnv checks the environment, sets up logging and runs the command
+// args name. A panic becomes an error with a short message; its stack
+// goes to the log.
+func runEnv(ctx context.Context, args []string, e *env) (err error) {
+	if err := checkEnv(e.getenv); err != nil {
+		return &usageError{err}
+	}
+	if e.log, err = newLogger(e.getenv, e.stderr); err != nil {
+		return &usageError{err}
+	}
+	defer recoverPanic(e, &err)
+	if e.environ != nil {
+		for _, name := range unknownEnv(e.environ()) {
+			e.log.Warn("unknown environment variable ignored", "name", name, "known", knownEnvNames())
 		}
-	}()
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, log: newLogger(getenv, stderr)}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stdout)
+	}
+	if len(args) == 0 {
+		usage(e.stderr)
+		return usageErrorf("no command given")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout)
 		return nil
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			err := c.run(ctx, e, args[1:])
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return err
+			return finishCommand(e, c.name, c.run(ctx, e, args[1:]))
 		}
 	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q", args[0])
+	usage(e.stderr)
+	return usageErrorf("unknown command %q", args[0])
+}
+
+// recoverPanic, deferred, turns a panic into *err: a short message for
+// the user, and the panic with its stack in the log.
+func recoverPanic(e *env, err *error) {
+	if r := recover(); r != nil {
+		e.log.Error("panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		*err = fmt.Errorf("internal error: %v (this is a bug; its stack trace is in the log above)", r)
+	}
+}
+
+// finishCommand prints the usage a command's flag set asked for, if any:
+// to stdout after --help (which is no error), to stderr before the error
+// of a bad call, which it marks as a usage error named after the command.
+func finishCommand(e *env, name string, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		if e.usage != nil {
+			e.usage(e.stdout)
+		}
+		return nil
+	}
+	if err == nil || e.usage == nil {
+		return err
+	}
+	e.usage(e.stderr)
+	fmt.Fprintln(e.stderr)
+	var u *usageError
+	if errors.As(err, &u) {
+		return err
+	}
+	if of := e.usageOf; of != "" && !strings.HasPrefix(err.Error(), of+":") && !strings.HasPrefix(err.Error(), name+":") {
+		err = fmt.Errorf("%s: %w", of, err)
+	}
+	return &usageError{err}
 }
 
 func usage(w io.Writer) {
@@ -106,28 +190,33 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'pursuit <command> --help' for a command's flags.")
 }
 
-// newLogger returns the process's structured logger: text on stderr, or
-// JSON when PURSUIT_LOG_FORMAT=json; PURSUIT_LOG_LEVEL sets the level.
-func newLogger(getenv func(string) string, w io.Writer) *slog.Logger {
-	level := slog.LevelInfo
-	_ = level.UnmarshalText([]byte(getenv("PURSUIT_LOG_LEVEL")))
-	opts := &slog.HandlerOptions{Level: level}
-	if strings.EqualFold(getenv("PURSUIT_LOG_FORMAT"), "json") {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// newFlagSet returns a flag set for a subcommand whose --help prints the
-// summary, the usage line and the flags to stdout.
+// newFlagSet returns a flag set for a subcommand. The flag package prints
+// nothing: a parse error is returned once, and the usage (summary, usage
+// line, flags) is printed by run, to stdout for --help and to stderr
+// before an error.
 func newFlagSet(e *env, name, argsUsage, summary string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		fs.SetOutput(e.stdout)
-		fmt.Fprintf(e.stdout, "%s\n\nUsage: pursuit %s [flags] %s\n\nFlags:\n", summary, name, argsUsage)
-		fs.PrintDefaults()
-		fs.SetOutput(e.stderr)
+		e.usageOf = name
+		e.usage = func(w io.Writer) {
+			fmt.Fprintf(w, "%s\n\nUsage: pursuit %s", summary, name)
+			nflags := 0
+			fs.VisitAll(func(*flag.Flag) { nflags++ })
+			if nflags > 0 {
+				fmt.Fprint(w, " [flags]")
+			}
+			if argsUsage != "" {
+				fmt.Fprint(w, " "+argsUsage)
+			}
+			fmt.Fprintln(w)
+			if nflags > 0 {
+				fmt.Fprint(w, "\nFlags:\n")
+				fs.SetOutput(w)
+				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
+			}
+		}
 	}
 	return fs
 }

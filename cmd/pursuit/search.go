@@ -142,7 +142,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err := validate(); err != nil {
 		return fmt.Errorf("search: %w", flagError(err))
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -30,13 +30,36 @@ type serveOptions struct {
 func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	o := &serveOptions{}
 	fs.StringVar(&o.addr, "addr", envOr(e, "PURSUIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PURSUIT_ADDR)")
-	rate, _ := strconv.ParseFloat(envOr(e, "PURSUIT_RATE_LIMIT", "50"), 64)
+	// checkEnv has checked PURSUIT_RATE_LIMIT before any command runs.
+	rate, err := parseRateLimit(envOr(e, "PURSUIT_RATE_LIMIT", "50"))
+	if err != nil {
+		rate = httpapi.DefaultRateLimit
+	}
 	fs.Float64Var(&o.rateLimit, "rate-limit", rate, "requests per second per API key, -1 for no limit (env PURSUIT_RATE_LIMIT)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 100, "burst size of the per-key rate limit")
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
 	fs.DurationVar(&o.pollInterval, "poll", 25*time.Millisecond, "how often the search index reads the change log")
 	return o
+}
+
+// check checks the flags' values once they are parsed.
+func (o *serveOptions) check() error {
+	switch {
+	case checkAddr(o.addr) != nil:
+		return fmt.Errorf("--addr %q: %w", o.addr, checkAddr(o.addr))
+	case o.rateLimit <= 0 && o.rateLimit != -1 || math.IsNaN(o.rateLimit) || math.IsInf(o.rateLimit, 0):
+		return fmt.Errorf("--rate-limit %v: want a positive number of requests per second, or -1 for no limit", o.rateLimit)
+	case o.rateBurst < 1:
+		return fmt.Errorf("--rate-burst %d: must be at least 1", o.rateBurst)
+	case o.maxBody < 1:
+		return fmt.Errorf("--max-body %d: must be at least 1 byte", o.maxBody)
+	case o.timeout <= 0:
+		return fmt.Errorf("--request-timeout %s: must be positive", o.timeout)
+	case o.pollInterval <= 0:
+		return fmt.Errorf("--poll %s: must be positive", o.pollInterval)
+	}
+	return nil
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -52,7 +75,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
-	s, err := openMigrated(ctx, e, *db)
+	if err := o.check(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s, err := openExisting(ctx, e, *db)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -68,9 +94,8 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	access := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	api := httpapi.NewServer(httpapi.Config{
-		Store: s, Logger: access, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
+		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout,
 	})
 	srv := &http.Server{

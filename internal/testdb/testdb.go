@@ -1,7 +1,9 @@
 // Package testdb opens real, migrated, empty stores for tests: a SQLite file
 // in the test's temporary directory, and a PostgreSQL database of the
 // test's own, created on the server PURSUIT_TEST_POSTGRES names and dropped
-// when the test ends.
+// when the test ends. It also finds what tests need from outside the
+// repository (the Delta golden tables) and reports, from TestMain, what
+// was skipped for lack of it (main.go).
 package testdb
 
 import (

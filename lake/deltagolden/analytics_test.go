@@ -1,23 +1,19 @@
-package analytics
+package deltagolden
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pursuit-gov/pursuit/analytics"
 )
 
-const golden = "../../shared/delta-golden"
-
-func openGolden(t *testing.T, name string) *DB {
+// openGolden opens one of the Spark-written tables with DuckDB.
+func openGolden(t *testing.T, name string) *analytics.DB {
 	t.Helper()
-	dir := filepath.Join(golden, name)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("golden tables not present: %v", err)
-	}
-	d, err := Open(context.Background(), dir)
+	d, err := analytics.Open(context.Background(), filepath.Join(golden, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +21,7 @@ func openGolden(t *testing.T, name string) *DB {
 	return d
 }
 
-func queryOne(t *testing.T, d *DB, q string) []any {
+func queryOne(t *testing.T, d *analytics.DB, q string) []any {
 	t.Helper()
 	r, err := d.Query(context.Background(), q)
 	if err != nil {

@@ -180,7 +180,8 @@ Try:
   %[9]s '%[1]s/v1/mappings/%[13]s'
   %[9]s '%[1]s/v1/accounts?owner=Bob'
   %[10]s '%[1]s/v1/admin/customers'
-  curl -s '%[1]s/v1/openapi.json'   curl -s '%[1]s/metrics'
+  curl -s '%[1]s/v1/openapi.json'
+  %[10]s '%[1]s/metrics'
 
 Press Ctrl-C to stop.
 `, base, d.customer.CustomerID, d.customer.Name, d.fullState, d.maskState, d.customer.RevealCredits,

@@ -39,6 +39,7 @@ func accessName(l uint8) string {
 // bitmaps derived from them: the in-memory form of the seed's
 // materialised view of what a customer can see.
 type customer struct {
+	id           int64
 	placeGrant   map[int64]uint8 // place id → access
 	contactGrant map[int64]uint8 // contact id → access
 
@@ -64,6 +65,7 @@ func (ix *Index) customer(id int64) *customer {
 	c := ix.customers[id]
 	if c == nil {
 		c = &customer{
+			id:            id,
 			placeGrant:    map[int64]uint8{},
 			contactGrant:  map[int64]uint8{},
 			visible:       roaring.New(),

@@ -88,6 +88,7 @@ type Index struct {
 	seq         int64
 	version     int64 // counts applied batches
 	ors         orCache
+	dfs         dfCache
 	facets      facetCache
 	applied     int64
 	lastApplied time.Time

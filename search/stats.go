@@ -1,6 +1,8 @@
 package search
 
 import (
+	"sync"
+
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
@@ -174,7 +176,7 @@ func (ix *Index) contactStats(c *customer, p *plan) *stats {
 		if everything {
 			df = ix.fields[f].card(ft[1])
 		} else {
-			df = ix.fields[f].cardIn(ft[1], c.visible)
+			df = ix.docFreq(dfCacheKey{customer: c.id, field: f, term: ft[1]}, ix.fields[f], c.visible)
 		}
 		if df > 0 {
 			st.DF[dfKey(ft[0], ft[1])] = float64(df)
@@ -205,7 +207,7 @@ func (ix *Index) placeStats(c *customer, p *plan) *stats {
 	}
 	for _, k := range keys {
 		f := indexOf(placeFieldNames[:], k[0])
-		if df := ix.pfields[f].cardIn(k[1], c.places); df > 0 {
+		if df := ix.docFreq(dfCacheKey{customer: c.id, places: true, field: f, term: k[1]}, ix.pfields[f], c.places); df > 0 {
 			st.DF[dfKey(k[0], k[1])] = float64(df)
 		}
 	}
@@ -240,14 +242,72 @@ func (f *field) cardIn(term string, within *roaring.Bitmap) uint64 {
 		return bm.AndCardinality(within)
 	}
 	l, ok := f.small[term]
-	if !ok {
+	switch {
+	case !ok:
+		return 0
+	case l.n == 1:
+		if within.Contains(l.off) {
+			return 1
+		}
 		return 0
 	}
+	list := f.list(&l)
+	if len(list) > 256 {
+		// A bitmap of a long sorted list is a few array containers,
+		// made in microseconds, that intersect within container-wise.
+		bm := roaring.New()
+		bm.AddMany(list)
+		return bm.AndCardinality(within)
+	}
 	n := uint64(0)
-	for _, o := range f.list(&l) {
+	for _, o := range list {
 		if within.Contains(o) {
 			n++
 		}
 	}
+	return n
+}
+
+// dfCache keeps the document frequencies of recently searched terms in
+// customers' visible sets (a customer's next page, or the next customer
+// searching "director", counts nothing). It is emptied whenever a batch
+// of changes is applied, like orCache.
+type dfCache struct {
+	mu      sync.Mutex
+	version int64
+	m       map[dfCacheKey]uint64
+}
+
+type dfCacheKey struct {
+	customer int64
+	places   bool
+	field    int
+	term     string
+}
+
+const dfCacheSize = 1 << 14
+
+// docFreq returns how many of the documents in within hold term in f,
+// through the cache. Callers hold ix.mu for reading.
+func (ix *Index) docFreq(k dfCacheKey, f *field, within *roaring.Bitmap) uint64 {
+	c := &ix.dfs
+	c.mu.Lock()
+	if c.version != ix.version || c.m == nil {
+		c.m, c.version = map[dfCacheKey]uint64{}, ix.version
+	}
+	n, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return n
+	}
+	n = f.cardIn(k.term, within)
+	c.mu.Lock()
+	if c.version == ix.version {
+		if len(c.m) >= dfCacheSize {
+			clear(c.m)
+		}
+		c.m[k] = n
+	}
+	c.mu.Unlock()
 	return n
 }

@@ -257,16 +257,47 @@ func TestLensFollowChanges(t *testing.T) {
 	w := newWorld(r, 25, 300, 4)
 	s := testdb.SQLite(t)
 	w.load(t, s)
-	ix, err := Build(ctx, s, Options{})
+	key := []byte("0123456789abcdef0123456789abcdef")
+	ix, err := Build(ctx, s, Options{CursorKey: key})
 	must(t, err)
 	checkLens(t, ix)
+	queries := []string{"director", "smith jane", `"public works" manager`, "springfield", "county"}
+	stats := func(ix *Index, cust int64, q string) [2]*stats {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		c := ix.customers[cust]
+		if c == nil {
+			return [2]*stats{}
+		}
+		pc, err := compile(Request{Q: q}, true)
+		must(t, err)
+		pp, err := compile(Request{Q: q}, false)
+		must(t, err)
+		return [2]*stats{ix.contactStats(c, pc), ix.placeStats(c, pp)}
+	}
 	for range 10 {
+		// Fill the document-frequency cache, which the changes must
+		// empty.
+		for cust := range int64(5) {
+			for _, q := range queries {
+				stats(ix, cust, q)
+			}
+		}
 		for range 20 {
 			mutate(t, r, s, w)
 			w = worldFromStore(t, s)
 		}
 		must(t, ix.Sync(ctx))
 		checkLens(t, ix)
+		fresh, err := Build(ctx, s, Options{CursorKey: key})
+		must(t, err)
+		for cust := range int64(5) {
+			for _, q := range queries {
+				if diff := cmp.Diff(stats(fresh, cust, q), stats(ix, cust, q)); diff != "" {
+					t.Fatalf("customer %d q=%q: statistics of the followed index differ from a fresh build's (-fresh +followed):\n%s", cust, q, diff)
+				}
+			}
+		}
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

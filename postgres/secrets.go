@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -23,6 +24,10 @@ func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error)
 	err := db.pool.QueryRow(ctx, `SELECT value FROM secrets WHERE name = $1`, name).Scan(&v)
 	if err == nil {
 		return checkSecret(name, v, size)
+	}
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "42P01" { // undefined_table
+		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "db",
+			"the database's schema is older than this binary's (it has no secrets table): run pursuit migrate on it first")
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("read secret %s: %w", name, dbErr(err))

@@ -250,3 +250,21 @@ func dumpRows(t *testing.T, db *DB) map[string][]string {
 	}
 	return out
 }
+
+// TestSecretOnAnOldSchema checks that a store at schema version 1, which
+// has no secrets table, says to migrate rather than fail with SQL.
+func TestSecretOnAnOldSchema(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "old.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.migrate(ctx, migrations[:1]); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Secret(ctx, pursuit.SecretCursor, 32)
+	if pursuit.ErrorCode(err) != pursuit.EINVALID || pursuit.ErrorField(err) != "db" || !strings.Contains(err.Error(), "pursuit migrate") {
+		t.Fatalf("Secret on a version-1 store = %v, want invalid db saying to migrate", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -20,6 +21,9 @@ func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error)
 	v, err := readSecret(ctx, db.r, name)
 	if err == nil {
 		return checkSecret(name, v, size)
+	}
+	if err != nil && strings.Contains(err.Error(), "no such table: secrets") {
+		return nil, errOldSchema
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, dbErr(fmt.Errorf("read secret %s: %w", name, err))
@@ -41,6 +45,11 @@ func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error)
 	}
 	return checkSecret(name, v, size)
 }
+
+// errOldSchema is the error of a store migrated by an older binary, which
+// has no secrets table.
+var errOldSchema = pursuit.FieldErrorf(pursuit.EINVALID, "db",
+	"the database's schema is older than this binary's (it has no secrets table): run pursuit migrate on it first")
 
 func readSecret(ctx context.Context, q querier, name string) ([]byte, error) {
 	var v []byte

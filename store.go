@@ -153,6 +153,36 @@ type Store interface {
 	ScanKeys(ctx context.Context, table string, fn func(int64) error) error
 	// Count returns the number of rows of a table.
 	Count(ctx context.Context, table string) (int64, error)
+
+	// Secret returns the secret called name, size bytes long, creating it
+	// from crypto/rand when the store has none yet. Every process over one
+	// store gets the same bytes, even when several ask first at once (the
+	// creation is an insert that does nothing when the name is taken).
+	// Secrets are not data: they have no change_log rows and are not
+	// exported. A stored secret of another size is EINTERNAL.
+	Secret(ctx context.Context, name string, size int) ([]byte, error)
+}
+
+// Secret names and sizes.
+const (
+	// SecretCursor is the key search cursors are encrypted with: every
+	// server over one store must share it, so that a cursor made by one is
+	// read by another.
+	SecretCursor = "search_cursor"
+	// SecretMinSize and SecretMaxSize bound a secret's size in bytes.
+	SecretMinSize = 16
+	SecretMaxSize = 1024
+)
+
+// ValidateSecret checks a Secret call's name and size.
+func ValidateSecret(name string, size int) error {
+	if name == "" || len(name) > 100 {
+		return FieldErrorf(EINVALID, "name", "a secret's name must be 1 to 100 bytes, not %d", len(name))
+	}
+	if size < SecretMinSize || size > SecretMaxSize {
+		return FieldErrorf(EINVALID, "size", "a secret must be %d to %d bytes, not %d", SecretMinSize, SecretMaxSize, size)
+	}
+	return nil
 }
 
 // BulkWriter writes batches of rows inside one Store.Bulk transaction.

@@ -145,7 +145,13 @@ func (s *Server) handleUpdateCustomer(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleDeleteCustomer(w http.ResponseWriter, r *http.Request) error {
-	return s.serveDelete(w, r, "customer_id", s.store.DeleteCustomer)
+	return s.serveDelete(w, r, "customer_id", func(ctx context.Context, id int64) error {
+		if err := s.store.DeleteCustomer(ctx, id); err != nil {
+			return err
+		}
+		s.forget(ctx, 0, id)
+		return nil
+	})
 }
 
 // serveDelete answers a delete route: it deletes the row named by the
@@ -300,7 +306,8 @@ func (s *Server) handleRevokeAPIKey(w http.ResponseWriter, r *http.Request) erro
 	if err := s.store.RevokeAPIKey(r.Context(), id, s.now().UTC().Truncate(time.Microsecond)); err != nil {
 		return err
 	}
-	s.forgetKey(id)
+	s.forget(r.Context(), id, 0)
+	s.notify()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

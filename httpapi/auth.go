@@ -63,11 +63,6 @@ func NewAPIKey(role string, customerID int64, name string, now time.Time) (pursu
 	}, key, nil
 }
 
-type cachedKey struct {
-	key     pursuit.APIKey
-	expires time.Time
-}
-
 // reqInfo is per-request state the middleware fills in for the access log.
 type reqInfo struct {
 	key       pursuit.APIKey
@@ -106,29 +101,43 @@ func (s *Server) authenticate(r *http.Request) (pursuit.APIKey, error) {
 	}
 	sum := sha256.Sum256([]byte(token))
 	now := s.now()
-	if s.cfg.KeyCacheTTL > 0 {
-		s.keyMu.Lock()
-		c, ok := s.keyCache[sum]
-		s.keyMu.Unlock()
-		if ok && now.Before(c.expires) {
-			return s.checkKey(c.key, sum[:], now)
+	if k, ok := s.keys.get(sum); ok {
+		return s.checkKey(k, sum[:], now)
+	}
+	ctx := r.Context()
+	// The change log's position before the row is read: the cache may
+	// serve the row once it has read the log this far, until it sees a
+	// later change of the key or its customer (keyCache).
+	seq := int64(-1)
+	if s.keys.isFollowing() {
+		var err error
+		if seq, err = s.store.LastSeq(ctx); err != nil {
+			return pursuit.APIKey{}, err
 		}
 	}
-	k, err := s.store.APIKeyByHash(r.Context(), sum[:])
+	k, err := s.store.APIKeyByHash(ctx, sum[:])
 	if pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
 		return pursuit.APIKey{}, pursuit.Errorf(pursuit.EUNAUTHORIZED, "invalid API key")
 	} else if err != nil {
 		return pursuit.APIKey{}, err
 	}
-	if s.cfg.KeyCacheTTL > 0 {
-		s.keyMu.Lock()
-		if len(s.keyCache) > 10000 {
-			clear(s.keyCache)
-		}
-		s.keyCache[sum] = cachedKey{key: k, expires: now.Add(s.cfg.KeyCacheTTL)}
-		s.keyMu.Unlock()
+	if _, err := s.checkKey(k, sum[:], now); err != nil {
+		return pursuit.APIKey{}, err
 	}
-	return s.checkKey(k, sum[:], now)
+	if k.Role == pursuit.RoleCustomer {
+		// A customer key must name a customer that exists: the key of a
+		// deleted customer is dead (the store deletes it by cascade, and
+		// ids are never reused, so it cannot come to name another).
+		if _, err := s.store.GetCustomer(ctx, k.CustomerID); pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
+			return pursuit.APIKey{}, pursuit.Errorf(pursuit.EUNAUTHORIZED, "invalid API key")
+		} else if err != nil {
+			return pursuit.APIKey{}, err
+		}
+	}
+	if seq >= 0 {
+		s.keys.put(sum, k, seq)
+	}
+	return k, nil
 }
 
 // checkKey compares the stored hash in constant time (the store looked
@@ -144,15 +153,21 @@ func (s *Server) checkKey(k pursuit.APIKey, sum []byte, now time.Time) (pursuit.
 	return k, nil
 }
 
-// forgetKey drops a key from the cache, after it is revoked here.
-func (s *Server) forgetKey(id int64) {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	for h, c := range s.keyCache {
-		if c.key.APIKeyID == id {
-			delete(s.keyCache, h)
-		}
+// forget makes the key cache drop, at once, the key keyID or the keys of
+// customerID after this server changed them (the follower would see the
+// change a poll later).
+func (s *Server) forget(ctx context.Context, keyID, customerID int64) {
+	if !s.keys.isFollowing() {
+		return
 	}
+	seq, err := s.store.LastSeq(context.WithoutCancel(ctx))
+	if err != nil {
+		// The follower will read the change: the cache forgets the key
+		// then.
+		s.log.Warn("key cache: read last seq", "err", err)
+		return
+	}
+	s.keys.changed(keyID, customerID, seq)
 }
 
 // authed wraps a handler with authentication, the role check and the rate

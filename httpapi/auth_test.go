@@ -202,12 +202,25 @@ func TestOperations(t *testing.T) {
 	}
 	ts := newTestServer(t, s)
 	acme := ts.createKey(pursuit.RoleCustomer, f.acme.CustomerID)
-	if r := ts.do("GET", "/readyz", "", nil); r.status != 200 {
-		t.Errorf("/readyz = %d %s", r.status, r.body)
+	// Readiness is a yes or no: no count of the store's rows for the
+	// public.
+	if r := ts.do("GET", "/readyz", "", nil); r.status != 200 || string(r.body) != `{"status":"ready"}`+"\n" {
+		t.Errorf("/readyz = %d %q, want 200 and only the status", r.status, r.body)
 	}
 	ts.do("GET", "/v1/contacts/search?q=director", acme, nil)
 	ts.do("GET", "/v1/contacts/999", acme, nil)
-	r := ts.do("GET", "/metrics", "", nil)
+	// The metrics hold the counts: an admin key, or the separate handler.
+	for key, want := range map[string]int{"": 401, "pk_nonsense": 401, acme: 403} {
+		if r := ts.do("GET", "/metrics", key, nil); r.status != want || strings.Contains(string(r.body), "pursuit_index_contacts") {
+			t.Errorf("/metrics with key %q = %d, want %d and no metrics", key, r.status, want)
+		}
+	}
+	mw := httptest.NewRecorder()
+	ts.srv.MetricsHandler().ServeHTTP(mw, httptest.NewRequest("GET", "/metrics", nil))
+	if mw.Code != 200 || !strings.Contains(mw.Body.String(), "pursuit_index_contacts 5") {
+		t.Errorf("MetricsHandler = %d, want 200 with the metrics", mw.Code)
+	}
+	r := ts.do("GET", "/metrics", ts.admin, nil)
 	for _, want := range []string{
 		`pursuit_http_requests_total{route="GET /v1/contacts/search",status="200"} 1`,
 		`pursuit_http_requests_total{route="GET /v1/contacts/{contact_id}",status="404"} 1`,

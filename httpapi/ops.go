@@ -102,23 +102,29 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleReadyz answers 200 once the index is built and the store answers.
+// handleReadyz answers 200 once the index is built and the store answers,
+// 503 before. The answer is a yes or no: it is public, and counts of the
+// store's rows are not the public's (they are in /metrics, for
+// operators).
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
-	ix := s.Index()
-	if ix == nil {
+	if s.Index() == nil {
 		return pursuit.Errorf(pursuit.EUNAVAILABLE, "the search index is being built")
 	}
 	if _, err := s.store.LastSeq(r.Context()); err != nil {
 		return &pursuit.Error{Code: pursuit.EUNAVAILABLE, Message: "the store does not answer", Err: err}
 	}
-	st := ix.Stats()
-	writeJSON(w, http.StatusOK, map[string]any{
-		"status": "ready", "contacts": st.Contacts, "places": st.Places, "last_seq": st.LastSeq,
-	})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	return nil
 }
 
+// handleMetrics serves the metrics to an admin key (routes.go).
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	s.metrics.handler.ServeHTTP(w, r)
 	return nil
 }
+
+// MetricsHandler serves the Prometheus metrics without a key, for a
+// listener of their own on an address only operators reach (`pursuit
+// serve --metrics-addr`). On the API's address /metrics needs an admin
+// key: the metrics hold the index's contact and place counts.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler }

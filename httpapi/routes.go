@@ -14,10 +14,12 @@ func (s *Server) routes() {
 	admin := func(h handlerFunc) http.HandlerFunc { return s.authed(pursuit.RoleAdmin, h) }
 	customer := func(h handlerFunc) http.HandlerFunc { return s.authed(pursuit.RoleCustomer, h) }
 
-	// Operations (no key).
+	// Operations: health, readiness and the API document need no key;
+	// metrics need an admin key (or a listener of their own, see
+	// MetricsHandler).
 	s.handle("GET /healthz", s.public(s.handleHealthz))
 	s.handle("GET /readyz", s.public(s.handleReadyz))
-	s.handle("GET /metrics", s.public(s.handleMetrics))
+	s.handle("GET /metrics", admin(s.handleMetrics))
 	s.handle("GET /v1/openapi.json", s.public(s.handleOpenAPI))
 
 	// Admin: customers.

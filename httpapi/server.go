@@ -24,7 +24,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,7 +40,6 @@ const (
 	DefaultRequestTimeout   = 30 * time.Second
 	DefaultRateLimit        = 50
 	DefaultRateBurst        = 100
-	DefaultKeyCacheTTL      = 2 * time.Second
 	// FailedAuthRate and FailedAuthBurst limit failed authentications per
 	// client address (when the rate limit is on): past the burst, one more
 	// failure per second; the rest answer 429 without a store look-up.
@@ -71,10 +69,6 @@ type Config struct {
 	// DefaultRateLimit.
 	RateLimit float64
 	RateBurst int
-	// KeyCacheTTL is how long a looked-up API key is trusted before the
-	// store is asked again, so that a key revoked through another server
-	// stops working within it. Negative disables the cache.
-	KeyCacheTTL time.Duration
 	// Registry receives the server's Prometheus metrics; nil creates one.
 	Registry *prometheus.Registry
 }
@@ -96,8 +90,7 @@ type Server struct {
 	idPrefix string
 	reqSeq   atomic.Int64
 
-	keyMu    sync.Mutex
-	keyCache map[[32]byte]cachedKey
+	keys *keyCache
 }
 
 // NewServer returns the API over cfg.Store.
@@ -126,26 +119,23 @@ func NewServer(cfg Config) *Server {
 	if cfg.RateBurst <= 0 {
 		cfg.RateBurst = max(DefaultRateBurst, int(cfg.RateLimit))
 	}
-	if cfg.KeyCacheTTL == 0 {
-		cfg.KeyCacheTTL = DefaultKeyCacheTTL
-	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		cfg:      cfg,
-		store:    cfg.Store,
-		log:      cfg.Logger,
-		now:      cfg.Now,
-		mux:      http.NewServeMux(),
-		keyCache: make(map[[32]byte]cachedKey),
+		cfg:   cfg,
+		store: cfg.Store,
+		log:   cfg.Logger,
+		now:   cfg.Now,
+		mux:   http.NewServeMux(),
+		keys:  newKeyCache(),
 	}
 	if cfg.RateLimit > 0 {
 		s.limiter = newLimiter[int64](cfg.RateLimit, cfg.RateBurst, cfg.Now)
 		s.failures = newLimiter[string](FailedAuthRate, FailedAuthBurst, cfg.Now)
 	}
 	if cfg.Index != nil {
-		s.index.Store(cfg.Index)
+		s.SetIndex(cfg.Index)
 	}
 	var b [4]byte
 	rand.Read(b[:])
@@ -156,8 +146,30 @@ func NewServer(cfg Config) *Server {
 	return s
 }
 
-// SetIndex makes the server use ix for searches and report ready.
-func (s *Server) SetIndex(ix *search.Index) { s.index.Store(ix) }
+// SetIndex makes the server use ix for searches and report ready. The
+// API key cache follows ix's change log from then on: until an index is
+// set, every request reads its key from the store.
+func (s *Server) SetIndex(ix *search.Index) {
+	s.index.Store(ix)
+	s.keys.follow(ix)
+}
+
+// WaitApplied returns once this server has applied the change log up to
+// seq: its search index and its API key cache reflect every change up to
+// it (a key revoked at or before seq is refused). It wakes the follower
+// rather than waiting for its next poll, and needs one running
+// (search.Index.Follow). It returns ctx's error, or EUNAVAILABLE while
+// the index is being built.
+func (s *Server) WaitApplied(ctx context.Context, seq int64) error {
+	ix, err := s.searchIndex()
+	if err != nil {
+		return err
+	}
+	if err := ix.WaitSeq(ctx, seq); err != nil {
+		return err
+	}
+	return s.keys.wait(ctx, seq)
+}
 
 // Index returns the search index, or nil before SetIndex.
 func (s *Server) Index() *search.Index { return s.index.Load() }

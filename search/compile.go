@@ -1,12 +1,13 @@
 package search
 
 import (
-	"hash/fnv"
+	"crypto/sha256"
+	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/query"
@@ -37,7 +38,7 @@ type plan struct {
 	functs   []int
 	seniors  []int
 	cursor   *cursor
-	hash     uint64
+	hash     [32]byte
 	popLo    int64
 	popHi    int64
 	hasPop   bool
@@ -229,50 +230,106 @@ func compile(req Request, contacts bool) (*plan, error) {
 			}
 		}
 	}
-	p.hash = requestHash(req, contacts)
-	if req.Cursor != "" {
-		if p.cursor, err = decodeCursor(req.Cursor, p.hash); err != nil {
-			return nil, err
-		}
-	}
+	p.hash = requestHash(p, contacts)
 	return p, nil
 }
 
-// requestHash fingerprints everything of a request but its page, so that a
-// cursor is only accepted for the search that made it.
-func requestHash(req Request, contacts bool) uint64 {
-	h := fnv.New64a()
-	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
-	w(strconv.FormatBool(contacts))
-	w(req.Q)
-	for _, l := range [][]string{req.States, req.PlaceTypes, req.Departments, req.Functions, req.Seniorities, req.Vendors, req.Products, req.Categories} {
-		w(strings.Join(l, "\x1f"))
+// requestHash fingerprints the normalised request but its page (limit,
+// cursor, facets): the analysed clauses in their order (it decides how
+// scores add up) and every filter in its canonical form, sorted where
+// order does not matter. A cursor is sealed with it (binding), so that
+// it is only accepted for the search that made it, or one that cannot be
+// told from it.
+func requestHash(p *plan, contacts bool) [32]byte {
+	req := &p.req
+	h := sha256.New()
+	var buf []byte
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf[:0], uint64(len(s)))
+		h.Write(buf)
+		h.Write([]byte(s))
 	}
-	for _, id := range req.PlaceIDs {
-		w(strconv.FormatInt(id, 10))
+	num := func(n int64) {
+		buf = binary.AppendVarint(buf[:0], n)
+		h.Write(buf)
 	}
-	ip := func(v *int64) {
-		if v == nil {
-			w("-")
-		} else {
-			w(strconv.FormatInt(*v, 10))
+	strs := func(l []string, norm func(string) string) {
+		l = slices.Clone(l)
+		for i := range l {
+			l[i] = norm(l[i])
+		}
+		slices.Sort(l)
+		l = slices.Compact(l)
+		num(int64(len(l)))
+		for _, s := range l {
+			str(s)
 		}
 	}
-	bp := func(v *bool) {
-		if v == nil {
-			w("-")
-		} else {
-			w(strconv.FormatBool(*v))
+	ints := func(l []int64) {
+		l = slices.Clone(l)
+		slices.Sort(l)
+		l = slices.Compact(l)
+		num(int64(len(l)))
+		for _, v := range l {
+			num(v)
 		}
 	}
-	ip(req.PopulationMin)
-	ip(req.PopulationMax)
-	w(req.VerifiedSince.UTC().Format(time.RFC3339Nano))
-	bp(req.HasEmail)
-	bp(req.HasPhone)
-	w(req.AccountOwner)
-	bp(req.Mapped)
-	return h.Sum64()
+	tri := func(v *bool) {
+		switch {
+		case v == nil:
+			num(-1)
+		case *v:
+			num(1)
+		default:
+			num(0)
+		}
+	}
+	same := func(s string) string { return s }
+	str("pursuit search request v1")
+	str(strconv.FormatBool(contacts))
+	num(int64(len(p.clauses)))
+	for _, cl := range p.clauses {
+		num(int64(len(cl.fields)))
+		for _, f := range cl.fields {
+			num(int64(f))
+		}
+		for _, l := range [][]string{cl.terms, cl.plain} {
+			num(int64(len(l)))
+			for _, t := range l {
+				str(t)
+			}
+		}
+		tri(&cl.phrase)
+		tri(&cl.negate)
+	}
+	strs(p.states, same)
+	strs(req.PlaceTypes, same)
+	ints(req.PlaceIDs)
+	strs(req.Departments, normKey)
+	fs := make([]int64, 0, len(p.functs)+len(p.seniors)+1)
+	for _, f := range p.functs {
+		fs = append(fs, int64(f))
+	}
+	ints(fs)
+	fs = fs[:0]
+	for _, s := range p.seniors {
+		fs = append(fs, int64(s))
+	}
+	ints(fs)
+	strs(req.Vendors, normKey)
+	strs(req.Products, normKey)
+	strs(req.Categories, normKey)
+	tri(&p.hasPop)
+	num(p.popLo)
+	num(p.popHi)
+	num(p.verified)
+	tri(req.HasEmail)
+	tri(req.HasPhone)
+	str(normKey(req.AccountOwner))
+	tri(req.Mapped)
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
 }
 
 type analyzerT = analysis.Analyzer

@@ -21,6 +21,12 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	if err != nil {
 		return ContactResult{}, err
 	}
+	bind := binding{contacts: true, customer: customerID, request: p.hash}
+	if req.Cursor != "" {
+		if p.cursor, err = ix.sealer.open(req.Cursor, bind, scoringTerms(p.clauses), numFields); err != nil {
+			return ContactResult{}, err
+		}
+	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	res := ContactResult{Hits: []ContactHit{}}
@@ -36,7 +42,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	defer analyzers.Put(a)
 	r, shared = ix.matchClauses(a, r, shared, p.clauses)
 	res.Total = int(r.GetCardinality())
-	st := ix.currentStats(p)
+	st := ix.contactStats(c, p)
 	var fc *facetCounter
 	if req.Facets && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
@@ -64,7 +70,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	if more {
 		last := hits[len(hits)-1]
-		res.NextCursor = encodeCursor(cursor{Hash: p.hash, Score: last.score, ID: last.id, Stats: st})
+		res.NextCursor = ix.sealer.seal(cursor{Score: last.score, ID: last.id, Stats: st}, bind)
 	}
 	return res, nil
 }

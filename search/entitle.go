@@ -39,12 +39,19 @@ func accessName(l uint8) string {
 // bitmaps derived from them: the in-memory form of the seed's
 // materialised view of what a customer can see.
 type customer struct {
+	id           int64
 	placeGrant   map[int64]uint8 // place id → access
 	contactGrant map[int64]uint8 // contact id → access
 
 	visible *roaring.Bitmap // contacts seen at all
 	full    *roaring.Bitmap // contacts seen in full
 	places  *roaring.Bitmap // granted places (place ordinals)
+
+	// lens is the sum over visible of each contact field's length, and
+	// placeLens over places of each place field's: the average field
+	// lengths BM25 scores this customer's searches with (stats.go).
+	lens      [numFields]int64
+	placeLens [numPlaceFields]int64
 
 	mapsByPlace   map[int64][]int64 // place id → customer_mapping ids
 	mapsByContact map[int64][]int64 // contact id → customer_mapping ids
@@ -58,6 +65,7 @@ func (ix *Index) customer(id int64) *customer {
 	c := ix.customers[id]
 	if c == nil {
 		c = &customer{
+			id:            id,
 			placeGrant:    map[int64]uint8{},
 			contactGrant:  map[int64]uint8{},
 			visible:       roaring.New(),
@@ -106,7 +114,9 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 	ix.refreshPlace(c, ord)
 	contacts := ix.places[ord].contacts
 	if len(c.contactGrant) == 0 && len(c.mapsByContact) == 0 && len(c.mapsByPlace) == 0 {
-		// Fast path (every build): nothing per contact to combine with.
+		// Fast path (every build): nothing per contact to combine with,
+		// so the place's contacts are all visible or none is.
+		before := c.visible.GetCardinality()
 		if l != accessNone {
 			c.visible.AddMany(contacts)
 		}
@@ -120,6 +130,21 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 			if l != accessFull {
 				c.full.Remove(o)
 			}
+		}
+		switch d := int64(c.visible.GetCardinality()) - int64(before); {
+		case d == 0:
+		case d == int64(len(contacts)) || d == -int64(len(contacts)):
+			sign := int64(1)
+			if d < 0 {
+				sign = -1
+			}
+			for _, o := range contacts {
+				ix.addLens(&c.lens, ix.contactLens(o), sign)
+			}
+		default:
+			// Some of the place's contacts were visible and some not:
+			// not what this path expects, so count again.
+			ix.recountLens(c)
 		}
 		return
 	}
@@ -250,14 +275,14 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 		}
 	}
 	if !d.alive {
-		c.visible.Remove(ord)
+		ix.setVisible(c, ord, false)
 		c.full.Remove(ord)
 		c.mapped.Remove(ord)
 		return
 	}
 	pid := ix.places[d.place].p.PlaceID
 	l := max(c.contactGrant[d.id], c.placeGrant[pid])
-	setBit(c.visible, ord, l != accessNone)
+	ix.setVisible(c, ord, l != accessNone)
 	setBit(c.full, ord, l == accessFull)
 	byContact, byPlace := c.mapsByContact[d.id], c.mapsByPlace[pid]
 	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
@@ -279,7 +304,7 @@ func (ix *Index) refreshPlace(c *customer, ord uint32) {
 		}
 	}
 	pid := pd.p.PlaceID
-	setBit(c.places, ord, pd.alive && c.placeGrant[pid] != accessNone)
+	ix.setPlace(c, ord, pd.alive && c.placeGrant[pid] != accessNone)
 	maps := c.mapsByPlace[pid]
 	setBit(c.placesMapped, ord, pd.alive && len(maps) > 0)
 	if !pd.alive {

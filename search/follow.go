@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
@@ -114,6 +116,7 @@ func (ix *Index) Sync(ctx context.Context) error {
 		if len(changes) == 0 {
 			return nil
 		}
+		ix.subs.publish(changes)
 		rows, err := ix.fetch(ctx, changes)
 		if err != nil {
 			return err
@@ -126,10 +129,90 @@ func (ix *Index) Sync(ctx context.Context) error {
 		ix.version++
 		ix.applied += int64(len(changes))
 		ix.lastApplied = time.Now()
+		close(ix.synced)
+		ix.synced = make(chan struct{})
 		ix.mu.Unlock()
 		if len(changes) < batch {
 			return nil
 		}
+	}
+}
+
+// WaitSeq returns once the index has applied the change log up to seq,
+// waking the follower (Notify) so it reads the log at once; or with
+// ctx's error. Something must be following: Follow, or calls of Sync.
+// Tests and read-your-writes callers wait on the index's own progress
+// with it rather than on a clock.
+func (ix *Index) WaitSeq(ctx context.Context, seq int64) error {
+	for {
+		ix.mu.RLock()
+		cur, ch := ix.seq, ix.synced
+		ix.mu.RUnlock()
+		if cur >= seq {
+			return nil
+		}
+		ix.Notify()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Subscribe calls fn with every batch of changes the index reads from the
+// change log from now on, in order, before it applies them; it returns
+// the sequence number the index had read up to (fn gets the changes after
+// it) and a function that ends the subscription. A batch the index fails
+// to apply is read, and given to fn, again, so fn must be idempotent. fn
+// runs on the follower's goroutine and holds it up: it must be quick and
+// must not call the index. The HTTP API's key cache forgets a key here
+// the moment its row, or its customer's, changes.
+func (ix *Index) Subscribe(fn func([]pursuit.Change)) (seq int64, cancel func()) {
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	ix.mu.RLock()
+	seq = ix.seq
+	ix.mu.RUnlock()
+	id := ix.subs.add(fn)
+	return seq, func() { ix.subs.remove(id) }
+}
+
+// subscribers are the functions Subscribe registered.
+type subscribers struct {
+	mu   sync.Mutex
+	next int
+	fns  map[int]func([]pursuit.Change)
+}
+
+func (s *subscribers) add(fn func([]pursuit.Change)) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fns == nil {
+		s.fns = map[int]func([]pursuit.Change){}
+	}
+	s.next++
+	s.fns[s.next] = fn
+	return s.next
+}
+
+func (s *subscribers) remove(id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.fns, id)
+}
+
+// publish gives a batch to every subscriber, in the order they came.
+func (s *subscribers) publish(changes []pursuit.Change) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int, 0, len(s.fns))
+	for id := range s.fns {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		s.fns[id](changes)
 	}
 }
 

@@ -129,6 +129,7 @@ func testFollowMatchesReference(t *testing.T, tune func(*Index)) {
 			w.customers = make([]pursuit.Customer, 4)
 		}
 		must(t, ix.Sync(ctx))
+		checkLens(t, ix)
 		for cust := range int64(4) {
 			// The whole visible set and a common word: the results
 			// whose facets are cached between searches.

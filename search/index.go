@@ -31,9 +31,13 @@ type Index struct {
 	subsetMin uint64 // see the subsetMin constant
 	pruneMin  uint64 // see the pruneMin constant
 
+	sealer *sealer // seals and opens cursors
+
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
 	clock   followClock // zero: the real one
+	subs    subscribers   // see Subscribe
+	synced  chan struct{} // closed and replaced when seq moves; see WaitSeq
 
 	mu sync.RWMutex
 	a  analysis.Analyzer // used under mu (write side only)
@@ -85,6 +89,7 @@ type Index struct {
 	seq         int64
 	version     int64 // counts applied batches
 	ors         orCache
+	dfs         dfCache
 	facets      facetCache
 	applied     int64
 	lastApplied time.Time
@@ -98,6 +103,7 @@ func newIndex(src Source, opt Options) *Index {
 		subsetMin:   subsetMin,
 		pruneMin:    pruneMin,
 		notify:      make(chan struct{}, 1),
+		synced:      make(chan struct{}),
 		alive:       roaring.New(),
 		titles:      newInterner(),
 		depts:       newInterner(),
@@ -173,6 +179,18 @@ func newIndex(src Source, opt Options) *Index {
 func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	start := time.Now()
 	ix := newIndex(src, opt)
+	key := opt.CursorKey
+	if key == nil {
+		var err error
+		if key, err = src.Secret(ctx, pursuit.SecretCursor, 32); err != nil {
+			return nil, fmt.Errorf("build index: cursor key: %w", err)
+		}
+	}
+	sl, err := newSealer(key)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix.sealer = sl
 	seq, err := src.LastSeq(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("build index: read last seq: %w", err)

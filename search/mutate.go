@@ -82,7 +82,9 @@ func (ix *Index) indexPlace(ord uint32, add bool) {
 		pd.stateID = uint16(ix.small.intern(nil, p.StateAbbr, false))
 		pd.typeID = uint16(ix.small.intern(nil, p.PlaceType, false))
 		ix.placeAlive.Add(ord)
+		old := ix.placeLens(ord)
 		pd.nameLen, pd.countyLen = clampLen(len(name)), clampLen(len(county))
+		ix.relengthPlace(ord, old)
 		ix.pfields[pfName].totalLen += int64(pd.nameLen)
 		ix.pfields[pfCounty].totalLen += int64(pd.countyLen)
 		for _, t := range name {
@@ -246,9 +248,11 @@ func (ix *Index) putContact(c pursuit.Contact) {
 	pord := ix.ensurePlace(c.PlaceID)
 	ord, ok := ix.contactOrd.get(c.ContactID)
 	var oldPlace int64
+	var oldLens [numFields]int64
 	if ok && ix.contacts[ord].alive {
 		d := &ix.contacts[ord]
 		oldPlace = ix.places[d.place].p.PlaceID
+		oldLens = ix.contactLens(ord)
 		ix.unindexContact(ord)
 	} else if !ok {
 		ord = uint32(len(ix.contacts))
@@ -258,6 +262,11 @@ func (ix *Index) putContact(c pursuit.Contact) {
 	d := &ix.contacts[ord]
 	*d = ix.newDoc(&ix.a, &c, pord)
 	ix.indexContactOwn(ord, &c, true)
+	if oldPlace != 0 {
+		// The customers that see the contact keep seeing it until the
+		// refresh below: their sums move to its new lengths first.
+		ix.relengthContact(ord, oldLens, c.ContactID, oldPlace)
+	}
 	ix.places[pord].contacts = append(ix.places[pord].contacts, ord)
 	ix.indexContactPlace(ord, true)
 	if oldPlace != 0 && oldPlace != c.PlaceID {

@@ -18,6 +18,12 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 	if err != nil {
 		return PlaceResult{}, err
 	}
+	bind := binding{contacts: false, customer: customerID, request: p.hash}
+	if req.Cursor != "" {
+		if p.cursor, err = ix.sealer.open(req.Cursor, bind, placeScoringKeys(p.clauses), numPlaceFields); err != nil {
+			return PlaceResult{}, err
+		}
+	}
 	// The place fields stand in for the contact fields of the plan:
 	// any-field words search name and county, name: searches the name.
 	for i := range p.clauses {
@@ -43,7 +49,7 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 	if req.Facets {
 		res.Facets = ix.placeFacets(r, p.facetN)
 	}
-	st := ix.placeStats(p)
+	st := ix.placeStats(c, p)
 	top := &topK{k: p.limit + 1}
 	pf := ix.pfields[:]
 	// The posting lists of the scoring terms, looked up once.
@@ -104,40 +110,9 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 	}
 	if more {
 		last := hits[len(hits)-1]
-		res.NextCursor = encodeCursor(cursor{Hash: p.hash, Score: last.score, ID: last.id, Stats: st})
+		res.NextCursor = ix.sealer.seal(cursor{Score: last.score, ID: last.id, Stats: st}, bind)
 	}
 	return res, nil
-}
-
-func (ix *Index) placeStats(p *plan) *stats {
-	if p.cursor != nil && p.cursor.Stats != nil {
-		return p.cursor.Stats
-	}
-	n := float64(ix.placeAlive.GetCardinality())
-	st := &stats{N: n, Avg: make([]float64, numPlaceFields), DF: map[string]float64{}}
-	for f := range ix.pfields {
-		if n > 0 {
-			st.Avg[f] = float64(ix.pfields[f].totalLen) / n
-		}
-	}
-	any := false
-	for _, cl := range p.clauses {
-		if cl.negate {
-			continue
-		}
-		for _, t := range cl.terms {
-			any = true
-			for f, fn := range []string{"pname", "pcounty"} {
-				if n := ix.pfields[f].card(t); n > 0 {
-					st.DF[dfKey(fn, t)] = float64(n)
-				}
-			}
-		}
-	}
-	if !any {
-		return nil
-	}
-	return st
 }
 
 func (ix *Index) placeFilter(c *customer, p *plan) *roaring.Bitmap {

@@ -47,34 +47,6 @@ func scoringTerms(cls []clause) [][2]string {
 	return out
 }
 
-func dfKey(field, term string) string { return field + "\x00" + term }
-
-// currentStats returns the corpus statistics to score with: the cursor's,
-// or the index's now.
-func (ix *Index) currentStats(p *plan) *stats {
-	if p.cursor != nil && p.cursor.Stats != nil {
-		return p.cursor.Stats
-	}
-	terms := scoringTerms(p.clauses)
-	if len(terms) == 0 {
-		return nil
-	}
-	n := float64(ix.alive.GetCardinality())
-	st := &stats{N: n, Avg: make([]float64, numFields), DF: map[string]float64{}}
-	for f := range ix.fields {
-		if n > 0 {
-			st.Avg[f] = float64(ix.fields[f].totalLen) / n
-		}
-	}
-	for _, ft := range terms {
-		f := indexOf(fieldNames[:], ft[0])
-		if n := ix.fields[f].card(ft[1]); n > 0 {
-			st.DF[dfKey(ft[0], ft[1])] = float64(n)
-		}
-	}
-	return st
-}
-
 // scorer scores the text of contacts for one query.
 type scorer struct {
 	ix     *Index

@@ -113,7 +113,7 @@ func newWorld(r *rand.Rand, nPlaces, nContacts, nCustomers int) *world {
 }
 
 // load writes the world into a store.
-func (w *world) load(t *testing.T, s pursuit.Store) {
+func (w *world) load(t testing.TB, s pursuit.Store) {
 	t.Helper()
 	ctx := context.Background()
 	err := s.Bulk(ctx, func(b pursuit.BulkWriter) error {

@@ -178,6 +178,10 @@ type Source interface {
 	GetCustomerMapping(ctx context.Context, id int64) (pursuit.CustomerMapping, error)
 	GetPlaceGrant(ctx context.Context, customerID, placeID int64) (pursuit.CustomerPlaceRelation, error)
 	GetContactGrant(ctx context.Context, customerID, contactID int64) (pursuit.CustomerContactRelation, error)
+
+	// Secret gives the key cursors are sealed with (pursuit.SecretCursor),
+	// the same for every index over the store.
+	Secret(ctx context.Context, name string, size int) ([]byte, error)
 }
 
 var _ Source = pursuit.Store(nil)
@@ -197,6 +201,11 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives build progress and follow errors; nil discards.
 	Logger *slog.Logger
+	// CursorKey replaces the secret cursors are sealed with, which Build
+	// otherwise reads from the store (pursuit.SecretCursor, created there
+	// by the first index that asks). Indexes accept each other's cursors
+	// only when they have the same key. At least 16 bytes.
+	CursorKey []byte
 }
 
 // Stats describe the index, for /metrics and logs.

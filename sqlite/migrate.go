@@ -85,28 +85,7 @@ func (db *DB) migrate(ctx context.Context, ms []migration) ([]int, error) {
 	}
 	var applied []int
 	for _, m := range ms {
-		done := false
-		err := db.write(ctx, func(tx *sql.Tx) error {
-			var current int
-			if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-				return dbErr(fmt.Errorf("migrate: read schema version: %w", err))
-			}
-			if current > len(ms) {
-				return &pursuit.Error{Code: pursuit.ESCHEMA, Message: fmt.Sprintf(
-					"the database %s has schema version %d, newer than this binary's %d: upgrade pursuit", db.path, current, len(ms))}
-			}
-			if current >= m.version {
-				done = true
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return dbErr(fmt.Errorf("migrate: apply %s: %w", m.name, err))
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", m.version, db.now().UnixMicro()); err != nil {
-				return dbErr(fmt.Errorf("migrate: record %s: %w", m.name, err))
-			}
-			return nil
-		})
+		done, err := db.apply(ctx, m, len(ms))
 		if err != nil {
 			return applied, err
 		}
@@ -121,6 +100,101 @@ func (db *DB) migrate(ctx context.Context, ms []migration) ([]int, error) {
 		}
 	}
 	return applied, nil
+}
+
+// apply applies one migration unless the database has it (done), in one
+// transaction on the writer connection with foreign keys off, the way
+// SQLite's documentation says to change a schema
+// (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table
+// Schema Changes"): a migration may then rebuild a table that others
+// reference, whose DROP would otherwise cascade to their rows. Before the
+// commit, PRAGMA foreign_key_check must find no broken reference, so a
+// migration cannot leave one behind. PRAGMA foreign_keys is a no-op inside
+// a transaction, so it is set on the pinned connection around it, and set
+// back on even when the migration fails.
+func (db *DB) apply(ctx context.Context, m migration, newest int) (done bool, err error) {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return false, dbErr(fmt.Errorf("migrate: %w", err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return false, dbErr(fmt.Errorf("migrate: foreign keys off: %w", err))
+	}
+	defer func() {
+		var on int
+		_, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+		if rerr == nil {
+			rerr = conn.QueryRowContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys").Scan(&on)
+		}
+		if rerr == nil && on != 1 {
+			rerr = fmt.Errorf("PRAGMA foreign_keys is %d after setting it on", on)
+		}
+		if rerr != nil && err == nil {
+			err = dbErr(fmt.Errorf("migrate: foreign keys back on: %w", rerr))
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return false, dbErr(fmt.Errorf("migrate: begin: %w", err))
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return false, dbErr(fmt.Errorf("migrate: read schema version: %w", err))
+	}
+	if current > newest {
+		return false, &pursuit.Error{Code: pursuit.ESCHEMA, Message: fmt.Sprintf(
+			"the database %s has schema version %d, newer than this binary's %d: upgrade pursuit", db.path, current, newest)}
+	}
+	if current >= m.version {
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return false, dbErr(fmt.Errorf("migrate: apply %s: %w", m.name, err))
+	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return false, fmt.Errorf("migrate: apply %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", m.version, db.now().UnixMicro()); err != nil {
+		return false, dbErr(fmt.Errorf("migrate: record %s: %w", m.name, err))
+	}
+	if err := tx.Commit(); err != nil {
+		return false, dbErr(fmt.Errorf("migrate: commit %s: %w", m.name, err))
+	}
+	return false, nil
+}
+
+// foreignKeyCheck fails when PRAGMA foreign_key_check finds a row whose
+// reference does not resolve, naming the first few.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return dbErr(fmt.Errorf("foreign_key_check: %w", err))
+	}
+	defer rows.Close()
+	var bad []string
+	n := 0
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return dbErr(fmt.Errorf("foreign_key_check: %w", err))
+		}
+		n++
+		if len(bad) < 5 {
+			bad = append(bad, fmt.Sprintf("%s row %d → %s", table, rowid.Int64, parent))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return dbErr(fmt.Errorf("foreign_key_check: %w", err))
+	}
+	if n > 0 {
+		return &pursuit.Error{Code: pursuit.ESCHEMA, Message: fmt.Sprintf(
+			"the migration leaves %d rows whose foreign key does not resolve: %s", n, strings.Join(bad, ", "))}
+	}
+	return nil
 }
 
 // Version returns the schema version recorded in the database, 0 for a

@@ -28,6 +28,12 @@
 //     contact_reveals; relation tables log Key = customer_id and Key2 =
 //     contact_id or place_id.
 //   - Bulk applies nothing and logs nothing when fn fails.
+//   - An id the store chooses is greater than every id the table ever
+//     held: ids of customers, places, contacts, tech_stack,
+//     customer_mapping, api_keys and contact_reveals are never reused,
+//     also after the newest row is deleted or rows were loaded with
+//     explicit ids.
+//   - Secret creates a secret once; every caller gets the same bytes.
 package storetest
 
 import (
@@ -73,6 +79,9 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"BulkForeignKey", testBulkForeignKey},
 		{"BulkInvalid", testBulkInvalid},
 		{"Scan", testScan},
+		{"IDsNeverReused", testIDsNeverReused},
+		{"BulkIDsAdvance", testBulkIDsAdvance},
+		{"Secret", testSecret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,7 @@ var envVars = []envVar{
 	{"PURSUIT_DEMO_DB", "the default of demo --db", checkSQLitePath},
 	{"PURSUIT_LAKE", "the default of --lake", checkLake},
 	{"PURSUIT_ADDR", "the default of serve --addr", checkAddr},
+	{"PURSUIT_METRICS_ADDR", "the default of serve --metrics-addr", checkAddr},
 	{"PURSUIT_RATE_LIMIT", "the default of serve --rate-limit", func(v string) error { _, err := parseRateLimit(v); return err }},
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},

@@ -184,7 +184,7 @@ Try:
   %[9]s '%[1]s/v1/accounts?owner=Bob'
   %[10]s '%[1]s/v1/admin/customers'
   curl -s '%[1]s/v1/openapi.json'
-  curl -s '%[1]s/metrics'
+  %[10]s '%[1]s/metrics'
 
 Press Ctrl-C to stop.
 `, base, d.customer.CustomerID, d.customer.Name, d.fullState, d.maskState, d.customer.RevealCredits,

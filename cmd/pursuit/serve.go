@@ -20,6 +20,7 @@ import (
 // serveOptions are the flags serve and demo share.
 type serveOptions struct {
 	addr         string
+	metricsAddr  string
 	rateLimit    float64
 	rateBurst    int
 	maxBody      int64
@@ -30,6 +31,8 @@ type serveOptions struct {
 func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	o := &serveOptions{}
 	fs.StringVar(&o.addr, "addr", envOr(e, "PURSUIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PURSUIT_ADDR)")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", envOr(e, "PURSUIT_METRICS_ADDR", ""),
+		"also serve /metrics without a key on this address, for a scraper on a private network; on --addr /metrics needs an admin key (env PURSUIT_METRICS_ADDR)")
 	// checkEnv has checked PURSUIT_RATE_LIMIT before any command runs.
 	rate, err := parseRateLimit(envOr(e, "PURSUIT_RATE_LIMIT", "50"))
 	if err != nil {
@@ -106,10 +109,31 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
+	var metricsSrv *http.Server
+	var metricsLn net.Listener
+	if o.metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", o.metricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("serve: metrics address: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", api.MetricsHandler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: srv.ErrorLog}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
+	if metricsSrv != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.log.Info("serving metrics", "addr", "http://"+metricsLn.Addr().String()+"/metrics")
+			if err := metricsSrv.Serve(metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("serve metrics: %w", err)
+			}
+		}()
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -150,6 +174,9 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	defer shutCancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		e.log.Warn("shutdown", "err", err)
+	}
+	if metricsSrv != nil {
+		metricsSrv.Shutdown(shutCtx)
 	}
 	cancel()
 	wg.Wait()

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pursuit-gov/pursuit/internal/testdb"
+)
+
+// TestServeMetricsAddr runs serve with --metrics-addr: the metrics answer
+// there without a key, /metrics on the API address wants an admin key, and
+// /readyz tells the public only that the server is ready.
+func TestServeMetricsAddr(t *testing.T) {
+	db := testdb.SQLite(t).Path()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"},
+			func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	get := func(url string) (int, string) {
+		res, err := http.Get(url)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	apiRE := regexp.MustCompile(`msg=serving addr=(http://\S+)`)
+	metricsRE := regexp.MustCompile(`msg="serving metrics" addr=(http://\S+)`)
+	var api, metrics string
+	// The minute is a safety net against a hang; the loop ends when the
+	// server says it is ready.
+	for deadline := time.Now().Add(time.Minute); ; {
+		a, m := apiRE.FindStringSubmatch(stderr.String()), metricsRE.FindStringSubmatch(stderr.String())
+		if a != nil && m != nil {
+			if st, _ := get(a[1] + "/readyz"); st == 200 {
+				api, metrics = a[1], m[1]
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready:\n%s", stderr.String())
+		}
+	}
+	if st, body := get(metrics); st != 200 || !strings.Contains(body, "pursuit_index_contacts 0") {
+		t.Errorf("GET %s = %d, want 200 with the metrics", metrics, st)
+	}
+	if st, body := get(api + "/metrics"); st != 401 || strings.Contains(body, "pursuit_index") {
+		t.Errorf("GET /metrics on the API address without a key = %d %.80s, want 401", st, body)
+	}
+	if st, body := get(api + "/readyz"); st != 200 || strings.TrimSpace(body) != `{"status":"ready"}` {
+		t.Errorf("GET /readyz = %d %q, want only the status", st, body)
+	}
+}

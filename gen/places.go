@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,14 +90,23 @@ func (gn *generator) uniqueDomain(cands []string) string {
 	}
 }
 
-// timeBetween returns a time between from and to before the base, to the
-// microsecond.
+// timeBetween returns a time between from and to before the base (from >
+// to), to the microsecond: never after the base.
 func (gn *generator) timeBetween(from, to time.Duration) time.Time {
-	if from <= to {
-		return gn.base.Add(-to)
+	return between(gn.r, gn.base.Add(-from), gn.base.Add(-to))
+}
+
+// between returns a time drawn uniformly from [lo, hi], to the
+// microsecond, lo and hi being on the microsecond. Callers derive both
+// bounds from the base date so that lo <= hi holds by construction (the
+// random bound is then at least 1); an empty range is a bug in the
+// generator, not bad input, and panics saying so.
+func between(r *rand.Rand, lo, hi time.Time) time.Time {
+	span := hi.Sub(lo)
+	if span < 0 {
+		panic(fmt.Sprintf("gen: empty time range [%s, %s]", lo.Format(time.RFC3339Nano), hi.Format(time.RFC3339Nano)))
 	}
-	d := to + time.Duration(gn.r.Int64N(int64(from-to)))
-	return gn.base.Add(-d).Truncate(time.Microsecond)
+	return lo.Add(time.Duration(r.Int64N(int64(span) + 1))).Truncate(time.Microsecond)
 }
 
 func (gn *generator) logUniform(lo, hi float64) int64 {

@@ -94,8 +94,8 @@ func randomConfig(r *rand.Rand) Config {
 // TestGenerateProperties generates many random configurations, tiny and
 // odd ones included, and checks every invariant of the result: exact
 // counts, no time after the base date, created before updated, resolving
-// references, unique keys, valid rows, and the same bytes for the same
-// configuration.
+// references, unique keys, valid rows, place names without numbers and
+// unique in their state, and the same bytes for the same configuration.
 func TestGenerateProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(propertySeed(t), 1))
 	cfgs := slices.Clone(oddConfigs)
@@ -190,6 +190,7 @@ func checkInvariants(t *testing.T, cfg Config, w *memWriter) {
 			errorf("place %d: name %q, domain %q, website %q", p.PlaceID, p.Name, p.EmailDomain, p.Website)
 		}
 	}
+	checkNames(t, w.places, digitNames(t))
 	hasPlace := func(id int64) bool { return id >= 1 && id <= int64(len(w.places)) }
 	hasContact := func(id int64) bool { return id >= 1 && id <= int64(len(w.contacts)) }
 	hasCustomer := func(id int64) bool { return id >= 1 && id <= int64(len(w.customers)) }

@@ -426,7 +426,7 @@ func TestConfigValidateRejectsEveryBadCount(t *testing.T) {
 		cfg := Config{Seed: r.Int64(), Places: 1 + r.IntN(1000), Customers: r.IntN(50)}
 		cfg.Contacts = cfg.Places + r.IntN(100)
 		var field string
-		switch r.IntN(6) {
+		switch r.IntN(7) {
 		case 0:
 			cfg.Places, field = -r.IntN(1<<40), "places"
 		case 1:
@@ -443,8 +443,10 @@ func TestConfigValidateRejectsEveryBadCount(t *testing.T) {
 			cfg.Contacts, field = -1-r.IntN(1<<40), "contacts"
 		case 4:
 			cfg.Customers, field = -1-r.IntN(1<<40), "customers"
-		default:
+		case 5:
 			cfg.BatchSize, field = -1-r.IntN(1<<20), "batch_size"
+		default:
+			cfg.BatchSize, field = MaxBatchSize+1+r.IntN(1<<40), "batch_size"
 		}
 		w := newMemWriter(true)
 		err := Generate(context.Background(), cfg, w, nil)

@@ -34,7 +34,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	customers := fs.Int("customers", def.Customers, "number of customers")
 	small := fs.Bool("small", false, fmt.Sprintf("use the small sizes (%d places, %d contacts, %d customers) unless given explicitly",
 		gen.SmallConfig().Places, gen.SmallConfig().Contacts, gen.SmallConfig().Customers))
-	batch := fs.Int("batch", 10_000, "rows per write")
+	batch := fs.Int("batch", 10_000, fmt.Sprintf("rows per write (1 to %d)", gen.MaxBatchSize))
 	out := fs.String("out", "", "write <table>.csv or <table>.jsonl files into `DIR` (created if missing)")
 	format := fs.String("format", "csv", "file format with --out: csv or jsonl")
 	db := dbFlag(fs, e)
@@ -60,8 +60,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 			cfg.Customers = sc.Customers
 		}
 	}
-	if *batch < 1 {
-		return fmt.Errorf("generate: --batch must be at least 1, not %d", *batch)
+	if *batch < 1 || *batch > gen.MaxBatchSize {
+		return fmt.Errorf("generate: --batch must be between 1 and %d, not %d", gen.MaxBatchSize, *batch)
 	}
 	if err := cfg.Validate(); err != nil {
 		// The fields of a Config's errors are the flags' names.

@@ -1,86 +1,8 @@
 package gen
 
-// agency is a kind of state agency. Name holds "%s" for the state's name.
-type agency struct {
-	Name string
-	// Sub is a domain label ("dot" in dot.ohio.gov).
-	Sub string
-	// Size weighs its share of contacts.
-	Size float64
-	// Unit names its regional offices ("District", "Region"), which fill
-	// the state_agency count at large scales; empty for agencies without.
-	Unit string
-	// Prog is the department its program staff work in.
-	Prog string
-}
-
-// agencies lists the departments, offices, boards and commissions a state
-// government typically has, biggest first.
-var agencies = []agency{
-	{"%s Department of Transportation", "dot", 60, "District", "Highway Operations"},
-	{"%s Department of Health and Human Services", "dhhs", 55, "Region", "Family Assistance"},
-	{"%s Department of Corrections", "doc", 45, "Facility", "Institutions"},
-	{"%s Department of Education", "education", 35, "Region", "School Improvement"},
-	{"%s Department of Revenue", "revenue", 30, "Office", "Tax Administration"},
-	{"%s State Police", "statepolice", 30, "Troop", "Patrol Division"},
-	{"%s Department of Natural Resources", "dnr", 28, "District", "Forestry Division"},
-	{"%s Department of Labor", "labor", 22, "Office", "Unemployment Insurance"},
-	{"%s Department of Information Technology", "it", 25, "", "Enterprise Technology Services"},
-	{"%s Department of Public Health", "health", 30, "Region", "Disease Control"},
-	{"%s Department of Children and Family Services", "dcfs", 25, "Region", "Child Protective Services"},
-	{"%s Department of Motor Vehicles", "dmv", 18, "Office", "Driver Services"},
-	{"%s Department of Environmental Quality", "deq", 18, "Region", "Air Quality Division"},
-	{"%s Department of Agriculture", "agriculture", 12, "District", "Food Safety"},
-	{"%s Department of Administration", "admin", 18, "", "Facilities Management"},
-	{"%s Department of Veterans Affairs", "veterans", 10, "Home", "Veterans Benefits"},
-	{"%s Emergency Management Agency", "ema", 10, "Region", "Preparedness"},
-	{"%s Department of Commerce", "commerce", 10, "", "Business Development"},
-	{"%s Department of Insurance", "insurance", 8, "", "Consumer Services"},
-	{"%s Department of Financial Institutions", "dfi", 6, "", "Bank Supervision"},
-	{"%s Department of Juvenile Justice", "djj", 12, "Facility", "Juvenile Services"},
-	{"%s Department of Mental Health", "mentalhealth", 15, "Hospital", "Behavioral Health Services"},
-	{"%s Department of Aging", "aging", 6, "Area Agency", "Adult Protective Services"},
-	{"%s Department of Public Safety", "dps", 20, "Region", "Homeland Security"},
-	{"%s Department of Parks and Recreation", "parks", 10, "State Park", "State Parks Division"},
-	{"%s Department of Fish and Wildlife", "wildlife", 10, "District", "Wildlife Management"},
-	{"%s Department of Housing and Community Development", "housing", 6, "", "Community Development Programs"},
-	{"%s Department of Workforce Development", "workforce", 12, "Career Center", "Employment Services"},
-	{"%s Office of the Secretary of State", "sos", 8, "", "Elections Division"},
-	{"%s Office of the Attorney General", "ag", 12, "Regional Office", "Consumer Protection"},
-	{"%s Office of the State Treasurer", "treasurer", 4, "", "Unclaimed Property"},
-	{"%s Office of the State Auditor", "auditor", 5, "", "Audit Division"},
-	{"%s Office of Management and Budget", "omb", 5, "", "Budget Office"},
-	{"%s Office of the Governor", "governor", 6, "", "Constituent Services"},
-	{"%s Administrative Office of the Courts", "courts", 12, "Judicial Circuit", "Court Services"},
-	{"%s Public Utilities Commission", "puc", 4, "", "Utility Regulation"},
-	{"%s Lottery Commission", "lottery", 3, "", "Lottery Operations"},
-	{"%s Gaming Commission", "gaming", 3, "", "Gaming Enforcement"},
-	{"%s Board of Nursing", "nursing", 2, "", "Licensing"},
-	{"%s Board of Pharmacy", "pharmacy", 2, "", "Licensing"},
-	{"%s Medical Board", "medicalboard", 2, "", "Licensing"},
-	{"%s Board of Elections", "elections", 4, "", "Elections Administration"},
-	{"%s Housing Finance Agency", "hfa", 3, "", "Housing Finance"},
-	{"%s Public Employees Retirement System", "pers", 5, "", "Retirement Services"},
-	{"%s Turnpike Authority", "turnpike", 5, "", "Toll Operations"},
-	{"%s Historical Society", "history", 2, "", "Historic Preservation"},
-	{"%s Arts Council", "arts", 1, "", "Grants Programs"},
-	{"%s Tourism Office", "tourism", 2, "", "Tourism Marketing"},
-	{"%s Department of Medicaid", "medicaid", 10, "", "Medicaid Services"},
-	{"%s Department of General Services", "dgs", 10, "", "Procurement Services"},
-	{"%s Office of Cybersecurity", "cyber", 4, "", "Security Operations"},
-	{"%s Department of Energy", "energy", 4, "", "Energy Programs"},
-	{"%s Department of Rehabilitation Services", "rehab", 6, "Office", "Vocational Rehabilitation"},
-	{"%s Department of Child Support Services", "childsupport", 6, "Office", "Child Support Enforcement"},
-	{"%s Office of Broadband", "broadband", 2, "", "Broadband Grants"},
-	{"%s Water Resources Board", "water", 4, "", "Water Resources Planning"},
-	{"%s Department of Military Affairs", "military", 5, "Armory", "National Guard Operations"},
-	{"%s Alcohol Beverage Control Commission", "abc", 3, "", "Licensing and Enforcement"},
-	{"%s Department of Transportation Aeronautics Division", "aero", 2, "", "Aviation Programs"},
-	{"%s Commission on Higher Education", "highered", 3, "", "Academic Affairs"},
-}
-
-// specialKind is a kind of special district, with its share of the
-// Census's 38,542 special districts (2022 function codes, approximate).
+// specialKind is a kind of special district, with its share (percent) of
+// the Census of Governments 2022's 39,555 special districts by function
+// (approximate).
 type specialKind struct {
 	Key     string
 	Share   float64
@@ -107,7 +29,93 @@ var specialKinds = []specialKind{
 	{"development", 3, []string{"%s Community Development District", "%s Economic Development Authority", "%s Redevelopment Agency"}, []string{"cdd", "eda", "develop"}},
 	{"electric", 1.5, []string{"%s Public Utility District", "%s Electric Cooperative Authority", "%s Public Power District"}, []string{"pud", "power", "electric"}},
 	{"irrigation", 1.5, []string{"%s Irrigation District"}, []string{"irrigation", "id"}},
-	{"emergency", 2, []string{"%s Emergency Services District", "%s Ambulance District", "%s 911 Emergency Communications District"}, []string{"esd", "ems", "911"}},
+	{"emergency", 2, []string{"%s Emergency Services District", "%s Ambulance District", "%s Emergency Communications District"}, []string{"esd", "ems", "911"}},
 	{"library", 0.5, []string{"%s Library District"}, []string{"librarydistrict"}},
 	{"solidwaste", 1, []string{"%s Solid Waste Authority", "%s Regional Landfill Authority"}, []string{"solidwaste", "recycle"}},
+}
+
+// unitSets are the title sets of the kinds of places that are not a place
+// type's government itself: departments of counties, cities and
+// townships, library branches, and the boards, courts and legislatures
+// among state agencies.
+var unitSets = map[string]roleSet{
+	"police": {Leaders: []role{
+		{"Police Chief", "Police Department", 0}, {"Deputy Police Chief", "Police Department", 0}, {"Police Captain", "Patrol Division", 0},
+		{"Records Supervisor", "Records", 0}, {"Police Lieutenant", "Investigations", 0}, {"Administrative Services Manager", "Administration", 0},
+		{"IT Manager", "Information Technology", 0}, {"Crime Analyst", "Crime Analysis", 0}, {"Training Coordinator", "Training", 0},
+		{"Public Information Officer", "Communications", 0}, {"Professional Standards Lieutenant", "Internal Affairs", 0},
+	}, Staff: []role{
+		{"Police Officer", "Patrol Division", 14}, {"Police Sergeant", "Patrol Division", 6}, {"Detective", "Investigations", 5},
+		{"Police Records Clerk", "Records", 3}, {"Dispatcher", "Communications Center", 3}, {"Evidence Technician", "Property and Evidence", 2},
+		{"School Resource Officer", "Community Policing", 2}, {"Community Service Officer", "Community Policing", 2},
+		{"Crime Analyst", "Crime Analysis", 1}, {"Systems Administrator", "Information Technology", 1}, {"Administrative Assistant", "Administration", 2},
+		{"Body-Worn Camera Coordinator", "Technology Unit", 1}, {"Accreditation Manager", "Professional Standards", 1},
+	}},
+	"sheriff": {Leaders: []role{
+		{"Sheriff", "Sheriff's Office", 0}, {"Undersheriff", "Sheriff's Office", 0}, {"Chief Deputy", "Sheriff's Office", 0},
+		{"Jail Administrator", "Jail", 0}, {"Patrol Captain", "Patrol Division", 0}, {"Civil Process Supervisor", "Civil Process", 0},
+		{"IT Manager", "Information Technology", 0}, {"Communications Director", "Emergency Communications", 0},
+		{"Finance Manager", "Administration", 0}, {"Training Director", "Training", 0},
+	}, Staff: []role{
+		{"Deputy Sheriff", "Patrol Division", 14}, {"Detention Officer", "Jail", 10}, {"Sheriff's Sergeant", "Patrol Division", 4},
+		{"Investigator", "Criminal Investigations", 3}, {"Civil Process Server", "Civil Process", 2}, {"Records Clerk", "Records", 3},
+		{"Dispatcher", "Emergency Communications", 3}, {"Bailiff", "Court Security", 2}, {"Jail Nurse", "Jail", 1},
+		{"Systems Administrator", "Information Technology", 1}, {"Administrative Assistant", "Administration", 2},
+	}},
+	"fire": {Leaders: []role{
+		{"Fire Chief", "Fire Department", 0}, {"Deputy Fire Chief", "Fire Department", 0}, {"Fire Marshal", "Fire Prevention", 0},
+		{"Battalion Chief", "Operations", 0}, {"EMS Chief", "Emergency Medical Services", 0}, {"Training Officer", "Training", 0},
+		{"Administrative Services Manager", "Administration", 0}, {"Emergency Management Coordinator", "Emergency Management", 0},
+	}, Staff: []role{
+		{"Firefighter", "Operations", 12}, {"Firefighter/Paramedic", "Emergency Medical Services", 8}, {"Fire Captain", "Operations", 5},
+		{"Fire Lieutenant", "Operations", 4}, {"Driver Engineer", "Operations", 4}, {"Fire Inspector", "Fire Prevention", 3},
+		{"EMS Billing Specialist", "Administration", 1}, {"Administrative Assistant", "Administration", 2}, {"Public Educator", "Fire Prevention", 1},
+	}},
+	"health": {Leaders: []role{
+		{"Health Director", "Administration", 0}, {"Medical Director", "Clinical Services", 0}, {"Director of Nursing", "Nursing", 0},
+		{"Environmental Health Director", "Environmental Health", 0}, {"Emergency Preparedness Coordinator", "Emergency Preparedness", 0},
+		{"WIC Director", "WIC", 0}, {"Epidemiologist", "Epidemiology", 0}, {"Finance Manager", "Finance", 0}, {"IT Manager", "Information Technology", 0},
+	}, Staff: []role{
+		{"Public Health Nurse", "Nursing", 8}, {"Environmental Health Specialist", "Environmental Health", 5}, {"Epidemiologist", "Epidemiology", 2},
+		{"Health Educator", "Health Promotion", 3}, {"WIC Nutritionist", "WIC", 3}, {"Community Health Worker", "Community Health", 3},
+		{"Disease Intervention Specialist", "Disease Control", 2}, {"Vital Records Clerk", "Vital Records", 2},
+		{"Administrative Assistant", "Administration", 3}, {"Accountant", "Finance", 1},
+	}},
+	"ecc": {Leaders: []role{
+		{"911 Director", "Administration", 0}, {"Deputy Director", "Administration", 0}, {"Operations Manager", "Operations", 0},
+		{"CAD Administrator", "Technology", 0}, {"Training Coordinator", "Training", 0}, {"Quality Assurance Coordinator", "Quality Assurance", 0},
+		{"Addressing Coordinator", "GIS", 0},
+	}, Staff: []role{
+		{"Telecommunicator", "Operations", 14}, {"Communications Shift Supervisor", "Operations", 3}, {"Communications Training Officer", "Training", 3},
+		{"911 Dispatcher", "Operations", 6}, {"Systems Administrator", "Technology", 1}, {"GIS Analyst", "GIS", 1}, {"Administrative Assistant", "Administration", 1},
+	}},
+	"branch": {Leaders: []role{
+		{"Branch Manager", "Branch Services", 0}, {"Assistant Branch Manager", "Branch Services", 0}, {"Children's Librarian", "Youth Services", 0},
+		{"Adult Services Librarian", "Adult Services", 0},
+	}, Staff: []role{
+		{"Library Assistant", "Circulation", 5}, {"Reference Librarian", "Adult Services", 3}, {"Circulation Supervisor", "Circulation", 2},
+		{"Teen Services Librarian", "Youth Services", 1}, {"Library Page", "Circulation", 2},
+	}},
+	"board": {Leaders: []role{
+		{"Executive Director", "Executive Office", 0}, {"Board Chair", "Board", 0}, {"Licensing Manager", "Programs", 0},
+		{"Compliance Director", "Investigations", 0}, {"IT Manager", "Information Technology", 0}, {"Finance Manager", "Finance", 0},
+	}, Staff: []role{
+		{"Licensing Specialist", "Programs", 6}, {"Investigator", "Investigations", 3}, {"Administrative Assistant", "Administration", 3},
+		{"Board Member", "Board", 2}, {"Systems Analyst", "Information Technology", 1},
+	}},
+	"court": {Leaders: []role{
+		{"State Court Administrator", "Executive Office", 0}, {"Clerk of Court", "Programs", 0}, {"Chief Information Officer", "Information Technology", 0},
+		{"Chief Financial Officer", "Finance", 0}, {"General Counsel", "Legal", 0}, {"Human Resources Director", "Human Resources", 0},
+		{"Court Security Director", "Court Security", 0},
+	}, Staff: []role{
+		{"Deputy Clerk", "Programs", 6}, {"Staff Attorney", "Legal", 3}, {"Court Analyst", "Programs", 3}, {"Systems Analyst", "Information Technology", 2},
+		{"Judicial Assistant", "Programs", 3}, {"Court Interpreter", "Programs", 1}, {"Administrative Assistant", "Administration", 2},
+	}},
+	"legislature": {Leaders: []role{
+		{"Chief Clerk", "Executive Office", 0}, {"Legislative Director", "Programs", 0}, {"Chief Information Officer", "Information Technology", 0},
+		{"Fiscal Director", "Policy", 0}, {"Sergeant at Arms", "Security", 0}, {"Communications Director", "Communications", 0},
+	}, Staff: []role{
+		{"Legislative Analyst", "Policy", 6}, {"Committee Clerk", "Programs", 4}, {"Fiscal Analyst", "Policy", 3},
+		{"Legislative Aide", "Programs", 6}, {"Systems Analyst", "Information Technology", 1}, {"Administrative Assistant", "Administration", 2},
+	}},
 }

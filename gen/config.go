@@ -43,6 +43,10 @@ func SmallConfig() Config {
 // repeat too much to be realistic.
 const MaxPlaces = 2_000_000
 
+// MaxBatchSize bounds Config.BatchSize: a batch is held in memory (100,000
+// contacts are about 30 MB).
+const MaxBatchSize = 100_000
+
 // Validate checks a Config's counts.
 func (c Config) Validate() error {
 	switch {
@@ -54,8 +58,8 @@ func (c Config) Validate() error {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "contacts", "must be at most %d, not %d", 100*MaxPlaces, c.Contacts)
 	case c.Customers < 0 || c.Customers > 10_000:
 		return pursuit.FieldErrorf(pursuit.EINVALID, "customers", "must be between 0 and 10000, not %d", c.Customers)
-	case c.BatchSize < 0:
-		return pursuit.FieldErrorf(pursuit.EINVALID, "batch_size", "must not be negative")
+	case c.BatchSize < 0 || c.BatchSize > MaxBatchSize:
+		return pursuit.FieldErrorf(pursuit.EINVALID, "batch_size", "must be between 0 (the default) and %d, not %d", MaxBatchSize, c.BatchSize)
 	}
 	return nil
 }

@@ -48,6 +48,7 @@ type contactState struct {
 	pattern   int
 	areaCodes []string
 	area      string
+	domain    string // of the places that own locals
 	exchange  int
 	locals    map[string]int
 	deptSalt  int
@@ -77,12 +78,17 @@ func (gn *generator) writeContacts(ctx context.Context, w pursuit.BulkWriter, pr
 
 func (gn *generator) startPlace(st *contactState, pi int) {
 	st.place, st.info = &gn.places[pi], &gn.info[pi]
-	st.set = roles.setFor(st.info)
-	st.pattern = gn.pickWeighted(emailPatterns)
+	st.set = st.info.set
+	pattern := gn.pickWeighted(emailPatterns)
 	st.areaCodes = st.info.state.AreaCodes
 	st.area = st.areaCodes[gn.r.IntN(len(st.areaCodes))]
 	st.exchange = gn.exchange()
-	clear(st.locals)
+	if st.place.EmailDomain != st.domain {
+		// Places that share a domain (a library system and its branches,
+		// which follow it) share its addresses and its pattern.
+		st.domain, st.pattern = st.place.EmailDomain, pattern
+		clear(st.locals)
+	}
 	st.deptSalt = gn.r.IntN(1 << 20)
 }
 
@@ -127,9 +133,9 @@ func (gn *generator) contact(st *contactState, k int) pursuit.Contact {
 	}
 	dv := roles.depts[ro.dept]
 	c.Department = dv[(st.deptSalt+ro.dept*7919)%len(dv)]
-	if st.info.typ == pursuit.PlaceTypeStateAgency && roles.program[ro.dept] {
+	if st.info.prog != "" && roles.program[ro.dept] {
 		// Program staff work in the agency's own line of business.
-		c.Department = agencies[st.info.kind].Prog
+		c.Department = st.info.prog
 	}
 	if r.IntN(25) == 0 {
 		c.Department = ""

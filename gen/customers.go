@@ -58,14 +58,14 @@ func (gn *generator) customers() []pursuit.Customer {
 		if seen[name]++; seen[name] > 1 {
 			name = fmt.Sprintf("%s %d", name, seen[name])
 		}
-		created := gn.base.Add(-time.Duration(r.Int64N(int64(4 * 365 * 24 * time.Hour)))).Truncate(time.Microsecond)
+		created := between(r, gn.base.Add(-4*365*24*time.Hour), gn.base)
 		out[i] = pursuit.Customer{
 			CustomerID:    int64(i + 1),
 			Name:          name,
 			Email:         "admin@" + slug(name) + ".com",
 			RevealCredits: int64(100 * (1 + r.IntN(500))),
 			CreatedAt:     created,
-			UpdatedAt:     created.Add(time.Duration(r.Int64N(int64(gn.base.Sub(created)) + 1))).Truncate(time.Microsecond),
+			UpdatedAt:     between(r, created, gn.base),
 		}
 	}
 	return out
@@ -93,7 +93,9 @@ func (gn *generator) planGrants(customers []pursuit.Customer) []*custPlan {
 		if r.IntN(2) == 0 {
 			p.access = pursuit.AccessFull
 		}
-		p.grantedAt = c.CreatedAt.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour)))).Truncate(time.Microsecond)
+		// Licensed within a month of signing up, and never after the
+		// dataset's "now" (a customer may have signed up yesterday).
+		p.grantedAt = between(r, c.CreatedAt, minTime(c.CreatedAt.Add(30*24*time.Hour), gn.base))
 		pickStates := func(n int) map[string]bool {
 			m := map[string]bool{}
 			for len(m) < n {
@@ -165,7 +167,7 @@ func (gn *generator) writePlaceGrants(ctx context.Context, w pursuit.BulkWriter,
 			at := p.grantedAt
 			if gn.r.IntN(10) == 0 {
 				// Added to the licence later.
-				at = at.Add(time.Duration(gn.r.Int64N(int64(gn.base.Sub(at)) + 1))).Truncate(time.Microsecond)
+				at = between(gn.r, at, gn.base)
 			}
 			if err := b.add(pursuit.CustomerPlaceRelation{CustomerID: p.id, PlaceID: pl.PlaceID, AccessType: p.access, GrantedAt: at}); err != nil {
 				return err
@@ -183,7 +185,7 @@ func (gn *generator) writeContactGrants(ctx context.Context, w pursuit.BulkWrite
 			access = pursuit.AccessMasked
 		}
 		for _, id := range p.contactIDs {
-			at := p.grantedAt.Add(time.Duration(gn.r.Int64N(int64(gn.base.Sub(p.grantedAt)) + 1))).Truncate(time.Microsecond)
+			at := between(gn.r, p.grantedAt, gn.base)
 			if err := b.add(pursuit.CustomerContactRelation{CustomerID: p.id, ContactID: id, AccessType: access, GrantedAt: at}); err != nil {
 				return err
 			}
@@ -256,7 +258,16 @@ func (gn *generator) crmID(p *custPlan, seq uint64, contact bool) string {
 		}
 		return strconv.FormatUint(9_000_000_000+seq*50+uint64(r.IntN(50)), 10)
 	}
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", r.Uint32(), seq&0xffff, r.IntN(0x1000), 0x8000|r.IntN(0x4000), r.Uint64()&0xffffffffffff)
+	// The sequence number fills the second and third groups (28 bits, far
+	// more than a customer's mappings), so ids are unique by construction.
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", r.Uint32(), seq&0xffff, (seq>>16)&0xfff, 0x8000|r.IntN(0x4000), r.Uint64()&0xffffffffffff)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 const base62Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -6,10 +6,13 @@ import (
 	"compress/gzip"
 	"embed"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The data files are written by gen/internal/convert from public npm
@@ -25,6 +28,9 @@ type state struct {
 	Counties         []*county // in GEOID order
 	Cities           []*city   // by population, largest first
 	Population       int64     // sum of its counties' estimated population
+	// CountyGovs are the counties with a county government of their own
+	// (see noCountyGovernment), in GEOID order.
+	CountyGovs []*county
 }
 
 // county is a county or county equivalent (parish, borough, census area,
@@ -124,7 +130,14 @@ func parseGeo() (*geo, error) {
 		if err != nil {
 			return fmt.Errorf("population: %w", err)
 		}
-		ci := &city{Name: f[1], Population: pop, County: c}
+		name := f[1]
+		if militaryBase.MatchString(name) {
+			return nil // an installation, not a community with a government
+		}
+		if r, size := utf8.DecodeRuneInString(name); unicode.IsLower(r) {
+			name = string(unicode.ToUpper(r)) + name[size:] // GeoNames' "the Branch"
+		}
+		ci := &city{Name: name, Population: pop, County: c}
 		s.Cities = append(s.Cities, ci)
 		c.Cities = append(c.Cities, ci)
 		return nil
@@ -133,6 +146,11 @@ func parseGeo() (*geo, error) {
 		return nil, err
 	}
 	for _, s := range g.States {
+		for _, c := range s.Counties {
+			if !noCountyGovernment(c) {
+				s.CountyGovs = append(s.CountyGovs, c)
+			}
+		}
 		sort.SliceStable(s.Cities, func(i, j int) bool { return s.Cities[i].Population > s.Cities[j].Population })
 		for _, c := range s.Counties {
 			// GeoNames lists places of 1,000 people or more; the rest of a
@@ -198,4 +216,38 @@ func readTSV(name string, fields int, fn func([]string) error) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
+}
+
+// militaryBase matches GeoNames' populated places that are military
+// installations ("Eglin Air Force Base", "Camp Pendleton South"): the
+// generator names no government after them.
+var militaryBase = regexp.MustCompile(`Air Force|Naval|Marine Corps|Joint Base|Coast Guard|Hickam|Camp Pendleton| Base( Housing)?$`)
+
+// consolidated are county equivalents whose government is a city's (New
+// York City's five boroughs, San Francisco, Denver, Broomfield,
+// Philadelphia), one that no longer exists (eight of Massachusetts' 14
+// counties were abolished, Nantucket is run by its town), and Kalawao,
+// which Hawaii's health department runs.
+var consolidated = map[string]bool{
+	"36005": true, "36047": true, "36061": true, "36081": true, "36085": true,
+	"06075": true, "08031": true, "08014": true, "42101": true,
+	"25003": true, "25009": true, "25011": true, "25013": true, "25015": true,
+	"25017": true, "25019": true, "25025": true, "25027": true,
+	"15005": true,
+}
+
+// noCountyGovernment reports whether a county equivalent has no county
+// government of its own: DC, Connecticut's and Rhode Island's counties
+// (abolished), Alaska's census areas (the unorganized borough), the
+// independent cities of Virginia, Baltimore, St. Louis and Carson City
+// (municipalities), and the consolidated ones. The other 3,057 match the
+// Census of Governments' 3,031 county governments closely (it also counts
+// some consolidated city-counties as municipalities).
+func noCountyGovernment(c *county) bool {
+	switch c.State.Abbr {
+	case "DC", "CT", "RI":
+		return true
+	}
+	return consolidated[c.GEOID] || strings.HasSuffix(c.Name, " Census Area") ||
+		strings.HasSuffix(c.Name, " city") || c.Name == "Carson City"
 }

@@ -17,7 +17,8 @@ type generator struct {
 	g       *geo
 	places  []pursuit.Place
 	info    []placeInfo
-	domains map[string]bool
+	domains map[string]bool // every email domain given out
+	names   map[string]bool // every place name of the state being built
 }
 
 // Generate writes a dataset of cfg's size to w, table by table in
@@ -36,7 +37,7 @@ func Generate(ctx context.Context, cfg Config, w pursuit.BulkWriter, progress fu
 	if err != nil {
 		return fmt.Errorf("load embedded data: %w", err)
 	}
-	gn := &generator{cfg: cfg, base: cfg.base(), g: g, domains: make(map[string]bool, cfg.Places)}
+	gn := &generator{cfg: cfg, base: cfg.base(), g: g, domains: make(map[string]bool, cfg.Places), names: map[string]bool{}}
 	// Each part of the dataset draws from a random stream of its own, so
 	// that, say, the places do not change with the number of customers or
 	// contacts.

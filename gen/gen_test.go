@@ -189,12 +189,16 @@ func TestGenerateDistributions(t *testing.T) {
 		t.Errorf("places in %d states, want the 50 states and DC", len(states))
 	}
 
-	// Place types in Census of Governments proportions, within 10% of each
-	// type's expected count (or 3 places for the rare ones).
-	for _, tc := range seedTypeCounts {
-		want := float64(tc.count) * float64(cfg.Places) / seedPlaces
-		if got := float64(types[tc.typ]); math.Abs(got-want) > math.Max(3, want/10) {
-			t.Errorf("%d %s places, want about %.0f", types[tc.typ], tc.typ, want)
+	// Place types in the seed's proportions, within 10% of each type's
+	// expected count (or 3 places for the rare ones).
+	seedTypes := map[string]int{}
+	for _, k := range kinds {
+		seedTypes[k.typ] += k.seed
+	}
+	for typ, n := range seedTypes {
+		want := float64(n) * float64(cfg.Places) / seedPlaces
+		if got := float64(types[typ]); math.Abs(got-want) > math.Max(3, want/10) {
+			t.Errorf("%d %s places, want about %.0f", types[typ], typ, want)
 		}
 	}
 
@@ -279,15 +283,22 @@ func TestGenerateDistributions(t *testing.T) {
 		fips[s.Abbr] = s.FIPS
 	}
 	digits := func(s string, n int) bool { return len(s) == n && strings.Trim(s, "0123456789") == "" }
+	// Governments have a GEOID; their departments (a sheriff's office, a
+	// police department) have none.
+	plan := makePlan(cfg.Places, g)
+	withGEOID := map[string]int{}
 	for _, p := range w.places {
 		pre := fips[p.StateAbbr]
+		if p.GEOID != "" {
+			withGEOID[p.PlaceType]++
+		}
 		switch p.PlaceType {
 		case pursuit.PlaceTypeCounty:
-			if !digits(p.GEOID, 5) || !strings.HasPrefix(p.GEOID, pre) {
+			if p.GEOID != "" && (!digits(p.GEOID, 5) || !strings.HasPrefix(p.GEOID, pre)) {
 				t.Errorf("county %q: GEOID %q", p.Name, p.GEOID)
 			}
 		case pursuit.PlaceTypeMunicipality:
-			if !digits(p.GEOID, 7) || !strings.HasPrefix(p.GEOID, pre) {
+			if p.GEOID != "" && (!digits(p.GEOID, 7) || !strings.HasPrefix(p.GEOID, pre)) {
 				t.Errorf("municipality %q: GEOID %q", p.Name, p.GEOID)
 			}
 		case pursuit.PlaceTypeSchoolDistrict:
@@ -299,6 +310,17 @@ func TestGenerateDistributions(t *testing.T) {
 				t.Errorf("township %q in %s, a state without townships", p.Name, p.StateAbbr)
 			}
 		}
+	}
+	sum := func(k int) (n int) {
+		for _, v := range plan[k] {
+			n += v
+		}
+		return n
+	}
+	want := map[string]int{pursuit.PlaceTypeCounty: sum(kCounty), pursuit.PlaceTypeMunicipality: sum(kMunicipality),
+		pursuit.PlaceTypeTownship: sum(kTownship), pursuit.PlaceTypeSchoolDistrict: sum(kSchool)}
+	if diff := cmp.Diff(want, withGEOID); diff != "" {
+		t.Errorf("places with a GEOID by type, one per government (-want +got):\n%s", diff)
 	}
 }
 

@@ -48,18 +48,22 @@ func TestAllocate(t *testing.T) {
 	}
 }
 
-func TestTypeCountsAddUp(t *testing.T) {
+func TestKindCountsAddUp(t *testing.T) {
+	total := 0
+	for _, k := range kinds {
+		total += k.seed
+	}
+	if total != seedPlaces {
+		t.Errorf("the kinds' seed counts add up to %d, want %d", total, seedPlaces)
+	}
 	for _, n := range []int{1, 7, 999, 150_000, 400_000} {
-		got := typeCounts(n, 3143)
+		got := kindCounts(n)
 		sum := 0
 		for _, v := range got {
 			sum += v
 		}
 		if sum != n {
-			t.Errorf("typeCounts(%d) adds up to %d", n, sum)
-		}
-		if got["county"] > 3143 {
-			t.Errorf("typeCounts(%d) has %d counties, more than the real 3,143", n, got["county"])
+			t.Errorf("kindCounts(%d) adds up to %d", n, sum)
 		}
 	}
 }

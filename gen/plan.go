@@ -1,36 +1,120 @@
 package gen
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/pursuit-gov/pursuit"
 )
 
-// seedPlaces is the place count DefaultConfig targets, and seedTypeCounts
-// how it splits over the place types: the five Census of Governments 2022
-// counts exactly, then state agencies (departments, boards, commissions and
-// their district offices), public library outlets, public college campuses
-// and the 574 federally recognized tribes. Other sizes scale these.
+// Kinds of places. Each is one kind of public body that exists, with its
+// place type; a place type holds several kinds (a city's police department
+// is a municipality's department, so place_type municipality). Departments
+// and library branches depend on a parent kind: they are named after a
+// parent place of their state, so a state has at most one of each per
+// parent (library branches: any number per system).
+const (
+	kCounty = iota
+	kSheriff
+	kCountyHealth
+	kCountyFire
+	kEmergencyComms
+	kMunicipality
+	kPolice
+	kCityFire
+	kCityHealth
+	kTownship
+	kTownshipPolice
+	kTownshipFire
+	kSchool
+	kStateAgency
+	kCollege
+	kLibrarySystem
+	kLibraryBranch
+	kTribal
+	kSpecial // last: it takes what the other kinds cannot place
+	numKinds
+)
+
+// seedPlaces is the place count DefaultConfig targets.
 const seedPlaces = 150_000
 
-var seedTypeCounts = []struct {
-	typ   string
-	count int
-}{
-	{pursuit.PlaceTypeCounty, 3_143},
-	{pursuit.PlaceTypeMunicipality, 19_495},
-	{pursuit.PlaceTypeTownship, 16_504},
-	{pursuit.PlaceTypeSchoolDistrict, 13_051},
-	{pursuit.PlaceTypeSpecialDistrict, 38_542},
-	{pursuit.PlaceTypeStateAgency, 38_000},
-	{pursuit.PlaceTypePublicCollege, 3_191},
-	{pursuit.PlaceTypeLibrary, 17_500},
-	{pursuit.PlaceTypeTribal, 574},
+// kindSpec describes a kind: its place type, its count at seedPlaces
+// (other sizes scale these), and for dependent kinds the parent kind and
+// the states where such departments are the custom (nil: every state).
+// docs/dataset.md gives the source of every count.
+type kindSpec struct {
+	name   string
+	typ    string
+	seed   int
+	parent int // -1: none
+	states map[string]bool
+	// perParent is how many of the kind one parent may have; 0 means any
+	// number.
+	perParent int
+}
+
+var kinds = [numKinds]kindSpec{
+	kCounty:         {"county government", pursuit.PlaceTypeCounty, 3_057, -1, nil, 0},
+	kSheriff:        {"sheriff's office", pursuit.PlaceTypeCounty, 3_035, kCounty, allBut("AK", "HI"), 1},
+	kCountyHealth:   {"county health department", pursuit.PlaceTypeCounty, 1_900, kCounty, nil, 1},
+	kCountyFire:     {"county fire department", pursuit.PlaceTypeCounty, 500, kCounty, setOf(countyFireStates...), 1},
+	kEmergencyComms: {"emergency communications center", pursuit.PlaceTypeCounty, 1_500, kCounty, nil, 1},
+	kMunicipality:   {"municipal government", pursuit.PlaceTypeMunicipality, 19_491, -1, nil, 0},
+	kPolice:         {"municipal police department", pursuit.PlaceTypeMunicipality, 10_000, kMunicipality, nil, 1},
+	kCityFire:       {"municipal fire department", pursuit.PlaceTypeMunicipality, 12_590, kMunicipality, nil, 1},
+	kCityHealth:     {"city health department", pursuit.PlaceTypeMunicipality, 500, kMunicipality, nil, 1},
+	kTownship:       {"township government", pursuit.PlaceTypeTownship, 16_214, -1, nil, 0},
+	kTownshipPolice: {"township police department", pursuit.PlaceTypeTownship, 1_788, kTownship, setOf(townshipPoliceStates...), 1},
+	kTownshipFire:   {"township fire department", pursuit.PlaceTypeTownship, 2_500, kTownship, setOf(townshipFireStates...), 1},
+	kSchool:         {"school district", pursuit.PlaceTypeSchoolDistrict, 12_546, -1, nil, 0},
+	kStateAgency:    {"state agency", pursuit.PlaceTypeStateAgency, 5_600, -1, nil, 0},
+	kCollege:        {"public college", pursuit.PlaceTypePublicCollege, 1_650, -1, nil, 0},
+	kLibrarySystem:  {"public library system", pursuit.PlaceTypeLibrary, 9_200, -1, nil, 0},
+	kLibraryBranch:  {"library branch", pursuit.PlaceTypeLibrary, 7_800, kLibrarySystem, nil, 0},
+	kTribal:         {"tribal government", pursuit.PlaceTypeTribal, 574, -1, nil, 0},
+	kSpecial:        {"special district", pursuit.PlaceTypeSpecialDistrict, 39_555, -1, nil, 0},
+}
+
+var (
+	// countyFireStates run fire services county-wide in much of the state.
+	countyFireStates = []string{"CA", "FL", "MD", "VA", "NC", "SC", "GA", "NV", "HI", "AL", "TN", "KY"}
+	// townshipPoliceStates have township (or New England and New York
+	// town) police departments.
+	townshipPoliceStates = []string{"PA", "NJ", "MI", "OH", "NY", "CT", "MA", "RI", "VT", "NH", "ME"}
+	// townshipFireStates have township or town fire departments.
+	townshipFireStates = []string{"OH", "MI", "PA", "NJ", "IN", "WI", "MN", "CT", "MA", "RI", "VT", "NH", "ME"}
+)
+
+func setOf(abbrs ...string) map[string]bool {
+	m := make(map[string]bool, len(abbrs))
+	for _, a := range abbrs {
+		m[a] = true
+	}
+	return m
+}
+
+// allBut returns a set that holds every state but the given ones.
+func allBut(abbrs ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range stateAbbrs {
+		m[s] = true
+	}
+	for _, a := range abbrs {
+		delete(m, a)
+	}
+	return m
+}
+
+var stateAbbrs = []string{
+	"AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS", "KY",
+	"LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH",
+	"OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
 }
 
 // townshipWeights are the approximate numbers of township (town) governments
-// of the 20 states that have them, from the Census of Governments 2022.
+// of the 20 states that have them, from the Census of Governments.
 var townshipWeights = map[string]float64{
 	"PA": 1546, "OH": 1308, "MI": 1240, "IL": 1426, "MN": 1779, "IN": 1002,
 	"KS": 1268, "ND": 1310, "SD": 904, "WI": 1251, "MO": 284, "NE": 417,
@@ -56,53 +140,135 @@ var countySchoolStates = map[string]bool{
 	"UT": true,
 }
 
-// typeCounts splits n places over the place types in seed proportions. The
-// 3,143 real counties cap the county count; the excess goes to special
-// districts.
-func typeCounts(n, maxCounties int) map[string]int {
-	w := make([]float64, len(seedTypeCounts))
-	for i, t := range seedTypeCounts {
-		w[i] = float64(t.count)
+// countyLibraryStates serve most people through county or regional
+// library systems whose branches carry the names of the county's towns.
+var countyLibraryStates = setOf("MD", "VA", "NC", "SC", "GA", "FL", "TN", "KY", "AL", "MS", "LA", "WV", "AR", "NV", "WY", "UT")
+
+// kindCounts splits n places over the kinds in seed proportions by largest
+// remainder, so that they add up to n exactly.
+func kindCounts(n int) [numKinds]int {
+	w := make([]float64, numKinds)
+	for k := range kinds {
+		w[k] = float64(kinds[k].seed)
 	}
-	got := allocate(n, w)
-	out := map[string]int{}
-	for i, t := range seedTypeCounts {
-		out[t.typ] = got[i]
+	var out [numKinds]int
+	copy(out[:], allocate(n, w))
+	return out
+}
+
+// plan is how many places of each kind each state gets (by g.States
+// index).
+type plan [numKinds][]int
+
+// makePlan splits n places over kinds and states. A kind that cannot place
+// all of its share (more counties than the real ones, more departments
+// than parents, more agencies than the catalog has for a state) passes the
+// rest to the special districts, so the plan always adds up to n.
+func makePlan(n int, g *geo) plan {
+	counts := kindCounts(n)
+	var p plan
+	overflow := 0
+	for k := range kinds {
+		spec := &kinds[k]
+		if k == kSpecial {
+			p[k] = allocate(counts[k]+overflow, stateWeights(g, k))
+			continue
+		}
+		var w []float64
+		capacity := math.MaxInt
+		if spec.parent >= 0 {
+			// A dependent kind goes where its parents are, in proportion.
+			w = make([]float64, len(g.States))
+			total := 0
+			for si, s := range g.States {
+				if spec.states == nil || spec.states[s.Abbr] {
+					w[si] = float64(p[spec.parent][si])
+					total += p[spec.parent][si]
+					if k == kLibraryBranch && w[si] > 0 {
+						w[si] = float64(s.Population) // branches are where people are
+					}
+				}
+			}
+			if spec.perParent > 0 {
+				capacity = total * spec.perParent
+			} else if total > 0 {
+				capacity = math.MaxInt
+			} else {
+				capacity = 0
+			}
+		} else {
+			w = stateWeights(g, k)
+			if k == kCounty {
+				capacity = len(g.countyGovs())
+			}
+		}
+		if counts[k] > capacity {
+			overflow += counts[k] - capacity
+			counts[k] = capacity
+		}
+		p[k] = allocate(counts[k], w)
+		if k == kStateAgency {
+			for si, s := range g.States {
+				if c := len(agenciesOf(s)); p[k][si] > c {
+					overflow += p[k][si] - c
+					p[k][si] = c
+				}
+			}
+		}
 	}
-	if extra := out[pursuit.PlaceTypeCounty] - maxCounties; extra > 0 {
-		out[pursuit.PlaceTypeCounty] = maxCounties
-		out[pursuit.PlaceTypeSpecialDistrict] += extra
+	return p
+}
+
+// countyGovs returns every county with a county government.
+func (g *geo) countyGovs() []*county {
+	var out []*county
+	for _, s := range g.States {
+		out = append(out, s.CountyGovs...)
 	}
 	return out
 }
 
-// stateWeights returns each state's share of a place type.
-func stateWeights(g *geo, typ string) []float64 {
+// stateWeights returns each state's share of an independent kind.
+func stateWeights(g *geo, k int) []float64 {
 	w := make([]float64, len(g.States))
+	var maxPop float64
+	for _, s := range g.States {
+		maxPop = math.Max(maxPop, float64(s.Population))
+	}
 	for i, s := range g.States {
 		cities, counties := float64(len(s.Cities)), float64(len(s.Counties))
-		switch typ {
-		case pursuit.PlaceTypeCounty:
-			w[i] = counties
-		case pursuit.PlaceTypeMunicipality:
+		switch k {
+		case kCounty:
+			w[i] = float64(len(s.CountyGovs))
+		case kMunicipality:
 			w[i] = cities + 1
 			if s.Abbr == "DC" {
 				w[i] = 1
 			}
-		case pursuit.PlaceTypeTownship:
+		case kTownship:
 			w[i] = townshipWeights[s.Abbr]
-		case pursuit.PlaceTypeSchoolDistrict:
+		case kSchool:
 			w[i] = cities + 2*counties
 			if s.Abbr == "HI" || s.Abbr == "DC" {
 				w[i] = 1.5
 			}
-		case pursuit.PlaceTypeSpecialDistrict, pursuit.PlaceTypeLibrary:
+		case kSpecial:
 			w[i] = cities + 2*counties
-		case pursuit.PlaceTypeStateAgency:
-			w[i] = 1
-		case pursuit.PlaceTypePublicCollege:
+		case kLibrarySystem:
+			// County-library states have few systems with many branches.
+			w[i] = cities + counties/2
+			if countyLibraryStates[s.Abbr] {
+				w[i] = 1.2 * float64(len(s.CountyGovs))
+			}
+		case kStateAgency:
+			// Tens of agencies in a small state, low hundreds in a big one.
+			w[i] = 55 + 80*math.Sqrt(float64(s.Population)/maxPop)
+		case kCollege:
 			w[i] = math.Sqrt(float64(s.Population))
-		case pursuit.PlaceTypeTribal:
+			if s.Abbr == "DC" {
+				w[i] /= 8 // one public university
+			}
+		case kTribal:
 			w[i] = tribalWeights[s.Abbr]
 		}
 	}
@@ -110,8 +276,10 @@ func stateWeights(g *geo, typ string) []float64 {
 }
 
 // allocate splits n into integer parts proportional to w by the largest
-// remainder method: the parts add up to n exactly and the result is
-// deterministic (ties go to the lower index).
+// remainder method: the parts add up to n exactly when some weight is
+// positive, no part with a zero weight gets anything, no part exceeds its
+// exact share rounded up, and the result is deterministic (ties go to the
+// lower index).
 func allocate(n int, w []float64) []int {
 	out := make([]int, len(w))
 	var sum float64
@@ -133,7 +301,7 @@ func allocate(n int, w []float64) []int {
 		left -= out[i]
 		rems = append(rems, rem{i, exact - float64(out[i])})
 	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].f > rems[b].f })
+	slices.SortStableFunc(rems, func(a, b rem) int { return cmp.Compare(b.f, a.f) })
 	for k := 0; left > 0; k = (k + 1) % len(rems) {
 		if w[rems[k].i] > 0 {
 			out[rems[k].i]++

@@ -25,16 +25,39 @@ type cSet struct {
 // catalog is the compiled title catalog.
 type catalog struct {
 	byType    map[string]*cSet
-	bySpecial map[string]*cSet // special district kind -> set
-	depts     [][]string       // canonical name first, then variants
-	program   map[int]bool     // depts that state agencies replace by their own
+	bySpecial map[string]*cSet   // special district kind -> set
+	sets      map[string]*cSet   // unitSets, by name
+	variants  map[string][]*cSet // place type -> set without deptGroups, by bit mask
+	depts     [][]string         // canonical name first, then variants
+	program   map[int]bool       // depts that state agencies replace by their own
+}
+
+// deptGroups are the departments that leave a place type's own titles
+// when they are places of their own (a city with a police department
+// row has no police staff of its own), in the order of variant's flags.
+var deptGroups = map[string][][]string{
+	pursuit.PlaceTypeMunicipality: {{"Police Department"}, {"Fire Department"}},
+	pursuit.PlaceTypeCounty:       {{"Sheriff's Office", "Jail"}, {"Public Health"}, {"Emergency Communications"}},
+	pursuit.PlaceTypeTownship:     {{"Police Department"}, {"Fire Department"}},
+}
+
+// variant returns the title set of a place type without the department
+// groups whose flag is true (see deptGroups).
+func (c *catalog) variant(typ string, without ...bool) *cSet {
+	mask := 0
+	for i, w := range without {
+		if w {
+			mask |= 1 << i
+		}
+	}
+	return c.variants[typ][mask]
 }
 
 // roles is compiled once from the tables of catalog_roles.go.
 var roles = compileRoles()
 
 func compileRoles() *catalog {
-	c := &catalog{byType: map[string]*cSet{}, bySpecial: map[string]*cSet{}}
+	c := &catalog{byType: map[string]*cSet{}, bySpecial: map[string]*cSet{}, sets: map[string]*cSet{}, variants: map[string][]*cSet{}}
 	deptIdx := map[string]int{}
 	dept := func(name string) int {
 		if i, ok := deptIdx[name]; ok {
@@ -62,6 +85,32 @@ func compileRoles() *catalog {
 	}
 	for _, t := range pursuit.PlaceTypes {
 		c.byType[t] = set(roleSets[t])
+	}
+	for name, rs := range unitSets {
+		c.sets[name] = set(rs)
+	}
+	for typ, groups := range deptGroups {
+		for mask := 0; mask < 1<<len(groups); mask++ {
+			drop := map[string]bool{}
+			for i, g := range groups {
+				if mask&(1<<i) != 0 {
+					for _, d := range g {
+						drop[d] = true
+					}
+				}
+			}
+			keep := func(rs []role) []role {
+				var out []role
+				for _, r := range rs {
+					if !drop[r.Dept] {
+						out = append(out, r)
+					}
+				}
+				return out
+			}
+			base := roleSets[typ]
+			c.variants[typ] = append(c.variants[typ], set(roleSet{Leaders: keep(base.Leaders), Staff: keep(base.Staff)}))
+		}
 	}
 	c.program = map[int]bool{dept("Programs"): true, dept("Field Operations"): true, dept("Investigations"): true, dept("Policy"): true}
 	base := roleSets[pursuit.PlaceTypeSpecialDistrict]
@@ -135,12 +184,4 @@ func titleVariantsOf(t string, leader bool) []string {
 		add(t + " I")
 	}
 	return out
-}
-
-// roleFor returns the set of titles for a place.
-func (c *catalog) setFor(info *placeInfo) *cSet {
-	if info.typ == pursuit.PlaceTypeSpecialDistrict && info.kind >= 0 {
-		return c.bySpecial[specialKinds[info.kind].Key]
-	}
-	return c.byType[info.typ]
 }

@@ -42,7 +42,7 @@ var techCatalog = []techCategory{
 		{"OpenGov", "OpenGov Financials", 4, ""}, {"Sage", "Sage Intacct", 4, "sp li tr"}, {"Intuit", "QuickBooks Online", 8, "tw sp li tr"},
 		{"Skyward", "Skyward Finance", 10, "sd"}, {"Frontline Education", "Frontline ERP", 8, "sd"}, {"PowerSchool", "BusinessPlus", 8, "sd"},
 	}},
-	{"GIS", "co:.95 mu:.8 tw:.3 sd:.2 sp:.35 sa:.6 pc:.3 tr:.4", []product{
+	{"GIS", "co:.95 mu:.8 tw:.3 sd:.2 sp:.35 sa:.6 pc:.3 tr:.4 fd:.3 ec:.8 so:.2 pd:.15", []product{
 		{"Esri", "ArcGIS Online", 40, ""}, {"Esri", "ArcGIS Enterprise", 25, ""}, {"Esri", "ArcGIS Pro", 15, ""},
 		{"QGIS.org", "QGIS", 6, ""}, {"Hexagon", "GeoMedia", 3, ""}, {"Schneider Geospatial", "Beacon", 8, "co tw"},
 	}},
@@ -51,12 +51,12 @@ var techCatalog = []techCategory{
 		{"OpenGov", "Permitting & Licensing", 15, ""}, {"Clariti", "Clariti Permitting", 5, ""}, {"iWorQ", "iWorQ Permits", 10, ""},
 		{"Cloudpermit", "Cloudpermit", 5, ""}, {"Harris Computer", "CityView", 5, ""},
 	}},
-	{"CAD/RMS", "co:.8 mu:.6 tw:.2 sp:.1 sa:.2 pc:.3 tr:.3", []product{
+	{"CAD/RMS", "co:.8 mu:.6 tw:.2 sp:.1 sa:.2 pc:.3 tr:.3 pd:.95 so:.95 fd:.5 ec:.95", []product{
 		{"Motorola Solutions", "PremierOne CAD", 12, ""}, {"Motorola Solutions", "Spillman Flex", 12, ""}, {"Hexagon", "HxGN OnCall Dispatch", 10, ""},
 		{"CentralSquare Technologies", "CentralSquare Public Safety Suite", 15, ""}, {"Tyler Technologies", "New World Public Safety", 12, ""},
 		{"Tyler Technologies", "Enterprise Public Safety", 10, ""}, {"Mark43", "Mark43 RMS", 8, ""}, {"Axon", "Axon Records", 6, ""},
 	}},
-	{"Body-Worn Cameras", "co:.4 mu:.5 pc:.2 tr:.2", []product{
+	{"Body-Worn Cameras", "co:.4 mu:.5 pc:.2 tr:.2 pd:.7 so:.6", []product{
 		{"Axon", "Axon Body 4", 70, ""}, {"Motorola Solutions", "WatchGuard V300", 25, ""}, {"Getac", "BC-04", 5, ""},
 	}},
 	{"Student Information System", "sd:1 pc:1", []product{
@@ -70,17 +70,17 @@ var techCatalog = []techCategory{
 		{"D2L", "Brightspace", 8, ""}, {"Anthology", "Blackboard Learn", 10, "pc sa"}, {"Moodle", "Moodle", 5, ""}, {"Seesaw", "Seesaw", 5, "sd"},
 		{"Cornerstone", "Cornerstone Learning", 10, "sa"},
 	}},
-	{"Productivity", "co:.95 mu:.95 tw:.8 sd:.98 sp:.8 sa:.98 pc:.98 li:.9 tr:.9", []product{
+	{"Productivity", "co:.95 mu:.95 tw:.8 sd:.98 sp:.8 sa:.98 pc:.98 li:.9 tr:.9 pd:.95 so:.95 fd:.85 hd:.95 ec:.9 lb:.6", []product{
 		{"Microsoft", "Microsoft 365", 60, ""}, {"Google", "Google Workspace", 40, ""},
 	}},
-	{"CRM", "co:.3 mu:.3 sa:.5 pc:.5 sd:.1", []product{
+	{"CRM", "co:.3 mu:.3 sa:.5 pc:.5 sd:.1 hd:.1", []product{
 		{"Salesforce", "Salesforce Public Sector Solutions", 50, ""}, {"Microsoft", "Dynamics 365", 35, ""}, {"HubSpot", "HubSpot CRM", 15, ""},
 	}},
 	{"311/Citizen Requests", "co:.3 mu:.45 tw:.1", []product{
 		{"CivicPlus", "SeeClickFix", 35, ""}, {"Qscend Technologies", "QAlert", 20, ""}, {"Salesforce", "Salesforce 311", 10, ""},
 		{"Comcate", "Comcate CRM", 10, ""}, {"Granicus", "GovService", 10, ""}, {"CitySourced", "CitySourced", 10, ""},
 	}},
-	{"Website CMS", "co:.9 mu:.9 tw:.6 sd:.9 sp:.5 sa:.8 pc:.9 li:.9 tr:.6", []product{
+	{"Website CMS", "co:.9 mu:.9 tw:.6 sd:.9 sp:.5 sa:.8 pc:.9 li:.9 tr:.6 pd:.35 so:.6 fd:.4 hd:.6", []product{
 		{"CivicPlus", "CivicEngage", 30, "co mu tw sp tr"}, {"Granicus", "govAccess", 15, "co mu sa"}, {"Revize", "Revize CMS", 10, "co mu tw sp li"},
 		{"Drupal", "Drupal", 10, ""}, {"WordPress", "WordPress", 15, ""}, {"Finalsite", "Finalsite", 15, "sd"},
 		{"Blackboard", "Web Community Manager", 10, "sd"}, {"Edlio", "Edlio CMS", 8, "sd"}, {"Springshare", "LibGuides CMS", 10, "li pc"},
@@ -100,7 +100,7 @@ var techCatalog = []techCategory{
 		{"ADP", "ADP Workforce Now", 25, ""}, {"Workday", "Workday HCM", 15, ""}, {"UKG", "UKG Pro", 20, ""}, {"Tyler Technologies", "ExecuTime", 10, "co mu"},
 		{"Paycom", "Paycom", 10, ""}, {"Oracle", "PeopleSoft HCM", 10, "sa pc"}, {"Frontline Education", "Frontline Absence Management", 15, "sd"},
 	}},
-	{"Asset Management", "co:.4 mu:.5 sp:.3 sa:.3 tw:.1", []product{
+	{"Asset Management", "co:.4 mu:.5 sp:.3 sa:.3 tw:.1 fd:.3", []product{
 		{"Trimble", "Cityworks", 30, ""}, {"Brightly Software", "Asset Essentials", 20, ""}, {"OpenGov", "Cartegraph", 25, ""},
 		{"CentralSquare Technologies", "Lucity", 15, ""}, {"IBM", "Maximo", 10, ""},
 	}},
@@ -111,14 +111,14 @@ var techCatalog = []techCategory{
 	{"Court Case Management", "co:.7 sa:.2 mu:.15 tr:.2", []product{
 		{"Tyler Technologies", "Odyssey", 45, ""}, {"Journal Technologies", "eCourt", 20, ""}, {"Thomson Reuters", "C-Track", 15, ""}, {"Equivant", "JustWare", 20, ""},
 	}},
-	{"Document Management", "co:.5 mu:.5 sd:.3 sa:.5 pc:.5 sp:.2 tw:.1", []product{
+	{"Document Management", "co:.5 mu:.5 sd:.3 sa:.5 pc:.5 sp:.2 tw:.1 so:.3 hd:.3", []product{
 		{"Laserfiche", "Laserfiche", 50, ""}, {"Hyland", "OnBase", 35, ""}, {"OpenText", "Content Server", 15, ""},
 	}},
-	{"Cybersecurity", "co:.5 mu:.5 sd:.5 sa:.8 pc:.7 sp:.2 li:.2 tr:.3 tw:.1", []product{
+	{"Cybersecurity", "co:.5 mu:.5 sd:.5 sa:.8 pc:.7 sp:.2 li:.2 tr:.3 tw:.1 pd:.3 so:.4 ec:.5 hd:.3", []product{
 		{"CrowdStrike", "Falcon", 25, ""}, {"Microsoft", "Defender for Endpoint", 30, ""}, {"SentinelOne", "Singularity", 15, ""},
 		{"Palo Alto Networks", "Next-Generation Firewall", 15, ""}, {"Fortinet", "FortiGate", 20, ""}, {"Cisco", "Meraki", 15, ""},
 	}},
-	{"Cloud Infrastructure", "co:.5 mu:.4 sd:.4 sa:.8 pc:.8 sp:.1", []product{
+	{"Cloud Infrastructure", "co:.5 mu:.4 sd:.4 sa:.8 pc:.8 sp:.1 ec:.3 hd:.2", []product{
 		{"Amazon Web Services", "AWS GovCloud", 35, ""}, {"Microsoft", "Azure Government", 45, ""}, {"Google", "Google Cloud", 20, ""},
 	}},
 	{"Integrated Library System", "li:1 pc:.4", []product{
@@ -133,6 +133,28 @@ var techCatalog = []techCategory{
 	{"Visitor Management", "sd:.4", []product{{"Raptor Technologies", "Raptor Visitor Management", 70, ""}, {"LobbyGuard", "LobbyGuard", 30, ""}}},
 	{"Elections", "co:.8", []product{
 		{"Election Systems & Software", "ExpressVote", 45, ""}, {"Dominion Voting Systems", "Democracy Suite", 35, ""}, {"Hart InterCivic", "Verity", 20, ""},
+	}},
+	{"Fire RMS & ePCR", "fd:.85", []product{
+		{"ESO", "ESO Fire RMS", 30, ""}, {"ImageTrend", "ImageTrend Elite", 30, ""}, {"First Due", "First Due", 15, ""},
+		{"Emergency Reporting", "Emergency Reporting", 15, ""}, {"ZOLL", "ZOLL emsCharts", 10, ""},
+	}},
+	{"Jail Management", "so:.85", []product{
+		{"Tyler Technologies", "New World Corrections", 20, ""}, {"CentralSquare Technologies", "Jail Management", 20, ""},
+		{"Motorola Solutions", "Spillman Flex Jail Management", 20, ""}, {"Southern Software", "Jail Management", 10, ""},
+		{"Securus Technologies", "Securus Jail Management", 10, ""},
+	}},
+	{"Digital Evidence Management", "pd:.5 so:.5", []product{
+		{"Axon", "Axon Evidence", 60, ""}, {"Motorola Solutions", "CommandCentral Evidence", 25, ""}, {"Genetec", "Clearance", 15, ""},
+	}},
+	{"911 Call Handling", "ec:.95 so:.25 pd:.1", []product{
+		{"Motorola Solutions", "VESTA 911", 40, ""}, {"Intrado", "VIPER", 30, ""}, {"Comtech", "Solacom Guardian", 15, ""}, {"Carbyne", "Carbyne APEX", 15, ""},
+	}},
+	{"Public Health Records", "hd:.8", []product{
+		{"Netsmart", "Netsmart Insight", 25, ""}, {"Patagonia Health", "Patagonia Health EHR", 25, ""}, {"CureMD", "CureMD", 15, ""},
+		{"Epic", "Epic Community Connect", 15, ""}, {"Oracle Health", "Oracle Health EHR", 10, ""},
+	}},
+	{"Scheduling & Staffing", "fd:.5 pd:.4 so:.4 ec:.5", []product{
+		{"Vector Solutions", "Vector Scheduling", 35, ""}, {"UKG", "UKG TeleStaff", 35, ""}, {"Aladtec", "Aladtec", 20, ""}, {"When I Work", "When I Work", 10, ""},
 	}},
 	{"Property Tax & Assessment", "co:.8 tw:.6 mu:.2", []product{
 		{"Tyler Technologies", "iasWorld", 30, ""}, {"Vision Government Solutions", "VGSI", 20, ""}, {"Patriot Properties", "AssessPro", 15, ""},

@@ -32,7 +32,14 @@ func checkFormat(format string) error {
 // implements pursuit.BulkWriter, so the generator and Export write through
 // it. Every table's file is created, even when no row is written to it.
 // The same rows always give the same bytes. A DirWriter is not safe for
-// concurrent use; Close flushes and closes the files.
+// concurrent use.
+//
+// Rows go to temporary files in the directory (".<table>.<format>.*.tmp");
+// Close renames them to their table's name once every one was written
+// completely, and Abort (or a failed Close) removes them, so a run that
+// fails or is canceled leaves no truncated table file behind and the files
+// of an earlier run as they were. The files are not synced to disk: a
+// power failure may still lose them.
 type DirWriter struct {
 	dir    string
 	format string
@@ -42,7 +49,8 @@ type DirWriter struct {
 }
 
 type tableFile struct {
-	path string
+	path string // the table's file, written by Close
+	tmp  string // where the rows go until then
 	f    *os.File
 	w    *bufio.Writer
 	rows int64
@@ -50,8 +58,9 @@ type tableFile struct {
 
 var _ pursuit.BulkWriter = (*DirWriter)(nil)
 
-// NewDirWriter creates dir if needed and, in it, the file of every table in
-// format ("csv" or "jsonl"), replacing existing ones.
+// NewDirWriter creates dir if needed and, in it, a temporary file for every
+// table in format ("csv" or "jsonl"); Close replaces the tables' files by
+// them.
 func NewDirWriter(dir, format string) (*DirWriter, error) {
 	if err := checkFormat(format); err != nil {
 		return nil, err
@@ -61,13 +70,21 @@ func NewDirWriter(dir, format string) (*DirWriter, error) {
 	}
 	d := &DirWriter{dir: dir, format: format, files: make(map[string]*tableFile)}
 	for _, table := range pursuit.DataTables {
-		path := filepath.Join(dir, table+"."+format)
-		f, err := os.Create(path)
-		if err != nil {
-			d.Close()
-			return nil, fmt.Errorf("create %s: %w", path, err)
+		name := table + "." + format
+		f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+		if err == nil {
+			// CreateTemp makes the file private; table files are not.
+			err = f.Chmod(0o644)
 		}
-		tf := &tableFile{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}
+		if err != nil {
+			if f != nil {
+				f.Close()
+				os.Remove(f.Name())
+			}
+			d.Abort()
+			return nil, fmt.Errorf("create %s: %w", filepath.Join(dir, name), err)
+		}
+		tf := &tableFile{path: filepath.Join(dir, name), tmp: f.Name(), f: f, w: bufio.NewWriterSize(f, 1<<20)}
 		d.files[table] = tf
 		if format == FormatCSV {
 			tf.w.Write(appendHeader(nil, table))
@@ -170,8 +187,11 @@ func (d *DirWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.C
 	return writeRows(d, mappingSpec, rows)
 }
 
-// Close flushes and closes every file. It returns the first write error,
-// if any. Rows still reports the counts afterwards.
+// Close flushes and closes every file and, when all were written
+// completely, renames them to their tables' names. It returns the first
+// error, if any, and then leaves no temporary file behind (a failed rename
+// leaves the tables renamed before it in place). Rows still reports the
+// counts afterwards.
 func (d *DirWriter) Close() error {
 	if d.closed {
 		return d.err
@@ -190,8 +210,39 @@ func (d *DirWriter) Close() error {
 			err = fmt.Errorf("close %s: %w", tf.path, cerr)
 		}
 	}
+	for _, table := range pursuit.DataTables {
+		tf := d.files[table]
+		if tf == nil {
+			continue
+		}
+		if err == nil {
+			if rerr := os.Rename(tf.tmp, tf.path); rerr != nil {
+				err = fmt.Errorf("write %s: %w", tf.path, rerr)
+			} else {
+				continue
+			}
+		}
+		os.Remove(tf.tmp)
+	}
 	d.err = err
 	return err
+}
+
+// Abort closes and removes the temporary files without touching the
+// tables' files: what a failed run calls instead of Close. After Close it
+// does nothing, so `defer d.Abort()` is safe.
+func (d *DirWriter) Abort() {
+	if d.closed {
+		return
+	}
+	d.closed = true
+	if d.err == nil {
+		d.err = errors.New("transfer: DirWriter aborted")
+	}
+	for _, tf := range d.files {
+		tf.f.Close()
+		os.Remove(tf.tmp)
+	}
 }
 
 // Export writes every table of pursuit.DataTables of s to dir in format
@@ -199,7 +250,8 @@ func (d *DirWriter) Close() error {
 // order as the store's Scan methods stream them. Importing the files into
 // an empty store gives back the same rows, field for field. Each table is
 // read on its own, so an export taken while others write may see a later
-// state of one table than of another.
+// state of one table than of another. The files appear only when every
+// table was written: a failed export leaves dir's files as they were.
 func Export(ctx context.Context, s pursuit.Store, dir, format string) ([]TableStats, error) {
 	d, err := NewDirWriter(dir, format)
 	if err != nil {
@@ -226,7 +278,7 @@ func Export(ctx context.Context, s pursuit.Store, dir, format string) ([]TableSt
 			err = exportTable(ctx, s, d, mappingSpec)
 		}
 		if err != nil {
-			d.Close()
+			d.Abort()
 			return stats, fmt.Errorf("export %s: %w", table, err)
 		}
 		stats = append(stats, TableStats{Table: table, Files: []string{d.Path(table)}, Rows: d.Rows(table), Elapsed: time.Since(t)})

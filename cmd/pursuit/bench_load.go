@@ -139,10 +139,12 @@ func benchDataset(ctx context.Context, e *env, cfg gen.Config, dir, format strin
 			e.log.Info("generating", "table", table, "rows", rows)
 		}
 	})
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
+		// No partial files: a later run would take them for a dataset.
+		w.Abort()
+		return fmt.Errorf("generate: %w", err)
+	}
+	if err := w.Close(); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
 	d := time.Since(t)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"sync"
@@ -32,7 +33,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	customers := fs.Int("customers", def.Customers, "number of customers")
 	small := fs.Bool("small", false, fmt.Sprintf("use the small sizes (%d places, %d contacts, %d customers) unless given explicitly",
 		gen.SmallConfig().Places, gen.SmallConfig().Contacts, gen.SmallConfig().Customers))
-	batch := fs.Int("batch", 10_000, "rows per write")
+	batch := fs.Int("batch", 10_000, fmt.Sprintf("rows per write (1 to %d)", gen.MaxBatchSize))
 	out := fs.String("out", "", "write <table>.csv or <table>.jsonl files into `DIR` (created if missing)")
 	format := fs.String("format", "csv", "file format with --out: csv or jsonl")
 	db := dbFlag(fs, e)
@@ -58,11 +59,12 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 			cfg.Customers = sc.Customers
 		}
 	}
-	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("generate: --%s: %w", pursuit.ErrorField(err), err)
+	if *batch < 1 || *batch > gen.MaxBatchSize {
+		return fmt.Errorf("generate: --batch must be between 1 and %d, not %d", gen.MaxBatchSize, *batch)
 	}
-	if *batch < 1 {
-		return errors.New("generate: --batch must be at least 1")
+	if err := cfg.Validate(); err != nil {
+		// The fields of a Config's errors are the flags' names.
+		return fmt.Errorf("generate: --%s: %w", pursuit.ErrorField(err), err)
 	}
 	switch {
 	case *out != "" && set["db"]:
@@ -92,27 +94,48 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// generateFiles writes the dataset as table files into dir.
-func generateFiles(ctx context.Context, cfg gen.Config, dir, format string, progress func(string, int64)) error {
+// generateFiles writes the dataset as table files into dir. The files
+// appear only when all of them were written (transfer.DirWriter renames
+// them into place); a failed run removes its temporary files, and dir too
+// when it created it and it is empty.
+func generateFiles(ctx context.Context, cfg gen.Config, dir, format string, progress func(string, int64)) (err error) {
 	if format != "csv" && format != "jsonl" {
 		return fmt.Errorf("--format must be csv or jsonl, not %q", format)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		defer func() {
+			if err != nil {
+				os.Remove(dir) // only if empty
+			}
+		}()
 	}
 	w, err := transfer.NewDirWriter(dir, format)
 	if err != nil {
 		return err
 	}
+	defer w.Abort() // a no-op after Close; also runs when Generate panics
 	if err := gen.Generate(ctx, cfg, w, progress); err != nil {
-		w.Close()
 		return err
 	}
 	return w.Close()
 }
 
-// generateStore writes the dataset into a store in one Bulk transaction.
-func generateStore(ctx context.Context, e *env, cfg gen.Config, dsn string, progress func(string, int64)) error {
+// generateStore writes the dataset into a store in one Bulk transaction,
+// so a failed run writes no row. A failed run into a SQLite file that did
+// not exist before removes the file it created.
+func generateStore(ctx context.Context, e *env, cfg gen.Config, dsn string, progress func(string, int64)) (err error) {
+	if !isPostgres(dsn) {
+		if _, serr := os.Stat(dsn); errors.Is(serr, fs.ErrNotExist) {
+			// Registered before the store's Close, so it runs after it.
+			defer func() {
+				if err != nil {
+					for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+						os.Remove(dsn + suffix)
+					}
+				}
+			}()
+		}
+	}
 	s, err := openMigrated(ctx, e, dsn) // creates a SQLite file's directory too
 	if err != nil {
 		return err

@@ -35,7 +35,7 @@ type Index struct {
 
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
-	clock   followClock // zero: the real one
+	clock   followClock   // zero: the real one
 	subs    subscribers   // see Subscribe
 	synced  chan struct{} // closed and replaced when seq moves; see WaitSeq
 

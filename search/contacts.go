@@ -3,6 +3,7 @@ package search
 import (
 	"maps"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -40,7 +41,8 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	r, shared := ix.contactFilter(c, p)
 	a := analyzers.Get().(*analysis.Analyzer)
 	defer analyzers.Put(a)
-	r, shared = ix.matchClauses(a, r, shared, p.clauses)
+	emails := c.emailWithin()
+	r, shared = ix.matchClauses(a, r, shared, p.clauses, emails)
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
 	var fc *facetCounter
@@ -51,7 +53,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		fc = ix.newFacetCounter()
 		defer fc.release()
 	}
-	hits := ix.rankContacts(r, p, st, fc)
+	hits := ix.rankContacts(r, p, st, fc, emails)
 	switch {
 	case fc != nil:
 		res.Facets = fc.result(p.facetN)
@@ -311,8 +313,11 @@ func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roari
 
 // matchClauses narrows r to the contacts that match every clause. shared
 // tells, in and out, that r is a bitmap of the index (or of its caches),
-// which must not be changed: see subsetOf.
-func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bool, cls []clause) (*roaring.Bitmap, bool) {
+// which must not be changed: see subsetOf. emails, when not nil, are the
+// only contacts whose email field may match (emailWithin): the same for a
+// clause that excludes, so that neither what is found nor what is left
+// out depends on the email of a contact the customer sees masked.
+func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bool, cls []clause, emails *roaring.Bitmap) (*roaring.Bitmap, bool) {
 	for i := range cls {
 		cl := &cls[i]
 		if r.IsEmpty() {
@@ -323,12 +328,19 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		if !cl.phrase {
 			m = roaring.New()
 			for j, t := range cl.terms {
-				x := ix.anyField(cl.fields, t)
+				x, ex := ix.termDocs(cl.fields, t, emails)
 				switch {
-				case j == 0 && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
+				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
 					m, mShared = x, true
 				case j == 0:
 					m = roaring.And(r, x)
+					if ex != nil {
+						m.Or(roaring.And(r, ex))
+					}
+				case ex != nil:
+					keep := roaring.And(m, ex)
+					m.And(x)
+					m.Or(keep)
 				default:
 					m.And(x)
 				}
@@ -336,7 +348,11 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		} else {
 			m = roaring.New()
 			for _, f := range cl.fields {
-				m.Or(ix.phraseMatches(a, f, cl, r))
+				within := r
+				if f == fEmail && emails != nil {
+					within = roaring.And(r, emails)
+				}
+				m.Or(ix.phraseMatches(a, f, cl, within))
 			}
 		}
 		if cl.negate {
@@ -349,6 +365,46 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		}
 	}
 	return r, shared
+}
+
+// emailWithin returns the contacts whose email field may match the
+// customer's searches: nil (all of them) when it sees every contact it
+// sees in full, and otherwise those, c.full. A masked contact's email is
+// PII the customer has not been shown: were it searchable, email:word
+// would tell which masked contacts' addresses hold the word. The index
+// does not follow reveals (contact_reveals), so a revealed contact stays
+// masked here too, as it does everywhere but the reveal's own answer.
+func (c *customer) emailWithin() *roaring.Bitmap {
+	if c.full.GetCardinality() == c.visible.GetCardinality() {
+		return nil
+	}
+	return c.full
+}
+
+// termDocs returns the contacts holding term in fields: x, read only,
+// and, when the email matches are limited to emails (see emailWithin),
+// the email's share apart in ex (nil when there is none). The contacts
+// match where either holds them.
+func (ix *Index) termDocs(fields []int, term string, emails *roaring.Bitmap) (x, ex *roaring.Bitmap) {
+	if emails == nil || !slices.Contains(fields, fEmail) {
+		return ix.anyField(fields, term), nil
+	}
+	rest := make([]int, 0, len(fields))
+	for _, f := range fields {
+		if f != fEmail {
+			rest = append(rest, f)
+		}
+	}
+	x = roaring.New()
+	if len(rest) > 0 {
+		x = ix.anyField(rest, term)
+	}
+	if e := ix.fields[fEmail].get(term); e != nil {
+		if ex = roaring.And(e, emails); ex.IsEmpty() {
+			ex = nil
+		}
+	}
+	return x, ex
 }
 
 // subsetMin is the default size from which matchClauses checks whether a
@@ -441,7 +497,13 @@ func equal(a, b []string) bool {
 type orCache struct {
 	mu      sync.Mutex
 	version int64
-	m       map[string]*roaring.Bitmap
+	m       map[orKey]*roaring.Bitmap
+}
+
+// orKey is a term and the set of fields (bit f for field f) of a union.
+type orKey struct {
+	term   string
+	fields uint8
 }
 
 const orCacheSize = 512
@@ -452,12 +514,16 @@ func (ix *Index) anyField(fields []int, term string) *roaring.Bitmap {
 	if len(fields) == 1 {
 		return termBitmap(ix.fields[:], fields, term)
 	}
+	k := orKey{term: term}
+	for _, f := range fields {
+		k.fields |= 1 << f
+	}
 	c := &ix.ors
 	c.mu.Lock()
 	if c.version != ix.version || c.m == nil {
-		c.m, c.version = map[string]*roaring.Bitmap{}, ix.version
+		c.m, c.version = map[orKey]*roaring.Bitmap{}, ix.version
 	}
-	bm, ok := c.m[term]
+	bm, ok := c.m[k]
 	c.mu.Unlock()
 	if ok {
 		return bm
@@ -468,7 +534,7 @@ func (ix *Index) anyField(fields []int, term string) *roaring.Bitmap {
 		if len(c.m) >= orCacheSize {
 			clear(c.m)
 		}
-		c.m[term] = bm
+		c.m[k] = bm
 	}
 	c.mu.Unlock()
 	return bm

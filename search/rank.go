@@ -84,11 +84,18 @@ func idf(n, df float64) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
-func (ix *Index) newScorer(p *plan, st *stats) *scorer {
+// newScorer returns the scorer of a query; emails, when not nil, are the
+// only contacts whose email field scores (emailWithin).
+func (ix *Index) newScorer(p *plan, st *stats, emails *roaring.Bitmap) *scorer {
 	s := &scorer{ix: ix}
 	for _, ft := range scoringTerms(p.clauses) {
 		f := indexOf(fieldNames[:], ft[0])
 		t := fieldTerm{f: f, term: ft[1], avg: st.Avg[f], bm: ix.fields[f].get(ft[1])}
+		if f == fEmail && emails != nil && t.bm != nil {
+			if t.bm = roaring.And(t.bm, emails); t.bm.IsEmpty() {
+				t.bm = nil
+			}
+		}
 		t.w = ix.fieldWeight(f) * idf(st.N, st.DF[dfKey(ft[0], ft[1])])
 		if t.avg <= 0 {
 			t.avg = 1
@@ -218,7 +225,7 @@ func (s *scorer) nameEmail(ord uint32, h *hotDoc) float64 {
 }
 
 // rankContacts returns the best limit+1 hits of r after the cursor.
-func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCounter) []hit {
+func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCounter, emails *roaring.Bitmap) []hit {
 	top := &topK{k: p.limit + 1}
 	if r.IsEmpty() {
 		return nil
@@ -240,7 +247,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 		}
 		return top.sorted()
 	}
-	s := ix.newScorer(p, st)
+	s := ix.newScorer(p, st, emails)
 	defer s.release()
 	named := s.matchNames(r)
 	if fc == nil && r.GetCardinality() >= ix.pruneMin {

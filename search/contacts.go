@@ -1,7 +1,6 @@
 package search
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -189,54 +188,6 @@ func andOrNot(r, bm *roaring.Bitmap, with bool) {
 	} else {
 		r.AndNot(bm)
 	}
-}
-
-// facetCache keeps the facets of results that are bitmaps of the index
-// itself: a customer's visible set (a search with neither filter nor
-// text) and a term's own bitmap (a word every contact of which the
-// customer sees: a common word over a nationwide grant, the costliest
-// facets to count). Such a result is the same bitmap for every search of
-// it until the index changes, so its facets are too. The cache is emptied
-// whenever a batch of changes is applied, and its keys keep their bitmaps
-// alive, so a key cannot be a new bitmap at a freed one's address.
-type facetCache struct {
-	mu      sync.Mutex
-	version int64
-	m       map[facetKey]map[string][]Bucket
-}
-
-type facetKey struct {
-	bm *roaring.Bitmap
-	n  int
-}
-
-const facetCacheSize = 256
-
-// cachedFacets returns the facets of r, a bitmap of the index that is not
-// changed until the index's version changes. Callers hold ix.mu for
-// reading.
-func (ix *Index) cachedFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	c := &ix.facets
-	k := facetKey{r, n}
-	c.mu.Lock()
-	if c.version != ix.version || c.m == nil {
-		c.m, c.version = map[facetKey]map[string][]Bucket{}, ix.version
-	}
-	f, ok := c.m[k]
-	c.mu.Unlock()
-	if !ok {
-		f = ix.contactFacets(r, n)
-		c.mu.Lock()
-		if c.version == ix.version {
-			if len(c.m) >= facetCacheSize {
-				clear(c.m)
-			}
-			c.m[k] = f
-		}
-		c.mu.Unlock()
-	}
-	// The buckets are shared and only read; the map is the caller's.
-	return maps.Clone(f)
 }
 
 // orOf returns the union of the bitmaps of keys, nil when none exists.

@@ -211,20 +211,3 @@ func (ix *Index) matchPlaceClauses(r *roaring.Bitmap, cls []clause) *roaring.Bit
 	return r
 }
 
-// placeFacets counts state, place_type and vendor over a place result.
-func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	states, types, vendors := map[string]int{}, map[string]int{}, map[string]int{}
-	eachOrd(r, func(o uint32) {
-		pd := &ix.places[o]
-		states[pd.p.StateAbbr]++
-		types[pd.p.PlaceType]++
-		for _, v := range pd.vendors {
-			vendors[v]++
-		}
-	})
-	return map[string][]Bucket{
-		FacetState:     buckets(states, nil, 0),
-		FacetPlaceType: buckets(types, nil, 0),
-		FacetVendor:    buckets(vendors, ix.vendorLabel, n),
-	}
-}

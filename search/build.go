@@ -261,9 +261,6 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 		}
 		if k := normKey(t.s); k != "" {
 			ix.deptKeys.addMany(k, l)
-			if _, ok := ix.deptLabel[k]; !ok {
-				ix.deptLabel[k] = t.s
-			}
 		}
 	}
 	for i, l := range byFunc {

@@ -67,7 +67,7 @@ type hotDoc struct {
 
 // placeHot is the part of a place the facet walk reads.
 type placeHot struct {
-	vendorIDs       []uint32
+	vendorSpells    []uint32
 	stateID, typeID uint16
 }
 
@@ -77,7 +77,7 @@ func (ix *Index) syncPlaceHot(ord uint32) {
 		ix.placeHot = append(ix.placeHot, placeHot{})
 	}
 	pd := &ix.places[ord]
-	ix.placeHot[ord] = placeHot{vendorIDs: pd.vendorIDs, stateID: pd.stateID, typeID: pd.typeID}
+	ix.placeHot[ord] = placeHot{vendorSpells: pd.vendorSpells, stateID: pd.stateID, typeID: pd.typeID}
 }
 
 // syncHot copies a contact's hot fields into Index.hot and Index.class.
@@ -237,7 +237,9 @@ type placeDoc struct {
 	// vendors, products and categories of its tech stack, lower-cased and
 	// without duplicates.
 	vendors, products, categories []string
-	vendorIDs                     []uint32 // of vendors, in Index.names
+	// vendorSpells are the spellings of vendors (in Index.spells): of
+	// each, the smallest of the place's rows with the vendor.
+	vendorSpells []uint32
 	stateID, typeID               uint16   // in Index.small
 	nameLen, countyLen            uint8
 	alive                         bool
@@ -247,6 +249,7 @@ type placeDoc struct {
 type techRow struct {
 	place                     int64
 	vendor, product, category uint32 // in Index.names
+	spelling                  uint32 // the vendor as written, in Index.spells
 }
 
 // mappingRow is the part of a customer_mapping row the index keeps.
@@ -270,13 +273,24 @@ type termTF struct {
 }
 
 // interner assigns ids to distinct strings. Id 0 is the empty string.
+// Ids are never freed: a value no live row has any more keeps its id.
 type interner struct {
 	ids  map[string]uint32
 	vals []text
+	// keys lists, by normalised form (normKey), the ids of the values
+	// with that form: the spellings of a facet value. Only interners of
+	// facet values keep it (newKeyedInterner).
+	keys map[string][]uint32
 }
 
 func newInterner() *interner {
 	return &interner{ids: map[string]uint32{"": 0}, vals: []text{{}}}
+}
+
+func newKeyedInterner() *interner {
+	in := newInterner()
+	in.keys = map[string][]uint32{}
+	return in
 }
 
 func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 {
@@ -294,6 +308,10 @@ func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 
 	id := uint32(len(in.vals))
 	in.vals = append(in.vals, t)
 	in.ids[s] = id
+	if in.keys != nil {
+		k := normKey(s)
+		in.keys[k] = append(in.keys[k], id)
+	}
 	return id
 }
 

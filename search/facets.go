@@ -89,7 +89,7 @@ func (ix *Index) newFacetCounter() *facetCounter {
 	fc.ix = ix
 	fc.states = zeroed(fc.states, len(ix.small.vals))
 	fc.types = zeroed(fc.types, len(ix.small.vals))
-	fc.vendors = zeroed(fc.vendors, len(ix.names.vals))
+	fc.vendors = zeroed(fc.vendors, len(ix.spells.vals))
 	fc.depts = zeroed(fc.depts, len(ix.depts.vals))
 	fc.class = [256]int{}
 	fc.prev, fc.run = -1, 0
@@ -128,7 +128,7 @@ func (fc *facetCounter) flush() {
 	pd := &fc.ix.placeHot[fc.prev]
 	fc.states[pd.stateID] += fc.run
 	fc.types[pd.typeID] += fc.run
-	for _, v := range pd.vendorIDs {
+	for _, v := range pd.vendorSpells {
 		fc.vendors[v] += fc.run
 	}
 	fc.run = 0
@@ -139,7 +139,8 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 	fc.flush()
 	fc.prev = -1
 	ix := fc.ix
-	states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	states, types := map[string]int{}, map[string]int{}
+	depts, vendors := spellings{}, spellings{}
 	for i, c := range fc.states {
 		if c > 0 {
 			states[ix.small.vals[i].s] += c
@@ -152,12 +153,12 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 	}
 	for i, c := range fc.depts {
 		if c > 0 {
-			depts[normKey(ix.depts.vals[i].s)] += c
+			depts.add(ix.depts.vals[i].s, c)
 		}
 	}
 	for i, c := range fc.vendors {
 		if c > 0 {
-			vendors[ix.names.vals[i].s] += c
+			vendors.add(ix.spells.vals[i].s, c)
 		}
 	}
 	fns := make([]int, len(titles.Functions))
@@ -173,8 +174,8 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 		FacetPlaceType:  buckets(types, nil, 0),
 		FacetFunction:   listBuckets(titles.Functions, fns),
 		FacetSeniority:  listBuckets(titles.Seniorities, sens),
-		FacetDepartment: buckets(depts, ix.deptLabel, n),
-		FacetVendor:     buckets(vendors, ix.vendorLabel, n),
+		FacetDepartment: depts.buckets(n),
+		FacetVendor:     vendors.buckets(n),
 	}
 }
 
@@ -219,9 +220,94 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	out[FacetPlaceType] = buckets(count(ix.types), nil, 0)
 	out[FacetFunction] = listBuckets(titles.Functions, countList(ix.functions))
 	out[FacetSeniority] = listBuckets(titles.Seniorities, countList(ix.seniorities))
-	out[FacetDepartment] = buckets(count(ix.deptKeys), ix.deptLabel, n)
-	out[FacetVendor] = buckets(count(ix.vendors), ix.vendorLabel, n)
+	out[FacetDepartment] = buckets(count(ix.deptKeys), nil, n)
+	out[FacetVendor] = buckets(count(ix.vendors), nil, n)
+	ix.labelDepts(out[FacetDepartment], r)
+	ix.labelVendors(out[FacetVendor], r)
 	return out
+}
+
+// spellings counts the rows of a result by the spelling of a facet value,
+// to label each value's bucket with the spelling most of those rows have
+// (ties: the smaller string). The label is then a function of the result
+// alone, whose rows the customer sees, and not, say, of the first
+// spelling the index met, which may be a row's it does not ("LEGAL"
+// outside its grants, "Legal" inside).
+type spellings map[string]map[string]int
+
+// add counts n rows spelt s.
+func (sp spellings) add(s string, n int) {
+	k := normKey(s)
+	if sp[k] == nil {
+		sp[k] = map[string]int{}
+	}
+	sp[k][s] += n
+}
+
+// label returns the spelling of key most rows have.
+func (sp spellings) label(key string) string {
+	best, most := key, 0
+	for s, n := range sp[key] {
+		if n > most || n == most && s < best {
+			best, most = s, n
+		}
+	}
+	return best
+}
+
+// buckets returns the n biggest values, labelled.
+func (sp spellings) buckets(n int) []Bucket {
+	counts := make(map[string]int, len(sp))
+	for k, m := range sp {
+		for _, c := range m {
+			counts[k] += c
+		}
+	}
+	out := buckets(counts, nil, n)
+	for i := range out {
+		out[i].Value = sp.label(out[i].Value)
+	}
+	return out
+}
+
+// labelDepts labels department buckets counted by normalised key (the
+// bitmap path of contactFacets) with the spelling most contacts of r
+// with the value have. A value the index knows in one spelling only is
+// that spelling; the contacts of one with several are walked.
+func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
+	for i := range bs {
+		k := bs[i].Value
+		ids := ix.depts.keys[k]
+		if len(ids) == 1 {
+			bs[i].Value = ix.depts.vals[ids[0]].s
+			continue
+		}
+		sp := spellings{}
+		eachOrd(roaring.And(r, ix.deptKeys[k]), func(o uint32) { sp.add(ix.depts.vals[ix.hot[o].dept].s, 1) })
+		bs[i].Value = sp.label(k)
+	}
+}
+
+// labelVendors does the same for vendor buckets: a contact's spelling of
+// a vendor is its place's (placeDoc.vendorSpells).
+func (ix *Index) labelVendors(bs []Bucket, r *roaring.Bitmap) {
+	for i := range bs {
+		k := bs[i].Value
+		ids := ix.spells.keys[k]
+		if len(ids) == 1 {
+			bs[i].Value = ix.spells.vals[ids[0]].s
+			continue
+		}
+		sp := spellings{}
+		eachOrd(roaring.And(r, ix.vendors[k]), func(o uint32) {
+			for _, v := range ix.placeHot[ix.hot[o].place].vendorSpells {
+				if s := ix.spells.vals[v].s; normKey(s) == k {
+					sp.add(s, 1)
+				}
+			}
+		})
+		bs[i].Value = sp.label(k)
+	}
 }
 
 // buckets sorts counts biggest first (ties by value), keeps the first n
@@ -263,18 +349,18 @@ func listBuckets(names []string, counts []int) []Bucket {
 
 // placeFacets counts state, place_type and vendor over a place result.
 func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	states, types, vendors := map[string]int{}, map[string]int{}, map[string]int{}
+	states, types, vendors := map[string]int{}, map[string]int{}, spellings{}
 	eachOrd(r, func(o uint32) {
 		pd := &ix.places[o]
 		states[pd.p.StateAbbr]++
 		types[pd.p.PlaceType]++
-		for _, v := range pd.vendors {
-			vendors[v]++
+		for _, v := range pd.vendorSpells {
+			vendors.add(ix.spells.vals[v].s, 1)
 		}
 	})
 	return map[string][]Bucket{
 		FacetState:     buckets(states, nil, 0),
 		FacetPlaceType: buckets(types, nil, 0),
-		FacetVendor:    buckets(vendors, ix.vendorLabel, n),
+		FacetVendor:    vendors.buckets(n),
 	}
 }

@@ -57,11 +57,9 @@ type Index struct {
 	pairDocs   *field      // contacts by (title, department), keyed by pairKey
 
 	states, types, deptKeys bitmaps
-	deptLabel               map[string]string
 	functions, seniorities  []*roaring.Bitmap
 	hasEmail, hasPhone      *roaring.Bitmap
 	vendors, products, cats bitmaps
-	vendorLabel             map[string]string
 	pop, verified           *rangeIndex
 	tiers                   [numTiers]*roaring.Bitmap
 
@@ -81,7 +79,8 @@ type Index struct {
 
 	customers   map[int64]*customer
 	mappings    map[int64]mappingRow
-	names       *interner         // tech vendors, products, categories and mapping owners
+	names       *interner         // tech vendors, products, categories and mapping owners, normalised
+	spells      *interner         // tech vendors as written, for facet labels
 	small       *interner         // states and place types
 	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
@@ -106,19 +105,17 @@ func newIndex(src Source, opt Options) *Index {
 		synced:      make(chan struct{}),
 		alive:       roaring.New(),
 		titles:      newInterner(),
-		depts:       newInterner(),
+		depts:       newKeyedInterner(),
 		owners:      newInterner(),
 		classes:     make(map[[2]uint32]uint8),
 		states:      bitmaps{},
 		types:       bitmaps{},
 		deptKeys:    bitmaps{},
-		deptLabel:   map[string]string{},
 		hasEmail:    roaring.New(),
 		hasPhone:    roaring.New(),
 		vendors:     bitmaps{},
 		products:    bitmaps{},
 		cats:        bitmaps{},
-		vendorLabel: map[string]string{},
 		pop:         newRangeIndex(popBucket),
 		verified:    newRangeIndex(monthBucket),
 		placeOrd:    make(map[int64]uint32),
@@ -133,6 +130,7 @@ func newIndex(src Source, opt Options) *Index {
 		customers:   make(map[int64]*customer),
 		mappings:    make(map[int64]mappingRow),
 		names:       newInterner(),
+		spells:      newKeyedInterner(),
 		small:       newInterner(),
 		placeCust:   make(map[int64][]int64),
 		contactCust: make(map[int64][]int64),

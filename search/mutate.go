@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -144,10 +145,8 @@ func (ix *Index) putTech(t pursuit.TechStack) {
 // leaves the place as it was: putTech updates it, and Build updates each
 // place once after the scan (loadTech).
 func (ix *Index) recordTech(t pursuit.TechStack) uint32 {
-	row := techRow{place: t.PlaceID, vendor: ix.name(t.Vendor), product: ix.name(t.Product), category: ix.name(t.Category)}
-	if k := ix.names.vals[row.vendor].s; ix.vendorLabel[k] == "" {
-		ix.vendorLabel[k] = t.Vendor
-	}
+	row := techRow{place: t.PlaceID, vendor: ix.name(t.Vendor), product: ix.name(t.Product), category: ix.name(t.Category),
+		spelling: ix.spells.intern(nil, strings.TrimSpace(t.Vendor), false)}
 	ix.techs[t.TechStackID] = row
 	return ix.ensurePlace(t.PlaceID)
 }
@@ -209,12 +208,17 @@ func (ix *Index) updatePlaceTech(ord uint32, fn func(pd *placeDoc)) {
 		ix.indexPlace(ord, false)
 	}
 	fn(pd)
-	pd.vendors, pd.products, pd.categories, pd.vendorIDs = nil, nil, nil, nil
+	pd.vendors, pd.products, pd.categories, pd.vendorSpells = nil, nil, nil, nil
 	for _, id := range pd.techs {
 		row := ix.techs[id]
-		if v := row.vendor; v != 0 && !slices.Contains(pd.vendorIDs, v) {
-			pd.vendorIDs = append(pd.vendorIDs, v)
-			pd.vendors = append(pd.vendors, ix.names.vals[v].s)
+		if v := ix.names.vals[row.vendor].s; v != "" {
+			switch i := slices.Index(pd.vendors, v); {
+			case i < 0:
+				pd.vendors = append(pd.vendors, v)
+				pd.vendorSpells = append(pd.vendorSpells, row.spelling)
+			case ix.spells.vals[row.spelling].s < ix.spells.vals[pd.vendorSpells[i]].s:
+				pd.vendorSpells[i] = row.spelling
+			}
 		}
 		pd.products = addUnique(pd.products, ix.names.vals[row.product].s)
 		pd.categories = addUnique(pd.categories, ix.names.vals[row.category].s)
@@ -347,9 +351,6 @@ func (ix *Index) indexContactOwn(ord uint32, c *pursuit.Contact, add bool) {
 	if k := normKey(dept.s); k != "" {
 		if add {
 			ix.deptKeys.add(k, ord)
-			if _, ok := ix.deptLabel[k]; !ok {
-				ix.deptLabel[k] = dept.s
-			}
 		} else {
 			ix.deptKeys.remove(k, ord)
 		}

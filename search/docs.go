@@ -239,10 +239,10 @@ type placeDoc struct {
 	vendors, products, categories []string
 	// vendorSpells are the spellings of vendors (in Index.spells): of
 	// each, the smallest of the place's rows with the vendor.
-	vendorSpells []uint32
-	stateID, typeID               uint16   // in Index.small
-	nameLen, countyLen            uint8
-	alive                         bool
+	vendorSpells       []uint32
+	stateID, typeID    uint16 // in Index.small
+	nameLen, countyLen uint8
+	alive              bool
 }
 
 // techRow is the part of a tech_stack row the index keeps.

@@ -210,4 +210,3 @@ func (ix *Index) matchPlaceClauses(r *roaring.Bitmap, cls []clause) *roaring.Bit
 	}
 	return r
 }
-

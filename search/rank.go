@@ -466,4 +466,3 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 		}
 	}
 }
-

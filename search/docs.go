@@ -80,16 +80,6 @@ func (ix *Index) syncPlaceHot(ord uint32) {
 	ix.placeHot[ord] = placeHot{vendorSpells: pd.vendorSpells, stateID: pd.stateID, typeID: pd.typeID}
 }
 
-// syncHot copies a contact's hot fields into Index.hot and Index.class.
-// Every change of those fields of a document calls it.
-func (ix *Index) syncHot(ord uint32) {
-	for len(ix.hot) <= int(ord) {
-		ix.hot = append(ix.hot, hotDoc{})
-	}
-	d := &ix.contacts[ord]
-	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen, class: d.class}
-}
-
 func packContact(c *pursuit.Contact) string {
 	return c.Name + sep + c.FirstName + sep + c.LastName + sep + c.Email + sep + c.Phone
 }
@@ -405,15 +395,19 @@ func newRangeIndex(bucket func(int64) int) *rangeIndex {
 }
 
 func (r *rangeIndex) add(ord uint32, v int64) {
-	k := r.bucket(v)
+	r.widen(r.bucket(v), v).bm.Add(ord)
+	r.gen++
+}
+
+// widen returns bucket k, created if need be, its bounds widened to v.
+func (r *rangeIndex) widen(k int, v int64) *rangeBucket {
 	b := r.buckets[k]
 	if b == nil {
 		b = &rangeBucket{bm: roaring.New(), min: v, max: v}
 		r.buckets[k] = b
 	}
-	b.bm.Add(ord)
 	b.min, b.max = min(b.min, v), max(b.max, v)
-	r.gen++
+	return b
 }
 
 func (r *rangeIndex) remove(ord uint32, v int64) {

@@ -74,8 +74,6 @@ type Index struct {
 	pcats      bitmaps
 	ppop       *rangeIndex
 	techs      map[int64]techRow
-	// techPending is the places loadTech added rows to, during Build.
-	techPending map[uint32]bool
 
 	customers   map[int64]*customer
 	mappings    map[int64]mappingRow
@@ -229,13 +227,19 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan places: %w", err)
 	}
+	// The tech stack in chunks: each place is derived once per chunk its
+	// rows are in, not once per row.
+	var techs []pursuit.TechStack
 	if err := src.ScanTechStack(ctx, func(t pursuit.TechStack) error {
-		ix.loadTech(t)
+		if techs = append(techs, t); len(techs) == techChunk {
+			ix.putTechs(techs)
+			techs = techs[:0]
+		}
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan tech_stack: %w", err)
 	}
-	ix.finishTech()
+	ix.putTechs(techs)
 	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
 
 	rd := waitRead()
@@ -276,6 +280,9 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 		"customers", len(ix.customers), "seq", seq, "elapsed", ix.buildTime)
 	return ix, nil
 }
+
+// techChunk is how many tech_stack rows Build hands putTechs at a time.
+const techChunk = 8192
 
 // optimize run-compresses the bitmaps after a build.
 func (ix *Index) optimize() {

@@ -270,44 +270,41 @@ func (sp spellings) buckets(n int) []Bucket {
 	return out
 }
 
-// labelDepts labels department buckets counted by normalised key (the
-// bitmap path of contactFacets) with the spelling most contacts of r
-// with the value have. A value the index knows in one spelling only is
-// that spelling; the contacts of one with several are walked.
-func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
+// label labels buckets counted by normalised key (the bitmap path of
+// contactFacets) with the spelling most contacts of r with the value have.
+// A value the index knows in one spelling (in tab) is that spelling; the
+// contacts of r of one with several are walked, spelt gives their
+// spellings of it.
+func (ix *Index) label(bs []Bucket, r *roaring.Bitmap, tab *interner, m bitmaps, spelt func(o uint32, key string, sp spellings)) {
 	for i := range bs {
 		k := bs[i].Value
-		ids := ix.depts.keys[k]
-		if len(ids) == 1 {
-			bs[i].Value = ix.depts.vals[ids[0]].s
+		if ids := tab.keys[k]; len(ids) == 1 {
+			bs[i].Value = tab.vals[ids[0]].s
 			continue
 		}
 		sp := spellings{}
-		eachOrd(roaring.And(r, ix.deptKeys[k]), func(o uint32) { sp.add(ix.depts.vals[ix.hot[o].dept].s, 1) })
+		eachOrd(roaring.And(r, m[k]), func(o uint32) { spelt(o, k, sp) })
 		bs[i].Value = sp.label(k)
 	}
 }
 
-// labelVendors does the same for vendor buckets: a contact's spelling of
-// a vendor is its place's (placeDoc.vendorSpells).
+// labelDepts labels department buckets: a contact's spelling is its own.
+func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
+	ix.label(bs, r, ix.depts, ix.deptKeys, func(o uint32, _ string, sp spellings) {
+		sp.add(ix.depts.vals[ix.hot[o].dept].s, 1)
+	})
+}
+
+// labelVendors labels vendor buckets: a contact's spelling of a vendor is
+// its place's (placeDoc.vendorSpells).
 func (ix *Index) labelVendors(bs []Bucket, r *roaring.Bitmap) {
-	for i := range bs {
-		k := bs[i].Value
-		ids := ix.spells.keys[k]
-		if len(ids) == 1 {
-			bs[i].Value = ix.spells.vals[ids[0]].s
-			continue
-		}
-		sp := spellings{}
-		eachOrd(roaring.And(r, ix.vendors[k]), func(o uint32) {
-			for _, v := range ix.placeHot[ix.hot[o].place].vendorSpells {
-				if s := ix.spells.vals[v].s; normKey(s) == k {
-					sp.add(s, 1)
-				}
+	ix.label(bs, r, ix.spells, ix.vendors, func(o uint32, k string, sp spellings) {
+		for _, v := range ix.placeHot[ix.hot[o].place].vendorSpells {
+			if s := ix.spells.vals[v].s; normKey(s) == k {
+				sp.add(s, 1)
 			}
-		})
-		bs[i].Value = sp.label(k)
-	}
+		}
+	})
 }
 
 // buckets sorts counts biggest first (ties by value), keeps the first n

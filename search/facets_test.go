@@ -46,13 +46,6 @@ func TestFacetLabelsFromVisibleRows(t *testing.T) {
 		both.techs = append(both.techs, w.techs...)
 		both.pgrants = append(both.pgrants, w.pgrants...)
 	}
-	build := func(w *world) *Index {
-		s := testdb.SQLite(t)
-		w.load(t, s)
-		ix, err := Build(ctx, s, Options{})
-		must(t, err)
-		return ix
-	}
 	// followed meets customer 2's rows at the build and customer 1's
 	// through the change log.
 	followed := func() *Index {
@@ -68,8 +61,8 @@ func TestFacetLabelsFromVisibleRows(t *testing.T) {
 		must(t, ix.Sync(ctx))
 		return ix
 	}
-	indexes := map[string]*Index{"built": build(both), "followed": followed()}
-	alone := build(mine)
+	indexes := map[string]*Index{"built": both.build(t, Options{}), "followed": followed()}
+	alone := mine.build(t, Options{})
 	reqs := []Request{{Facets: true}, {Q: "counsel", Facets: true}, {Departments: []string{"LEGAL"}, Facets: true}, {Q: "legal", Facets: true}}
 	wantDept := []Bucket{{Value: "Legal", Count: 4}, {Value: "Finance", Count: 1}}
 	for _, walk := range []bool{true, false} {

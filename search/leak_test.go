@@ -122,7 +122,6 @@ func TestMaskedEmailNotSearchable(t *testing.T) {
 // from the contacts it sees in full; a masked contact's email is, for it,
 // empty.
 func TestMaskedEmailTextInvisible(t *testing.T) {
-	ctx := context.Background()
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 77))
@@ -146,16 +145,9 @@ func TestMaskedEmailTextInvisible(t *testing.T) {
 				}
 				other.contacts[i].Email = local + c.Email[at:]
 			}
-			key := []byte("0123456789abcdef0123456789abcdef")
-			now := func() time.Time { return time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC) }
-			build := func(w *world) *Index {
-				s := testdb.SQLite(t)
-				w.load(t, s)
-				ix, err := Build(ctx, s, Options{Now: now, CursorKey: key})
-				must(t, err)
-				return ix
-			}
-			a, b := build(w), build(&other)
+			opt := Options{CursorKey: []byte("0123456789abcdef0123456789abcdef"),
+				Now: func() time.Time { return time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC) }}
+			a, b := w.build(t, opt), other.build(t, opt)
 			reqs := []Request{{Q: "director"}, {Q: "smith"}, {Q: "email:smith"}, {Q: "jane smith", Facets: true},
 				{Q: "confidential"}, {Q: `email:"jane smith"`}, {Q: "director -jane"}, {Q: "p3"}, {Q: "hr -email:works"}}
 			for range 40 {
@@ -193,17 +185,7 @@ func (w *world) fixTimes() {
 
 // maskedFor returns the contacts a customer sees masked in w.
 func maskedFor(w *world, cust int64) map[int64]bool {
-	pg, cg := map[int64]string{}, map[int64]string{}
-	for _, g := range w.pgrants {
-		if g.CustomerID == cust {
-			pg[g.PlaceID] = g.AccessType
-		}
-	}
-	for _, g := range w.cgrants {
-		if g.CustomerID == cust {
-			cg[g.ContactID] = g.AccessType
-		}
-	}
+	pg, cg := w.grantsOf(cust)
 	out := map[int64]bool{}
 	for _, c := range w.contacts {
 		if pursuit.MorePermissive(pg[c.PlaceID], cg[c.ContactID]) == pursuit.AccessMasked {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/testdb"
 	"github.com/pursuit-gov/pursuit/search/analysis"
 	"github.com/pursuit-gov/pursuit/titles"
 )
@@ -141,6 +142,36 @@ func firstError(errs ...error) error {
 	return nil
 }
 
+// build loads the world into a new SQLite store and builds an index of
+// it.
+func (w *world) build(t *testing.T, opt Options) *Index {
+	t.Helper()
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(context.Background(), s, opt)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return ix
+}
+
+// grantsOf returns a customer's place and contact grants: access type by
+// place_id and by contact_id.
+func (w *world) grantsOf(customerID int64) (pgrant, cgrant map[int64]string) {
+	pgrant, cgrant = map[int64]string{}, map[int64]string{}
+	for _, g := range w.pgrants {
+		if g.CustomerID == customerID {
+			pgrant[g.PlaceID] = g.AccessType
+		}
+	}
+	for _, g := range w.cgrants {
+		if g.CustomerID == customerID {
+			cgrant[g.ContactID] = g.AccessType
+		}
+	}
+	return pgrant, cgrant
+}
+
 // refContact is what the reference decides about one contact.
 type refContact struct {
 	id     int64
@@ -174,17 +205,7 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 		counts[f][v]++
 	}
 	var a analysis.Analyzer
-	pgrant, cgrant := map[int64]string{}, map[int64]string{}
-	for _, g := range w.pgrants {
-		if g.CustomerID == customerID {
-			pgrant[g.PlaceID] = g.AccessType
-		}
-	}
-	for _, g := range w.cgrants {
-		if g.CustomerID == customerID {
-			cgrant[g.ContactID] = g.AccessType
-		}
-	}
+	pgrant, cgrant := w.grantsOf(customerID)
 	var maps []pursuit.CustomerMapping
 	for _, m := range w.mappings {
 		if m.CustomerID == customerID {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -312,24 +313,21 @@ func (ix *Index) state() (st indexState, problems []string) {
 			MapsByPlace: sortedLists(c.mapsByPlace), MapsByContact: sortedLists(c.mapsByContact),
 			Owners: keyed("owners", c.owners, contactIDs), PlaceOwners: keyed("place owners", c.placeOwners, placeIDs),
 		}
-		for pid := range c.placeGrant {
-			if !slices.Contains(ix.placeCust[pid], id) {
-				bad("customer %d has a grant on place %d but is not listed on it", id, pid)
-			}
-		}
-		for pid := range c.mapsByPlace {
-			if !slices.Contains(ix.placeCust[pid], id) {
-				bad("customer %d maps place %d but is not listed on it", id, pid)
-			}
-		}
-		for cid := range c.contactGrant {
-			if !slices.Contains(ix.contactCust[cid], id) {
-				bad("customer %d has a grant on contact %d but is not listed on it", id, cid)
-			}
-		}
-		for cid := range c.mapsByContact {
-			if !slices.Contains(ix.contactCust[cid], id) {
-				bad("customer %d maps contact %d but is not listed on it", id, cid)
+		// Every row the customer has a grant or mapping on lists it.
+		for _, rel := range []struct {
+			what  string
+			keys  []int64
+			lists map[int64][]int64
+		}{
+			{"a grant on place", slices.Collect(maps.Keys(c.placeGrant)), ix.placeCust},
+			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), ix.placeCust},
+			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), ix.contactCust},
+			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), ix.contactCust},
+		} {
+			for _, key := range rel.keys {
+				if !slices.Contains(rel.lists[key], id) {
+					bad("customer %d has %s %d but is not listed on it", id, rel.what, key)
+				}
 			}
 		}
 		if cs.PlaceGrant == nil && cs.ContactGrant == nil && len(cs.Visible)+len(cs.Full)+len(cs.Mapped)+len(cs.Places)+len(cs.PlacesMapped) == 0 &&

@@ -60,11 +60,38 @@ type scorer struct {
 }
 
 type fieldTerm struct {
+	queryTerm
 	f    int
 	term string
-	w    float64 // field weight × idf
-	avg  float64
 	bm   *roaring.Bitmap
+}
+
+// queryTerm is the part of a query term's BM25 score in one field that
+// does not depend on the document: the field's weight times the term's
+// idf, and the field's average length, both in the customer's statistics
+// (stats.go).
+type queryTerm struct {
+	w   float64 // field weight × idf
+	avg float64
+}
+
+// newQueryTerm returns the query term of weight, document frequency df
+// and average field length avg in the statistics st.
+func newQueryTerm(weight float64, st *stats, df, avg float64) queryTerm {
+	if avg <= 0 {
+		avg = 1
+	}
+	return queryTerm{w: weight * idf(st.N, df), avg: avg}
+}
+
+// textScore is the BM25 score of a query term in a document's field that
+// holds it tf times in length terms: weight · idf · tfnorm, with
+// tfnorm = tf·(k1+1) / (tf + k1·(1 − b + b·length/avg)). Every path that
+// scores text calls it: the full walk and the tier ranking (through the
+// title and department scores), names and emails, places.
+func (ix *Index) textScore(q *queryTerm, tf, length float64) float64 {
+	k1, b := ix.w.K1, ix.w.B
+	return q.w * (tf * (k1 + 1) / (tf + k1*(1-b+b*length/q.avg)))
 }
 
 func (ix *Index) fieldWeight(f int) float64 {
@@ -89,15 +116,12 @@ func (ix *Index) newScorer(p *plan, st *stats, emails *roaring.Bitmap) *scorer {
 	s := &scorer{ix: ix}
 	for _, ft := range scoringTerms(p.clauses) {
 		f := indexOf(fieldNames[:], ft[0])
-		t := fieldTerm{f: f, term: ft[1], avg: st.Avg[f], bm: ix.fields[f].get(ft[1])}
+		t := fieldTerm{f: f, term: ft[1], bm: ix.fields[f].get(ft[1]),
+			queryTerm: newQueryTerm(ix.fieldWeight(f), st, st.DF[dfKey(ft[0], ft[1])], st.Avg[f])}
 		if f == fEmail && emails != nil && t.bm != nil {
 			if t.bm = roaring.And(t.bm, emails); t.bm.IsEmpty() {
 				t.bm = nil
 			}
-		}
-		t.w = ix.fieldWeight(f) * idf(st.N, st.DF[dfKey(ft[0], ft[1])])
-		if t.avg <= 0 {
-			t.avg = 1
 		}
 		s.terms = append(s.terms, t)
 		if (f == fName || f == fEmail) && t.bm != nil {
@@ -144,11 +168,6 @@ func nanSlice(s []float32, n int) []float32 {
 	return s
 }
 
-func (s *scorer) bm25(tf, length, avg float64) float64 {
-	k1, b := s.ix.w.K1, s.ix.w.B
-	return tf * (k1 + 1) / (tf + k1*(1-b+b*length/avg))
-}
-
 // interned scores an interned title or department.
 func (s *scorer) interned(cache []float32, tab *interner, f int, id uint32) float64 {
 	if v := cache[id]; v == v {
@@ -162,7 +181,7 @@ func (s *scorer) interned(cache []float32, tab *interner, f int, id uint32) floa
 		}
 		for _, tt := range t.terms {
 			if tt.term == ft.term {
-				sum += ft.w * s.bm25(float64(tt.tf), float64(t.n), ft.avg)
+				sum += s.ix.textScore(&ft.queryTerm, float64(tt.tf), float64(t.n))
 			}
 		}
 	}
@@ -218,7 +237,7 @@ func (s *scorer) nameEmail(ord uint32, h *hotDoc) float64 {
 		if ft.f == fEmail {
 			l = float64(h.emailLen)
 		}
-		sum += ft.w * s.bm25(1, l, ft.avg)
+		sum += s.ix.textScore(&ft.queryTerm, 1, l)
 	}
 	return sum
 }

@@ -17,10 +17,12 @@ import (
 // outside its grants are.
 //
 // The length sums are kept per customer as its visible set and the rows'
-// lengths change (setVisible, setPlace, and the brackets in putContact
-// and indexPlace), so a search pays only for the document frequencies:
-// one intersection count per (field, term) of the query, none for a
-// customer who sees every contact.
+// lengths change (setVisible, setFull, setPlace, and the brackets in
+// putContact and indexPlace), so a search pays only for the document
+// frequencies: one intersection count per (field, term) of the query,
+// none for a customer who sees every contact. The email field counts only
+// the contacts the customer sees in full: for it, a masked contact's email
+// is empty (addLens).
 
 // stats are the corpus statistics BM25 uses.
 type stats struct {

@@ -286,12 +286,15 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 				case j == 0:
 					m = roaring.And(r, x)
 					if ex != nil {
-						m.Or(roaring.And(r, ex))
+						y := roaring.And(r, ex)
+						y.And(emails)
+						m.Or(y)
 					}
 				case ex != nil:
-					keep := roaring.And(m, ex)
+					y := roaring.And(m, ex)
+					y.And(emails)
 					m.And(x)
-					m.Or(keep)
+					m.Or(y)
 				default:
 					m.And(x)
 				}
@@ -332,10 +335,10 @@ func (c *customer) emailWithin() *roaring.Bitmap {
 	return c.full
 }
 
-// termDocs returns the contacts holding term in fields: x, read only,
+// termDocs returns the contacts holding term in fields, read only: x,
 // and, when the email matches are limited to emails (see emailWithin),
-// the email's share apart in ex (nil when there is none). The contacts
-// match where either holds them.
+// the email's postings apart in ex (nil when there are none). The contacts
+// that match are those of x and those of ex within emails.
 func (ix *Index) termDocs(fields []int, term string, emails *roaring.Bitmap) (x, ex *roaring.Bitmap) {
 	if emails == nil || !slices.Contains(fields, fEmail) {
 		return ix.anyField(fields, term), nil
@@ -350,10 +353,8 @@ func (ix *Index) termDocs(fields []int, term string, emails *roaring.Bitmap) (x,
 	if len(rest) > 0 {
 		x = ix.anyField(rest, term)
 	}
-	if e := ix.fields[fEmail].get(term); e != nil {
-		if ex = roaring.And(e, emails); ex.IsEmpty() {
-			ex = nil
-		}
+	if e := ix.anyField([]int{fEmail}, term); !e.IsEmpty() {
+		ex = e
 	}
 	return x, ex
 }
@@ -440,9 +441,10 @@ func equal(a, b []string) bool {
 	return true
 }
 
-// orCache keeps the union over the four contact fields of the posting
-// lists of recently searched terms, so that a common word ("director")
-// does not allocate its any-field bitmap on every search. It is emptied
+// orCache keeps the postings of recently searched terms in a set of
+// contact fields (their union, for a word of any field), so that a common
+// word ("director") does not allocate its any-field bitmap, nor a small
+// term its bitmap, on every search. It is emptied
 // whenever a batch of changes is applied. The cached bitmaps are only
 // read.
 type orCache struct {
@@ -462,9 +464,6 @@ const orCacheSize = 512
 // anyField returns the contacts holding term in any of fields, from the
 // cache when it can. Callers hold ix.mu for reading.
 func (ix *Index) anyField(fields []int, term string) *roaring.Bitmap {
-	if len(fields) == 1 {
-		return termBitmap(ix.fields[:], fields, term)
-	}
 	k := orKey{term: term}
 	for _, f := range fields {
 		k.fields |= 1 << f

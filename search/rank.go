@@ -63,7 +63,10 @@ type fieldTerm struct {
 	queryTerm
 	f    int
 	term string
-	bm   *roaring.Bitmap
+	bm   *roaring.Bitmap // the term's postings, read only: names and emails
+	// within, when not nil, are the only contacts the term scores in
+	// (emailWithin).
+	within *roaring.Bitmap
 }
 
 // queryTerm is the part of a query term's BM25 score in one field that
@@ -116,11 +119,16 @@ func (ix *Index) newScorer(p *plan, st *stats, emails *roaring.Bitmap) *scorer {
 	s := &scorer{ix: ix}
 	for _, ft := range scoringTerms(p.clauses) {
 		f := indexOf(fieldNames[:], ft[0])
-		t := fieldTerm{f: f, term: ft[1], bm: ix.fields[f].get(ft[1]),
-			queryTerm: newQueryTerm(ix.fieldWeight(f), st, st.DF[dfKey(ft[0], ft[1])], st.Avg[f])}
-		if f == fEmail && emails != nil && t.bm != nil {
-			if t.bm = roaring.And(t.bm, emails); t.bm.IsEmpty() {
+		t := fieldTerm{f: f, term: ft[1], queryTerm: newQueryTerm(ix.fieldWeight(f), st, st.DF[dfKey(ft[0], ft[1])], st.Avg[f])}
+		if f == fName || f == fEmail {
+			// Only names and emails are scored per contact (nameEmail);
+			// titles and departments per interned value.
+			t.bm = ix.anyField([]int{f}, ft[1])
+			if t.bm.IsEmpty() {
 				t.bm = nil
+			}
+			if f == fEmail {
+				t.within = emails
 			}
 		}
 		s.terms = append(s.terms, t)
@@ -206,6 +214,9 @@ func (s *scorer) matchNames(r *roaring.Bitmap) *roaring.Bitmap {
 	s.nameOrds, s.namePos = s.nameOrds[:0], s.namePos[:0]
 	for i, ft := range s.nameT {
 		x := roaring.And(r, ft.bm)
+		if ft.within != nil {
+			x.And(ft.within)
+		}
 		s.nameOrds = append(s.nameOrds, x.ToArray())
 		s.namePos = append(s.namePos, 0)
 		if i == 0 {

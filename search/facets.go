@@ -227,45 +227,48 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	return out
 }
 
-// spellings counts the rows of a result by the spelling of a facet value,
-// to label each value's bucket with the spelling most of those rows have
-// (ties: the smaller string). The label is then a function of the result
-// alone, whose rows the customer sees, and not, say, of the first
-// spelling the index met, which may be a row's it does not ("LEGAL"
-// outside its grants, "Legal" inside).
-type spellings map[string]map[string]int
+// spellings counts the rows of a result per facet value (normalised
+// key) and labels each value's bucket with the spelling most of those
+// rows have (ties: the smaller string). The label is then a function of
+// the result alone, whose rows the customer sees, and not, say, of the
+// first spelling the index met, which may be a row's it does not
+// ("LEGAL" outside its grants, "Legal" inside). Each spelling's count
+// comes in one call of add: the counters count by interned spelling.
+type spellings map[string]spelling
 
-// add counts n rows spelt s.
-func (sp spellings) add(s string, n int) {
-	k := normKey(s)
-	if sp[k] == nil {
-		sp[k] = map[string]int{}
-	}
-	sp[k][s] += n
+type spelling struct {
+	total int    // rows of the value
+	label string // its spelling with the most rows
+	most  int    // rows of that spelling
 }
 
-// label returns the spelling of key most rows have.
-func (sp spellings) label(key string) string {
-	best, most := key, 0
-	for s, n := range sp[key] {
-		if n > most || n == most && s < best {
-			best, most = s, n
-		}
+// add counts the n rows of the result spelt s.
+func (sp spellings) add(s string, n int) {
+	k := normKey(s)
+	v := sp[k]
+	v.total += n
+	if n > v.most || n == v.most && s < v.label {
+		v.label, v.most = s, n
 	}
-	return best
+	sp[k] = v
+}
+
+// addIDs counts rows by interned spelling (in tab).
+func (sp spellings) addIDs(tab *interner, counts map[uint32]int) {
+	for id, n := range counts {
+		sp.add(tab.vals[id].s, n)
+	}
 }
 
 // buckets returns the n biggest values, labelled.
 func (sp spellings) buckets(n int) []Bucket {
 	counts := make(map[string]int, len(sp))
-	for k, m := range sp {
-		for _, c := range m {
-			counts[k] += c
-		}
+	for k, v := range sp {
+		counts[k] = v.total
 	}
 	out := buckets(counts, nil, n)
 	for i := range out {
-		out[i].Value = sp.label(out[i].Value)
+		out[i].Value = sp[out[i].Value].label
 	}
 	return out
 }
@@ -273,35 +276,37 @@ func (sp spellings) buckets(n int) []Bucket {
 // label labels buckets counted by normalised key (the bitmap path of
 // contactFacets) with the spelling most contacts of r with the value have.
 // A value the index knows in one spelling (in tab) is that spelling; the
-// contacts of r of one with several are walked, spelt gives their
-// spellings of it.
-func (ix *Index) label(bs []Bucket, r *roaring.Bitmap, tab *interner, m bitmaps, spelt func(o uint32, key string, sp spellings)) {
+// contacts of r of one with several are walked, spelt counting them by
+// their spelling's id in tab.
+func (ix *Index) label(bs []Bucket, r *roaring.Bitmap, tab *interner, m bitmaps, spelt func(o uint32, key string, counts map[uint32]int)) {
 	for i := range bs {
 		k := bs[i].Value
 		if ids := tab.keys[k]; len(ids) == 1 {
 			bs[i].Value = tab.vals[ids[0]].s
 			continue
 		}
+		counts := map[uint32]int{}
+		eachOrd(roaring.And(r, m[k]), func(o uint32) { spelt(o, k, counts) })
 		sp := spellings{}
-		eachOrd(roaring.And(r, m[k]), func(o uint32) { spelt(o, k, sp) })
-		bs[i].Value = sp.label(k)
+		sp.addIDs(tab, counts)
+		bs[i].Value = sp[k].label
 	}
 }
 
 // labelDepts labels department buckets: a contact's spelling is its own.
 func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
-	ix.label(bs, r, ix.depts, ix.deptKeys, func(o uint32, _ string, sp spellings) {
-		sp.add(ix.depts.vals[ix.hot[o].dept].s, 1)
+	ix.label(bs, r, ix.depts, ix.deptKeys, func(o uint32, _ string, counts map[uint32]int) {
+		counts[ix.hot[o].dept]++
 	})
 }
 
 // labelVendors labels vendor buckets: a contact's spelling of a vendor is
 // its place's (placeDoc.vendorSpells).
 func (ix *Index) labelVendors(bs []Bucket, r *roaring.Bitmap) {
-	ix.label(bs, r, ix.spells, ix.vendors, func(o uint32, k string, sp spellings) {
+	ix.label(bs, r, ix.spells, ix.vendors, func(o uint32, k string, counts map[uint32]int) {
 		for _, v := range ix.placeHot[ix.hot[o].place].vendorSpells {
-			if s := ix.spells.vals[v].s; normKey(s) == k {
-				sp.add(s, 1)
+			if normKey(ix.spells.vals[v].s) == k {
+				counts[v]++
 			}
 		}
 	})
@@ -346,18 +351,20 @@ func listBuckets(names []string, counts []int) []Bucket {
 
 // placeFacets counts state, place_type and vendor over a place result.
 func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	states, types, vendors := map[string]int{}, map[string]int{}, spellings{}
+	states, types, vendors := map[string]int{}, map[string]int{}, map[uint32]int{}
 	eachOrd(r, func(o uint32) {
 		pd := &ix.places[o]
 		states[pd.p.StateAbbr]++
 		types[pd.p.PlaceType]++
 		for _, v := range pd.vendorSpells {
-			vendors.add(ix.spells.vals[v].s, 1)
+			vendors[v]++
 		}
 	})
+	sp := spellings{}
+	sp.addIDs(ix.spells, vendors)
 	return map[string][]Bucket{
 		FacetState:     buckets(states, nil, 0),
 		FacetPlaceType: buckets(types, nil, 0),
-		FacetVendor:    vendors.buckets(n),
+		FacetVendor:    sp.buckets(n),
 	}
 }

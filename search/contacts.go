@@ -249,15 +249,22 @@ func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
 	return roaring.FastOr(bms...)
 }
 
-// allTerms returns the docs holding every term in field f.
+// allTerms returns the docs of within holding every term in field f.
 func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roaring.Bitmap {
-	out := within.Clone()
-	for _, t := range terms {
+	var out *roaring.Bitmap
+	for i, t := range terms {
 		bm := fs[f].get(t)
-		if bm == nil {
+		switch {
+		case bm == nil:
 			return roaring.New()
+		case i == 0:
+			out = roaring.And(within, bm)
+		default:
+			out.And(bm)
 		}
-		out.And(bm)
+	}
+	if out == nil {
+		return within.Clone()
 	}
 	return out
 }
@@ -286,15 +293,12 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 				case j == 0:
 					m = roaring.And(r, x)
 					if ex != nil {
-						y := roaring.And(r, ex)
-						y.And(emails)
-						m.Or(y)
+						orEmails(m, roaring.And(r, ex), emails)
 					}
 				case ex != nil:
 					y := roaring.And(m, ex)
-					y.And(emails)
 					m.And(x)
-					m.Or(y)
+					orEmails(m, y, emails)
 				default:
 					m.And(x)
 				}
@@ -302,11 +306,11 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		} else {
 			m = roaring.New()
 			for _, f := range cl.fields {
-				within := r
-				if f == fEmail && emails != nil {
-					within = roaring.And(r, emails)
+				var only *roaring.Bitmap
+				if f == fEmail {
+					only = emails
 				}
-				m.Or(ix.phraseMatches(a, f, cl, within))
+				m.Or(ix.phraseMatches(a, f, cl, r, only))
 			}
 		}
 		if cl.negate {
@@ -319,6 +323,18 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		}
 	}
 	return r, shared
+}
+
+// orEmails adds to m the contacts of y within emails (y is changed).
+// Most email matches of a word are name matches too (a surname): only
+// those m lacks are added, and nothing is merged when there are none.
+func orEmails(m, y, emails *roaring.Bitmap) {
+	y.AndNot(m)
+	if y.IsEmpty() {
+		return
+	}
+	y.And(emails)
+	m.Or(y)
 }
 
 // emailWithin returns the contacts whose email field may match the
@@ -374,12 +390,16 @@ func subsetOf(x, r *roaring.Bitmap, min uint64) bool {
 	return n >= min && r.GetCardinality() >= n && x.AndCardinality(r) == n
 }
 
-// phraseMatches returns the docs of within whose field f holds the phrase.
-func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within *roaring.Bitmap) *roaring.Bitmap {
+// phraseMatches returns the docs of within (and of only, when not nil)
+// whose field f holds the phrase.
+func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, only *roaring.Bitmap) *roaring.Bitmap {
 	fs := ix.fields[:]
 	cand := allTerms(fs, f, cl.terms, within)
 	if cl.plain != nil && !equal(cl.plain, cl.terms) {
 		cand.Or(allTerms(fs, f, cl.plain, within))
+	}
+	if only != nil {
+		cand.And(only)
 	}
 	out := roaring.New()
 	if cand.IsEmpty() {

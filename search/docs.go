@@ -268,9 +268,11 @@ type interner struct {
 	ids  map[string]uint32
 	vals []text
 	// keys lists, by normalised form (normKey), the ids of the values
-	// with that form: the spellings of a facet value. Only interners of
-	// facet values keep it (newKeyedInterner).
+	// with that form: the spellings of a facet value; norm is each
+	// value's normalised form, by id. Only interners of facet values keep
+	// them (newKeyedInterner).
 	keys map[string][]uint32
+	norm []string
 }
 
 func newInterner() *interner {
@@ -280,6 +282,7 @@ func newInterner() *interner {
 func newKeyedInterner() *interner {
 	in := newInterner()
 	in.keys = map[string][]uint32{}
+	in.norm = []string{""}
 	return in
 }
 
@@ -301,6 +304,7 @@ func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 
 	if in.keys != nil {
 		k := normKey(s)
 		in.keys[k] = append(in.keys[k], id)
+		in.norm = append(in.norm, k)
 	}
 	return id
 }

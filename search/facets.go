@@ -2,6 +2,7 @@ package search
 
 import (
 	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -140,7 +141,7 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 	fc.prev = -1
 	ix := fc.ix
 	states, types := map[string]int{}, map[string]int{}
-	depts, vendors := spellings{}, spellings{}
+	var depts, vendors spellings
 	for i, c := range fc.states {
 		if c > 0 {
 			states[ix.small.vals[i].s] += c
@@ -153,12 +154,12 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 	}
 	for i, c := range fc.depts {
 		if c > 0 {
-			depts.add(ix.depts.vals[i].s, c)
+			depts.addID(ix.depts, uint32(i), c)
 		}
 	}
 	for i, c := range fc.vendors {
 		if c > 0 {
-			vendors.add(ix.spells.vals[i].s, c)
+			vendors.addID(ix.spells, uint32(i), c)
 		}
 	}
 	fns := make([]int, len(titles.Functions))
@@ -170,8 +171,8 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 		}
 	}
 	return map[string][]Bucket{
-		FacetState:      buckets(states, nil, 0),
-		FacetPlaceType:  buckets(types, nil, 0),
+		FacetState:      buckets(states, 0),
+		FacetPlaceType:  buckets(types, 0),
 		FacetFunction:   listBuckets(titles.Functions, fns),
 		FacetSeniority:  listBuckets(titles.Seniorities, sens),
 		FacetDepartment: depts.buckets(n),
@@ -216,12 +217,12 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 		}
 		return c
 	}
-	out[FacetState] = buckets(count(ix.states), nil, 0)
-	out[FacetPlaceType] = buckets(count(ix.types), nil, 0)
+	out[FacetState] = buckets(count(ix.states), 0)
+	out[FacetPlaceType] = buckets(count(ix.types), 0)
 	out[FacetFunction] = listBuckets(titles.Functions, countList(ix.functions))
 	out[FacetSeniority] = listBuckets(titles.Seniorities, countList(ix.seniorities))
-	out[FacetDepartment] = buckets(count(ix.deptKeys), nil, n)
-	out[FacetVendor] = buckets(count(ix.vendors), nil, n)
+	out[FacetDepartment] = buckets(count(ix.deptKeys), n)
+	out[FacetVendor] = buckets(count(ix.vendors), n)
 	ix.labelDepts(out[FacetDepartment], r)
 	ix.labelVendors(out[FacetVendor], r)
 	return out
@@ -234,41 +235,50 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 // first spelling the index met, which may be a row's it does not
 // ("LEGAL" outside its grants, "Legal" inside). Each spelling's count
 // comes in one call of add: the counters count by interned spelling.
-type spellings map[string]spelling
+type spellings struct {
+	at   map[string]int // key → index in vals
+	vals []spelling
+}
 
 type spelling struct {
+	key   string
 	total int    // rows of the value
 	label string // its spelling with the most rows
 	most  int    // rows of that spelling
 }
 
-// add counts the n rows of the result spelt s.
-func (sp spellings) add(s string, n int) {
-	k := normKey(s)
-	v := sp[k]
+// add counts the n rows of the result spelt s, whose key is key.
+func (sp *spellings) add(key, s string, n int) {
+	i, ok := sp.at[key]
+	if !ok {
+		if sp.at == nil {
+			sp.at = map[string]int{}
+		}
+		i = len(sp.vals)
+		sp.at[key] = i
+		sp.vals = append(sp.vals, spelling{key: key})
+	}
+	v := &sp.vals[i]
 	v.total += n
 	if n > v.most || n == v.most && s < v.label {
 		v.label, v.most = s, n
 	}
-	sp[k] = v
 }
 
-// addIDs counts rows by interned spelling (in tab).
-func (sp spellings) addIDs(tab *interner, counts map[uint32]int) {
-	for id, n := range counts {
-		sp.add(tab.vals[id].s, n)
-	}
+// addID counts the n rows spelt as value id of tab, a keyed interner.
+func (sp *spellings) addID(tab *interner, id uint32, n int) {
+	sp.add(tab.norm[id], tab.vals[id].s, n)
 }
 
 // buckets returns the n biggest values, labelled.
-func (sp spellings) buckets(n int) []Bucket {
-	counts := make(map[string]int, len(sp))
-	for k, v := range sp {
-		counts[k] = v.total
+func (sp *spellings) buckets(n int) []Bucket {
+	out := make([]Bucket, 0, len(sp.vals))
+	for _, v := range sp.vals {
+		out = append(out, Bucket{Value: v.key, Count: v.total})
 	}
-	out := buckets(counts, nil, n)
+	out = topBuckets(out, n)
 	for i := range out {
-		out[i].Value = sp[out[i].Value].label
+		out[i].Value = sp.vals[sp.at[out[i].Value]].label
 	}
 	return out
 }
@@ -287,9 +297,11 @@ func (ix *Index) label(bs []Bucket, r *roaring.Bitmap, tab *interner, m bitmaps,
 		}
 		counts := map[uint32]int{}
 		eachOrd(roaring.And(r, m[k]), func(o uint32) { spelt(o, k, counts) })
-		sp := spellings{}
-		sp.addIDs(tab, counts)
-		bs[i].Value = sp[k].label
+		var sp spellings
+		for id, n := range counts {
+			sp.addID(tab, id, n)
+		}
+		bs[i].Value = sp.vals[sp.at[k]].label
 	}
 }
 
@@ -305,23 +317,27 @@ func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
 func (ix *Index) labelVendors(bs []Bucket, r *roaring.Bitmap) {
 	ix.label(bs, r, ix.spells, ix.vendors, func(o uint32, k string, counts map[uint32]int) {
 		for _, v := range ix.placeHot[ix.hot[o].place].vendorSpells {
-			if normKey(ix.spells.vals[v].s) == k {
+			if ix.spells.norm[v] == k {
 				counts[v]++
 			}
 		}
 	})
 }
 
-// buckets sorts counts biggest first (ties by value), keeps the first n
-// (all when n is 0) and labels them.
-func buckets(counts map[string]int, labels map[string]string, n int) []Bucket {
+// buckets sorts counts biggest first (ties by value) and keeps the first
+// n (all when n is 0).
+func buckets(counts map[string]int, n int) []Bucket {
 	out := make([]Bucket, 0, len(counts))
 	for k, c := range counts {
-		if c == 0 || k == "" {
-			continue
-		}
 		out = append(out, Bucket{Value: k, Count: c})
 	}
+	return topBuckets(out, n)
+}
+
+// topBuckets drops the empty buckets, sorts the others biggest first (ties
+// by value) and keeps the first n (all when n is 0).
+func topBuckets(out []Bucket, n int) []Bucket {
+	out = slices.DeleteFunc(out, func(b Bucket) bool { return b.Count == 0 || b.Value == "" })
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
 			return out[i].Count > out[j].Count
@@ -331,13 +347,6 @@ func buckets(counts map[string]int, labels map[string]string, n int) []Bucket {
 	if n > 0 && len(out) > n {
 		out = out[:n]
 	}
-	if labels != nil {
-		for i := range out {
-			if l, ok := labels[out[i].Value]; ok {
-				out[i].Value = l
-			}
-		}
-	}
 	return out
 }
 
@@ -346,7 +355,7 @@ func listBuckets(names []string, counts []int) []Bucket {
 	for i, c := range counts {
 		m[names[i]] = c
 	}
-	return buckets(m, nil, 0)
+	return buckets(m, 0)
 }
 
 // placeFacets counts state, place_type and vendor over a place result.
@@ -360,11 +369,13 @@ func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 			vendors[v]++
 		}
 	})
-	sp := spellings{}
-	sp.addIDs(ix.spells, vendors)
+	var sp spellings
+	for id, n := range vendors {
+		sp.addID(ix.spells, id, n)
+	}
 	return map[string][]Bucket{
-		FacetState:     buckets(states, nil, 0),
-		FacetPlaceType: buckets(types, nil, 0),
+		FacetState:     buckets(states, 0),
+		FacetPlaceType: buckets(types, 0),
 		FacetVendor:    sp.buckets(n),
 	}
 }

@@ -307,7 +307,7 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	facets = map[string][]Bucket{}
 	for _, f := range []string{FacetState, FacetPlaceType, FacetFunction, FacetSeniority, FacetDepartment, FacetVendor} {
-		facets[f] = buckets(counts[f], nil, 0)
+		facets[f] = buckets(counts[f], 0)
 	}
 	return ids, access, facets
 }

@@ -267,12 +267,14 @@ type termTF struct {
 type interner struct {
 	ids  map[string]uint32
 	vals []text
-	// keys lists, by normalised form (normKey), the ids of the values
-	// with that form: the spellings of a facet value; norm is each
-	// value's normalised form, by id. Only interners of facet values keep
-	// them (newKeyedInterner).
-	keys map[string][]uint32
-	norm []string
+	// A keyed interner (newKeyedInterner: of facet values) also numbers
+	// the normalised forms (normKey) of its values: keyOf[id] is value
+	// id's form, keyIDs a form's number, keyNames[k] form k and keyVals[k]
+	// the values (spellings) of form k.
+	keyOf    []uint32
+	keyIDs   map[string]uint32
+	keyNames []string
+	keyVals  [][]uint32
 }
 
 func newInterner() *interner {
@@ -281,8 +283,8 @@ func newInterner() *interner {
 
 func newKeyedInterner() *interner {
 	in := newInterner()
-	in.keys = map[string][]uint32{}
-	in.norm = []string{""}
+	in.keyIDs = map[string]uint32{"": 0}
+	in.keyOf, in.keyNames, in.keyVals = []uint32{0}, []string{""}, [][]uint32{{0}}
 	return in
 }
 
@@ -301,10 +303,16 @@ func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 
 	id := uint32(len(in.vals))
 	in.vals = append(in.vals, t)
 	in.ids[s] = id
-	if in.keys != nil {
-		k := normKey(s)
-		in.keys[k] = append(in.keys[k], id)
-		in.norm = append(in.norm, k)
+	if in.keyIDs != nil {
+		name := normKey(s)
+		k, ok := in.keyIDs[name]
+		if !ok {
+			k = uint32(len(in.keyNames))
+			in.keyIDs[name] = k
+			in.keyNames, in.keyVals = append(in.keyNames, name), append(in.keyVals, nil)
+		}
+		in.keyOf = append(in.keyOf, k)
+		in.keyVals[k] = append(in.keyVals[k], id)
 	}
 	return id
 }

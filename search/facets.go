@@ -76,9 +76,10 @@ const facetWalk = 1000000
 type facetCounter struct {
 	ix                     *Index
 	states, types, vendors []int
-	depts                  []int
+	depts                  []int // by interned spelling, like vendors
 	class                  [256]int
 	prev, run              int
+	total, best            []int // scratch of labelled
 }
 
 // facetCounters are pooled, like ordBufs.
@@ -141,7 +142,6 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 	fc.prev = -1
 	ix := fc.ix
 	states, types := map[string]int{}, map[string]int{}
-	var depts, vendors spellings
 	for i, c := range fc.states {
 		if c > 0 {
 			states[ix.small.vals[i].s] += c
@@ -152,16 +152,9 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 			types[ix.small.vals[i].s] += c
 		}
 	}
-	for i, c := range fc.depts {
-		if c > 0 {
-			depts.addID(ix.depts, uint32(i), c)
-		}
-	}
-	for i, c := range fc.vendors {
-		if c > 0 {
-			vendors.addID(ix.spells, uint32(i), c)
-		}
-	}
+	var depts, vendors []Bucket
+	depts, fc.total, fc.best = labelled(ix.depts, fc.depts, n, fc.total, fc.best)
+	vendors, fc.total, fc.best = labelled(ix.spells, fc.vendors, n, fc.total, fc.best)
 	fns := make([]int, len(titles.Functions))
 	sens := make([]int, len(titles.Seniorities))
 	for cl, c := range fc.class {
@@ -175,8 +168,8 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 		FacetPlaceType:  buckets(types, 0),
 		FacetFunction:   listBuckets(titles.Functions, fns),
 		FacetSeniority:  listBuckets(titles.Seniorities, sens),
-		FacetDepartment: depts.buckets(n),
-		FacetVendor:     vendors.buckets(n),
+		FacetDepartment: depts,
+		FacetVendor:     vendors,
 	}
 }
 
@@ -228,86 +221,65 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	return out
 }
 
-// spellings counts the rows of a result per facet value (normalised
-// key) and labels each value's bucket with the spelling most of those
-// rows have (ties: the smaller string). The label is then a function of
-// the result alone, whose rows the customer sees, and not, say, of the
-// first spelling the index met, which may be a row's it does not
-// ("LEGAL" outside its grants, "Legal" inside). Each spelling's count
-// comes in one call of add: the counters count by interned spelling.
-type spellings struct {
-	at   map[string]int // key → index in vals
-	vals []spelling
-}
-
-type spelling struct {
-	key   string
-	total int    // rows of the value
-	label string // its spelling with the most rows
-	most  int    // rows of that spelling
-}
-
-// add counts the n rows of the result spelt s, whose key is key.
-func (sp *spellings) add(key, s string, n int) {
-	i, ok := sp.at[key]
-	if !ok {
-		if sp.at == nil {
-			sp.at = map[string]int{}
+// labelled returns the n biggest buckets (all when n is 0) of a facet
+// whose rows are counted by spelling: counts[id] rows spelt as value id
+// of tab, a keyed interner. A bucket is a value (its normalised form) and
+// is labelled with the spelling most of its rows have (ties: the smaller
+// string): a function of the result alone, whose rows the customer sees,
+// and not, say, of the first spelling the index met, which may be a
+// row's it does not ("LEGAL" outside its grants, "Legal" inside). total
+// and best are scratch arrays, returned for reuse.
+func labelled(tab *interner, counts []int, n int, total, best []int) (out []Bucket, total2, best2 []int) {
+	total, best = zeroed(total, len(tab.keyNames)), zeroed(best, len(tab.keyNames))
+	out = []Bucket{}
+	for id, c := range counts {
+		if c == 0 {
+			continue
 		}
-		i = len(sp.vals)
-		sp.at[key] = i
-		sp.vals = append(sp.vals, spelling{key: key})
+		k := tab.keyOf[id]
+		total[k] += c
+		if b := best[k] - 1; b < 0 || c > counts[b] || c == counts[b] && tab.vals[id].s < tab.vals[b].s {
+			best[k] = id + 1
+		}
 	}
-	v := &sp.vals[i]
-	v.total += n
-	if n > v.most || n == v.most && s < v.label {
-		v.label, v.most = s, n
-	}
-}
-
-// addID counts the n rows spelt as value id of tab, a keyed interner.
-func (sp *spellings) addID(tab *interner, id uint32, n int) {
-	sp.add(tab.norm[id], tab.vals[id].s, n)
-}
-
-// buckets returns the n biggest values, labelled.
-func (sp *spellings) buckets(n int) []Bucket {
-	out := make([]Bucket, 0, len(sp.vals))
-	for _, v := range sp.vals {
-		out = append(out, Bucket{Value: v.key, Count: v.total})
+	for k, t := range total {
+		if t > 0 {
+			out = append(out, Bucket{Value: tab.keyNames[k], Count: t})
+		}
 	}
 	out = topBuckets(out, n)
 	for i := range out {
-		out[i].Value = sp.vals[sp.at[out[i].Value]].label
+		out[i].Value = tab.vals[best[tab.keyIDs[out[i].Value]]-1].s
 	}
-	return out
+	return out, total, best
 }
 
-// label labels buckets counted by normalised key (the bitmap path of
-// contactFacets) with the spelling most contacts of r with the value have.
-// A value the index knows in one spelling (in tab) is that spelling; the
-// contacts of r of one with several are walked, spelt counting them by
-// their spelling's id in tab.
-func (ix *Index) label(bs []Bucket, r *roaring.Bitmap, tab *interner, m bitmaps, spelt func(o uint32, key string, counts map[uint32]int)) {
+// label labels buckets counted by normalised form (the bitmap path of
+// contactFacets) as labelled does. A value the index knows in one
+// spelling (in tab) is that spelling; the contacts of r of one with
+// several are walked, spelt counting them by their spelling's id in tab.
+func (ix *Index) label(bs []Bucket, r *roaring.Bitmap, tab *interner, m bitmaps, spelt func(o uint32, key uint32, counts map[uint32]int)) {
 	for i := range bs {
-		k := bs[i].Value
-		if ids := tab.keys[k]; len(ids) == 1 {
+		k := tab.keyIDs[bs[i].Value]
+		if ids := tab.keyVals[k]; len(ids) == 1 {
 			bs[i].Value = tab.vals[ids[0]].s
 			continue
 		}
 		counts := map[uint32]int{}
-		eachOrd(roaring.And(r, m[k]), func(o uint32) { spelt(o, k, counts) })
-		var sp spellings
-		for id, n := range counts {
-			sp.addID(tab, id, n)
+		eachOrd(roaring.And(r, m[bs[i].Value]), func(o uint32) { spelt(o, k, counts) })
+		best, most := uint32(0), 0
+		for id, c := range counts {
+			if c > most || c == most && tab.vals[id].s < tab.vals[best].s {
+				best, most = id, c
+			}
 		}
-		bs[i].Value = sp.vals[sp.at[k]].label
+		bs[i].Value = tab.vals[best].s
 	}
 }
 
 // labelDepts labels department buckets: a contact's spelling is its own.
 func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
-	ix.label(bs, r, ix.depts, ix.deptKeys, func(o uint32, _ string, counts map[uint32]int) {
+	ix.label(bs, r, ix.depts, ix.deptKeys, func(o uint32, _ uint32, counts map[uint32]int) {
 		counts[ix.hot[o].dept]++
 	})
 }
@@ -315,9 +287,9 @@ func (ix *Index) labelDepts(bs []Bucket, r *roaring.Bitmap) {
 // labelVendors labels vendor buckets: a contact's spelling of a vendor is
 // its place's (placeDoc.vendorSpells).
 func (ix *Index) labelVendors(bs []Bucket, r *roaring.Bitmap) {
-	ix.label(bs, r, ix.spells, ix.vendors, func(o uint32, k string, counts map[uint32]int) {
+	ix.label(bs, r, ix.spells, ix.vendors, func(o uint32, k uint32, counts map[uint32]int) {
 		for _, v := range ix.placeHot[ix.hot[o].place].vendorSpells {
-			if ix.spells.norm[v] == k {
+			if ix.spells.keyOf[v] == k {
 				counts[v]++
 			}
 		}
@@ -360,7 +332,7 @@ func listBuckets(names []string, counts []int) []Bucket {
 
 // placeFacets counts state, place_type and vendor over a place result.
 func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	states, types, vendors := map[string]int{}, map[string]int{}, map[uint32]int{}
+	states, types, vendors := map[string]int{}, map[string]int{}, make([]int, len(ix.spells.vals))
 	eachOrd(r, func(o uint32) {
 		pd := &ix.places[o]
 		states[pd.p.StateAbbr]++
@@ -369,13 +341,10 @@ func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 			vendors[v]++
 		}
 	})
-	var sp spellings
-	for id, n := range vendors {
-		sp.addID(ix.spells, id, n)
-	}
+	vb, _, _ := labelled(ix.spells, vendors, n, nil, nil)
 	return map[string][]Bucket{
 		FacetState:     buckets(states, 0),
 		FacetPlaceType: buckets(types, 0),
-		FacetVendor:    sp.buckets(n),
+		FacetVendor:    vb,
 	}
 }

@@ -252,6 +252,9 @@ func (ix *Index) state() (st indexState, problems []string) {
 			}
 			continue
 		}
+		if !slices.IsSorted(pd.contacts) {
+			bad("place %d: its contact list is not sorted", pd.p.PlaceID)
+		}
 		if ix.placeOrd[pd.p.PlaceID] != uint32(o) {
 			bad("place %d at ordinal %d: placeOrd says %d", pd.p.PlaceID, o, ix.placeOrd[pd.p.PlaceID])
 		}

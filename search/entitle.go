@@ -118,8 +118,8 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 		// Fast path (every build): nothing per contact to combine with,
 		// so the place's contacts are all visible or none is, and all
 		// full or none is.
-		ix.setAll(c, c.visible, contacts, l != accessNone, true, false)
-		ix.setAll(c, c.full, contacts, l == accessFull, false, true)
+		ix.setAll(c, c.visible, contacts, l != accessNone)
+		ix.setAll(c, c.full, contacts, l == accessFull)
 		return
 	}
 	for _, o := range contacts {
@@ -129,8 +129,8 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 
 // setAll sets (on) or clears the contacts of a place in one of a
 // customer's sets, visible or full, and moves the customer's length sums
-// (the seen or the full ones, see addLens) with them.
-func (ix *Index) setAll(c *customer, set *roaring.Bitmap, contacts []uint32, on, seen, full bool) {
+// with them, as setIn does.
+func (ix *Index) setAll(c *customer, set *roaring.Bitmap, contacts []uint32, on bool) {
 	before := set.GetCardinality()
 	if on {
 		set.AddMany(contacts)
@@ -147,7 +147,7 @@ func (ix *Index) setAll(c *customer, set *roaring.Bitmap, contacts []uint32, on,
 			sign = -1
 		}
 		for _, o := range contacts {
-			addLens(&c.lens, ix.contactLens(o), sign, seen, full)
+			addLens(&c.lens, ix.contactLens(o), sign, set == c.visible, set == c.full)
 		}
 	default:
 		// Some of the place's contacts were in the set and some not:
@@ -278,15 +278,15 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 		}
 	}
 	if !d.alive {
-		ix.setVisible(c, ord, false)
-		ix.setFull(c, ord, false)
+		ix.setIn(c, c.visible, ord, false)
+		ix.setIn(c, c.full, ord, false)
 		c.mapped.Remove(ord)
 		return
 	}
 	pid := ix.places[d.place].p.PlaceID
 	l := max(c.contactGrant[d.id], c.placeGrant[pid])
-	ix.setVisible(c, ord, l != accessNone)
-	ix.setFull(c, ord, l == accessFull)
+	ix.setIn(c, c.visible, ord, l != accessNone)
+	ix.setIn(c, c.full, ord, l == accessFull)
 	byContact, byPlace := c.mapsByContact[d.id], c.mapsByPlace[pid]
 	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
 	for _, ids := range [2][]int64{byContact, byPlace} {

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -16,13 +15,12 @@ import (
 )
 
 // stateOptions are the options of every index the state tests compare:
-// one clock, so that the static scores (recency) are the same.
+// one clock, so that the static scores (recency) are the same, and a
+// random batch size for following.
 func stateOptions(r *rand.Rand) Options {
-	return Options{
-		Now:       func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
-		CursorKey: []byte("0123456789abcdef0123456789abcdef"),
-		BatchSize: []int{1, 7, 50, 5000}[r.IntN(4)],
-	}
+	opt := fixedOptions()
+	opt.BatchSize = []int{1, 7, 50, 5000}[r.IntN(4)]
+	return opt
 }
 
 // sameState fails unless two indexes hold the same state (indexState,

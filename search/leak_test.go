@@ -145,8 +145,7 @@ func TestMaskedEmailTextInvisible(t *testing.T) {
 				}
 				other.contacts[i].Email = local + c.Email[at:]
 			}
-			opt := Options{CursorKey: []byte("0123456789abcdef0123456789abcdef"),
-				Now: func() time.Time { return time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC) }}
+			opt := fixedOptions()
 			a, b := w.build(t, opt), other.build(t, opt)
 			reqs := []Request{{Q: "director"}, {Q: "smith"}, {Q: "email:smith"}, {Q: "jane smith", Facets: true},
 				{Q: "confidential"}, {Q: `email:"jane smith"`}, {Q: "director -jane"}, {Q: "p3"}, {Q: "hr -email:works"}}

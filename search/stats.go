@@ -17,7 +17,7 @@ import (
 // outside its grants are.
 //
 // The length sums are kept per customer as its visible set and the rows'
-// lengths change (setVisible, setFull, setPlace, and the brackets in
+// lengths change (setIn, setAll, setPlace, and the brackets in
 // putContact and indexPlace), so a search pays only for the document
 // frequencies: one intersection count per (field, term) of the query,
 // none for a customer who sees every contact. The email field counts only
@@ -64,25 +64,15 @@ func addLens(sum *[numFields]int64, l [numFields]int64, sign int64, seen, full b
 	}
 }
 
-// setVisible sets or clears a contact in a customer's visible set,
-// keeping the customer's length sums.
-func (ix *Index) setVisible(c *customer, ord uint32, on bool) {
+// setIn sets or clears a contact in a customer's visible or full set,
+// moving the customer's length sums with it (addLens: the visible set
+// carries every field's but the email's, the full set the email's).
+func (ix *Index) setIn(c *customer, set *roaring.Bitmap, ord uint32, on bool) {
 	switch {
-	case on && c.visible.CheckedAdd(ord):
-		addLens(&c.lens, ix.contactLens(ord), 1, true, false)
-	case !on && c.visible.CheckedRemove(ord):
-		addLens(&c.lens, ix.contactLens(ord), -1, true, false)
-	}
-}
-
-// setFull sets or clears a contact in the set a customer sees in full,
-// keeping the customer's email length sum.
-func (ix *Index) setFull(c *customer, ord uint32, on bool) {
-	switch {
-	case on && c.full.CheckedAdd(ord):
-		addLens(&c.lens, ix.contactLens(ord), 1, false, true)
-	case !on && c.full.CheckedRemove(ord):
-		addLens(&c.lens, ix.contactLens(ord), -1, false, true)
+	case on && set.CheckedAdd(ord):
+		addLens(&c.lens, ix.contactLens(ord), 1, set == c.visible, set == c.full)
+	case !on && set.CheckedRemove(ord):
+		addLens(&c.lens, ix.contactLens(ord), -1, set == c.visible, set == c.full)
 	}
 }
 

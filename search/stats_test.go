@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -160,8 +159,7 @@ func TestStatsOnlyFromVisibleRows(t *testing.T) {
 			mine := full.visibleWorld(1)
 			hidden := full.visibleWorld(1)
 			hidden.addHidden(r, 400+r.IntN(1500))
-			opt := Options{CursorKey: []byte("0123456789abcdef0123456789abcdef"),
-				Now: func() time.Time { return time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC) }}
+			opt := fixedOptions()
 			indexes := map[string]*Index{"full": full.build(t, opt), "mine": mine.build(t, opt), "hidden": hidden.build(t, opt)}
 			reqs := []Request{{Q: "director"}, {Q: "smith"}, {Q: "director smith", Facets: true}, {Q: `"public works"`},
 				{Q: "jane -clerk"}, {Q: "title:director", Limit: 3}, {Facets: true}}

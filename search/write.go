@@ -100,6 +100,8 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 		pd := &ix.places[ix.contacts[o].place]
 		i, found := slices.BinarySearch(pd.contacts, o)
 		switch {
+		case e == adding && !found && i == len(pd.contacts):
+			pd.contacts = append(pd.contacts, o) // a build: in order
 		case e == adding && !found:
 			pd.contacts = slices.Insert(pd.contacts, i, o)
 		case e == removing && found:

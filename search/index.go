@@ -44,7 +44,7 @@ type Index struct {
 
 	contacts   []contactDoc
 	contactOrd ordMap
-	hot        []hotDoc // by ordinal, see syncHot
+	hot        []hotDoc // by ordinal, written with the document (write.go)
 	placeHot   []placeHot
 	arena      arena
 	alive      *roaring.Bitmap

@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"sync"
 	"time"
-
-	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/search/analysis"
@@ -95,13 +92,11 @@ func joinParts[T any](arr []T, front, back int, over [][]T) []T {
 	return arr
 }
 
-// loadContacts is the bulk path of Build for contacts, after
-// readContacts. It yields the same index as putContact for each contact,
-// but it sorts the contacts by (state, place, id) first, so that each
-// place's contacts get a run of ordinals, and it fills the bitmaps from
-// sorted ordinal lists (and ranges, for what contacts inherit from their
-// place) rather than one bit at a time. The name and email analysis runs
-// on a goroutine per field. Callers hold mu.
+// loadContacts takes the contacts of Build in, after readContacts: it
+// numbers them by (state, place, id), so that each place's contacts, and
+// each state's, are a run of ordinals, and hands them all to
+// indexContacts, the writer following uses one contact at a time.
+// Callers hold mu.
 func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int64) error {
 	for i := range docs {
 		docs[i].place = ix.ensurePlace(pids[i])
@@ -162,162 +157,13 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 		return ctx.Err()
 	}
 
-	// Name and email terms, on a goroutine per field, straight into the
-	// field's posting lists: in ordinal order, each add appends.
-	var wg sync.WaitGroup
-	for _, f := range []int{fName, fEmail} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var a analysis.Analyzer
-			fd := ix.fields[f]
-			var buf []string
-			for o := range ix.contacts {
-				d := &ix.contacts[o]
-				name, _, _, email, _ := ix.unpack(d)
-				if f == fName {
-					buf = a.Terms(name, buf[:0])
-					d.nameLen = clampLen(len(buf))
-					fd.totalLen += int64(d.nameLen)
-				} else {
-					buf = a.Terms(email, buf[:0])
-					d.emailLen = clampLen(len(buf))
-					fd.totalLen += int64(d.emailLen)
-				}
-				for _, t := range buf {
-					fd.add(t, uint32(o))
-				}
-			}
-		}()
+	ords := make([]uint32, n)
+	for o := range ords {
+		ords[o] = uint32(o)
+		ix.contactOrd.set(ix.contacts[o].id, uint32(o))
 	}
-
-	// Meanwhile, everything else per contact, as ordinal lists.
-	byPair := map[[2]uint32][]uint32{}
-	byTitle := make([][]uint32, len(ix.titles.vals))
-	byDept := make([][]uint32, len(ix.depts.vals))
-	byFunc := make([][]uint32, len(titles.Functions))
-	bySen := make([][]uint32, len(titles.Seniorities))
-	var tiers [numTiers][]uint32
-	var withEmail, withPhone []uint32
-	verified := map[int][]uint32{}
-	for o := range ix.contacts {
-		d := &ix.contacts[o]
-		ord := uint32(o)
-		ix.contactOrd.set(d.id, ord)
-		byTitle[d.title] = append(byTitle[d.title], ord)
-		pk := [2]uint32{d.title, d.dept}
-		byPair[pk] = append(byPair[pk], ord)
-		byDept[d.dept] = append(byDept[d.dept], ord)
-		byFunc[d.function()] = append(byFunc[d.function()], ord)
-		bySen[d.seniority()] = append(bySen[d.seniority()], ord)
-		_, _, _, email, phone := ix.unpack(d)
-		if email != "" {
-			withEmail = append(withEmail, ord)
-		}
-		if phone != "" {
-			withPhone = append(withPhone, ord)
-		}
-		if d.verified != 0 {
-			b := monthBucket(d.verified)
-			verified[b] = append(verified[b], ord)
-			vb := ix.verified.buckets[b]
-			if vb == nil {
-				vb = &rangeBucket{bm: roaring.New(), min: d.verified, max: d.verified}
-				ix.verified.buckets[b] = vb
-			}
-			vb.min, vb.max = min(vb.min, d.verified), max(vb.max, d.verified)
-		}
-		pd := &ix.places[d.place]
-		d.static = ix.staticScore(d, pd.p.Population)
-		// Not syncHot: the name and email lengths are still being
-		// written by the analysis goroutines; they are copied after.
-		ix.hot = append(ix.hot, hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, class: d.class})
-		t := ix.tierOf(d.static)
-		tiers[t] = append(tiers[t], ord)
-		pd.contacts = append(pd.contacts, ord)
-	}
-	ix.alive.AddRange(0, uint64(n))
-	for id, l := range byTitle {
-		if len(l) == 0 {
-			continue
-		}
-		t := &ix.titles.vals[id]
-		ix.fields[fTitle].totalLen += int64(t.n) * int64(len(l))
-		for _, tt := range t.terms {
-			ix.fields[fTitle].addMany(tt.term, l)
-		}
-	}
-	for k, l := range byPair {
-		ix.pairDocs.addMany(pairKey(k[0], k[1]), l)
-	}
-	for id, l := range byDept {
-		if len(l) == 0 {
-			continue
-		}
-		t := &ix.depts.vals[id]
-		ix.fields[fDept].totalLen += int64(t.n) * int64(len(l))
-		for _, tt := range t.terms {
-			ix.fields[fDept].addMany(tt.term, l)
-		}
-		if k := normKey(t.s); k != "" {
-			ix.deptKeys.addMany(k, l)
-			if _, ok := ix.deptLabel[k]; !ok {
-				ix.deptLabel[k] = t.s
-			}
-		}
-	}
-	for i, l := range byFunc {
-		ix.functions[i].AddMany(l)
-	}
-	for i, l := range bySen {
-		ix.seniorities[i].AddMany(l)
-	}
-	for i, l := range tiers {
-		ix.tiers[i].AddMany(l)
-	}
-	ix.hasEmail.AddMany(withEmail)
-	ix.hasPhone.AddMany(withPhone)
-	for b, l := range verified {
-		ix.verified.buckets[b].bm.AddMany(l)
-	}
-	// What contacts inherit from their place: one range per place,
-	// gathered per value and set at once (AddRange one place at a time
-	// unions run containers, quadratic in the runs of a vendor).
-	ranges := rangeSets{}
-	for _, o := range porder {
-		pd := &ix.places[o]
-		if len(pd.contacts) == 0 {
-			continue
-		}
-		r := [2]uint32{pd.contacts[0], pd.contacts[len(pd.contacts)-1] + 1}
-		ranges.add(ix.states, pd.p.StateAbbr, r)
-		ranges.add(ix.types, pd.p.PlaceType, r)
-		for _, v := range pd.vendors {
-			ranges.add(ix.vendors, v, r)
-		}
-		for _, v := range pd.products {
-			ranges.add(ix.products, v, r)
-		}
-		for _, v := range pd.categories {
-			ranges.add(ix.cats, v, r)
-		}
-		k := ix.pop.bucket(pd.p.Population)
-		b := ix.pop.buckets[k]
-		if b == nil {
-			b = &rangeBucket{bm: roaring.New(), min: pd.p.Population, max: pd.p.Population}
-			ix.pop.buckets[k] = b
-		}
-		b.min, b.max = min(b.min, pd.p.Population), max(b.max, pd.p.Population)
-		ranges.addTo(b.bm, r)
-	}
-	ranges.apply(n)
-
-	ix.log.Debug("index contact filters built", "elapsed", time.Since(t0))
-	wg.Wait()
-	ix.log.Debug("index name and email analysed", "elapsed", time.Since(t0))
-	for o := range ix.contacts {
-		ix.hot[o].nameLen, ix.hot[o].emailLen = ix.contacts[o].nameLen, ix.contacts[o].emailLen
-	}
+	ix.log.Debug("index contacts sorted", "elapsed", time.Since(t0))
+	ix.indexContacts(ords, adding)
 	return ctx.Err()
 }
 
@@ -416,60 +262,4 @@ func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) 
 	}
 	d.class = class
 	return d
-}
-
-// rangeSets gathers ordinal ranges for bitmaps and sets them in one pass
-// per bitmap over a dense word array.
-type rangeSets struct {
-	order []*roaring.Bitmap
-	byBM  map[*roaring.Bitmap][][2]uint32
-}
-
-// add gathers r for the bitmap of key in m, creating it.
-func (s *rangeSets) add(m bitmaps, key string, r [2]uint32) {
-	bm := m[key]
-	if bm == nil {
-		bm = roaring.New()
-		m[key] = bm
-	}
-	s.addTo(bm, r)
-}
-
-func (s *rangeSets) addTo(bm *roaring.Bitmap, r [2]uint32) {
-	if s.byBM == nil {
-		s.byBM = map[*roaring.Bitmap][][2]uint32{}
-	}
-	l, ok := s.byBM[bm]
-	if !ok {
-		s.order = append(s.order, bm)
-	}
-	s.byBM[bm] = append(l, r)
-}
-
-// apply adds the gathered ranges, of ordinals below n, to their bitmaps.
-func (s *rangeSets) apply(n int) {
-	words := make([]uint64, (n+63)/64)
-	for _, bm := range s.order {
-		clear(words)
-		for _, r := range s.byBM[bm] {
-			setBits(words, r[0], r[1])
-		}
-		bm.Or(roaring.FromDense(words, true))
-		bm.RunOptimize()
-	}
-}
-
-// setBits sets bits [lo, hi) of words.
-func setBits(words []uint64, lo, hi uint32) {
-	for lo < hi {
-		w, b := lo/64, lo%64
-		if b == 0 && hi-lo >= 64 {
-			words[w] = ^uint64(0)
-			lo += 64
-			continue
-		}
-		end := min(hi, (w+1)*64)
-		words[w] |= (^uint64(0) >> (64 - (end - lo))) << b
-		lo = end
-	}
 }

@@ -1,8 +1,8 @@
 package search
 
 import (
-	"maps"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -40,7 +40,8 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	r, shared := ix.contactFilter(c, p)
 	a := analyzers.Get().(*analysis.Analyzer)
 	defer analyzers.Put(a)
-	r, shared = ix.matchClauses(a, r, shared, p.clauses)
+	emails := c.emailWithin()
+	r, shared = ix.matchClauses(a, r, shared, p.clauses, emails)
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
 	var fc *facetCounter
@@ -51,7 +52,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		fc = ix.newFacetCounter()
 		defer fc.release()
 	}
-	hits := ix.rankContacts(r, p, st, fc)
+	hits := ix.rankContacts(r, p, st, fc, emails)
 	switch {
 	case fc != nil:
 		res.Facets = fc.result(p.facetN)
@@ -189,54 +190,6 @@ func andOrNot(r, bm *roaring.Bitmap, with bool) {
 	}
 }
 
-// facetCache keeps the facets of results that are bitmaps of the index
-// itself: a customer's visible set (a search with neither filter nor
-// text) and a term's own bitmap (a word every contact of which the
-// customer sees: a common word over a nationwide grant, the costliest
-// facets to count). Such a result is the same bitmap for every search of
-// it until the index changes, so its facets are too. The cache is emptied
-// whenever a batch of changes is applied, and its keys keep their bitmaps
-// alive, so a key cannot be a new bitmap at a freed one's address.
-type facetCache struct {
-	mu      sync.Mutex
-	version int64
-	m       map[facetKey]map[string][]Bucket
-}
-
-type facetKey struct {
-	bm *roaring.Bitmap
-	n  int
-}
-
-const facetCacheSize = 256
-
-// cachedFacets returns the facets of r, a bitmap of the index that is not
-// changed until the index's version changes. Callers hold ix.mu for
-// reading.
-func (ix *Index) cachedFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	c := &ix.facets
-	k := facetKey{r, n}
-	c.mu.Lock()
-	if c.version != ix.version || c.m == nil {
-		c.m, c.version = map[facetKey]map[string][]Bucket{}, ix.version
-	}
-	f, ok := c.m[k]
-	c.mu.Unlock()
-	if !ok {
-		f = ix.contactFacets(r, n)
-		c.mu.Lock()
-		if c.version == ix.version {
-			if len(c.m) >= facetCacheSize {
-				clear(c.m)
-			}
-			c.m[k] = f
-		}
-		c.mu.Unlock()
-	}
-	// The buckets are shared and only read; the map is the caller's.
-	return maps.Clone(f)
-}
-
 // orOf returns the union of the bitmaps of keys, nil when none exists.
 func orOf(m bitmaps, keys []string, norm bool) *roaring.Bitmap {
 	var bms []*roaring.Bitmap
@@ -296,23 +249,33 @@ func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
 	return roaring.FastOr(bms...)
 }
 
-// allTerms returns the docs holding every term in field f.
+// allTerms returns the docs of within holding every term in field f.
 func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roaring.Bitmap {
-	out := within.Clone()
-	for _, t := range terms {
+	var out *roaring.Bitmap
+	for i, t := range terms {
 		bm := fs[f].get(t)
-		if bm == nil {
+		switch {
+		case bm == nil:
 			return roaring.New()
+		case i == 0:
+			out = roaring.And(within, bm)
+		default:
+			out.And(bm)
 		}
-		out.And(bm)
+	}
+	if out == nil {
+		return within.Clone()
 	}
 	return out
 }
 
 // matchClauses narrows r to the contacts that match every clause. shared
 // tells, in and out, that r is a bitmap of the index (or of its caches),
-// which must not be changed: see subsetOf.
-func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bool, cls []clause) (*roaring.Bitmap, bool) {
+// which must not be changed: see subsetOf. emails, when not nil, are the
+// only contacts whose email field may match (emailWithin): the same for a
+// clause that excludes, so that neither what is found nor what is left
+// out depends on the email of a contact the customer sees masked.
+func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bool, cls []clause, emails *roaring.Bitmap) (*roaring.Bitmap, bool) {
 	for i := range cls {
 		cl := &cls[i]
 		if r.IsEmpty() {
@@ -323,12 +286,19 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		if !cl.phrase {
 			m = roaring.New()
 			for j, t := range cl.terms {
-				x := ix.anyField(cl.fields, t)
+				x, ex := ix.termDocs(cl.fields, t, emails)
 				switch {
-				case j == 0 && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
+				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
 					m, mShared = x, true
 				case j == 0:
 					m = roaring.And(r, x)
+					if ex != nil {
+						orEmails(m, roaring.And(r, ex), emails)
+					}
+				case ex != nil:
+					y := roaring.And(m, ex)
+					m.And(x)
+					orEmails(m, y, emails)
 				default:
 					m.And(x)
 				}
@@ -336,7 +306,11 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		} else {
 			m = roaring.New()
 			for _, f := range cl.fields {
-				m.Or(ix.phraseMatches(a, f, cl, r))
+				var only *roaring.Bitmap
+				if f == fEmail {
+					only = emails
+				}
+				m.Or(ix.phraseMatches(a, f, cl, r, only))
 			}
 		}
 		if cl.negate {
@@ -349,6 +323,56 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		}
 	}
 	return r, shared
+}
+
+// orEmails adds to m the contacts of y within emails (y is changed).
+// Most email matches of a word are name matches too (a surname): only
+// those m lacks are added, and nothing is merged when there are none.
+func orEmails(m, y, emails *roaring.Bitmap) {
+	y.AndNot(m)
+	if y.IsEmpty() {
+		return
+	}
+	y.And(emails)
+	m.Or(y)
+}
+
+// emailWithin returns the contacts whose email field may match the
+// customer's searches: nil (all of them) when it sees every contact it
+// sees in full, and otherwise those, c.full. A masked contact's email is
+// PII the customer has not been shown: were it searchable, email:word
+// would tell which masked contacts' addresses hold the word. The index
+// does not follow reveals (contact_reveals), so a revealed contact stays
+// masked here too, as it does everywhere but the reveal's own answer.
+func (c *customer) emailWithin() *roaring.Bitmap {
+	if c.full.GetCardinality() == c.visible.GetCardinality() {
+		return nil
+	}
+	return c.full
+}
+
+// termDocs returns the contacts holding term in fields, read only: x,
+// and, when the email matches are limited to emails (see emailWithin),
+// the email's postings apart in ex (nil when there are none). The contacts
+// that match are those of x and those of ex within emails.
+func (ix *Index) termDocs(fields []int, term string, emails *roaring.Bitmap) (x, ex *roaring.Bitmap) {
+	if emails == nil || !slices.Contains(fields, fEmail) {
+		return ix.anyField(fields, term), nil
+	}
+	rest := make([]int, 0, len(fields))
+	for _, f := range fields {
+		if f != fEmail {
+			rest = append(rest, f)
+		}
+	}
+	x = roaring.New()
+	if len(rest) > 0 {
+		x = ix.anyField(rest, term)
+	}
+	if e := ix.anyField([]int{fEmail}, term); !e.IsEmpty() {
+		ex = e
+	}
+	return x, ex
 }
 
 // subsetMin is the default size from which matchClauses checks whether a
@@ -366,12 +390,16 @@ func subsetOf(x, r *roaring.Bitmap, min uint64) bool {
 	return n >= min && r.GetCardinality() >= n && x.AndCardinality(r) == n
 }
 
-// phraseMatches returns the docs of within whose field f holds the phrase.
-func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within *roaring.Bitmap) *roaring.Bitmap {
+// phraseMatches returns the docs of within (and of only, when not nil)
+// whose field f holds the phrase.
+func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, only *roaring.Bitmap) *roaring.Bitmap {
 	fs := ix.fields[:]
 	cand := allTerms(fs, f, cl.terms, within)
 	if cl.plain != nil && !equal(cl.plain, cl.terms) {
 		cand.Or(allTerms(fs, f, cl.plain, within))
+	}
+	if only != nil {
+		cand.And(only)
 	}
 	out := roaring.New()
 	if cand.IsEmpty() {
@@ -433,15 +461,22 @@ func equal(a, b []string) bool {
 	return true
 }
 
-// orCache keeps the union over the four contact fields of the posting
-// lists of recently searched terms, so that a common word ("director")
-// does not allocate its any-field bitmap on every search. It is emptied
+// orCache keeps the postings of recently searched terms in a set of
+// contact fields (their union, for a word of any field), so that a common
+// word ("director") does not allocate its any-field bitmap, nor a small
+// term its bitmap, on every search. It is emptied
 // whenever a batch of changes is applied. The cached bitmaps are only
 // read.
 type orCache struct {
 	mu      sync.Mutex
 	version int64
-	m       map[string]*roaring.Bitmap
+	m       map[orKey]*roaring.Bitmap
+}
+
+// orKey is a term and the set of fields (bit f for field f) of a union.
+type orKey struct {
+	term   string
+	fields uint8
 }
 
 const orCacheSize = 512
@@ -449,15 +484,16 @@ const orCacheSize = 512
 // anyField returns the contacts holding term in any of fields, from the
 // cache when it can. Callers hold ix.mu for reading.
 func (ix *Index) anyField(fields []int, term string) *roaring.Bitmap {
-	if len(fields) == 1 {
-		return termBitmap(ix.fields[:], fields, term)
+	k := orKey{term: term}
+	for _, f := range fields {
+		k.fields |= 1 << f
 	}
 	c := &ix.ors
 	c.mu.Lock()
 	if c.version != ix.version || c.m == nil {
-		c.m, c.version = map[string]*roaring.Bitmap{}, ix.version
+		c.m, c.version = map[orKey]*roaring.Bitmap{}, ix.version
 	}
-	bm, ok := c.m[term]
+	bm, ok := c.m[k]
 	c.mu.Unlock()
 	if ok {
 		return bm
@@ -468,7 +504,7 @@ func (ix *Index) anyField(fields []int, term string) *roaring.Bitmap {
 		if len(c.m) >= orCacheSize {
 			clear(c.m)
 		}
-		c.m[term] = bm
+		c.m[k] = bm
 	}
 	c.mu.Unlock()
 	return bm

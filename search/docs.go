@@ -67,7 +67,7 @@ type hotDoc struct {
 
 // placeHot is the part of a place the facet walk reads.
 type placeHot struct {
-	vendorIDs       []uint32
+	vendorSpells    []uint32
 	stateID, typeID uint16
 }
 
@@ -77,17 +77,7 @@ func (ix *Index) syncPlaceHot(ord uint32) {
 		ix.placeHot = append(ix.placeHot, placeHot{})
 	}
 	pd := &ix.places[ord]
-	ix.placeHot[ord] = placeHot{vendorIDs: pd.vendorIDs, stateID: pd.stateID, typeID: pd.typeID}
-}
-
-// syncHot copies a contact's hot fields into Index.hot and Index.class.
-// Every change of those fields of a document calls it.
-func (ix *Index) syncHot(ord uint32) {
-	for len(ix.hot) <= int(ord) {
-		ix.hot = append(ix.hot, hotDoc{})
-	}
-	d := &ix.contacts[ord]
-	ix.hot[ord] = hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen, class: d.class}
+	ix.placeHot[ord] = placeHot{vendorSpells: pd.vendorSpells, stateID: pd.stateID, typeID: pd.typeID}
 }
 
 func packContact(c *pursuit.Contact) string {
@@ -237,16 +227,19 @@ type placeDoc struct {
 	// vendors, products and categories of its tech stack, lower-cased and
 	// without duplicates.
 	vendors, products, categories []string
-	vendorIDs                     []uint32 // of vendors, in Index.names
-	stateID, typeID               uint16   // in Index.small
-	nameLen, countyLen            uint8
-	alive                         bool
+	// vendorSpells are the spellings of vendors (in Index.spells): of
+	// each, the smallest of the place's rows with the vendor.
+	vendorSpells       []uint32
+	stateID, typeID    uint16 // in Index.small
+	nameLen, countyLen uint8
+	alive              bool
 }
 
 // techRow is the part of a tech_stack row the index keeps.
 type techRow struct {
 	place                     int64
 	vendor, product, category uint32 // in Index.names
+	spelling                  uint32 // the vendor as written, in Index.spells
 }
 
 // mappingRow is the part of a customer_mapping row the index keeps.
@@ -270,13 +263,29 @@ type termTF struct {
 }
 
 // interner assigns ids to distinct strings. Id 0 is the empty string.
+// Ids are never freed: a value no live row has any more keeps its id.
 type interner struct {
 	ids  map[string]uint32
 	vals []text
+	// A keyed interner (newKeyedInterner: of facet values) also numbers
+	// the normalised forms (normKey) of its values: keyOf[id] is value
+	// id's form, keyIDs a form's number, keyNames[k] form k and keyVals[k]
+	// the values (spellings) of form k.
+	keyOf    []uint32
+	keyIDs   map[string]uint32
+	keyNames []string
+	keyVals  [][]uint32
 }
 
 func newInterner() *interner {
 	return &interner{ids: map[string]uint32{"": 0}, vals: []text{{}}}
+}
+
+func newKeyedInterner() *interner {
+	in := newInterner()
+	in.keyIDs = map[string]uint32{"": 0}
+	in.keyOf, in.keyNames, in.keyVals = []uint32{0}, []string{""}, [][]uint32{{0}}
+	return in
 }
 
 func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 {
@@ -294,6 +303,17 @@ func (in *interner) intern(a *analysis.Analyzer, s string, analyse bool) uint32 
 	id := uint32(len(in.vals))
 	in.vals = append(in.vals, t)
 	in.ids[s] = id
+	if in.keyIDs != nil {
+		name := normKey(s)
+		k, ok := in.keyIDs[name]
+		if !ok {
+			k = uint32(len(in.keyNames))
+			in.keyIDs[name] = k
+			in.keyNames, in.keyVals = append(in.keyNames, name), append(in.keyVals, nil)
+		}
+		in.keyOf = append(in.keyOf, k)
+		in.keyVals[k] = append(in.keyVals[k], id)
+	}
 	return id
 }
 
@@ -387,15 +407,19 @@ func newRangeIndex(bucket func(int64) int) *rangeIndex {
 }
 
 func (r *rangeIndex) add(ord uint32, v int64) {
-	k := r.bucket(v)
+	r.widen(r.bucket(v), v).bm.Add(ord)
+	r.gen++
+}
+
+// widen returns bucket k, created if need be, its bounds widened to v.
+func (r *rangeIndex) widen(k int, v int64) *rangeBucket {
 	b := r.buckets[k]
 	if b == nil {
 		b = &rangeBucket{bm: roaring.New(), min: v, max: v}
 		r.buckets[k] = b
 	}
-	b.bm.Add(ord)
 	b.min, b.max = min(b.min, v), max(b.max, v)
-	r.gen++
+	return b
 }
 
 func (r *rangeIndex) remove(ord uint32, v int64) {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -125,5 +126,27 @@ func TestArenaPutContact(t *testing.T) {
 func TestHotDocSize(t *testing.T) {
 	if n := unsafe.Sizeof(hotDoc{}); n != 20 {
 		t.Errorf("hotDoc is %d bytes, want 20", n)
+	}
+}
+
+// TestTextScore pins the one text-score expression to BM25 as
+// docs/search.md writes it: weight · ln(1 + (N − df + 0.5)/(df + 0.5)) ·
+// tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)).
+func TestTextScore(t *testing.T) {
+	ix := newIndex(nil, Options{})
+	tests := []struct {
+		name                           string
+		weight, n, df, avg, tf, length float64
+		want                           float64
+	}{
+		{"average length", 3, 100, 10, 4, 1, 4, 3 * math.Log(1+90.5/10.5) * 2.2 / 2.2},
+		{"long field", 2, 1000, 1, 2, 2, 6, 2 * math.Log(1+999.5/1.5) * 2 * 2.2 / (2 + 1.2*(0.25+0.75*3))},
+		{"no average", 1, 10, 10, 0, 1, 1, math.Log(1+0.5/10.5) * 2.2 / (1 + 1.2)},
+	}
+	for _, tt := range tests {
+		q := newQueryTerm(tt.weight, &stats{N: tt.n}, tt.df, tt.avg)
+		if got := ix.textScore(&q, tt.tf, tt.length); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: textScore = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

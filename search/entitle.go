@@ -47,9 +47,10 @@ type customer struct {
 	full    *roaring.Bitmap // contacts seen in full
 	places  *roaring.Bitmap // granted places (place ordinals)
 
-	// lens is the sum over visible of each contact field's length, and
-	// placeLens over places of each place field's: the average field
-	// lengths BM25 scores this customer's searches with (stats.go).
+	// lens is the sum over visible of each contact field's length (but
+	// the email's, summed over full), and placeLens over places of each
+	// place field's: the average field lengths BM25 scores this
+	// customer's searches with (stats.go).
 	lens      [numFields]int64
 	placeLens [numPlaceFields]int64
 
@@ -115,41 +116,43 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 	contacts := ix.places[ord].contacts
 	if len(c.contactGrant) == 0 && len(c.mapsByContact) == 0 && len(c.mapsByPlace) == 0 {
 		// Fast path (every build): nothing per contact to combine with,
-		// so the place's contacts are all visible or none is.
-		before := c.visible.GetCardinality()
-		if l != accessNone {
-			c.visible.AddMany(contacts)
-		}
-		if l == accessFull {
-			c.full.AddMany(contacts)
-		}
-		for _, o := range contacts {
-			if l == accessNone {
-				c.visible.Remove(o)
-			}
-			if l != accessFull {
-				c.full.Remove(o)
-			}
-		}
-		switch d := int64(c.visible.GetCardinality()) - int64(before); {
-		case d == 0:
-		case d == int64(len(contacts)) || d == -int64(len(contacts)):
-			sign := int64(1)
-			if d < 0 {
-				sign = -1
-			}
-			for _, o := range contacts {
-				ix.addLens(&c.lens, ix.contactLens(o), sign)
-			}
-		default:
-			// Some of the place's contacts were visible and some not:
-			// not what this path expects, so count again.
-			ix.recountLens(c)
-		}
+		// so the place's contacts are all visible or none is, and all
+		// full or none is.
+		ix.setAll(c, c.visible, contacts, l != accessNone)
+		ix.setAll(c, c.full, contacts, l == accessFull)
 		return
 	}
 	for _, o := range contacts {
 		ix.refreshContact(c, o)
+	}
+}
+
+// setAll sets (on) or clears the contacts of a place in one of a
+// customer's sets, visible or full, and moves the customer's length sums
+// with them, as setIn does.
+func (ix *Index) setAll(c *customer, set *roaring.Bitmap, contacts []uint32, on bool) {
+	before := set.GetCardinality()
+	if on {
+		set.AddMany(contacts)
+	} else {
+		for _, o := range contacts {
+			set.Remove(o)
+		}
+	}
+	switch d := int64(set.GetCardinality()) - int64(before); {
+	case d == 0:
+	case d == int64(len(contacts)) || d == -int64(len(contacts)):
+		sign := int64(1)
+		if d < 0 {
+			sign = -1
+		}
+		for _, o := range contacts {
+			addLens(&c.lens, ix.contactLens(o), sign, set == c.visible, set == c.full)
+		}
+	default:
+		// Some of the place's contacts were in the set and some not:
+		// not what this path expects, so count again.
+		ix.recountLens(c)
 	}
 }
 
@@ -275,15 +278,15 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 		}
 	}
 	if !d.alive {
-		ix.setVisible(c, ord, false)
-		c.full.Remove(ord)
+		ix.setIn(c, c.visible, ord, false)
+		ix.setIn(c, c.full, ord, false)
 		c.mapped.Remove(ord)
 		return
 	}
 	pid := ix.places[d.place].p.PlaceID
 	l := max(c.contactGrant[d.id], c.placeGrant[pid])
-	ix.setVisible(c, ord, l != accessNone)
-	setBit(c.full, ord, l == accessFull)
+	ix.setIn(c, c.visible, ord, l != accessNone)
+	ix.setIn(c, c.full, ord, l == accessFull)
 	byContact, byPlace := c.mapsByContact[d.id], c.mapsByPlace[pid]
 	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
 	for _, ids := range [2][]int64{byContact, byPlace} {

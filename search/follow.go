@@ -273,7 +273,7 @@ func (ix *Index) fetchOne(ctx context.Context, ch pursuit.Change) (func(), error
 		if err != nil {
 			return nil, err
 		}
-		return func() { ix.putTech(t) }, nil
+		return func() { ix.putTechs([]pursuit.TechStack{t}) }, nil
 	case pursuit.TableCustomerPlaceRelation:
 		g, err := ix.src.GetPlaceGrant(ctx, ch.Key, ch.Key2)
 		if gone(err) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func mutate(t *testing.T, r *rand.Rand, s pursuit.Store, w *world) {
 	cust := int64(1 + r.IntN(4))
 	access := []string{pursuit.AccessFull, pursuit.AccessMasked}[r.IntN(2)]
 	var err error
-	switch r.IntN(12) {
+	switch r.IntN(18) {
 	case 0: // new contact
 		p := pickPlace()
 		c := pursuit.Contact{PlaceID: p.PlaceID, Name: "Maria Smith", FirstName: "Maria", LastName: "Smith",
@@ -90,6 +91,55 @@ func mutate(t *testing.T, r *rand.Rand, s pursuit.Store, w *world) {
 			err = s.DeleteTechStack(ctx, w.techs[r.IntN(len(w.techs))].TechStackID)
 		} else {
 			err = s.CreateTechStack(ctx, &pursuit.TechStack{PlaceID: pickPlace().PlaceID, Vendor: v, Product: v + " One", Category: wCats[r.IntN(len(wCats))]})
+		}
+	case 12: // a contact's own fields change
+		c := pickContact()
+		first, last := wFirst[r.IntN(len(wFirst))], wLast[r.IntN(len(wLast))]
+		c.Name, c.FirstName, c.LastName = first+" "+last, first, last
+		c.Email = []string{"", strings.ToLower(first) + ".works@p1.gov", "jane.o'brien.smith@example.gov"}[r.IntN(3)]
+		c.Phone = []string{"", "(555) 010-9999"}[r.IntN(2)]
+		c.Department = []string{wDepts[r.IntN(len(wDepts))], "LEGAL", "Legal", "finance"}[r.IntN(4)]
+		c.AccountOwner = wOwners[r.IntN(len(wOwners))]
+		c.VerifiedAt = []time.Time{{}, time.Date(2024, time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)}[r.IntN(2)]
+		err = s.UpdateContact(ctx, &c)
+	case 13: // a place is renamed and retyped, in its state
+		p := pickPlace()
+		p.Name = []string{"Lake Township", "Smith County Water Authority", p.Name + " North"}[r.IntN(3)]
+		p.County = []string{"", "Cook County", "Works County"}[r.IntN(3)]
+		p.PlaceType = pursuit.PlaceTypes[r.IntN(4)]
+		err = s.UpdatePlace(ctx, &p)
+	case 14: // a tech_stack row changes vendor, and maybe place
+		if len(w.techs) > 0 {
+			ts := w.techs[r.IntN(len(w.techs))]
+			ts.Vendor = []string{"ESRI", "esri", "Esri", "Oracle", "Tyler Technologies"}[r.IntN(5)]
+			ts.Product = ts.Vendor + " Two"
+			if r.IntN(3) == 0 {
+				ts.PlaceID = pickPlace().PlaceID
+			}
+			err = s.UpdateTechStack(ctx, &ts)
+		}
+	case 15: // a mapping changes owner or target
+		if len(w.mappings) > 0 {
+			m := w.mappings[r.IntN(len(w.mappings))]
+			m.AccountOwner = wOwners[r.IntN(len(wOwners))]
+			if r.IntN(2) == 0 {
+				m.PlaceID, m.ContactID = pickPlace().PlaceID, 0
+			}
+			err = s.UpdateCustomerMapping(ctx, &m)
+		}
+	case 16:
+		if len(w.mappings) > 0 {
+			err = s.DeleteCustomerMapping(ctx, w.mappings[r.IntN(len(w.mappings))].CustomerMappingID)
+		}
+	case 17: // a grant changes access
+		if len(w.cgrants) > 0 && r.IntN(2) == 0 {
+			g := w.cgrants[r.IntN(len(w.cgrants))]
+			g.AccessType = access
+			err = s.PutContactGrant(ctx, &g)
+		} else if len(w.pgrants) > 0 {
+			g := w.pgrants[r.IntN(len(w.pgrants))]
+			g.AccessType = access
+			err = s.PutPlaceGrant(ctx, &g)
 		}
 	}
 	if code := pursuit.ErrorCode(err); code != "" && code != pursuit.ENOTFOUND && code != pursuit.EFOREIGNKEY {

@@ -44,7 +44,7 @@ type Index struct {
 
 	contacts   []contactDoc
 	contactOrd ordMap
-	hot        []hotDoc // by ordinal, see syncHot
+	hot        []hotDoc // by ordinal, written with the document (write.go)
 	placeHot   []placeHot
 	arena      arena
 	alive      *roaring.Bitmap
@@ -57,11 +57,9 @@ type Index struct {
 	pairDocs   *field      // contacts by (title, department), keyed by pairKey
 
 	states, types, deptKeys bitmaps
-	deptLabel               map[string]string
 	functions, seniorities  []*roaring.Bitmap
 	hasEmail, hasPhone      *roaring.Bitmap
 	vendors, products, cats bitmaps
-	vendorLabel             map[string]string
 	pop, verified           *rangeIndex
 	tiers                   [numTiers]*roaring.Bitmap
 
@@ -76,12 +74,11 @@ type Index struct {
 	pcats      bitmaps
 	ppop       *rangeIndex
 	techs      map[int64]techRow
-	// techPending is the places loadTech added rows to, during Build.
-	techPending map[uint32]bool
 
 	customers   map[int64]*customer
 	mappings    map[int64]mappingRow
-	names       *interner         // tech vendors, products, categories and mapping owners
+	names       *interner         // tech vendors, products, categories and mapping owners, normalised
+	spells      *interner         // tech vendors as written, for facet labels
 	small       *interner         // states and place types
 	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
@@ -106,19 +103,17 @@ func newIndex(src Source, opt Options) *Index {
 		synced:      make(chan struct{}),
 		alive:       roaring.New(),
 		titles:      newInterner(),
-		depts:       newInterner(),
+		depts:       newKeyedInterner(),
 		owners:      newInterner(),
 		classes:     make(map[[2]uint32]uint8),
 		states:      bitmaps{},
 		types:       bitmaps{},
 		deptKeys:    bitmaps{},
-		deptLabel:   map[string]string{},
 		hasEmail:    roaring.New(),
 		hasPhone:    roaring.New(),
 		vendors:     bitmaps{},
 		products:    bitmaps{},
 		cats:        bitmaps{},
-		vendorLabel: map[string]string{},
 		pop:         newRangeIndex(popBucket),
 		verified:    newRangeIndex(monthBucket),
 		placeOrd:    make(map[int64]uint32),
@@ -133,6 +128,7 @@ func newIndex(src Source, opt Options) *Index {
 		customers:   make(map[int64]*customer),
 		mappings:    make(map[int64]mappingRow),
 		names:       newInterner(),
+		spells:      newKeyedInterner(),
 		small:       newInterner(),
 		placeCust:   make(map[int64][]int64),
 		contactCust: make(map[int64][]int64),
@@ -231,13 +227,19 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan places: %w", err)
 	}
+	// The tech stack in chunks: each place is derived once per chunk its
+	// rows are in, not once per row.
+	var techs []pursuit.TechStack
 	if err := src.ScanTechStack(ctx, func(t pursuit.TechStack) error {
-		ix.loadTech(t)
+		if techs = append(techs, t); len(techs) == techChunk {
+			ix.putTechs(techs)
+			techs = techs[:0]
+		}
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("build index: scan tech_stack: %w", err)
 	}
-	ix.finishTech()
+	ix.putTechs(techs)
 	ix.log.Debug("index places loaded", "places", len(ix.places), "elapsed", time.Since(start))
 
 	rd := waitRead()
@@ -278,6 +280,9 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 		"customers", len(ix.customers), "seq", seq, "elapsed", ix.buildTime)
 	return ix, nil
 }
+
+// techChunk is how many tech_stack rows Build hands putTechs at a time.
+const techChunk = 8192
 
 // optimize run-compresses the bitmaps after a build.
 func (ix *Index) optimize() {

@@ -51,42 +51,40 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 	}
 	st := ix.placeStats(c, p)
 	top := &topK{k: p.limit + 1}
-	pf := ix.pfields[:]
-	// The posting lists of the scoring terms, looked up once.
-	posting := map[[2]int]*roaring.Bitmap{}
-	for ci, cl := range p.clauses {
-		for ti, t := range cl.terms {
+	// The scoring (clause term, field) pairs, with their postings and the
+	// document-independent part of their score, looked up once.
+	type scoring struct {
+		queryTerm
+		f  int
+		bm *roaring.Bitmap
+	}
+	var terms []scoring
+	for _, cl := range p.clauses {
+		if cl.negate || st == nil {
+			continue
+		}
+		for _, t := range cl.terms {
 			for _, f := range cl.fields {
-				posting[[2]int{ci*64 + ti, f}] = pf[f].get(t)
+				w, fn := ix.w.PlaceName, placeFieldNames[pfName]
+				if f == pfCounty {
+					w, fn = ix.w.County, placeFieldNames[pfCounty]
+				}
+				if bm := ix.pfields[f].get(t); bm != nil {
+					terms = append(terms, scoring{newQueryTerm(w, st, st.DF[dfKey(fn, t)], st.Avg[f]), f, bm})
+				}
 			}
 		}
 	}
 	eachOrd(r, func(o uint32) {
 		pd := &ix.places[o]
 		sc := ix.w.Population * math.Min(1, math.Log10(float64(max(pd.p.Population, 0))+1)/7)
-		if st != nil {
-			for ci, cl := range p.clauses {
-				if cl.negate {
-					continue
+		for i := range terms {
+			if t := &terms[i]; t.bm.Contains(o) {
+				l := float64(pd.nameLen)
+				if t.f == pfCounty {
+					l = float64(pd.countyLen)
 				}
-				for ti, t := range cl.terms {
-					for _, f := range cl.fields {
-						bm := posting[[2]int{ci*64 + ti, f}]
-						if bm == nil || !bm.Contains(o) {
-							continue
-						}
-						w, l, fn := ix.w.PlaceName, float64(pd.nameLen), "pname"
-						if f == pfCounty {
-							w, l, fn = ix.w.County, float64(pd.countyLen), "pcounty"
-						}
-						avg := st.Avg[f]
-						if avg <= 0 {
-							avg = 1
-						}
-						k1, b := ix.w.K1, ix.w.B
-						sc += w * idf(st.N, st.DF[dfKey(fn, t)]) * (k1 + 1) / (1 + k1*(1-b+b*l/avg))
-					}
-				}
+				sc += ix.textScore(&t.queryTerm, 1, l)
 			}
 		}
 		sc = float64(float32(sc))
@@ -209,22 +207,4 @@ func (ix *Index) matchPlaceClauses(r *roaring.Bitmap, cls []clause) *roaring.Bit
 		}
 	}
 	return r
-}
-
-// placeFacets counts state, place_type and vendor over a place result.
-func (ix *Index) placeFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	states, types, vendors := map[string]int{}, map[string]int{}, map[string]int{}
-	eachOrd(r, func(o uint32) {
-		pd := &ix.places[o]
-		states[pd.p.StateAbbr]++
-		types[pd.p.PlaceType]++
-		for _, v := range pd.vendors {
-			vendors[v]++
-		}
-	})
-	return map[string][]Bucket{
-		FacetState:     buckets(states, nil, 0),
-		FacetPlaceType: buckets(types, nil, 0),
-		FacetVendor:    buckets(vendors, ix.vendorLabel, n),
-	}
 }

@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"math"
-	"sort"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -61,11 +60,41 @@ type scorer struct {
 }
 
 type fieldTerm struct {
+	queryTerm
 	f    int
 	term string
-	w    float64 // field weight × idf
-	avg  float64
-	bm   *roaring.Bitmap
+	bm   *roaring.Bitmap // the term's postings, read only: names and emails
+	// within, when not nil, are the only contacts the term scores in
+	// (emailWithin).
+	within *roaring.Bitmap
+}
+
+// queryTerm is the part of a query term's BM25 score in one field that
+// does not depend on the document: the field's weight times the term's
+// idf, and the field's average length, both in the customer's statistics
+// (stats.go).
+type queryTerm struct {
+	w   float64 // field weight × idf
+	avg float64
+}
+
+// newQueryTerm returns the query term of weight, document frequency df
+// and average field length avg in the statistics st.
+func newQueryTerm(weight float64, st *stats, df, avg float64) queryTerm {
+	if avg <= 0 {
+		avg = 1
+	}
+	return queryTerm{w: weight * idf(st.N, df), avg: avg}
+}
+
+// textScore is the BM25 score of a query term in a document's field that
+// holds it tf times in length terms: weight · idf · tfnorm, with
+// tfnorm = tf·(k1+1) / (tf + k1·(1 − b + b·length/avg)). Every path that
+// scores text calls it: the full walk and the tier ranking (through the
+// title and department scores), names and emails, places.
+func (ix *Index) textScore(q *queryTerm, tf, length float64) float64 {
+	k1, b := ix.w.K1, ix.w.B
+	return q.w * (tf * (k1 + 1) / (tf + k1*(1-b+b*length/q.avg)))
 }
 
 func (ix *Index) fieldWeight(f int) float64 {
@@ -84,14 +113,23 @@ func idf(n, df float64) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
-func (ix *Index) newScorer(p *plan, st *stats) *scorer {
+// newScorer returns the scorer of a query; emails, when not nil, are the
+// only contacts whose email field scores (emailWithin).
+func (ix *Index) newScorer(p *plan, st *stats, emails *roaring.Bitmap) *scorer {
 	s := &scorer{ix: ix}
 	for _, ft := range scoringTerms(p.clauses) {
 		f := indexOf(fieldNames[:], ft[0])
-		t := fieldTerm{f: f, term: ft[1], avg: st.Avg[f], bm: ix.fields[f].get(ft[1])}
-		t.w = ix.fieldWeight(f) * idf(st.N, st.DF[dfKey(ft[0], ft[1])])
-		if t.avg <= 0 {
-			t.avg = 1
+		t := fieldTerm{f: f, term: ft[1], queryTerm: newQueryTerm(ix.fieldWeight(f), st, st.DF[dfKey(ft[0], ft[1])], st.Avg[f])}
+		if f == fName || f == fEmail {
+			// Only names and emails are scored per contact (nameEmail);
+			// titles and departments per interned value.
+			t.bm = ix.anyField([]int{f}, ft[1])
+			if t.bm.IsEmpty() {
+				t.bm = nil
+			}
+			if f == fEmail {
+				t.within = emails
+			}
 		}
 		s.terms = append(s.terms, t)
 		if (f == fName || f == fEmail) && t.bm != nil {
@@ -138,11 +176,6 @@ func nanSlice(s []float32, n int) []float32 {
 	return s
 }
 
-func (s *scorer) bm25(tf, length, avg float64) float64 {
-	k1, b := s.ix.w.K1, s.ix.w.B
-	return tf * (k1 + 1) / (tf + k1*(1-b+b*length/avg))
-}
-
 // interned scores an interned title or department.
 func (s *scorer) interned(cache []float32, tab *interner, f int, id uint32) float64 {
 	if v := cache[id]; v == v {
@@ -156,7 +189,7 @@ func (s *scorer) interned(cache []float32, tab *interner, f int, id uint32) floa
 		}
 		for _, tt := range t.terms {
 			if tt.term == ft.term {
-				sum += ft.w * s.bm25(float64(tt.tf), float64(t.n), ft.avg)
+				sum += s.ix.textScore(&ft.queryTerm, float64(tt.tf), float64(t.n))
 			}
 		}
 	}
@@ -181,6 +214,9 @@ func (s *scorer) matchNames(r *roaring.Bitmap) *roaring.Bitmap {
 	s.nameOrds, s.namePos = s.nameOrds[:0], s.namePos[:0]
 	for i, ft := range s.nameT {
 		x := roaring.And(r, ft.bm)
+		if ft.within != nil {
+			x.And(ft.within)
+		}
 		s.nameOrds = append(s.nameOrds, x.ToArray())
 		s.namePos = append(s.namePos, 0)
 		if i == 0 {
@@ -212,13 +248,13 @@ func (s *scorer) nameEmail(ord uint32, h *hotDoc) float64 {
 		if ft.f == fEmail {
 			l = float64(h.emailLen)
 		}
-		sum += ft.w * s.bm25(1, l, ft.avg)
+		sum += s.ix.textScore(&ft.queryTerm, 1, l)
 	}
 	return sum
 }
 
 // rankContacts returns the best limit+1 hits of r after the cursor.
-func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCounter) []hit {
+func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCounter, emails *roaring.Bitmap) []hit {
 	top := &topK{k: p.limit + 1}
 	if r.IsEmpty() {
 		return nil
@@ -240,7 +276,7 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 		}
 		return top.sorted()
 	}
-	s := ix.newScorer(p, st)
+	s := ix.newScorer(p, st, emails)
 	defer s.release()
 	named := s.matchNames(r)
 	if fc == nil && r.GetCardinality() >= ix.pruneMin {
@@ -459,207 +495,4 @@ func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {
 			fn(o)
 		}
 	}
-}
-
-// facetWalk is the default result size up to which facets are counted
-// by walking the result (a few array increments per contact, and per
-// place run for what comes from the place) rather than by intersecting it
-// with the bitmap of every value. The intersections cost about the total
-// size of the facets' bitmaps, whatever the result (over 20 million
-// ordinals in some 700 bitmaps at the seed's scale, 12 ms), and the walk
-// about 10 ns per contact of the result (it reads the contact's place,
-// department and class): it wins up to about a million.
-// Index.facetWalk holds the one in use; tests lower it to check both ways.
-const facetWalk = 1000000
-
-// facetCounter counts facets over a walk of a result: a few array
-// increments per contact, and per run of contacts of one place for what
-// comes from the place.
-type facetCounter struct {
-	ix                     *Index
-	states, types, vendors []int
-	depts                  []int
-	class                  [256]int
-	prev, run              int
-}
-
-// facetCounters are pooled, like ordBufs.
-var facetCounters = sync.Pool{New: func() any { return new(facetCounter) }}
-
-// newFacetCounter returns a zeroed counter; release returns it.
-func (ix *Index) newFacetCounter() *facetCounter {
-	fc := facetCounters.Get().(*facetCounter)
-	fc.ix = ix
-	fc.states = zeroed(fc.states, len(ix.small.vals))
-	fc.types = zeroed(fc.types, len(ix.small.vals))
-	fc.vendors = zeroed(fc.vendors, len(ix.names.vals))
-	fc.depts = zeroed(fc.depts, len(ix.depts.vals))
-	fc.class = [256]int{}
-	fc.prev, fc.run = -1, 0
-	return fc
-}
-
-func (fc *facetCounter) release() {
-	fc.ix = nil
-	facetCounters.Put(fc)
-}
-
-// zeroed returns s resized to n zeroes, reusing its memory.
-func zeroed[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
-}
-
-func (fc *facetCounter) add(place, dept uint32, class uint8) {
-	if int(place) != fc.prev {
-		fc.flush()
-		fc.prev, fc.run = int(place), 0
-	}
-	fc.run++
-	fc.depts[dept]++
-	fc.class[class]++
-}
-
-func (fc *facetCounter) flush() {
-	if fc.prev < 0 {
-		return
-	}
-	pd := &fc.ix.placeHot[fc.prev]
-	fc.states[pd.stateID] += fc.run
-	fc.types[pd.typeID] += fc.run
-	for _, v := range pd.vendorIDs {
-		fc.vendors[v] += fc.run
-	}
-	fc.run = 0
-}
-
-// result returns the facets counted so far.
-func (fc *facetCounter) result(n int) map[string][]Bucket {
-	fc.flush()
-	fc.prev = -1
-	ix := fc.ix
-	states, types, depts, vendors := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	for i, c := range fc.states {
-		if c > 0 {
-			states[ix.small.vals[i].s] += c
-		}
-	}
-	for i, c := range fc.types {
-		if c > 0 {
-			types[ix.small.vals[i].s] += c
-		}
-	}
-	for i, c := range fc.depts {
-		if c > 0 {
-			depts[normKey(ix.depts.vals[i].s)] += c
-		}
-	}
-	for i, c := range fc.vendors {
-		if c > 0 {
-			vendors[ix.names.vals[i].s] += c
-		}
-	}
-	fns := make([]int, len(titles.Functions))
-	sens := make([]int, len(titles.Seniorities))
-	for cl, c := range fc.class {
-		if c > 0 {
-			fns[cl>>3] += c
-			sens[cl&7] += c
-		}
-	}
-	return map[string][]Bucket{
-		FacetState:      buckets(states, nil, 0),
-		FacetPlaceType:  buckets(types, nil, 0),
-		FacetFunction:   listBuckets(titles.Functions, fns),
-		FacetSeniority:  listBuckets(titles.Seniorities, sens),
-		FacetDepartment: buckets(depts, ix.deptLabel, n),
-		FacetVendor:     buckets(vendors, ix.vendorLabel, n),
-	}
-}
-
-// contactFacets counts the facets of a result.
-func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
-	if r.GetCardinality() <= ix.facetWalk {
-		fc := ix.newFacetCounter()
-		defer fc.release()
-		it := r.ManyIterator()
-		buf := ordBufs.Get().(*[512]uint32)
-		defer ordBufs.Put(buf)
-		for {
-			k := it.NextMany(buf[:])
-			if k == 0 {
-				break
-			}
-			for _, o := range buf[:k] {
-				h := &ix.hot[o]
-				fc.add(h.place, h.dept, h.class)
-			}
-		}
-		return fc.result(n)
-	}
-	out := map[string][]Bucket{}
-	count := func(m bitmaps) map[string]int {
-		c := map[string]int{}
-		for k, bm := range m {
-			if v := int(r.AndCardinality(bm)); v > 0 {
-				c[k] = v
-			}
-		}
-		return c
-	}
-	countList := func(l []*roaring.Bitmap) []int {
-		c := make([]int, len(l))
-		for i, bm := range l {
-			c[i] = int(r.AndCardinality(bm))
-		}
-		return c
-	}
-	out[FacetState] = buckets(count(ix.states), nil, 0)
-	out[FacetPlaceType] = buckets(count(ix.types), nil, 0)
-	out[FacetFunction] = listBuckets(titles.Functions, countList(ix.functions))
-	out[FacetSeniority] = listBuckets(titles.Seniorities, countList(ix.seniorities))
-	out[FacetDepartment] = buckets(count(ix.deptKeys), ix.deptLabel, n)
-	out[FacetVendor] = buckets(count(ix.vendors), ix.vendorLabel, n)
-	return out
-}
-
-// buckets sorts counts biggest first (ties by value), keeps the first n
-// (all when n is 0) and labels them.
-func buckets(counts map[string]int, labels map[string]string, n int) []Bucket {
-	out := make([]Bucket, 0, len(counts))
-	for k, c := range counts {
-		if c == 0 || k == "" {
-			continue
-		}
-		out = append(out, Bucket{Value: k, Count: c})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
-	if n > 0 && len(out) > n {
-		out = out[:n]
-	}
-	if labels != nil {
-		for i := range out {
-			if l, ok := labels[out[i].Value]; ok {
-				out[i].Value = l
-			}
-		}
-	}
-	return out
-}
-
-func listBuckets(names []string, counts []int) []Bucket {
-	m := map[string]int{}
-	for i, c := range counts {
-		m[names[i]] = c
-	}
-	return buckets(m, nil, 0)
 }

@@ -17,10 +17,12 @@ import (
 // outside its grants are.
 //
 // The length sums are kept per customer as its visible set and the rows'
-// lengths change (setVisible, setPlace, and the brackets in putContact
-// and indexPlace), so a search pays only for the document frequencies:
-// one intersection count per (field, term) of the query, none for a
-// customer who sees every contact.
+// lengths change (setIn, setAll, setPlace, and the brackets in
+// putContact and indexPlace), so a search pays only for the document
+// frequencies: one intersection count per (field, term) of the query,
+// none for a customer who sees every contact. The email field counts only
+// the contacts the customer sees in full: for it, a masked contact's email
+// is empty (addLens).
 
 // stats are the corpus statistics BM25 uses.
 type stats struct {
@@ -48,20 +50,29 @@ func (ix *Index) placeLens(ord uint32) [numPlaceFields]int64 {
 	return [numPlaceFields]int64{pfName: int64(pd.nameLen), pfCounty: int64(pd.countyLen)}
 }
 
-func (ix *Index) addLens(sum *[numFields]int64, l [numFields]int64, sign int64) {
+// addLens adds sign times a contact's lengths to a customer's sums:
+// those of the fields it sees when seen is true, the email's when full is.
+// A customer's sums are over its visible set for every field but the
+// email, and over the contacts it sees in full for the email: for it, a
+// masked contact's email is empty (it can neither match nor weigh in the
+// statistics, see matchClauses).
+func addLens(sum *[numFields]int64, l [numFields]int64, sign int64, seen, full bool) {
 	for f := range l {
-		sum[f] += sign * l[f]
+		if f == fEmail && full || f != fEmail && seen {
+			sum[f] += sign * l[f]
+		}
 	}
 }
 
-// setVisible sets or clears a contact in a customer's visible set,
-// keeping the customer's length sums.
-func (ix *Index) setVisible(c *customer, ord uint32, on bool) {
+// setIn sets or clears a contact in a customer's visible or full set,
+// moving the customer's length sums with it (addLens: the visible set
+// carries every field's but the email's, the full set the email's).
+func (ix *Index) setIn(c *customer, set *roaring.Bitmap, ord uint32, on bool) {
 	switch {
-	case on && c.visible.CheckedAdd(ord):
-		ix.addLens(&c.lens, ix.contactLens(ord), 1)
-	case !on && c.visible.CheckedRemove(ord):
-		ix.addLens(&c.lens, ix.contactLens(ord), -1)
+	case on && set.CheckedAdd(ord):
+		addLens(&c.lens, ix.contactLens(ord), 1, set == c.visible, set == c.full)
+	case !on && set.CheckedRemove(ord):
+		addLens(&c.lens, ix.contactLens(ord), -1, set == c.visible, set == c.full)
 	}
 }
 
@@ -87,7 +98,8 @@ func (ix *Index) setPlace(c *customer, ord uint32, on bool) {
 // and granted places.
 func (ix *Index) recountLens(c *customer) {
 	c.lens = [numFields]int64{}
-	eachOrd(c.visible, func(o uint32) { ix.addLens(&c.lens, ix.contactLens(o), 1) })
+	eachOrd(c.visible, func(o uint32) { addLens(&c.lens, ix.contactLens(o), 1, true, false) })
+	eachOrd(c.full, func(o uint32) { addLens(&c.lens, ix.contactLens(o), 1, false, true) })
 	c.placeLens = [numPlaceFields]int64{}
 	eachOrd(c.places, func(o uint32) {
 		l := ix.placeLens(o)
@@ -127,10 +139,9 @@ func (ix *Index) relengthContact(ord uint32, old [numFields]int64, contactID, pl
 		return
 	}
 	for _, c := range ix.seers(contactID, placeID) {
-		if c.visible.Contains(ord) {
-			ix.addLens(&c.lens, old, -1)
-			ix.addLens(&c.lens, now, 1)
-		}
+		seen, full := c.visible.Contains(ord), c.full.Contains(ord)
+		addLens(&c.lens, old, -1, seen, full)
+		addLens(&c.lens, now, 1, seen, full)
 	}
 }
 
@@ -162,8 +173,9 @@ func (ix *Index) contactStats(c *customer, p *plan) *stats {
 	}
 	n := c.visible.GetCardinality()
 	// The visible set lies within alive, so the same size means the same
-	// set: the index's own counts are the customer's.
-	everything := n == ix.alive.GetCardinality()
+	// set: the index's own counts are the customer's. The email field
+	// counts only the contacts the customer sees in full (addLens).
+	alive := ix.alive.GetCardinality()
 	st := &stats{N: float64(n), Avg: make([]float64, numFields), DF: map[string]float64{}}
 	for f := range ix.fields {
 		if n > 0 {
@@ -172,11 +184,15 @@ func (ix *Index) contactStats(c *customer, p *plan) *stats {
 	}
 	for _, ft := range terms {
 		f := indexOf(fieldNames[:], ft[0])
+		within := c.visible
+		if f == fEmail {
+			within = c.full
+		}
 		var df uint64
-		if everything {
+		if within.GetCardinality() == alive {
 			df = ix.fields[f].card(ft[1])
 		} else {
-			df = ix.docFreq(dfCacheKey{customer: c.id, field: f, term: ft[1]}, ix.fields[f], c.visible)
+			df = ix.docFreq(dfCacheKey{customer: c.id, field: f, term: ft[1]}, ix.fields[f], within)
 		}
 		if df > 0 {
 			st.DF[dfKey(ft[0], ft[1])] = float64(df)

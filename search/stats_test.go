@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -152,31 +151,16 @@ func (w *world) addHidden(r *rand.Rand, n int) {
 // contents page after page, for contacts and places. With statistics of
 // the whole store the scores would move with the hidden rows.
 func TestStatsOnlyFromVisibleRows(t *testing.T) {
-	ctx := context.Background()
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
 			full := newWorld(r, 50, 1200, 2)
-			at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
-			for i := range full.contacts {
-				full.contacts[i].CreatedAt, full.contacts[i].UpdatedAt = at, at
-			}
-			for i := range full.places {
-				full.places[i].CreatedAt, full.places[i].UpdatedAt = at, at
-			}
+			full.fixTimes()
 			mine := full.visibleWorld(1)
 			hidden := full.visibleWorld(1)
 			hidden.addHidden(r, 400+r.IntN(1500))
-			now := func() time.Time { return time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC) }
-			key := []byte("0123456789abcdef0123456789abcdef")
-			build := func(w *world) *Index {
-				s := testdb.SQLite(t)
-				w.load(t, s)
-				ix, err := Build(ctx, s, Options{Now: now, CursorKey: key})
-				must(t, err)
-				return ix
-			}
-			indexes := map[string]*Index{"full": build(full), "mine": build(mine), "hidden": build(hidden)}
+			opt := fixedOptions()
+			indexes := map[string]*Index{"full": full.build(t, opt), "mine": mine.build(t, opt), "hidden": hidden.build(t, opt)}
 			reqs := []Request{{Q: "director"}, {Q: "smith"}, {Q: "director smith", Facets: true}, {Q: `"public works"`},
 				{Q: "jane -clerk"}, {Q: "title:director", Limit: 3}, {Facets: true}}
 			for range 60 {
@@ -262,25 +246,12 @@ func TestLensFollowChanges(t *testing.T) {
 	must(t, err)
 	checkLens(t, ix)
 	queries := []string{"director", "smith jane", `"public works" manager`, "springfield", "county"}
-	stats := func(ix *Index, cust int64, q string) [2]*stats {
-		ix.mu.RLock()
-		defer ix.mu.RUnlock()
-		c := ix.customers[cust]
-		if c == nil {
-			return [2]*stats{}
-		}
-		pc, err := compile(Request{Q: q}, true)
-		must(t, err)
-		pp, err := compile(Request{Q: q}, false)
-		must(t, err)
-		return [2]*stats{ix.contactStats(c, pc), ix.placeStats(c, pp)}
-	}
 	for range 10 {
 		// Fill the document-frequency cache, which the changes must
 		// empty.
 		for cust := range int64(5) {
 			for _, q := range queries {
-				stats(ix, cust, q)
+				customerStats(t, ix, cust, q)
 			}
 		}
 		for range 20 {
@@ -293,7 +264,7 @@ func TestLensFollowChanges(t *testing.T) {
 		must(t, err)
 		for cust := range int64(5) {
 			for _, q := range queries {
-				if diff := cmp.Diff(stats(fresh, cust, q), stats(ix, cust, q)); diff != "" {
+				if diff := cmp.Diff(customerStats(t, fresh, cust, q), customerStats(t, ix, cust, q)); diff != "" {
 					t.Fatalf("customer %d q=%q: statistics of the followed index differ from a fresh build's (-fresh +followed):\n%s", cust, q, diff)
 				}
 			}

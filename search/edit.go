@@ -1,0 +1,295 @@
+package search
+
+import (
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// edit is the direction of a write to the index's structures. Each writer
+// (indexPlace, indexContacts, indexContactsPlace) lists once what its rows
+// put in each structure, and the edit adds it there or takes it out: the
+// removal of a row cannot drift from its addition, and a batch of rows
+// (Build) goes through the same lines as one row (following the change
+// log).
+type edit bool
+
+const (
+	adding   edit = true
+	removing edit = false
+)
+
+// sign is +1 for adding, -1 for removing: what length sums move by.
+func (e edit) sign() int64 {
+	if e == adding {
+		return 1
+	}
+	return -1
+}
+
+// bit adds or removes one ordinal.
+func (e edit) bit(bm *roaring.Bitmap, o uint32) {
+	if e == adding {
+		bm.Add(o)
+	} else {
+		bm.Remove(o)
+	}
+}
+
+// bits adds or removes sorted, distinct ordinals: a run of consecutive
+// ones as a range, others as a list.
+func (e edit) bits(bm *roaring.Bitmap, ords []uint32) {
+	switch n := len(ords); {
+	case n == 0:
+	case n == 1:
+		e.bit(bm, ords[0])
+	case ords[n-1]-ords[0] == uint32(n-1):
+		if e == adding {
+			bm.AddRange(uint64(ords[0]), uint64(ords[n-1])+1)
+		} else {
+			bm.RemoveRange(uint64(ords[0]), uint64(ords[n-1])+1)
+		}
+	case e == adding:
+		bm.AddMany(ords)
+	default:
+		bm.AndNot(roaring.BitmapOf(ords...))
+	}
+}
+
+// key adds or removes one ordinal in the bitmap of key in m: adding
+// creates the bitmap, removing the last ordinal deletes it.
+func (e edit) key(m bitmaps, key string, o uint32) {
+	if e == adding {
+		m.add(key, o)
+	} else {
+		m.remove(key, o)
+	}
+}
+
+// keys does the same for sorted, distinct ordinals.
+func (e edit) keys(m bitmaps, key string, ords []uint32) {
+	bm := m[key]
+	if bm == nil {
+		if e == removing || len(ords) == 0 {
+			return
+		}
+		bm = roaring.New()
+		m[key] = bm
+	}
+	e.bits(bm, ords)
+	if bm.IsEmpty() {
+		delete(m, key)
+	}
+}
+
+// post adds or removes one ordinal in a term's postings.
+func (e edit) post(f *field, term string, o uint32) {
+	if e == adding {
+		f.add(term, o)
+	} else {
+		f.remove(term, o)
+	}
+}
+
+// posts does the same for sorted, distinct ordinals.
+func (e edit) posts(f *field, term string, ords []uint32) {
+	switch {
+	case len(ords) == 1:
+		e.post(f, term, ords[0])
+	case e == adding:
+		f.addMany(term, ords)
+	default:
+		for _, o := range ords {
+			f.remove(term, o)
+		}
+	}
+}
+
+// value adds or removes an ordinal of value v in a range index; adding
+// widens its bucket's bounds.
+func (e edit) value(r *rangeIndex, o uint32, v int64) {
+	if e == adding {
+		r.add(o, v)
+	} else {
+		r.remove(o, v)
+	}
+}
+
+// values does the same for sorted, distinct ordinals, whose values value
+// gives, bucket by bucket.
+func (e edit) values(r *rangeIndex, ords []uint32, value func(uint32) int64) {
+	if len(ords) == 1 {
+		e.value(r, ords[0], value(ords[0]))
+		return
+	}
+	by := map[int][]uint32{}
+	for _, o := range ords {
+		v := value(o)
+		k := r.bucket(v)
+		by[k] = append(by[k], o)
+		if e == adding {
+			r.widen(k, v)
+		}
+	}
+	for k, l := range by {
+		if b := r.buckets[k]; b != nil {
+			e.bits(b.bm, l)
+		}
+	}
+	r.gen++
+}
+
+// sortedOrds returns ords sorted and without duplicates, copying them
+// only when they are not.
+func sortedOrds(ords []uint32) []uint32 {
+	for i := 1; i < len(ords); i++ {
+		if ords[i] <= ords[i-1] {
+			out := slices.Clone(ords)
+			slices.Sort(out)
+			return slices.Compact(out)
+		}
+	}
+	return ords
+}
+
+// groups gathers sorted ordinals by a small key (an interned id): in a
+// slice by key when the batch is big for the number of keys (Build), in a
+// short list otherwise (a row at a time).
+type groups struct {
+	dense [][]uint32
+	at    map[uint32]int // key → index in keys and lists
+	keys  []uint32
+	lists [][]uint32
+}
+
+func newGroups(nKeys, batch int) *groups {
+	if batch >= 64 && batch >= nKeys/8 {
+		return &groups{dense: make([][]uint32, nKeys)}
+	}
+	return &groups{at: map[uint32]int{}}
+}
+
+func (g *groups) add(k, o uint32) {
+	if g.dense != nil {
+		g.dense[k] = append(g.dense[k], o)
+		return
+	}
+	i, ok := g.at[k]
+	if !ok {
+		i = len(g.keys)
+		g.at[k] = i
+		g.keys, g.lists = append(g.keys, k), append(g.lists, nil)
+	}
+	g.lists[i] = append(g.lists[i], o)
+}
+
+// each calls fn with every key and its ordinals.
+func (g *groups) each(fn func(k uint32, ords []uint32)) {
+	if g.dense != nil {
+		for k, l := range g.dense {
+			if len(l) > 0 {
+				fn(uint32(k), l)
+			}
+		}
+		return
+	}
+	for i, k := range g.keys {
+		fn(k, g.lists[i])
+	}
+}
+
+// rangeSets gathers ranges of ordinals per bitmap and adds or removes
+// them in one pass per bitmap: a few as ranges, many through a dense word
+// array (AddRange one range at a time unions run containers, quadratic in
+// a vendor's runs: 4 s at the seed's scale).
+type rangeSets struct {
+	order []*roaring.Bitmap
+	byBM  map[*roaring.Bitmap][][2]uint32
+	// owner is the map and key of a bitmap of a keyed set, deleted from
+	// it when a removal leaves it empty.
+	owner map[*roaring.Bitmap]ownerKey
+}
+
+type ownerKey struct {
+	m   bitmaps
+	key string
+}
+
+// keyed gathers r for the bitmap of key in m; adding creates the bitmap.
+func (s *rangeSets) keyed(e edit, m bitmaps, key string, r [2]uint32) {
+	bm := m[key]
+	if bm == nil {
+		if e == removing {
+			return
+		}
+		bm = roaring.New()
+		m[key] = bm
+	}
+	if s.owner == nil {
+		s.owner = map[*roaring.Bitmap]ownerKey{}
+	}
+	s.owner[bm] = ownerKey{m, key}
+	s.to(bm, r)
+}
+
+// to gathers r for bm.
+func (s *rangeSets) to(bm *roaring.Bitmap, r [2]uint32) {
+	if s.byBM == nil {
+		s.byBM = map[*roaring.Bitmap][][2]uint32{}
+	}
+	l, ok := s.byBM[bm]
+	if !ok {
+		s.order = append(s.order, bm)
+	}
+	s.byBM[bm] = append(l, r)
+}
+
+// apply adds or removes the gathered ranges, of ordinals below n.
+func (s *rangeSets) apply(e edit, n int) {
+	var words []uint64
+	for _, bm := range s.order {
+		rs := s.byBM[bm]
+		if len(rs) <= 8 {
+			for _, r := range rs {
+				if e == adding {
+					bm.AddRange(uint64(r[0]), uint64(r[1]))
+				} else {
+					bm.RemoveRange(uint64(r[0]), uint64(r[1]))
+				}
+			}
+		} else {
+			if words == nil {
+				words = make([]uint64, (n+63)/64)
+			} else {
+				clear(words)
+			}
+			for _, r := range rs {
+				setBits(words, r[0], r[1])
+			}
+			if e == adding {
+				bm.Or(roaring.FromDense(words, true))
+			} else {
+				bm.AndNot(roaring.FromDense(words, true))
+			}
+			bm.RunOptimize()
+		}
+		if o, ok := s.owner[bm]; ok && bm.IsEmpty() {
+			delete(o.m, o.key)
+		}
+	}
+}
+
+// setBits sets bits [lo, hi) of words.
+func setBits(words []uint64, lo, hi uint32) {
+	for lo < hi {
+		w, b := lo/64, lo%64
+		if b == 0 && hi-lo >= 64 {
+			words[w] = ^uint64(0)
+			lo += 64
+			continue
+		}
+		end := min(hi, (w+1)*64)
+		words[w] |= (^uint64(0) >> (64 - (end - lo))) << b
+		lo = end
+	}
+}

@@ -1,0 +1,264 @@
+package search
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/pursuit-gov/pursuit/search/analysis"
+	"github.com/pursuit-gov/pursuit/titles"
+)
+
+// This file holds the writers of the index's structures: one per kind of
+// row, each listing once what a row puts where (postings, length sums,
+// filter and range bitmaps, hot arrays), for adding and for removing
+// (edit). Build hands them every row at once and following the change log
+// one row at a time (mutate.go); a big batch takes bulk paths inside the
+// writer (lists and ranges set at once, analysis on goroutines), which
+// TestBuildEqualsFollow checks give the same structures. Callers hold mu.
+
+// parallelText is the batch size from which indexContacts analyses names
+// and emails on a goroutine each.
+const parallelText = 4096
+
+// indexPlace adds a place to the place structures, or removes it. Adding
+// derives the place's own parts first (interned state and type, field
+// lengths, and the customers' length sums that move with them).
+func (ix *Index) indexPlace(ord uint32, e edit) {
+	pd := &ix.places[ord]
+	p := &pd.p
+	name := ix.a.Terms(p.Name, nil)
+	county := ix.a.Terms(p.County, nil)
+	if e == adding {
+		pd.stateID = uint16(ix.small.intern(nil, p.StateAbbr, false))
+		pd.typeID = uint16(ix.small.intern(nil, p.PlaceType, false))
+		old := ix.placeLens(ord)
+		pd.nameLen, pd.countyLen = clampLen(len(name)), clampLen(len(county))
+		ix.relengthPlace(ord, old)
+		ix.syncPlaceHot(ord)
+	}
+	e.bit(ix.placeAlive, ord)
+	ix.pfields[pfName].totalLen += e.sign() * int64(pd.nameLen)
+	ix.pfields[pfCounty].totalLen += e.sign() * int64(pd.countyLen)
+	for _, t := range name {
+		e.post(ix.pfields[pfName], t, ord)
+	}
+	for _, t := range county {
+		e.post(ix.pfields[pfCounty], t, ord)
+	}
+	e.key(ix.pstates, p.StateAbbr, ord)
+	e.key(ix.ptypes, p.PlaceType, ord)
+	e.value(ix.ppop, ord, p.Population)
+	for _, v := range pd.vendors {
+		e.key(ix.pvendors, v, ord)
+	}
+	for _, v := range pd.products {
+		e.key(ix.pproducts, v, ord)
+	}
+	for _, v := range pd.categories {
+		e.key(ix.pcats, v, ord)
+	}
+}
+
+func clampLen(n int) uint8 { return uint8(min(n, 255)) }
+
+// indexContacts adds contacts to every structure of the index, or removes
+// them: their own fields (indexText, indexContactsOwn), what they inherit
+// from their place (indexContactsPlace) and their place's list of
+// contacts. The documents are in ix.contacts, live, with their place set;
+// adding sets their derived parts (field lengths, static score, hot
+// entry). Build passes every contact at once (in ordinal order, each
+// place's contacts a run), putContact and deleteContact one.
+func (ix *Index) indexContacts(ords []uint32, e edit) {
+	if len(ords) == 0 {
+		return
+	}
+	ords = sortedOrds(ords)
+	if e == adding {
+		if need := int(ords[len(ords)-1]) + 1; len(ix.hot) < need {
+			// Build made the array's room; every field of an entry is
+			// set below.
+			ix.hot = slices.Grow(ix.hot, need-len(ix.hot))[:need]
+		}
+	}
+	// The name and email analysis is most of a build's work: a goroutine
+	// each, while the rest is indexed. They touch their own field, and
+	// their own length in the documents and the hot entries.
+	var wg sync.WaitGroup
+	for _, f := range []int{fName, fEmail} {
+		if len(ords) < parallelText {
+			ix.indexText(&ix.a, f, ords, e)
+			continue
+		}
+		wg.Go(func() {
+			var a analysis.Analyzer
+			ix.indexText(&a, f, ords, e)
+		})
+	}
+	ix.indexContactsOwn(ords, e)
+	ix.indexContactsPlace(ords, e)
+	for _, o := range ords {
+		pd := &ix.places[ix.contacts[o].place]
+		i, found := slices.BinarySearch(pd.contacts, o)
+		switch {
+		case e == adding && !found && i == len(pd.contacts):
+			pd.contacts = append(pd.contacts, o) // a build: in order
+		case e == adding && !found:
+			pd.contacts = slices.Insert(pd.contacts, i, o)
+		case e == removing && found:
+			pd.contacts = slices.Delete(pd.contacts, i, i+1)
+		}
+	}
+	wg.Wait()
+}
+
+// indexText adds the terms of the contacts' name (f is fName) or email
+// (fEmail) to the field's postings, or removes them, and keeps the field's
+// length sum; adding sets the documents' lengths of the field.
+func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
+	fd := ix.fields[f]
+	var buf []string
+	for _, o := range ords {
+		d := &ix.contacts[o]
+		name, _, _, email, _ := ix.unpack(d)
+		text, n, hn := name, &d.nameLen, &ix.hot[o].nameLen
+		if f == fEmail {
+			text, n, hn = email, &d.emailLen, &ix.hot[o].emailLen
+		}
+		buf = a.Terms(text, buf[:0])
+		if e == adding {
+			*n = clampLen(len(buf))
+			*hn = *n
+		}
+		fd.totalLen += e.sign() * int64(*n)
+		for _, t := range buf {
+			e.post(fd, t, o)
+		}
+	}
+}
+
+// indexContactsOwn adds the contacts to the structures of their own
+// interned and short fields (title and department postings and lengths,
+// pair postings, department, function, seniority, has_email, has_phone,
+// verified_at and alive), or removes them. Contacts of one title,
+// department or pair are listed together, so a batch sets each posting
+// once.
+func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
+	byTitle := newGroups(len(ix.titles.vals), len(ords))
+	byDept := newGroups(len(ix.depts.vals), len(ords))
+	byPair := map[[2]uint32][]uint32{}
+	byFunc := make([][]uint32, len(titles.Functions))
+	bySen := make([][]uint32, len(titles.Seniorities))
+	var withEmail, withPhone, verified []uint32
+	for _, o := range ords {
+		d := &ix.contacts[o]
+		if e == adding {
+			h := &ix.hot[o]
+			h.title, h.dept, h.class = d.title, d.dept, d.class
+		}
+		byTitle.add(d.title, o)
+		byDept.add(d.dept, o)
+		pk := [2]uint32{d.title, d.dept}
+		byPair[pk] = append(byPair[pk], o)
+		byFunc[d.function()] = append(byFunc[d.function()], o)
+		bySen[d.seniority()] = append(bySen[d.seniority()], o)
+		_, _, _, email, phone := ix.unpack(d)
+		if email != "" {
+			withEmail = append(withEmail, o)
+		}
+		if phone != "" {
+			withPhone = append(withPhone, o)
+		}
+		if d.verified != 0 {
+			verified = append(verified, o)
+		}
+	}
+	e.bits(ix.alive, ords)
+	byTitle.each(func(id uint32, l []uint32) {
+		t := &ix.titles.vals[id]
+		ix.fields[fTitle].totalLen += e.sign() * int64(t.n) * int64(len(l))
+		for _, tt := range t.terms {
+			e.posts(ix.fields[fTitle], tt.term, l)
+		}
+	})
+	byDept.each(func(id uint32, l []uint32) {
+		t := &ix.depts.vals[id]
+		ix.fields[fDept].totalLen += e.sign() * int64(t.n) * int64(len(l))
+		for _, tt := range t.terms {
+			e.posts(ix.fields[fDept], tt.term, l)
+		}
+		if k := normKey(t.s); k != "" {
+			e.keys(ix.deptKeys, k, l)
+		}
+	})
+	for k, l := range byPair {
+		e.posts(ix.pairDocs, pairKey(k[0], k[1]), l)
+	}
+	for i, l := range byFunc {
+		e.bits(ix.functions[i], l)
+	}
+	for i, l := range bySen {
+		e.bits(ix.seniorities[i], l)
+	}
+	e.bits(ix.hasEmail, withEmail)
+	e.bits(ix.hasPhone, withPhone)
+	e.values(ix.verified, verified, func(o uint32) int64 { return ix.contacts[o].verified })
+}
+
+// indexContactsPlace adds the contacts to the structures of what they
+// inherit from their place (state, place type, population, vendors,
+// products, categories) and of their static score (tiers), or removes
+// them; adding computes the static score first. A run of consecutive
+// ordinals of one place (every place's contacts, in a build) is set as one
+// range. putPlace and the tech stack's changes call it for a place's
+// contacts, around the change of the place.
+func (ix *Index) indexContactsPlace(ords []uint32, e edit) {
+	if len(ords) == 0 {
+		return
+	}
+	ords = sortedOrds(ords)
+	var rs rangeSets
+	var tiers [numTiers][]uint32
+	for i := 0; i < len(ords); {
+		place := ix.contacts[ords[i]].place
+		j := i + 1
+		for j < len(ords) && ords[j] == ords[j-1]+1 && ix.contacts[ords[j]].place == place {
+			j++
+		}
+		run := [2]uint32{ords[i], ords[j-1] + 1}
+		pd := &ix.places[place]
+		rs.keyed(e, ix.states, pd.p.StateAbbr, run)
+		rs.keyed(e, ix.types, pd.p.PlaceType, run)
+		for _, v := range pd.vendors {
+			rs.keyed(e, ix.vendors, v, run)
+		}
+		for _, v := range pd.products {
+			rs.keyed(e, ix.products, v, run)
+		}
+		for _, v := range pd.categories {
+			rs.keyed(e, ix.cats, v, run)
+		}
+		k := ix.pop.bucket(pd.p.Population)
+		if e == adding {
+			ix.pop.widen(k, pd.p.Population)
+		}
+		if b := ix.pop.buckets[k]; b != nil {
+			rs.to(b.bm, run)
+		}
+		for _, o := range ords[i:j] {
+			d := &ix.contacts[o]
+			if e == adding {
+				d.static = ix.staticScore(d, pd.p.Population)
+				h := &ix.hot[o]
+				h.place, h.static = d.place, d.static
+			}
+			t := ix.tierOf(d.static)
+			tiers[t] = append(tiers[t], o)
+		}
+		i = j
+	}
+	for t, l := range tiers {
+		e.bits(ix.tiers[t], l)
+	}
+	rs.apply(e, len(ix.contacts))
+	ix.pop.gen++
+}

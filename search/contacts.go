@@ -69,6 +69,9 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	for _, h := range hits {
 		res.Hits = append(res.Hits, ix.contactHit(c, h))
 	}
+	if req.Signals {
+		ix.fillSignals(c, p, st, hits, res.Hits)
+	}
 	if more {
 		last := hits[len(hits)-1]
 		res.NextCursor = ix.sealer.seal(cursor{Score: last.score, ID: last.id, Stats: st}, bind)

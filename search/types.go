@@ -76,6 +76,9 @@ type Request struct {
 	// FacetSize is how many buckets the department and vendor facets keep:
 	// 0 means DefaultFacetSize, at most MaxFacetSize.
 	FacetSize int
+	// Signals asks for each contact hit's Signals (contacts search only),
+	// for a re-ranker.
+	Signals bool
 }
 
 // Bucket is one value of a facet and the number of matching rows with it.
@@ -95,6 +98,8 @@ type ContactHit struct {
 	Seniority  string          `json:"seniority"`
 	AccessType string          `json:"access_type"`
 	Score      float64         `json:"score"`
+	// Signals are set when Request.Signals asks for them; never encoded.
+	Signals *Signals `json:"-"`
 }
 
 // ContactResult is a page of a contacts search.

@@ -161,6 +161,9 @@ type Store interface {
 	// Secrets are not data: they have no change_log rows and are not
 	// exported. A stored secret of another size is EINTERNAL.
 	Secret(ctx context.Context, name string, size int) ([]byte, error)
+
+	// EventStore holds engagement events and ranking models (events.go).
+	EventStore
 }
 
 // Secret names and sizes.

@@ -30,13 +30,13 @@ const (
 	FMapped            // 1 when the customer maps the contact or its place to its CRM
 	NumBase
 
-	FAffFunction = iota - 1 // customer's affinity to the contact's function
-	FAffSeniority           // … seniority
-	FAffPlaceType           // … place type
-	FAffState               // … state
-	FAffSize                // … size of place (population bucket)
-	FAffTech                // … the place's tech categories (mean)
-	FEngine                 // the engine's score (the learned weight rescales it)
+	FAffFunction  = iota - 1 // customer's affinity to the contact's function
+	FAffSeniority            // … seniority
+	FAffPlaceType            // … place type
+	FAffState                // … state
+	FAffSize                 // … size of place (population bucket)
+	FAffTech                 // … the place's tech categories (mean)
+	FEngine                  // the engine's score (the learned weight rescales it)
 	NumFeatures
 )
 
@@ -85,17 +85,17 @@ func sizeOf(pop int64) int {
 // position, its base features and the attributes affinities are learned
 // over. Its JSON is compact: impressions are the bulk of the events.
 type Item struct {
-	ContactID int64              `json:"c"`
-	PlaceID   int64              `json:"pl"`
-	Pos       int                `json:"p"`
-	Engine    float64            `json:"e"`
-	X         [NumBase]float32   `json:"x"`
-	Function  string             `json:"f"`
-	Seniority string             `json:"s"`
-	PlaceType string             `json:"t"`
-	State     string             `json:"st"`
-	Size      int                `json:"z"`
-	Tech      []string           `json:"k,omitempty"`
+	ContactID int64            `json:"c"`
+	PlaceID   int64            `json:"pl"`
+	Pos       int              `json:"p"`
+	Engine    float64          `json:"e"`
+	X         [NumBase]float32 `json:"x"`
+	Function  string           `json:"f"`
+	Seniority string           `json:"s"`
+	PlaceType string           `json:"t"`
+	State     string           `json:"st"`
+	Size      int              `json:"z"`
+	Tech      []string         `json:"k,omitempty"`
 }
 
 // AttrTechIdx is the index of AttrTech in Attrs: the attributes before it

@@ -187,22 +187,22 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 	w, aff := m.weights(customerID)
 	items := make([]Item, len(win.Hits))
 	scores := make([]float64, len(win.Hits))
-	order := make([]int, len(win.Hits))
-	pinned := 0
+	pinned := make([]bool, len(win.Hits))
+	var others []int
 	for i := range win.Hits {
 		h := &win.Hits[i]
 		items[i] = ItemOf(h, i+1, in, now)
 		x := features(&items[i], aff)
 		scores[i] = h.Score + dot(&w, &x)
-		order[i] = i
 		if s := h.Signals; s.Name+s.Email > 0 && s.Name+s.Email >= s.Title+s.Department {
-			// A look-up of someone by name or email: kept first, in the
-			// engine's order.
-			scores[i] = 1e300 - float64(i)
-			pinned++
+			// A look-up of someone by name or email keeps the engine's
+			// position.
+			pinned[i] = true
+		} else {
+			others = append(others, i)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
+	slices.SortStableFunc(others, func(a, b int) int {
 		switch {
 		case scores[a] > scores[b]:
 			return -1
@@ -211,6 +211,14 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 		}
 		return 0
 	})
+	order := make([]int, len(win.Hits))
+	for i := range order {
+		if pinned[i] {
+			order[i] = i
+		} else {
+			order[i], others = others[0], others[1:]
+		}
+	}
 	out := Result{ContactResult: search.ContactResult{Total: win.Total, Facets: win.Facets, Hits: []search.ContactHit{}}, Learned: true, ModelID: m.ModelID}
 	var pageItems []Item
 	for _, i := range order[min(cur.Offset, len(order)):min(cur.Offset+limit, len(order))] {

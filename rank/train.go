@@ -161,6 +161,15 @@ func TrainEvents(byCustomer map[int64][]pursuit.EngagementEvent, opt TrainOption
 	if opt.Global != nil {
 		m.Global = *opt.Global
 	} else {
+		// The global weights weigh only the customer's own affinities
+		// (GlobalFeature).
+		for i := range all {
+			for f := range all[i].dx {
+				if !GlobalFeature(f) {
+					all[i].dx[f] = 0
+				}
+			}
+		}
 		m.Global = fit(all, opt.Lambda)
 	}
 	for _, cd := range data {
@@ -173,6 +182,18 @@ func TrainEvents(byCustomer map[int64][]pursuit.EngagementEvent, opt TrainOption
 	}
 	opt.Logger.Info("rank: trained", "customers", len(data), "events", m.Events, "pairs", m.Pairs)
 	return m
+}
+
+// GlobalFeature reports whether the global weights weigh feature f: only
+// the affinities, that is how much a customer's own learned preferences
+// count. Every other weight is a taste (for a kind of contact, for the
+// query's words against the static signals, for a function the query
+// names) that, learned from other customers, would move a new customer's
+// ranking toward what they buy: measured, it made some new customers'
+// rankings worse. Those weights are each customer's adjustment, so a
+// customer with no events is ranked exactly as the engine ranks.
+func GlobalFeature(f int) bool {
+	return f >= NumBase && f != FEngine
 }
 
 // parseCustomer reads a customer's impressions and credits each action to
@@ -432,11 +453,25 @@ func fit(ps []pair, lambda float64) [NumFeatures]float64 {
 			}
 		}
 		d := solve(h, g)
+		// Backtrack until the loss goes down: a full Newton step can
+		// overshoot far from the optimum.
+		cur := loss(ps, &w, lambda)
+		t := 1.0
+		var next [n]float64
+		for range 60 {
+			for i := range n {
+				next[i] = w[i] - t*d[i]
+			}
+			if loss(ps, &next, lambda) <= cur {
+				break
+			}
+			t /= 2
+		}
 		var step float64
 		for i := range n {
-			w[i] -= d[i]
-			step = math.Max(step, math.Abs(d[i]))
+			step = math.Max(step, math.Abs(next[i]-w[i]))
 		}
+		w = next
 		if step < 1e-9 {
 			break
 		}
@@ -445,6 +480,26 @@ func fit(ps []pair, lambda float64) [NumFeatures]float64 {
 		w[i] = math.Round(w[i]*1e9) / 1e9
 	}
 	return w
+}
+
+// loss is the objective fit minimises.
+func loss(ps []pair, w *[NumFeatures]float64, lambda float64) float64 {
+	var l float64
+	for i := range ps {
+		l += ps[i].a * softplus(-(ps[i].off + dot(w, &ps[i].dx)))
+	}
+	for _, x := range w {
+		l += lambda / 2 * x * x
+	}
+	return l
+}
+
+// softplus is log(1 + e^x), without overflow.
+func softplus(x float64) float64 {
+	if x > 30 {
+		return x
+	}
+	return math.Log1p(math.Exp(x))
 }
 
 func sigmoid(x float64) float64 {

@@ -19,7 +19,8 @@ var (
 		"limit", "cursor", "facets", "facet_size",
 	}
 	contactSearchParams = append(append([]string(nil), commonSearchParams...),
-		"department", "function", "seniority", "verified_since", "has_email", "has_phone")
+		"department", "function", "seniority", "verified_since", "has_email", "has_phone",
+		"sort", "explain")
 )
 
 // searchRequest reads a search.Request from the URL query.
@@ -77,7 +78,6 @@ func customerOf(r *http.Request) (pursuit.APIKey, int64) {
 }
 
 func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) error {
-	_, cid := customerOf(r)
 	req, err := searchRequest(r, true)
 	if err != nil {
 		return err
@@ -86,15 +86,7 @@ func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	res, err := ix.SearchContacts(cid, req)
-	if err != nil {
-		return err
-	}
-	if res.Hits == nil {
-		res.Hits = []search.ContactHit{}
-	}
-	writeContactResult(w, &res)
-	return nil
+	return s.searchContactsRanked(w, r, ix, req)
 }
 
 func (s *Server) handleSearchPlaces(w http.ResponseWriter, r *http.Request) error {
@@ -163,10 +155,15 @@ func (s *Server) handleCustomerContact(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	act, err := actionParams(r)
+	if err != nil {
+		return err
+	}
 	v, err := s.visibleContact(r.Context(), cid, id)
 	if err != nil {
 		return err
 	}
+	s.record(r, act, pursuit.EventOpenContact, id, v.Contact.PlaceID)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -191,7 +188,7 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	p := newParams(r)
-	p.only("contacts_after", "contacts_limit")
+	p.only("contacts_after", "contacts_limit", "search_id", "position")
 	after := p.int64("contacts_after", 0)
 	limit := int(p.int64("contacts_limit", 500))
 	if p.err != nil {
@@ -199,6 +196,9 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 	}
 	if limit < 1 || limit > pursuit.MaxListLimit {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "contacts_limit", "must be between 1 and %d", pursuit.MaxListLimit)
+	}
+	if _, err := actionParams(r); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	placeAccess, err := s.store.PlaceAccess(ctx, cid, id)
@@ -249,6 +249,7 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 			v.Mappings = append(v.Mappings, m)
 		}
 	}
+	s.record(r, action{searchID: p.str("search_id"), position: int(p.int64("position", 0))}, pursuit.EventOpenPlace, 0, id)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -373,11 +374,16 @@ func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	act, err := actionParams(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	v, err := s.visibleContact(ctx, cid, id)
 	if err != nil {
 		return err
 	}
+	s.record(r, act, pursuit.EventReveal, id, v.Contact.PlaceID)
 	out := RevealView{ContactView: v}
 	if v.AccessType != pursuit.AccessFull {
 		rev := pursuit.Reveal{APIKeyID: k.APIKeyID, CustomerID: cid, ContactID: id, RevealedAt: s.now().UTC().Truncate(time.Microsecond)}

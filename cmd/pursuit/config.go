@@ -33,6 +33,8 @@ var envVars = []envVar{
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},
 	{"PURSUIT_BENCH_POSTGRES", "the default of bench load --postgres", checkPostgresURL},
+	{"PURSUIT_RANK_TRAIN_EVERY", "the default of serve --rank-train-every", func(v string) error { _, err := parseDuration(v); return err }},
+	{"PURSUIT_EVENT_RETENTION", "the default of serve and rank train --event-retention", func(v string) error { _, err := parseDuration(v); return err }},
 }
 
 // testEnvVars are PURSUIT_* variables that only the test suite reads; the

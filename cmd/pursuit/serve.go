@@ -14,6 +14,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/httpapi"
+	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 )
 
@@ -26,6 +27,9 @@ type serveOptions struct {
 	maxBody      int64
 	timeout      time.Duration
 	pollInterval time.Duration
+	// Learned ranking (rank.go).
+	trainEvery, retention, reload *time.Duration
+	candidates                    int
 }
 
 func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
@@ -43,6 +47,12 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
 	fs.DurationVar(&o.pollInterval, "poll", 25*time.Millisecond, "how often the search index reads the change log")
+	o.trainEvery = newDurationFlag(fs, "rank-train-every", durationEnv(e, "PURSUIT_RANK_TRAIN_EVERY", defaultTrainEvery),
+		"train a ranking model this often, e.g. 24h; 0 never (pursuit rank train then does) (env PURSUIT_RANK_TRAIN_EVERY)")
+	o.retention = newDurationFlag(fs, "event-retention", durationEnv(e, "PURSUIT_EVENT_RETENTION", defaultEventRetention),
+		"engagement events older than this are deleted before each training, e.g. 180d; 0 keeps them (env PURSUIT_EVENT_RETENTION)")
+	o.reload = newDurationFlag(fs, "rank-reload", defaultModelReload, "how often to look for a new active ranking model in the store")
+	fs.IntVar(&o.candidates, "rank-candidates", rank.DefaultCandidates, "how many of the engine's best hits the learned ranking reorders")
 	return o
 }
 
@@ -61,6 +71,10 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--request-timeout %s: must be positive", o.timeout)
 	case o.pollInterval <= 0:
 		return fmt.Errorf("--poll %s: must be positive", o.pollInterval)
+	case *o.reload <= 0:
+		return fmt.Errorf("--rank-reload %s: must be positive", *o.reload)
+	case o.candidates < 1 || o.candidates > search.MaxLimit:
+		return fmt.Errorf("--rank-candidates %d: must be between 1 and %d", o.candidates, search.MaxLimit)
 	}
 	return nil
 }
@@ -97,9 +111,12 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	ranker := rank.NewRanker(o.candidates, nil)
+	recorder := rank.NewAsyncRecorder(s, rank.RecorderOptions{Logger: e.log})
 	api := httpapi.NewServer(httpapi.Config{
 		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout,
+		Ranker: ranker, Recorder: recorder,
 	})
 	srv := &http.Server{
 		Handler:           api,
@@ -134,6 +151,23 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 			}
 		}()
 	}
+	// The recorder writes until the end, after the HTTP server stopped
+	// (it drains its queue when ctx ends); the ranking loop loads and
+	// trains models.
+	wg.Add(2)
+	go func() { defer wg.Done(); recorder.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		reload := time.NewTicker(*o.reload)
+		defer reload.Stop()
+		var train <-chan time.Time
+		if *o.trainEvery > 0 {
+			t := time.NewTicker(*o.trainEvery)
+			defer t.Stop()
+			train = t.C
+		}
+		rankLoop(ctx, e, s, ranker, reload.C, train, *o.retention)
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

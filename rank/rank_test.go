@@ -14,7 +14,7 @@ import (
 
 // newTestSim builds a small simulated world with the warm customers'
 // first sessions recorded, and returns it with their events.
-func newTestSim(t *testing.T, seed uint64, sessions int) (*Sim, map[int64][]pursuit.EngagementEvent) {
+func newTestSim(t testing.TB, seed uint64, sessions int) (*Sim, map[int64][]pursuit.EngagementEvent) {
 	t.Helper()
 	ctx := t.Context()
 	s := testdb.SQLite(t)

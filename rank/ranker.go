@@ -179,7 +179,7 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 		}
 	}
 	wreq := req
-	wreq.Cursor, wreq.Limit = "", cur.Window
+	wreq.Cursor, wreq.Limit, wreq.Lean = "", cur.Window, true
 	win, err := ix.SearchContacts(customerID, wreq)
 	if err != nil {
 		return Result{}, err
@@ -188,7 +188,7 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 	items := make([]Item, len(win.Hits))
 	scores := make([]float64, len(win.Hits))
 	pinned := make([]bool, len(win.Hits))
-	var others []int
+	others := make([]int, 0, len(win.Hits))
 	for i := range win.Hits {
 		h := &win.Hits[i]
 		items[i] = ItemOf(h, i+1, in, now)
@@ -220,10 +220,19 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 		}
 	}
 	out := Result{ContactResult: search.ContactResult{Total: win.Total, Facets: win.Facets, Hits: []search.ContactHit{}}, Learned: true, ModelID: m.ModelID}
-	var pageItems []Item
-	for _, i := range order[min(cur.Offset, len(order)):min(cur.Offset+limit, len(order))] {
-		out.Hits = append(out.Hits, win.Hits[i])
-		pageItems = append(pageItems, items[i])
+	page := order[min(cur.Offset, len(order)):min(cur.Offset+limit, len(order))]
+	lean := make([]search.ContactHit, len(page))
+	byID := make(map[int64]Item, len(page))
+	for k, i := range page {
+		lean[k] = win.Hits[i]
+		byID[win.Hits[i].Contact.ContactID] = items[i]
+	}
+	// The page's hits with their text; one deleted or hidden since the
+	// window was read is left out.
+	out.Hits = ix.CompleteHits(customerID, lean)
+	pageItems := make([]Item, len(out.Hits))
+	for k := range out.Hits {
+		pageItems[k] = byID[out.Hits[k].Contact.ContactID]
 	}
 	end := cur.Offset + limit
 	switch {

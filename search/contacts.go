@@ -67,9 +67,13 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	res.Hits = make([]ContactHit, 0, len(hits))
 	for _, h := range hits {
-		res.Hits = append(res.Hits, ix.contactHit(c, h))
+		if req.Lean {
+			res.Hits = append(res.Hits, ix.leanHit(c, h))
+		} else {
+			res.Hits = append(res.Hits, ix.contactHit(c, h))
+		}
 	}
-	if req.Signals {
+	if req.Signals || req.Lean {
 		ix.fillSignals(c, p, st, hits, res.Hits)
 	}
 	if more {
@@ -92,6 +96,7 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
 	}
 	return ContactHit{
+		ord:        h.ord,
 		Contact:    contact.Masked(access),
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,

@@ -1,7 +1,7 @@
 package search
 
 import (
-	"slices"
+	"github.com/pursuit-gov/pursuit"
 )
 
 // Signals are what the engine knows of a contact hit beyond its score: the
@@ -25,7 +25,8 @@ type Signals struct {
 	// its CRM (customer_mapping).
 	Mapped bool
 	// Categories are the place's tech_stack categories, lower-cased,
-	// without duplicates: a copy the caller may keep.
+	// without duplicates. The caller may keep them but not change them:
+	// the index rebuilds a place's categories, never edits them in place.
 	Categories []string
 }
 
@@ -45,7 +46,7 @@ func (ix *Index) fillSignals(c *customer, p *plan, st *stats, hits []hit, out []
 			Population: pd.p.Population,
 			HasEmail:   ix.hasEmail.Contains(h.ord),
 			Mapped:     c.mapped != nil && c.mapped.Contains(h.ord),
-			Categories: slices.Clone(pd.categories),
+			Categories: pd.categories[:len(pd.categories):len(pd.categories)],
 		}
 		if s != nil {
 			sg.Title = s.interned(s.titleS, ix.titles, fTitle, hd.title)
@@ -64,4 +65,44 @@ func (ix *Index) fillSignals(c *customer, p *plan, st *stats, hits []hit, out []
 		}
 		out[i].Signals = sg
 	}
+}
+
+// leanHit is a hit without its text (Request.Lean).
+func (ix *Index) leanHit(c *customer, h hit) ContactHit {
+	d := &ix.contacts[h.ord]
+	pd := &ix.places[d.place]
+	return ContactHit{
+		ord:        h.ord,
+		Contact:    pursuit.Contact{ContactID: d.id, PlaceID: pd.p.PlaceID, VerifiedAt: fromMicros(d.verified)},
+		PlaceName:  pd.p.Name,
+		PlaceType:  pd.p.PlaceType,
+		StateAbbr:  pd.p.StateAbbr,
+		Function:   functionName(d.function()),
+		Seniority:  seniorityName(d.seniority()),
+		AccessType: c.access(h.ord),
+		Score:      h.score,
+	}
+}
+
+// CompleteHits completes lean hits of customerID's search (Request.Lean)
+// into the hits SearchContacts returns, masked as the customer's access
+// is now. A contact deleted since, or no longer visible to the customer,
+// is left out. Signals and scores are kept.
+func (ix *Index) CompleteHits(customerID int64, hits []ContactHit) []ContactHit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	c := ix.customers[customerID]
+	out := make([]ContactHit, 0, len(hits))
+	if c == nil {
+		return out
+	}
+	for _, h := range hits {
+		if int(h.ord) >= len(ix.contacts) || ix.contacts[h.ord].id != h.Contact.ContactID || !c.visible.Contains(h.ord) {
+			continue
+		}
+		full := ix.contactHit(c, hit{score: h.Score, id: h.Contact.ContactID, ord: h.ord})
+		full.Signals = h.Signals
+		out = append(out, full)
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 )
 
@@ -49,6 +50,20 @@ func TestSignalsAddUpToScore(t *testing.T) {
 				if s.HasEmail != (emails[h.Contact.ContactID] != "") {
 					t.Fatalf("seed %d: hit %d has_email %v", seed, i, s.HasEmail)
 				}
+			}
+			// Lean hits, completed, are the full hits.
+			req.Signals, req.Lean = false, true
+			lean, err := ix.SearchContacts(cid, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range lean.Hits {
+				if h.Contact.Name != "" || h.Contact.Email != "" || h.Contact.Title != "" || h.Signals == nil {
+					t.Fatalf("seed %d: a lean hit has text or no signals: %+v", seed, h)
+				}
+			}
+			if full := ix.CompleteHits(cid, lean.Hits); !reflect.DeepEqual(full, res.Hits) {
+				t.Fatalf("seed %d q=%q: completed lean hits differ from the full hits", seed, req.Q)
 			}
 		}
 	}

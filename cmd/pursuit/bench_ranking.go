@@ -15,6 +15,7 @@ import (
 	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 	"github.com/pursuit-gov/pursuit/sqlite"
+	"github.com/pursuit-gov/pursuit/titles"
 )
 
 // seedRun is what one seed of bench ranking measured.
@@ -273,4 +274,84 @@ func ci(xs []float64, digits int) string {
 func ciPct(xs []float64) string {
 	m, h := meanCI(xs)
 	return fmt.Sprintf("%+.1f%% ± %.1f%%", 100*m, 100*h)
+}
+
+// syntheticModel returns a model with random weights and affinities to
+// every value for each of customers: what re-ranking costs does not depend
+// on what the weights are, and every look-up a trained model makes is
+// made.
+func syntheticModel(seed uint64, customers []int64) *rank.Model {
+	r := rand.New(rand.NewPCG(seed, 5))
+	m := &rank.Model{Format: rank.ModelFormat, Customers: map[int64]*rank.CustomerModel{}}
+	for f := range m.Global {
+		if rank.GlobalFeature(f) {
+			m.Global[f] = r.Float64()
+		}
+	}
+	values := [][]string{titles.Functions, titles.Seniorities, pursuit.PlaceTypes, pursuit.StateAbbrs, rank.Sizes,
+		{"erp", "gis", "public safety", "email", "finance", "utility billing", "permitting"}}
+	for _, c := range customers {
+		if _, ok := m.Customers[c]; ok {
+			continue
+		}
+		cm := &rank.CustomerModel{Affinity: &rank.Affinity{}}
+		for f := range cm.Adjust {
+			cm.Adjust[f] = r.NormFloat64() * 0.3
+		}
+		for a, vs := range values {
+			cm.Affinity.Values[a] = map[string]float64{}
+			for _, v := range vs {
+				cm.Affinity.Values[a][v] = (r.Float64()*2 - 1) * rank.MaxAffinity
+			}
+		}
+		m.Customers[c] = cm
+	}
+	return m
+}
+
+// benchLearnedOverhead runs every query of bench search through the
+// engine and through the learned ranking (a synthetic model), alternating
+// which goes first, on one locked thread, and prints what re-ranking adds.
+func benchLearnedOverhead(e *env, ix *search.Index, qs []benchQuery, candidates int) error {
+	var custs []int64
+	for _, q := range qs {
+		custs = append(custs, q.customer)
+	}
+	rk := rank.NewRanker(candidates, nil)
+	rk.SetModel(syntheticModel(1, custs))
+	basic := rank.NewRanker(candidates, nil)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var engWall, engCPU, lrnWall, lrnCPU []time.Duration
+	run := func(q benchQuery, learned bool) error {
+		c0, t0 := threadCPU(), time.Now()
+		var err error
+		if learned {
+			_, err = rk.SearchContacts(ix, q.customer, q.req, rank.Options{})
+			lrnWall, lrnCPU = append(lrnWall, time.Since(t0)), append(lrnCPU, threadCPU()-c0)
+		} else {
+			_, err = basic.SearchContacts(ix, q.customer, q.req, rank.Options{Sort: rank.SortBasic})
+			engWall, engCPU = append(engWall, time.Since(t0)), append(engCPU, threadCPU()-c0)
+		}
+		return err
+	}
+	for i, q := range qs {
+		first := i%2 == 0
+		if err := run(q, first); err != nil {
+			return err
+		}
+		if err := run(q, !first); err != nil {
+			return err
+		}
+	}
+	pe, pl := percentiles(engWall), percentiles(lrnWall)
+	ce, cl := percentiles(engCPU), percentiles(lrnCPU)
+	fmt.Fprintf(e.stdout, "\nlearned ranking (%d candidates, synthetic model) against relevance_basic, interleaved, %d queries each:\n", candidates, len(qs))
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "ranking\tp50\tp95\tp99\tmax\tcpu p50\tcpu p95\tcpu p99\t")
+	fmt.Fprintf(tw, "relevance_basic\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fmtDur(pe[0]), fmtDur(pe[1]), fmtDur(pe[2]), fmtDur(pe[3]), fmtDur(ce[0]), fmtDur(ce[1]), fmtDur(ce[2]))
+	fmt.Fprintf(tw, "learned\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fmtDur(pl[0]), fmtDur(pl[1]), fmtDur(pl[2]), fmtDur(pl[3]), fmtDur(cl[0]), fmtDur(cl[1]), fmtDur(cl[2]))
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "learned − basic: p99 %+s wall, %+s CPU (goal: at most +1ms)\n", fmtDur(pl[2]-pe[2]), fmtDur(cl[2]-ce[2]))
+	return nil
 }

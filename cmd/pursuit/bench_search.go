@@ -21,6 +21,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/postgres"
+	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
@@ -66,6 +67,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
+	learned := fs.Int("learned-candidates", rank.DefaultCandidates, "also run the query set through the learned ranking re-ranking this many candidates, interleaved with relevance_basic (0: skip)")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -163,6 +165,12 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	byKind := map[string][]time.Duration{}
 	for i, q := range qs {
 		byKind[q.kind] = append(byKind[q.kind], lat[i])
+	}
+
+	if *learned > 0 {
+		if err := benchLearnedOverhead(e, ix, qs, *learned); err != nil {
+			return fmt.Errorf("learned ranking: %w", err)
+		}
 	}
 
 	sqlSet := qs[:min(*sqlN, len(qs))]

@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -67,10 +68,20 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
-	learned := fs.Int("learned-candidates", rank.DefaultCandidates, "also run the query set through the learned ranking re-ranking this many candidates, interleaved with relevance_basic (0: skip)")
+	learned := fs.String("learned-candidates", fmt.Sprint(rank.DefaultCandidates), "also run the query set through the learned ranking re-ranking this many candidates (a comma-separated list runs each), interleaved with relevance_basic (0: skip)")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var learnedNs []int
+	for _, v := range strings.Split(*learned, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 || n > search.MaxLimit {
+			return fmt.Errorf("bench search: --learned-candidates %q: want numbers from 0 to %d", *learned, search.MaxLimit)
+		}
+		if n > 0 {
+			learnedNs = append(learnedNs, n)
+		}
 	}
 	if *memLimit > 0 {
 		debug.SetMemoryLimit(*memLimit << 20)
@@ -167,8 +178,8 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		byKind[q.kind] = append(byKind[q.kind], lat[i])
 	}
 
-	if *learned > 0 {
-		if err := benchLearnedOverhead(e, ix, qs, *learned); err != nil {
+	for _, n := range learnedNs {
+		if err := benchLearnedOverhead(e, ix, qs, n); err != nil {
 			return fmt.Errorf("learned ranking: %w", err)
 		}
 	}

@@ -96,7 +96,6 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
 	}
 	return ContactHit{
-		ord:        h.ord,
 		Contact:    contact.Masked(access),
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,

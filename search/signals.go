@@ -28,6 +28,8 @@ type Signals struct {
 	// without duplicates. The caller may keep them but not change them:
 	// the index rebuilds a place's categories, never edits them in place.
 	Categories []string
+
+	ord uint32 // the contact's ordinal in the index that made them, for CompleteHits
 }
 
 // fillSignals sets the Signals of a page's hits, in the order of hits.
@@ -42,6 +44,7 @@ func (ix *Index) fillSignals(c *customer, p *plan, st *stats, hits []hit, out []
 		hd := &ix.hot[h.ord]
 		pd := &ix.places[d.place]
 		sg := &Signals{
+			ord:        h.ord,
 			Static:     float64(hd.static),
 			Population: pd.p.Population,
 			HasEmail:   ix.hasEmail.Contains(h.ord),
@@ -72,7 +75,6 @@ func (ix *Index) leanHit(c *customer, h hit) ContactHit {
 	d := &ix.contacts[h.ord]
 	pd := &ix.places[d.place]
 	return ContactHit{
-		ord:        h.ord,
 		Contact:    pursuit.Contact{ContactID: d.id, PlaceID: pd.p.PlaceID, VerifiedAt: fromMicros(d.verified)},
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,
@@ -85,9 +87,10 @@ func (ix *Index) leanHit(c *customer, h hit) ContactHit {
 }
 
 // CompleteHits completes lean hits of customerID's search (Request.Lean)
-// into the hits SearchContacts returns, masked as the customer's access
-// is now. A contact deleted since, or no longer visible to the customer,
-// is left out. Signals and scores are kept.
+// by this index into the hits SearchContacts returns, masked as the
+// customer's access is now. A contact deleted since, or no longer visible
+// to the customer, is left out, and so is a hit without Signals. Signals
+// and scores are kept.
 func (ix *Index) CompleteHits(customerID int64, hits []ContactHit) []ContactHit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -97,10 +100,14 @@ func (ix *Index) CompleteHits(customerID int64, hits []ContactHit) []ContactHit 
 		return out
 	}
 	for _, h := range hits {
-		if int(h.ord) >= len(ix.contacts) || ix.contacts[h.ord].id != h.Contact.ContactID || !c.visible.Contains(h.ord) {
+		if h.Signals == nil {
 			continue
 		}
-		full := ix.contactHit(c, hit{score: h.Score, id: h.Contact.ContactID, ord: h.ord})
+		o := h.Signals.ord
+		if int(o) >= len(ix.contacts) || ix.contacts[o].id != h.Contact.ContactID || !c.visible.Contains(o) {
+			continue
+		}
+		full := ix.contactHit(c, hit{score: h.Score, id: h.Contact.ContactID, ord: o})
 		full.Signals = h.Signals
 		out = append(out, full)
 	}

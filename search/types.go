@@ -106,8 +106,6 @@ type ContactHit struct {
 	Score      float64         `json:"score"`
 	// Signals are set when Request.Signals asks for them; never encoded.
 	Signals *Signals `json:"-"`
-
-	ord uint32 // the contact's ordinal, for CompleteHits
 }
 
 // ContactResult is a page of a contacts search.

@@ -28,7 +28,7 @@ type serveOptions struct {
 	timeout      time.Duration
 	pollInterval time.Duration
 	// Learned ranking (rank.go).
-	trainEvery, retention, reload *time.Duration
+	trainEvery, retention, reload time.Duration
 	candidates                    int
 }
 
@@ -47,11 +47,14 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
 	fs.DurationVar(&o.pollInterval, "poll", 25*time.Millisecond, "how often the search index reads the change log")
-	o.trainEvery = newDurationFlag(fs, "rank-train-every", durationEnv(e, "PURSUIT_RANK_TRAIN_EVERY", defaultTrainEvery),
+	o.trainEvery = durationEnv(e, "PURSUIT_RANK_TRAIN_EVERY", defaultTrainEvery)
+	fs.Var(durationFlag{&o.trainEvery}, "rank-train-every",
 		"train a ranking model this often, e.g. 24h; 0 never (pursuit rank train then does) (env PURSUIT_RANK_TRAIN_EVERY)")
-	o.retention = newDurationFlag(fs, "event-retention", durationEnv(e, "PURSUIT_EVENT_RETENTION", defaultEventRetention),
+	o.retention = durationEnv(e, "PURSUIT_EVENT_RETENTION", defaultEventRetention)
+	fs.Var(durationFlag{&o.retention}, "event-retention",
 		"engagement events older than this are deleted before each training, e.g. 180d; 0 keeps them (env PURSUIT_EVENT_RETENTION)")
-	o.reload = newDurationFlag(fs, "rank-reload", defaultModelReload, "how often to look for a new active ranking model in the store")
+	o.reload = defaultModelReload
+	fs.Var(durationFlag{&o.reload}, "rank-reload", "how often to look for a new active ranking model in the store")
 	fs.IntVar(&o.candidates, "rank-candidates", rank.DefaultCandidates, "how many of the engine's best hits the learned ranking reorders")
 	return o
 }
@@ -71,8 +74,8 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--request-timeout %s: must be positive", o.timeout)
 	case o.pollInterval <= 0:
 		return fmt.Errorf("--poll %s: must be positive", o.pollInterval)
-	case *o.reload <= 0:
-		return fmt.Errorf("--rank-reload %s: must be positive", *o.reload)
+	case o.reload <= 0:
+		return fmt.Errorf("--rank-reload %s: must be positive", o.reload)
 	case o.candidates < 1 || o.candidates > search.MaxLimit:
 		return fmt.Errorf("--rank-candidates %d: must be between 1 and %d", o.candidates, search.MaxLimit)
 	}
@@ -111,7 +114,7 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	ranker := rank.NewRanker(o.candidates, nil)
+	ranker := rank.NewRanker(o.candidates, nil) // 0: the default
 	recorder := rank.NewAsyncRecorder(s, rank.RecorderOptions{Logger: e.log})
 	api := httpapi.NewServer(httpapi.Config{
 		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
@@ -158,15 +161,19 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	go func() { defer wg.Done(); recorder.Run(ctx) }()
 	go func() {
 		defer wg.Done()
-		reload := time.NewTicker(*o.reload)
+		every := o.reload
+		if every <= 0 {
+			every = defaultModelReload
+		}
+		reload := time.NewTicker(every)
 		defer reload.Stop()
 		var train <-chan time.Time
-		if *o.trainEvery > 0 {
-			t := time.NewTicker(*o.trainEvery)
+		if o.trainEvery > 0 {
+			t := time.NewTicker(o.trainEvery)
 			defer t.Stop()
 			train = t.C
 		}
-		rankLoop(ctx, e, s, ranker, reload.C, train, *o.retention)
+		rankLoop(ctx, e, s, ranker, reload.C, train, o.retention)
 	}()
 	wg.Add(1)
 	go func() {

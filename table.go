@@ -88,8 +88,8 @@ type ColumnInfo struct {
 	Flags Flag
 	// Ref names the table a foreign-key column references, "" if none.
 	Ref string
-	// Enum lists a text column's allowed values (a CHECK constraint in both
-	// stores), nil when any text is allowed.
+	// Enum lists a text column's allowed values (Validate checks them, and
+	// the API documents them), nil when any text is allowed.
 	Enum []string
 }
 

@@ -28,7 +28,7 @@ var Places = describe(&Table[Place]{
 	Columns: []Column[Place]{
 		IntCol("place_id", Key|Required, func(r *Place) *int64 { return &r.PlaceID }),
 		TextCol("name", Required|Searchable, func(r *Place) *string { return &r.Name }),
-		TextCol("place_type", Required, func(r *Place) *string { return &r.PlaceType }),
+		EnumCol("place_type", Required, PlaceTypes, func(r *Place) *string { return &r.PlaceType }),
 		TextCol("state_abbr", Required|PartitionKey, func(r *Place) *string { return &r.StateAbbr }),
 		TextCol("county", 0, func(r *Place) *string { return &r.County }),
 		IntCol("population", 0, func(r *Place) *int64 { return &r.Population }),

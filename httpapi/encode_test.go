@@ -82,7 +82,7 @@ func TestAppendContactResult(t *testing.T) {
 		}
 		for j := rng.IntN(4); j > 0; j-- {
 			res.Hits = append(res.Hits, search.ContactHit{
-				Contact: randContact(rng),
+				Contact:   randContact(rng),
 				PlaceName: randString(rng), PlaceType: randString(rng), StateAbbr: randString(rng), Function: randString(rng),
 				Seniority: randString(rng), AccessType: randString(rng), Score: randFloat(rng),
 			})

@@ -156,7 +156,6 @@ func updateArgs[T any](t *pursuit.Table[T], r *T, extra ...any) []any {
 	return append(args, extra...)
 }
 
-
 // extra is a store-internal column of a row and its value.
 type extra struct {
 	col string

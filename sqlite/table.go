@@ -137,7 +137,6 @@ func updateArgs[T any](t *pursuit.Table[T], r *T) []any {
 	return append(args, key)
 }
 
-
 // stampTimes sets r's zero Stamped times to now.
 func stampTimes[T any](t *pursuit.Table[T], r *T, now time.Time) {
 	for i := range t.Columns {

@@ -439,7 +439,7 @@ func (c *placeCollector) UpsertPlaces(_ context.Context, rows []pursuit.Place) e
 	c.places = append(c.places, rows...)
 	return nil
 }
-func (c *placeCollector) UpsertContacts(context.Context, []pursuit.Contact) error     { return nil }
+func (c *placeCollector) UpsertContacts(context.Context, []pursuit.Contact) error    { return nil }
 func (c *placeCollector) UpsertTechStack(context.Context, []pursuit.TechStack) error { return nil }
 func (c *placeCollector) UpsertPlaceGrants(context.Context, []pursuit.CustomerPlaceRelation) error {
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -71,6 +72,9 @@ type Matcher struct {
 	byNameN map[string][]int32 // canonical name, every state
 	byCore  map[string][]int32 // state + "|" + core
 	blocks  map[string][]int32 // blockKey: the name without one of its words
+
+	idOnce sync.Once
+	ids    map[int64]int32
 }
 
 // NewMatcher builds a Matcher from every place scan yields, typically a
@@ -144,7 +148,9 @@ func (m *Matcher) add(p pursuit.Place) {
 func blockKey(state string, toks []string, j int) string {
 	var b strings.Builder
 	b.WriteString(state)
-	fmt.Fprintf(&b, "|%d|", j)
+	b.WriteByte('|')
+	b.WriteString(strconv.Itoa(j))
+	b.WriteByte('|')
 	for i, t := range toks {
 		if i != j {
 			b.WriteString(t)

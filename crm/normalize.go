@@ -137,7 +137,17 @@ func normalizeTokens(name string) []string {
 func tokenize(s string) []string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		s = norm.NFD.String(s)
+	}
+	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case r == '\'' || r == '’' || r == '`':
@@ -229,6 +239,11 @@ func fixTypos(toks []string) []string {
 		}
 		for _, k := range keywords {
 			if d := len(k) - len(t); d > 1 || d < -1 {
+				continue
+			}
+			// One edit leaves the first or the second letter in place
+			// (or swaps them).
+			if t[0] != k[0] && t[1] != k[1] && t[0] != k[1] {
 				continue
 			}
 			if withinOne(t, k) {

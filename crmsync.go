@@ -20,6 +20,7 @@ type CRMStore interface {
 	// deleted; contact mappings are never pruned. A customer that does not
 	// exist is ENOTFOUND; a row naming a missing place is a *RowError.
 	SyncAccountMappings(ctx context.Context, customerID int64, s AccountSync) (SyncReport, error)
+	CRMJobStore
 }
 
 // AccountSync is the input of CRMStore.SyncAccountMappings.
@@ -117,4 +118,71 @@ func PlanAccountSync(existing []CustomerMapping, s *AccountSync) AccountSyncPlan
 		}
 	}
 	return p
+}
+
+// Statuses of a CRMJob.
+const (
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
+
+// CRMJob is an account file being matched for a customer through the API
+// (table crm_jobs). Its state is in the store, so any server answers its
+// progress and serves its result.
+type CRMJob struct {
+	JobID      int64  `json:"job_id"`
+	CustomerID int64  `json:"customer_id"`
+	Status     string `json:"status"`
+	// Apply and Prune are what the job does with its matches.
+	Apply bool `json:"apply"`
+	Prune bool `json:"prune"`
+	// Accounts is the number of accounts in the file, Done how many are
+	// matched so far, Matched how many of those have a place.
+	Accounts int `json:"accounts"`
+	Done     int `json:"done"`
+	Matched  int `json:"matched"`
+	// Summary is the match summary as JSON (by method and state), Report
+	// what applying changed; both set when the job is done.
+	Summary []byte      `json:"-"`
+	Report  *SyncReport `json:"report,omitempty"`
+	Error   string      `json:"error,omitempty"`
+	// Result is the match CSV of a done job; GetCRMJob leaves it nil.
+	Result     []byte    `json:"-"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+}
+
+// CRMJobStore keeps the API's CRM match jobs. It is part of CRMStore.
+type CRMJobStore interface {
+	// CreateCRMJob inserts a job, setting its JobID, CreatedAt and
+	// UpdatedAt. A missing customer is EFOREIGNKEY.
+	CreateCRMJob(ctx context.Context, j *CRMJob) error
+	// UpdateCRMJob writes a job's status, counts, summary, report, error,
+	// result and finished_at, and sets UpdatedAt to now: a running job's
+	// updates are its heartbeat.
+	UpdateCRMJob(ctx context.Context, j *CRMJob) error
+	// GetCRMJob returns a job of the customer, without its Result. A job
+	// of another customer is ENOTFOUND, exactly like one that does not
+	// exist.
+	GetCRMJob(ctx context.Context, customerID, jobID int64) (CRMJob, error)
+	// CRMJobResult returns the result CSV of the customer's job (nil until
+	// it is done), ENOTFOUND as GetCRMJob.
+	CRMJobResult(ctx context.Context, customerID, jobID int64) ([]byte, error)
+}
+
+// ValidateCRMJob checks a job before it is written.
+func ValidateCRMJob(j *CRMJob) error {
+	switch {
+	case j.CustomerID <= 0:
+		return FieldErrorf(EINVALID, "customer_id", "a crm job needs a customer_id")
+	case j.Status != JobRunning && j.Status != JobDone && j.Status != JobFailed:
+		return FieldErrorf(EINVALID, "status", "a crm job's status is running, done or failed, not %q", j.Status)
+	case j.Accounts < 0 || j.Done < 0 || j.Matched < 0 || j.Done > j.Accounts || j.Matched > j.Done:
+		return FieldErrorf(EINVALID, "done", "a crm job's counts must satisfy 0 <= matched <= done <= accounts, not %d, %d, %d", j.Matched, j.Done, j.Accounts)
+	case j.Prune && !j.Apply:
+		return FieldErrorf(EINVALID, "prune", "prune needs apply")
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,4 +159,69 @@ func mappingsOf(t *testing.T, s pursuit.Store, customerID int64) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// testCRMJobs pins the CRM job rows: create, update as a heartbeat, read
+// back, result only when set, and a job of another customer is ENOTFOUND
+// with the same message as a job that does not exist.
+func testCRMJobs(t *testing.T, s pursuit.Store) {
+	cu := mustCustomer(t, s, "acme")
+	cu2 := mustCustomer(t, s, "globex")
+	j := pursuit.CRMJob{CustomerID: cu.CustomerID, Status: pursuit.JobRunning, Apply: true, Accounts: 10}
+	ok(t, s.CreateCRMJob(ctx, &j), "CreateCRMJob")
+	if j.JobID == 0 || j.CreatedAt.IsZero() || !j.UpdatedAt.Equal(j.CreatedAt) {
+		t.Fatalf("created job %+v, want an id and times", j)
+	}
+	got, err := s.GetCRMJob(ctx, cu.CustomerID, j.JobID)
+	ok(t, err, "GetCRMJob")
+	diff(t, "job as created", j, got)
+	if res, err := s.CRMJobResult(ctx, cu.CustomerID, j.JobID); err != nil || res != nil {
+		t.Errorf("result of a running job = %q, %v; want nil", res, err)
+	}
+
+	j.Done, j.Matched = 10, 7
+	j.Status = pursuit.JobDone
+	j.Summary = []byte(`{"accounts":10}`)
+	j.Report = &pursuit.SyncReport{Added: 7}
+	j.Result = []byte("external_crm_id,place_id\n")
+	j.FinishedAt = t0
+	ok(t, s.UpdateCRMJob(ctx, &j), "UpdateCRMJob")
+	got, err = s.GetCRMJob(ctx, cu.CustomerID, j.JobID)
+	ok(t, err, "GetCRMJob done")
+	want := j
+	want.Result = nil
+	diff(t, "job as done", want, got)
+	res, err := s.CRMJobResult(ctx, cu.CustomerID, j.JobID)
+	ok(t, err, "CRMJobResult")
+	if string(res) != "external_crm_id,place_id\n" {
+		t.Errorf("result %q", res)
+	}
+
+	// Another customer cannot see it: same code and message as no job.
+	_, errOther := s.GetCRMJob(ctx, cu2.CustomerID, j.JobID)
+	wantCode(t, errOther, pursuit.ENOTFOUND, "")
+	_, errNone := s.GetCRMJob(ctx, cu2.CustomerID, j.JobID+1000)
+	if pursuit.ErrorMessage(errOther) != strings.Replace(pursuit.ErrorMessage(errNone), fmt.Sprint(j.JobID+1000), fmt.Sprint(j.JobID), 1) {
+		t.Errorf("another customer's job says %q, a missing job %q: they must not differ", errOther, errNone)
+	}
+	_, err = s.CRMJobResult(ctx, cu2.CustomerID, j.JobID)
+	wantCode(t, err, pursuit.ENOTFOUND, "")
+	other := j
+	other.CustomerID = cu2.CustomerID
+	wantCode(t, s.UpdateCRMJob(ctx, &other), pursuit.ENOTFOUND, "")
+
+	// Invalid jobs and missing customers.
+	wantCode(t, s.CreateCRMJob(ctx, &pursuit.CRMJob{CustomerID: cu.CustomerID, Status: "paused"}), pursuit.EINVALID, "status")
+	wantCode(t, s.CreateCRMJob(ctx, &pursuit.CRMJob{CustomerID: cu.CustomerID, Status: pursuit.JobRunning, Prune: true}), pursuit.EINVALID, "prune")
+	wantCode(t, s.CreateCRMJob(ctx, &pursuit.CRMJob{CustomerID: 987654, Status: pursuit.JobRunning}), pursuit.EFOREIGNKEY, "customer_id")
+
+	// Deleting the customer deletes its jobs; ids are never reused.
+	ok(t, s.DeleteCustomer(ctx, cu.CustomerID), "DeleteCustomer")
+	_, err = s.GetCRMJob(ctx, cu.CustomerID, j.JobID)
+	wantCode(t, err, pursuit.ENOTFOUND, "")
+	j2 := pursuit.CRMJob{CustomerID: cu2.CustomerID, Status: pursuit.JobRunning}
+	ok(t, s.CreateCRMJob(ctx, &j2), "CreateCRMJob after delete")
+	if j2.JobID <= j.JobID {
+		t.Errorf("a new job got id %d, not above the deleted job's %d", j2.JobID, j.JobID)
+	}
 }

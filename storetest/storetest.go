@@ -68,6 +68,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"CustomerMappings", testCustomerMappings},
 		{"MappingsByCRMID", testMappingsByCRMID},
 		{"SyncAccountMappings", testSyncAccountMappings},
+		{"CRMJobs", testCRMJobs},
 		{"PlaceGrants", testPlaceGrants},
 		{"ContactGrants", testContactGrants},
 		{"Paging", testPaging},

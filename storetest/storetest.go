@@ -38,6 +38,12 @@
 //     (no change_log row); it reports added, changed and removed rows,
 //     prunes only the customer's place mappings absent from the file, and
 //     a failing row leaves everything as it was.
+//   - Users' emails are unique without regard to case; disabling or
+//     deleting a user ends its sessions; a sign-in token is used once,
+//     even by concurrent callers; saved searches and lists are scoped to
+//     their customer (another customer's is ENOTFOUND), a list takes only
+//     contacts the customer can see, and ids of users, saved searches and
+//     lists are never reused (web.go).
 package storetest
 
 import (
@@ -89,6 +95,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"BulkIDsAdvance", testBulkIDsAdvance},
 		{"Secret", testSecret},
 	}
+	tests = append(tests, webTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fn(t, open(t))

@@ -19,13 +19,29 @@ var (
 		"limit", "cursor", "facets", "facet_size",
 	}
 	contactSearchParams = append(append([]string(nil), commonSearchParams...),
-		"department", "function", "seniority", "verified_since", "has_email", "has_phone",
-		"sort", "explain")
+		"department", "function", "seniority", "email_status", "verified_since", "has_email", "has_phone")
+	// rankParams are the contacts search route's own parameters of the
+	// learned ranking (ranking.go): not part of a search a saved search
+	// or the web app's search page keeps.
+	rankParams = []string{"sort", "explain"}
 )
 
 // searchRequest reads a search.Request from the URL query.
 func searchRequest(r *http.Request, contacts bool) (search.Request, error) {
-	p := newParams(r)
+	return searchRequestFrom(newParams(r), contacts)
+}
+
+// ParseContactSearch parses a contact search given as the URL query string
+// of GET /v1/contacts/search ("q=finance+director&state=TX"), with the same
+// rules and errors as that route. Saved searches and the web app's search
+// page use it, so that there is one parser of a search.
+func ParseContactSearch(rawQuery string) (search.Request, error) {
+	v, err := parseQuery(rawQuery)
+	return searchRequestFrom(&params{v: v, err: err}, true)
+}
+
+// searchRequestFrom reads a search.Request from parsed parameters.
+func searchRequestFrom(p *params, contacts bool) (search.Request, error) {
 	if contacts {
 		p.only(contactSearchParams...)
 	} else {
@@ -54,6 +70,7 @@ func searchRequest(r *http.Request, contacts bool) (search.Request, error) {
 		req.Departments = p.v["department"] // departments may contain commas
 		req.Functions = p.list("function")
 		req.Seniorities = p.list("seniority")
+		req.EmailStatuses = p.list("email_status")
 		req.VerifiedSince = p.time("verified_since")
 		req.HasEmail = p.boolp("has_email")
 		req.HasPhone = p.boolp("has_phone")
@@ -78,7 +95,15 @@ func customerOf(r *http.Request) (pursuit.APIKey, int64) {
 }
 
 func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) error {
-	req, err := searchRequest(r, true)
+	p := newParams(r)
+	opt, err := rankOptions(p)
+	if err != nil {
+		return err
+	}
+	for _, n := range rankParams {
+		delete(p.v, n)
+	}
+	req, err := searchRequestFrom(p, true)
 	if err != nil {
 		return err
 	}
@@ -86,7 +111,7 @@ func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.searchContactsRanked(w, r, ix, req)
+	return s.searchContactsRanked(w, r, ix, req, opt)
 }
 
 func (s *Server) handleSearchPlaces(w http.ResponseWriter, r *http.Request) error {

@@ -26,8 +26,7 @@ import (
 const MaxMappingEvents = 1000
 
 // rankOptions reads the contacts search's sort and explain parameters.
-func rankOptions(r *http.Request) (rank.Options, error) {
-	p := newParams(r)
+func rankOptions(p *params) (rank.Options, error) {
 	opt := rank.Options{Sort: p.str("sort")}
 	if e := p.boolp("explain"); e != nil {
 		opt.Explain = *e
@@ -58,12 +57,8 @@ type explainedResult struct {
 
 // searchContactsRanked runs a contacts search through the ranker, records
 // its impression and writes the page.
-func (s *Server) searchContactsRanked(w http.ResponseWriter, r *http.Request, ix *search.Index, req search.Request) error {
+func (s *Server) searchContactsRanked(w http.ResponseWriter, r *http.Request, ix *search.Index, req search.Request, opt rank.Options) error {
 	k, cid := customerOf(r)
-	opt, err := rankOptions(r)
-	if err != nil {
-		return err
-	}
 	res, err := s.ranker.SearchContacts(ix, cid, req, opt)
 	if err != nil {
 		return err

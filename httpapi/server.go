@@ -77,6 +77,14 @@ type Config struct {
 	// none. See ranking.go.
 	Ranker   *rank.Ranker
 	Recorder rank.Recorder
+	// CRMSyncAccounts is the largest account file a CRM match answers
+	// when done (DefaultCRMSyncAccounts); bigger ones run as a background
+	// job. CRMJobStale is how long a running job may go without progress
+	// before it is reported failed (DefaultCRMJobStale), CRMJobTimeout how
+	// long a background job may run (DefaultCRMJobTimeout).
+	CRMSyncAccounts int
+	CRMJobStale     time.Duration
+	CRMJobTimeout   time.Duration
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -97,6 +105,7 @@ type Server struct {
 	reqSeq   atomic.Int64
 
 	keys *keyCache
+	crm  crmJobs
 
 	ranker   *rank.Ranker
 	recorder rank.Recorder
@@ -130,6 +139,15 @@ func NewServer(cfg Config) *Server {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.CRMSyncAccounts <= 0 {
+		cfg.CRMSyncAccounts = DefaultCRMSyncAccounts
+	}
+	if cfg.CRMJobStale <= 0 {
+		cfg.CRMJobStale = DefaultCRMJobStale
+	}
+	if cfg.CRMJobTimeout <= 0 {
+		cfg.CRMJobTimeout = DefaultCRMJobTimeout
 	}
 	s := &Server{
 		cfg:   cfg,

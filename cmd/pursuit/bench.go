@@ -13,6 +13,7 @@ var benchmarks = []command{
 	{"http", "search requests/s and latency of the HTTP API under concurrent load", benchHTTP},
 	{"lake", "full Delta Lake export and incremental sync", benchLake},
 	{"ranking", "learned ranking against the engine's on simulated customers: NDCG@10, ideal buyers, latency", benchRanking},
+	{"crm", "CRM account matching: precision, recall and speed against the seed's places", benchCRM},
 }
 
 func runBench(ctx context.Context, e *env, args []string) error {
@@ -35,5 +36,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return b.run(ctx, e, args[1:])
 		}
 	}
-	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, ranking)", args[0])
+	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, crm, ranking)", args[0])
 }

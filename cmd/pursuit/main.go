@@ -65,6 +65,7 @@ func commands() []command {
 		{"report", "ready analytical reports over the Delta Lake tables", runReport},
 		{"bench", "measure load, search, HTTP and lake speed", runBench},
 		{"rank", "train, roll back and show the learned ranking model", runRank},
+		{"crm", "match CRM account exports to places, report coverage, export contacts to CRMs", runCRM},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds

@@ -1,4 +1,4 @@
--- Migration 3: engagement events and ranking models (package rank).
+-- Migration 6: engagement events and ranking models (package rank).
 --
 -- engagement_events is what a customer's users saw and did: search
 -- impressions (one row per page of hits, the hits in items) and actions on

@@ -25,7 +25,7 @@ const (
 	FSeniority         // seniority level: elected/executive 1, director .75, manager .5, staff .25
 	FPopulation        // min(1, log10(population+1)/7)
 	FRecency           // 2^(−age/365 days) of verified_at
-	FHasEmail          // 1 when the contact has an email
+	FHasEmail          // the email: 1 verified, .5 unverified, 0 bounced or none
 	FTech              // min(1, tech categories of the place / 5)
 	FMapped            // 1 when the customer maps the contact or its place to its CRM
 	NumBase
@@ -45,7 +45,7 @@ const (
 var FeatureNames = [NumFeatures]string{
 	"text_name", "text_title", "text_department", "text_email",
 	"function_match", "seniority_match", "seniority", "population", "recency",
-	"has_email", "tech", "mapped",
+	"email", "tech", "mapped",
 	"affinity_function", "affinity_seniority", "affinity_place_type", "affinity_state",
 	"affinity_size", "affinity_tech", "engine_score",
 }
@@ -189,7 +189,12 @@ func ItemOf(h *search.ContactHit, pos int, in Intent, now time.Time) Item {
 		x[FRecency] = float32(math.Exp2(-math.Max(0, age) / 365))
 	}
 	if s.HasEmail {
-		x[FHasEmail] = 1
+		switch s.EmailStatus {
+		case pursuit.EmailVerified:
+			x[FHasEmail] = 1
+		case pursuit.EmailUnverified, "":
+			x[FHasEmail] = 0.5
+		}
 	}
 	x[FTech] = float32(math.Min(1, float64(len(s.Categories))/5))
 	if s.Mapped {

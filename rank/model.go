@@ -192,7 +192,7 @@ func reasonText(f int, c float64, it *Item) string {
 	case FRecency:
 		return "how recently the contact was verified"
 	case FHasEmail:
-		return "has an email address"
+		return "the email's status (verified, unverified, bounced)"
 	case FTech:
 		return "the place's technology footprint"
 	case FMapped:

@@ -16,8 +16,10 @@ import (
 )
 
 // DefaultCandidates is how many of the engine's best hits the learned
-// ranking re-orders.
-const DefaultCandidates = 200
+// ranking re-orders. 100 keeps a search's p99 within a millisecond of the
+// engine's at the seed's scale; 200 ranks a little better and costs about
+// 4 ms more at p99 (docs/benchmarks.md, "Learned ranking").
+const DefaultCandidates = 100
 
 // Sort orders of a contacts search.
 const (

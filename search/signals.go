@@ -21,6 +21,9 @@ type Signals struct {
 	// HasEmail tells whether the contact has an email address (a masked
 	// contact's too: the has_email filter already says as much).
 	HasEmail bool
+	// EmailStatus is the contact's email_status (pursuit.EmailStatuses),
+	// as the email_status filter and facet already tell.
+	EmailStatus string
 	// Mapped tells whether the customer maps the contact or its place to
 	// its CRM (customer_mapping).
 	Mapped bool
@@ -44,12 +47,13 @@ func (ix *Index) fillSignals(c *customer, p *plan, st *stats, hits []hit, out []
 		hd := &ix.hot[h.ord]
 		pd := &ix.places[d.place]
 		sg := &Signals{
-			ord:        h.ord,
-			Static:     float64(hd.static),
-			Population: pd.p.Population,
-			HasEmail:   ix.hasEmail.Contains(h.ord),
-			Mapped:     c.mapped != nil && c.mapped.Contains(h.ord),
-			Categories: pd.categories[:len(pd.categories):len(pd.categories)],
+			ord:         h.ord,
+			Static:      float64(hd.static),
+			Population:  pd.p.Population,
+			HasEmail:    ix.hasEmail.Contains(h.ord),
+			EmailStatus: pursuit.EmailStatuses[d.email],
+			Mapped:      c.mapped != nil && c.mapped.Contains(h.ord),
+			Categories:  pd.categories[:len(pd.categories):len(pd.categories)],
 		}
 		if s != nil {
 			sg.Title = s.interned(s.titleS, ix.titles, fTitle, hd.title)

@@ -119,4 +119,3 @@ func wrongNonPlace(results []crm.Result, truth []int64) int {
 	}
 	return n
 }
-

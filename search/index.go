@@ -31,7 +31,8 @@ type Index struct {
 	subsetMin uint64 // see the subsetMin constant
 	pruneMin  uint64 // see the pruneMin constant
 
-	sealer *sealer // seals and opens cursors
+	sealer  *sealer // seals and opens cursors
+	storeFP uint64  // storeFingerprint of the cursor key: which store this is
 
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
@@ -175,18 +176,13 @@ func newIndex(src Source, opt Options) *Index {
 func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	start := time.Now()
 	ix := newIndex(src, opt)
-	key := opt.CursorKey
-	if key == nil {
-		var err error
-		if key, err = src.Secret(ctx, pursuit.SecretCursor, 32); err != nil {
-			return nil, fmt.Errorf("build index: cursor key: %w", err)
-		}
-	}
-	sl, err := newSealer(key)
+	key, err := cursorKey(ctx, src, opt)
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix.sealer = sl
+	if err := ix.setKey(key); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
 	seq, err := src.LastSeq(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("build index: read last seq: %w", err)
@@ -279,6 +275,30 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	ix.log.Info("search index built", "contacts", ix.alive.GetCardinality(), "places", ix.placeAlive.GetCardinality(),
 		"customers", len(ix.customers), "seq", seq, "elapsed", ix.buildTime)
 	return ix, nil
+}
+
+// cursorKey returns the key cursors are sealed with: Options.CursorKey,
+// or the store's shared secret.
+func cursorKey(ctx context.Context, src Source, opt Options) ([]byte, error) {
+	if opt.CursorKey != nil {
+		return opt.CursorKey, nil
+	}
+	key, err := src.Secret(ctx, pursuit.SecretCursor, 32)
+	if err != nil {
+		return nil, fmt.Errorf("cursor key: %w", err)
+	}
+	return key, nil
+}
+
+// setKey makes the index seal cursors with key, and remember which store
+// it is of (storeFingerprint) for its snapshots.
+func (ix *Index) setKey(key []byte) error {
+	sl, err := newSealer(key)
+	if err != nil {
+		return err
+	}
+	ix.sealer, ix.storeFP = sl, storeFingerprint(key)
+	return nil
 }
 
 // techChunk is how many tech_stack rows Build hands putTechs at a time.

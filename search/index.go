@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -85,7 +86,8 @@ type Index struct {
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
 
 	seq         int64
-	version     int64 // counts applied batches
+	snapSeq     atomic.Int64 // seq of the snapshot last loaded or written; -1: none
+	version     int64        // counts applied batches
 	ors         orCache
 	dfs         dfCache
 	facets      facetCache
@@ -134,6 +136,7 @@ func newIndex(src Source, opt Options) *Index {
 		placeCust:   make(map[int64][]int64),
 		contactCust: make(map[int64][]int64),
 	}
+	ix.snapSeq.Store(-1)
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}
@@ -346,6 +349,7 @@ func (ix *Index) Stats() Stats {
 		Places:        int(ix.placeAlive.GetCardinality()),
 		Customers:     len(ix.customers),
 		LastSeq:       ix.seq,
+		SnapshotSeq:   ix.snapSeq.Load(),
 		Applied:       ix.applied,
 		BuildDuration: ix.buildTime,
 		LastApplied:   ix.lastApplied,

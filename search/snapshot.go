@@ -196,6 +196,7 @@ func (ix *Index) SaveSnapshot(path string) (SnapshotInfo, error) {
 		return SnapshotInfo{}, fmt.Errorf("save snapshot: %w", err)
 	}
 	ok = true
+	ix.snapSeq.Store(h.seq)
 	if d, err := os.Open(dir); err == nil {
 		d.Sync() // the rename itself, on file systems that need it
 		d.Close()
@@ -284,6 +285,7 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 		return nil, err
 	}
 	ix.refTime, ix.seq = h.refTime, h.seq
+	ix.snapSeq.Store(h.seq)
 
 	cr := &crcReader{r: f, n: bodyLen, crc: crc32Castagnoli(hb)}
 	d := &snapReader{r: bufio.NewReaderSize(cr, 1<<20), size: bodyLen, strs: map[string]string{}}

@@ -94,6 +94,7 @@ type Index struct {
 	applied     int64
 	lastApplied time.Time
 	buildTime   time.Duration
+	retired     []func() // mappings to free at the end of a batch (offheap.go)
 }
 
 func newIndex(src Source, opt Options) *Index {

@@ -223,8 +223,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		}
 		*it.in = in
 	}
-	ix.contacts = readRaw[contactDoc](d)
-	ix.hot = readRaw[hotDoc](d)
+	room := func(n int) int { return n + n/32 }
+	ix.contacts = readRawOff[contactDoc](d, room)
+	ix.hot = readRawOff[hotDoc](d, room)
 	ix.contactOrd.dense = readRaw[uint32](d)
 	if n := d.n(2); n > 0 {
 		ix.contactOrd.sparse = make(map[int64]uint32, n)
@@ -236,11 +237,8 @@ func (ix *Index) decodeBody(d *snapReader) {
 	ix.contactOrd.n = d.int()
 	ix.arena.chunks = make([][]byte, d.n(1))
 	for i := range ix.arena.chunks {
-		c := readRaw[byte](d)
-		// The last chunk is appended to: give every chunk its capacity.
-		full := make([]byte, len(c), max(arenaChunk, len(c)))
-		copy(full, c)
-		ix.arena.chunks[i] = full
+		// The last chunk is appended to: every chunk gets its capacity.
+		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
 	}
 	ix.alive = d.bitmapNew()
 	for i := range ix.fields {
@@ -387,13 +385,11 @@ func (d *snapReader) field() *field {
 	}
 	f.pool.chunks = make([][]uint32, d.n(1))
 	for i := range f.pool.chunks {
-		c := readRaw[uint32](d)
-		full := make([]uint32, len(c), poolChunk)
+		c := readRawOff[uint32](d, func(int) int { return poolChunk })
 		if len(c) > poolChunk {
 			d.fail("pool chunk of %d ordinals", len(c))
 		}
-		copy(full, c)
-		f.pool.chunks[i] = full
+		f.pool.chunks[i] = c
 	}
 	for i := range f.pool.free {
 		f.pool.free[i] = readRaw[uint32](d)

@@ -151,6 +151,8 @@ type snapReader struct {
 	size int64 // the body's size: no length can exceed it
 	strs map[string]string
 	buf  []byte
+	// allocs free what readRawOff mapped, when the snapshot is refused.
+	allocs []func()
 }
 
 type snapError struct{ err error }
@@ -256,6 +258,20 @@ func readRaw[T any](d *snapReader) []T {
 	}
 	s := make([]T, n)
 	d.full(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))))
+	return s
+}
+
+// readRawOff reads a slice written by raw into memory offheap gives it,
+// with room for capacity(n) elements.
+func readRawOff[T any](d *snapReader, capacity func(n int) int) []T {
+	var zero T
+	n := d.n(int(unsafe.Sizeof(zero)))
+	c := max(capacity(n), n)
+	s := offheap[T](n, c)
+	d.allocs = append(d.allocs, func() { offheapFree(s) })
+	if n > 0 {
+		d.full(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))))
+	}
 	return s
 }
 

@@ -289,14 +289,20 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 
 	cr := &crcReader{r: f, n: bodyLen, crc: crc32Castagnoli(hb)}
 	d := &snapReader{r: bufio.NewReaderSize(cr, 1<<20), size: bodyLen, strs: map[string]string{}}
+	refuse := func(reason string, err error) (*Index, error) {
+		for _, free := range d.allocs {
+			free()
+		}
+		return bad(reason, err)
+	}
 	if err := ix.decodeBodySafe(d); err != nil {
-		return bad("corrupt", err)
+		return refuse("corrupt", err)
 	}
 	if _, err := io.Copy(io.Discard, d.r); err != nil {
-		return bad("cannot read", err)
+		return refuse("cannot read", err)
 	}
 	if cr.crc != wantCRC {
-		return bad("corrupt (checksum mismatch)", nil)
+		return refuse("corrupt (checksum mismatch)", nil)
 	}
 	ix.buildTime = time.Since(start)
 	ix.lastApplied = time.Now()

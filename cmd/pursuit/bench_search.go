@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -95,6 +96,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
 		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(e.stdout, "memory after build: %s; index estimate %d MiB\n", procMemory(), st.MemoryBytes>>20)
+	printMemory(e.stdout, ix, st.Contacts)
 
 	qs, err := benchQueries(ctx, s, ix, *n, *seed)
 	if err != nil {
@@ -536,4 +538,23 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("write heap profile: %w", err)
 	}
 	return f.Close()
+}
+
+// printMemory prints where the index's bytes go (search.Index.Memory),
+// per part and per contact, with the Go heap's live bytes beside.
+func printMemory(w io.Writer, ix *search.Index, contacts int) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	parts := ix.Memory()
+	var total, off int64
+	for _, p := range parts {
+		total += p.Bytes
+		off += p.OffHeap
+	}
+	per := func(b int64) float64 { return float64(b) / float64(max(contacts, 1)) }
+	fmt.Fprintf(w, "index memory: %d MiB (%.0f bytes per contact), %d MiB of it off the Go heap; Go heap in use %d MiB\n",
+		total>>20, per(total), off>>20, ms.HeapInuse>>20)
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %-22s %6d MiB %6.0f B/contact (off heap %d MiB)\n", p.Name, p.Bytes>>20, per(p.Bytes), p.OffHeap>>20)
+	}
 }

@@ -418,8 +418,15 @@ func (d *snapReader) rangeIndex(r *rangeIndex) {
 func (d *snapReader) place(pd *placeDoc) {
 	p := &pd.p
 	p.PlaceID = d.varint()
-	for _, s := range []*string{&p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Website, &p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner} {
-		*s = d.istr()
+	// Types, states, counties and owners repeat across places: one copy
+	// each. The rest is the place's own.
+	for i, s := range []*string{&p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Website, &p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner} {
+		switch i {
+		case 1, 2, 3, 8:
+			*s = d.istr()
+		default:
+			*s = d.str()
+		}
 	}
 	p.Population = d.varint()
 	p.CreatedAt = d.time()

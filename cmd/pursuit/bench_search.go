@@ -66,6 +66,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	procs := fs.Int("procs", 1, "GOMAXPROCS while queries run (the goal is stated for one core)")
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
+	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
@@ -81,7 +82,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 
 	start := time.Now()
-	ix, err := search.Build(ctx, s, search.Options{})
+	ix, err := openBenchIndex(ctx, e, s, *snapshot)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func (ix *Index) Memory() []MemoryPart {
 	add("postings", post, postOff)
 
 	filters := bitmapsBytes(ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats)
-	filters += bitmapBytes(ix.functions...) + bitmapBytes(ix.seniorities...) + bitmapBytes(ix.tiers[:]...)
+	filters += bitmapBytes(ix.functions...) + bitmapBytes(ix.seniorities...) + bitmapBytes(ix.emailStatuses...) + bitmapBytes(ix.tiers[:]...)
 	filters += bitmapBytes(ix.alive, ix.hasEmail, ix.hasPhone) + ix.pop.memory() + ix.verified.memory()
 	add("filters", filters, 0)
 

@@ -63,7 +63,7 @@ func (ix *Index) encodeBody(e *snapWriter) {
 	for _, m := range []bitmaps{ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats} {
 		e.bitmaps(m)
 	}
-	for _, l := range [][]*roaring.Bitmap{ix.functions, ix.seniorities, ix.tiers[:]} {
+	for _, l := range [][]*roaring.Bitmap{ix.functions, ix.seniorities, ix.emailStatuses, ix.tiers[:]} {
 		e.uvarint(uint64(len(l)))
 		for _, bm := range l {
 			e.bitmap(bm)
@@ -159,6 +159,7 @@ func (e *snapWriter) place(pd *placeDoc) {
 		e.str(s)
 	}
 	e.varint(p.Population)
+	e.varint(p.FiscalYearStart)
 	e.time(p.CreatedAt)
 	e.time(p.UpdatedAt)
 	raw(e, pd.contacts)
@@ -256,7 +257,7 @@ func (ix *Index) decodeBody(d *snapReader) {
 	for _, m := range []*bitmaps{&ix.states, &ix.types, &ix.deptKeys, &ix.vendors, &ix.products, &ix.cats} {
 		*m = d.bitmaps()
 	}
-	for _, l := range []*[]*roaring.Bitmap{&ix.functions, &ix.seniorities} {
+	for _, l := range []*[]*roaring.Bitmap{&ix.functions, &ix.seniorities, &ix.emailStatuses} {
 		if n := d.n(1); n != len(*l) {
 			d.fail("%d bitmaps, want %d", n, len(*l))
 		}
@@ -429,6 +430,7 @@ func (d *snapReader) place(pd *placeDoc) {
 		}
 	}
 	p.Population = d.varint()
+	p.FiscalYearStart = d.varint()
 	p.CreatedAt = d.time()
 	p.UpdatedAt = d.time()
 	pd.contacts = readRaw[uint32](d)

@@ -35,7 +35,7 @@ import (
 // SnapshotVersion is the snapshot format's version. Change it whenever
 // what the body holds, or how, changes; the layout fingerprint covers the
 // document structs written as memory.
-const SnapshotVersion = 1
+const SnapshotVersion = 2
 
 var (
 	snapMagic    = [8]byte{'P', 'U', 'R', 'S', 'N', 'A', 'P', '\n'}

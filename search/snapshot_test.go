@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -10,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -252,4 +254,36 @@ func TestSnapshotRefused(t *testing.T) {
 	// (or a restored) database with the same key.
 	empty := testdb.SQLite(t)
 	refused("ahead of the log", data, opt, empty, "ahead of the store's change log", false)
+}
+
+// TestSnapshotPlaceFields fills every field of a place with a value of its
+// own and requires the snapshot's place codec to give it back: a field
+// added to pursuit.Place and not to the codec fails here.
+func TestSnapshotPlaceFields(t *testing.T) {
+	var p pursuit.Place
+	v := reflect.ValueOf(&p).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(fmt.Sprintf("value %d", i))
+		case reflect.Int64:
+			f.SetInt(int64(1000 + i))
+		case reflect.Struct:
+			f.Set(reflect.ValueOf(time.Date(2020, 1, 1+i, 0, 0, 0, 0, time.UTC)))
+		default:
+			t.Fatalf("field %s of kind %s: teach this test (and the codec) about it", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	e := &snapWriter{w: bw}
+	e.place(&placeDoc{p: p, alive: true})
+	must(t, bw.Flush())
+	d := &snapReader{r: bufio.NewReader(&buf), size: int64(buf.Len()), strs: map[string]string{}}
+	var got placeDoc
+	d.place(&got)
+	if diff := cmp.Diff(p, got.p); diff != "" {
+		t.Fatalf("place after the snapshot codec (-want +got):\n%s", diff)
+	}
 }

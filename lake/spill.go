@@ -35,6 +35,8 @@ type spillPart struct {
 type spillCodec[T any] struct {
 	enc func(b []byte, r *T) []byte
 	dec func(d *spillDecoder, r *T)
+	// head decodes only the leading fields, those that order the rows.
+	head func(d *spillDecoder, r *T)
 }
 
 // newSpill creates a spill in a new temporary directory under dir ("":
@@ -85,35 +87,70 @@ func (s *spill[T]) finish() error {
 	return nil
 }
 
-// read returns the rows of one partition, in the order they were added.
-// Their strings share one buffer, the file's content.
-func (s *spill[T]) read(part string) ([]T, error) {
+// spillPartition is one partition's records, read back: the file's
+// content and where each record lies in it.
+type spillPartition[T any] struct {
+	name  string
+	codec spillCodec[T]
+	b     []byte
+	recs  [][2]uint32 // start and end of each record
+}
+
+// open reads one partition's file (then removes it: a partition is read
+// once) and checks its framing.
+func (s *spill[T]) open(part string) (*spillPartition[T], error) {
 	p := s.parts[part]
 	if p == nil {
-		return nil, nil
+		return &spillPartition[T]{codec: s.codec}, nil
 	}
 	b, err := os.ReadFile(p.name)
 	if err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
 	}
-	rows := make([]T, 0, p.rows)
-	d := &spillDecoder{b: b}
-	for len(d.b) > 0 {
-		n := int(d.uvarint())
-		if d.err != nil || n > len(d.b) {
-			return nil, fmt.Errorf("spill %s: corrupt record", p.name)
-		}
-		rec := &spillDecoder{b: d.b[:n]}
-		d.b = d.b[n:]
-		var r T
-		s.codec.dec(rec, &r)
-		if rec.err != nil || len(rec.b) != 0 {
-			return nil, fmt.Errorf("spill %s: corrupt record", p.name)
-		}
-		rows = append(rows, r)
-	}
-	// The partition is read once: its file can go.
 	os.Remove(p.name)
+	if len(b) >= 1<<32 {
+		return nil, fmt.Errorf("spill %s: a partition of %d bytes is more than 4 GiB", p.name, len(b))
+	}
+	sp := &spillPartition[T]{name: p.name, codec: s.codec, b: b, recs: make([][2]uint32, 0, p.rows)}
+	for off := 0; off < len(b); {
+		n, k := binary.Uvarint(b[off:])
+		if k <= 0 || n > uint64(len(b)-off-k) {
+			return nil, fmt.Errorf("spill %s: corrupt record at byte %d", p.name, off)
+		}
+		start := off + k
+		off = start + int(n)
+		sp.recs = append(sp.recs, [2]uint32{uint32(start), uint32(off)})
+	}
+	return sp, nil
+}
+
+// head decodes the leading fields of record i (what orders the rows).
+func (sp *spillPartition[T]) head(i int, r *T) {
+	sp.codec.head(&spillDecoder{b: sp.b[sp.recs[i][0]:sp.recs[i][1]]}, r)
+}
+
+// row decodes record i; its strings share the partition's buffer.
+func (sp *spillPartition[T]) row(i int, r *T) error {
+	d := &spillDecoder{b: sp.b[sp.recs[i][0]:sp.recs[i][1]]}
+	sp.codec.dec(d, r)
+	if d.err != nil || len(d.b) != 0 {
+		return fmt.Errorf("spill %s: corrupt record %d", sp.name, i)
+	}
+	return nil
+}
+
+// read returns the rows of one partition, in the order they were added.
+func (s *spill[T]) read(part string) ([]T, error) {
+	sp, err := s.open(part)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]T, len(sp.recs))
+	for i := range rows {
+		if err := sp.row(i, &rows[i]); err != nil {
+			return nil, err
+		}
+	}
 	return rows, nil
 }
 
@@ -224,6 +261,7 @@ var (
 			r.VerifiedAt = d.optTime()
 			r.CreatedAt, r.UpdatedAt = d.time(), d.time()
 		},
+		head: func(d *spillDecoder, r *ContactRow) { r.ContactID, r.PlaceID = d.varint(), d.varint() },
 	}
 	placeCodec = spillCodec[PlaceRow]{
 		enc: func(b []byte, r *PlaceRow) []byte {
@@ -245,5 +283,6 @@ var (
 			r.Website, r.EmailDomain, r.GEOID, r.NCESID, r.AccountOwner = d.str(), d.str(), d.str(), d.str(), d.str()
 			r.CreatedAt, r.UpdatedAt = d.time(), d.time()
 		},
+		head: func(d *spillDecoder, r *PlaceRow) { r.PlaceID = d.varint() },
 	}
 )

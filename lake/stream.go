@@ -141,25 +141,46 @@ func (t *tableExport[T]) finish() error {
 }
 
 // writePartition reads one partition back from the spill, orders it and
-// writes its files.
+// writes its files. It holds the partition's spilled bytes and, per row,
+// its ordering keys; each row is decoded when its turn to be written
+// comes.
 func (t *tableExport[T]) writePartition(part string) ([]delta.Add, error) {
-	rows, err := t.spill.read(part)
+	sp, err := t.spill.open(part)
 	if err != nil {
 		return nil, err
 	}
-	if t.s.setPart != nil {
-		for i := range rows {
-			t.s.setPart(&rows[i], part)
+	n := len(sp.recs)
+	type head struct{ k, z int64 }
+	heads := make([]head, n)
+	var r T
+	for i := range heads {
+		sp.head(i, &r)
+		heads[i].k = t.s.key(&r)
+		if t.s.zorder != nil {
+			heads[i].z = t.s.zorder(&r)
 		}
 	}
-	idx := make([]int32, len(rows))
+	idx := make([]int32, n)
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	sortRows(t.s, rows, idx)
-	out := t.newStream(part, int64(len(rows)))
+	if t.s.zorder != nil {
+		zorderSort(heads, idx, func(h *head) int64 { return h.z }, func(h *head) int64 { return h.k })
+	} else {
+		// A partitioned table's key is one id (no key2).
+		slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(heads[a].k, heads[b].k) })
+	}
+	out := t.newStream(part, int64(n))
 	for _, i := range idx {
-		if err := out.add(rows[i]); err != nil {
+		var row T
+		if err := sp.row(int(i), &row); err != nil {
+			out.abort()
+			return nil, err
+		}
+		if t.s.setPart != nil {
+			t.s.setPart(&row, part)
+		}
+		if err := out.add(row); err != nil {
 			out.abort()
 			return nil, err
 		}

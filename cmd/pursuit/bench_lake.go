@@ -32,6 +32,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	verify := fs.Bool("verify", true, "after the sync, compare row counts and checksums of every table with the store, and the log's stats with the files")
 	seed := fs.Uint64("seed", 1, "seed of the changes and look-ups")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the incremental sync to this file")
+	exportProfile := fs.String("export-cpuprofile", "", "write a CPU profile of the full export to this file")
 	o := layoutFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -59,9 +60,22 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 
 	// 1. Full export. Each phase's peak resident memory is its own:
 	// VmHWM is reset before it.
+	if *exportProfile != "" {
+		f, err := os.Create(*exportProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	loadResetPeakRSS()
 	start, cpu0 := time.Now(), cpuTime()
 	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, Log: e.log})
+	if *exportProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	verify := fs.Bool("verify", true, "after the sync, compare row counts and checksums of every table with the store, and the log's stats with the files")
 	seed := fs.Uint64("seed", 1, "seed of the changes and look-ups")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the incremental sync to this file")
+	spillDir := fs.String("spill-dir", "", "`DIR` for the export's spill of places and contacts (default the system's temporary directory)")
 	exportProfile := fs.String("export-cpuprofile", "", "write a CPU profile of the full export to this file")
 	o := layoutFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
@@ -72,7 +73,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	}
 	loadResetPeakRSS()
 	start, cpu0 := time.Now(), cpuTime()
-	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, Log: e.log})
+	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, SpillDir: *spillDir, Log: e.log})
 	if *exportProfile != "" {
 		pprof.StopCPUProfile()
 	}

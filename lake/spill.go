@@ -226,6 +226,27 @@ func (d *spillDecoder) optTime() *time.Time {
 	return &t
 }
 
+func (d *spillDecoder) optInt() *int64 {
+	if len(d.b) == 0 {
+		d.err = errSpillShort
+		return nil
+	}
+	set := d.b[0]
+	d.b = d.b[1:]
+	if set == 0 {
+		return nil
+	}
+	v := d.varint()
+	return &v
+}
+
+func appendOptInt(b []byte, v *int64) []byte {
+	if v == nil {
+		return append(b, 0)
+	}
+	return binary.AppendVarint(append(b, 1), *v)
+}
+
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
@@ -252,7 +273,8 @@ var (
 			}
 			b = appendOptTime(b, r.VerifiedAt)
 			b = appendTime(b, r.CreatedAt)
-			return appendTime(b, r.UpdatedAt)
+			b = appendTime(b, r.UpdatedAt)
+			return appendStr(b, r.EmailStatus)
 		},
 		dec: func(d *spillDecoder, r *ContactRow) {
 			r.ContactID, r.PlaceID = d.varint(), d.varint()
@@ -260,6 +282,7 @@ var (
 			r.Phone, r.Title, r.Department, r.AccountOwner = d.str(), d.str(), d.str(), d.str()
 			r.VerifiedAt = d.optTime()
 			r.CreatedAt, r.UpdatedAt = d.time(), d.time()
+			r.EmailStatus = d.str()
 		},
 		head: func(d *spillDecoder, r *ContactRow) { r.ContactID, r.PlaceID = d.varint(), d.varint() },
 	}
@@ -274,7 +297,8 @@ var (
 				b = appendStr(b, s)
 			}
 			b = appendTime(b, r.CreatedAt)
-			return appendTime(b, r.UpdatedAt)
+			b = appendTime(b, r.UpdatedAt)
+			return appendOptInt(b, r.FiscalYearStart)
 		},
 		dec: func(d *spillDecoder, r *PlaceRow) {
 			r.PlaceID = d.varint()
@@ -282,6 +306,7 @@ var (
 			r.Population = d.varint()
 			r.Website, r.EmailDomain, r.GEOID, r.NCESID, r.AccountOwner = d.str(), d.str(), d.str(), d.str(), d.str()
 			r.CreatedAt, r.UpdatedAt = d.time(), d.time()
+			r.FiscalYearStart = d.optInt()
 		},
 		head: func(d *spillDecoder, r *PlaceRow) { r.PlaceID = d.varint() },
 	}

@@ -159,6 +159,9 @@ func testCodecCovers[T any](t *testing.T, codec spillCodec[T]) {
 		case f.Type() == reflect.TypeFor[*time.Time]():
 			tm := time.UnixMicro(int64(i) * 1_000_003).UTC()
 			f.Set(reflect.ValueOf(&tm))
+		case f.Type() == reflect.TypeFor[*int64]():
+			v := int64(i) + 100
+			f.Set(reflect.ValueOf(&v))
 		case f.Kind() == reflect.Int64:
 			f.SetInt(int64(i) + 1)
 		case f.Kind() == reflect.String:

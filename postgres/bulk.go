@@ -57,6 +57,9 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
+	if err := w.analyze(ctx); err != nil {
+		return err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return dbErr(err)
 	}
@@ -93,6 +96,7 @@ type bulkWriter struct {
 	// merged in fewer, larger statements. Upserts of customers and places,
 	// which later rows' checks depend on, write at once.
 	pending       string
+	rows          int // rows collected, for analyze
 	contacts      []pursuit.Contact
 	tech          []pursuit.TechStack
 	placeGrants   []pursuit.CustomerPlaceRelation
@@ -127,6 +131,7 @@ func (w *bulkWriter) add(ctx context.Context, table string, n int, appendRows fu
 		}
 	}
 	w.pending = table
+	w.rows += n
 	appendRows()
 	if len(w.contacts)+len(w.tech)+len(w.placeGrants)+len(w.contactGrants)+len(w.mappings) >= flushRows {
 		return w.flush(ctx)

@@ -137,7 +137,9 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	runtime.LockOSThread()
 	t0 := time.Now()
 	var hits int
-	for _, q := range qs {
+	// The answers of the queries the SQL baselines also run, to compare.
+	answers := make([]benchAnswer, 0, min(*sqlN, len(qs)))
+	for i, q := range qs {
 		c0 := threadCPU()
 		qt := time.Now()
 		res, err := ix.SearchContacts(q.customer, q.req)
@@ -147,6 +149,9 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("engine query %q: %w", q.q(), err)
 		}
 		hits += res.Total
+		if i < *sqlN {
+			answers = append(answers, engineAnswer(res))
+		}
 	}
 	results = append(results, result{"engine", lat, time.Since(t0)})
 	runtime.UnlockOSThread()
@@ -184,11 +189,20 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer pg.Close()
-		l, wall, err := runBaseline(ctx, sqlSet, *timeout, func(ctx context.Context, q benchQuery) error { return pgQuery(ctx, pg.Pool(), q) })
+		if err := preparePGEnglish(ctx, pg.Pool(), e.stdout); err != nil {
+			return err
+		}
+		pgAnswers := make([]benchAnswer, 0, len(sqlSet))
+		l, wall, err := runBaseline(ctx, sqlSet, *timeout, func(ctx context.Context, q benchQuery) error {
+			total, ids, err := pgQuery(ctx, pg.Pool(), q)
+			pgAnswers = append(pgAnswers, benchAnswer{total: total, top: ids, err: err})
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("postgres tsvector: %w", err)
 		}
 		results = append(results, result{"postgres-tsvector", l, wall})
+		printOverlap(e.stdout, sqlSet, answers, pgAnswers)
 	}
 
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -439,38 +453,41 @@ func sqliteQuery(ctx context.Context, db *sql.DB, q benchQuery) error {
 	return db.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+grant+filters, args...).Scan(&total)
 }
 
-// pgQuery runs a query against the tsvector GIN index, ranked by ts_rank.
-func pgQuery(ctx context.Context, pool *pgxpool.Pool, q benchQuery) error {
-	var tsq []string
-	tsq = append(tsq, q.words...)
-	if len(q.phrase) > 0 {
-		tsq = append(tsq, "("+strings.Join(q.phrase, " <-> ")+")")
-	}
+// pgQuery runs a query against the pursuit_english GIN index (see
+// engineTSQuery), ranked by ts_rank, and returns the total and the ids of
+// the top 20.
+func pgQuery(ctx context.Context, pool *pgxpool.Pool, q benchQuery) (int64, []int64, error) {
 	args := []any{q.customer}
 	grant := `(EXISTS (SELECT 1 FROM customer_place_relation g WHERE g.customer_id = $1 AND g.place_id = c.place_id)
 		OR EXISTS (SELECT 1 FROM customer_contact_relation g WHERE g.customer_id = $1 AND g.contact_id = c.contact_id))`
 	var rank, match string
-	if len(tsq) > 0 {
-		args = append(args, strings.Join(tsq, " & "))
-		// The expression of contacts_search_tsv_idx, so the GIN index is used.
-		const tsv = "pursuit_contact_tsv(c.name, c.title, c.department, c.email)"
-		match = " AND " + tsv + " @@ to_tsquery('simple', $2)"
-		rank = "ts_rank(" + tsv + ", to_tsquery('simple', $2)) DESC, "
+	if tsq := engineTSQuery(q.words, q.phrase); tsq != "" {
+		args = append(args, tsq)
+		match = " AND " + pgEnglishTSV + " @@ $2::tsquery"
+		rank = "ts_rank(" + pgEnglishTSV + ", $2::tsquery) DESC, "
 	}
 	filters, args := sqlFilters(q, true, args)
 	from := " FROM contacts c JOIN places p ON p.place_id = c.place_id WHERE " + grant + match + filters
 	rows, err := pool.Query(ctx, "SELECT c.contact_id"+from+" ORDER BY "+rank+"c.contact_id LIMIT 20", args...)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
+	var ids []int64
 	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, nil, err
+		}
+		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, nil, err
 	}
 	var total int64
-	return pool.QueryRow(ctx, "SELECT count(*)"+from, args...).Scan(&total)
+	err = pool.QueryRow(ctx, "SELECT count(*)"+from, args...).Scan(&total)
+	return total, ids, err
 }
 
 func percentiles(l []time.Duration) [4]time.Duration {

@@ -143,3 +143,103 @@ func ExportAccounts(ctx context.Context, s ExportStore, customerID int64, ids []
 	}
 	return n, cw.Flush()
 }
+
+// ListExportStore is what ExportList reads.
+type ListExportStore interface {
+	ExportStore
+	GetList(ctx context.Context, customerID, id int64) (pursuit.List, error)
+	ListItems(ctx context.Context, customerID, listID int64, opt pursuit.ListOptions) ([]pursuit.ListItem, error)
+	GetContact(ctx context.Context, id int64) (pursuit.Contact, error)
+}
+
+// PlaceMappings returns the customer's first place mapping of each place
+// (by customer_mapping_id): the CRM account a contact of the place goes
+// under.
+func PlaceMappings(ctx context.Context, s ExportStore, customerID int64) (map[int64]pursuit.CustomerMapping, error) {
+	out := map[int64]pursuit.CustomerMapping{}
+	for opt := (pursuit.ListOptions{Limit: pursuit.MaxListLimit}); ; {
+		ms, err := s.ListCustomerMappings(ctx, customerID, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if _, ok := out[m.PlaceID]; m.PlaceID != 0 && !ok {
+				out[m.PlaceID] = m
+			}
+		}
+		if len(ms) < opt.Limit {
+			return out, nil
+		}
+		opt.After = ms[len(ms)-1].CustomerMappingID
+	}
+}
+
+// ExportList writes the contacts of one of the customer's lists as a CRM
+// import file, each under the customer's CRM account of its place. A list
+// of another customer is ENOTFOUND like a missing one. A contact whose
+// grant was revoked since it was listed is left out (ContactAccess);
+// email and phone are masked when access is masked unless the customer
+// revealed the contact. It returns the number of contacts written.
+func ExportList(ctx context.Context, s ListExportStore, customerID, listID int64, f crmexport.Format, w io.Writer) (int, error) {
+	if _, err := s.GetList(ctx, customerID, listID); err != nil {
+		return 0, err
+	}
+	cw, err := crmexport.NewWriter(w, f)
+	if err != nil {
+		return 0, err
+	}
+	mappings, err := PlaceMappings(ctx, s, customerID)
+	if err != nil {
+		return 0, err
+	}
+	revealed, err := Revealed(ctx, s, customerID)
+	if err != nil {
+		return 0, err
+	}
+	places := map[int64]pursuit.Place{}
+	n := 0
+	for opt := (pursuit.ListOptions{Limit: pursuit.MaxListLimit}); ; {
+		items, err := s.ListItems(ctx, customerID, listID, opt)
+		if err != nil {
+			return n, err
+		}
+		for _, it := range items {
+			access, err := s.ContactAccess(ctx, customerID, it.ContactID)
+			if pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
+				continue // no longer granted (or gone)
+			}
+			if err != nil {
+				return n, err
+			}
+			c, err := s.GetContact(ctx, it.ContactID)
+			if pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return n, err
+			}
+			p, ok := places[c.PlaceID]
+			if !ok {
+				if p, err = s.GetPlace(ctx, c.PlaceID); err != nil {
+					return n, err
+				}
+				places[c.PlaceID] = p
+			}
+			if revealed[c.ContactID] {
+				access = pursuit.AccessFull
+			}
+			m := mappings[c.PlaceID]
+			row := crmexport.Row{Contact: c.Masked(access), PlaceName: p.Name, StateAbbr: p.StateAbbr, County: p.County,
+				ExternalCRMID: m.ExternalCRMID, AccountOwner: m.AccountOwner, Masked: access != pursuit.AccessFull}
+			if err := cw.Write(&row); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(items) < opt.Limit {
+			break
+		}
+		opt.After = items[len(items)-1].ContactID
+	}
+	return n, cw.Flush()
+}

@@ -80,63 +80,93 @@ type Matcher struct {
 // NewMatcher builds a Matcher from every place scan yields, typically a
 // store's ScanPlaces.
 func NewMatcher(ctx context.Context, scan func(ctx context.Context, fn func(pursuit.Place) error) error) (*Matcher, error) {
-	m := &Matcher{
-		byNCES: map[string][]int32{}, byGEOID: map[string][]int32{}, byDom: map[string][]int32{},
-		byName: map[string][]int32{}, byNameN: map[string][]int32{}, byCore: map[string][]int32{},
-		blocks: map[string][]int32{},
-	}
+	var places []pursuit.Place
 	err := scan(ctx, func(p pursuit.Place) error {
-		m.add(p)
+		places = append(places, p)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read places: %w", err)
 	}
-	return m, nil
+	return NewMatcherFromPlaces(places), nil
 }
 
-// NewMatcherFromPlaces builds a Matcher from a slice of places.
+// prepared is a place normalised for the matcher, with its look-up keys.
+type prepared struct {
+	rec         placeRec
+	nces, geoid string
+	doms        [2]string
+	blocks      []string
+}
+
+// NewMatcherFromPlaces builds a Matcher from a slice of places. The names
+// are normalised on all CPUs; the maps are filled in place order.
 func NewMatcherFromPlaces(places []pursuit.Place) *Matcher {
-	m, _ := NewMatcher(context.Background(), func(_ context.Context, fn func(pursuit.Place) error) error {
-		for _, p := range places {
-			if err := fn(p); err != nil {
-				return err
+	n := len(places)
+	m := &Matcher{
+		places: make([]placeRec, 0, n),
+		byNCES: map[string][]int32{}, byGEOID: map[string][]int32{}, byDom: make(map[string][]int32, n),
+		byName: make(map[string][]int32, n), byNameN: make(map[string][]int32, n), byCore: make(map[string][]int32, n),
+		blocks: make(map[string][]int32, 2*n),
+	}
+	prep := make([]prepared, n)
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				prep[i] = prepare(&places[i])
 			}
-		}
-		return nil
-	})
+		}(w)
+	}
+	wg.Wait()
+	for i := range prep {
+		m.add(&prep[i])
+		prep[i] = prepared{}
+	}
 	return m
 }
 
 // Len returns the number of places the matcher knows.
 func (m *Matcher) Len() int { return len(m.places) }
 
-func (m *Matcher) add(p pursuit.Place) {
-	i := int32(len(m.places))
+// prepare normalises a place's name, county, ids and domains.
+func prepare(p *pursuit.Place) prepared {
 	toks := normalizeTokens(p.Name)
 	c, kind := core(toks)
 	r := placeRec{id: p.PlaceID, state: p.StateAbbr, county: countyKey(p.County), name: strings.Join(toks, " "), core: c, kind: kind, toks: toks}
+	x := prepared{rec: r, nces: NormalizeID(p.NCESID), geoid: NormalizeID(p.GEOID),
+		doms: [2]string{NormalizeDomain(p.Website), NormalizeDomain(p.EmailDomain)}}
+	for j, t := range toks {
+		if len(t) >= 4 && !typeWords[t] {
+			x.blocks = append(x.blocks, blockKey(r.state, toks, j))
+		}
+	}
+	return x
+}
+
+func (m *Matcher) add(x *prepared) {
+	i := int32(len(m.places))
+	r := x.rec
 	m.places = append(m.places, r)
-	if id := NormalizeID(p.NCESID); id != "" {
-		m.byNCES[id] = append(m.byNCES[id], i)
+	if x.nces != "" {
+		m.byNCES[x.nces] = append(m.byNCES[x.nces], i)
 	}
-	if id := NormalizeID(p.GEOID); id != "" {
-		m.byGEOID[id] = append(m.byGEOID[id], i)
+	if x.geoid != "" {
+		m.byGEOID[x.geoid] = append(m.byGEOID[x.geoid], i)
 	}
-	doms := [2]string{NormalizeDomain(p.Website), NormalizeDomain(p.EmailDomain)}
-	for j, d := range doms {
-		if d != "" && (j == 0 || d != doms[0]) {
+	for j, d := range x.doms {
+		if d != "" && (j == 0 || d != x.doms[0]) {
 			m.byDom[d] = append(m.byDom[d], i)
 		}
 	}
 	m.byName[r.state+"|"+r.name] = append(m.byName[r.state+"|"+r.name], i)
 	m.byNameN[r.name] = append(m.byNameN[r.name], i)
 	m.byCore[r.state+"|"+r.core] = append(m.byCore[r.state+"|"+r.core], i)
-	for j, t := range toks {
-		if len(t) >= 4 && !typeWords[t] {
-			k := blockKey(r.state, toks, j)
-			m.blocks[k] = append(m.blocks[k], i)
-		}
+	for _, k := range x.blocks {
+		m.blocks[k] = append(m.blocks[k], i)
 	}
 }
 

@@ -26,10 +26,30 @@ const (
 	crmHeartbeat = time.Second
 )
 
+// maxCRMJobs is how many CRM jobs one server matches at once: each holds
+// a matcher of every place (a few hundred MB at seed scale), so more wait
+// for a turn rather than exhaust memory.
+const maxCRMJobs = 2
+
 // crmJobs tracks the CRM jobs this server runs in the background.
 type crmJobs struct {
-	wg sync.WaitGroup
+	wg   sync.WaitGroup
+	once sync.Once
+	sem  chan struct{}
 }
+
+// acquire waits for a turn to match, or for ctx to end.
+func (c *crmJobs) acquire(ctx context.Context) error {
+	c.once.Do(func() { c.sem = make(chan struct{}, maxCRMJobs) })
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return pursuit.Errorf(pursuit.EUNAVAILABLE, "the server is busy matching other account files; retry later")
+	}
+}
+
+func (c *crmJobs) release() { <-c.sem }
 
 // WaitCRMJobs returns when every CRM match job this server started in the
 // background has finished (tests, graceful shutdown).
@@ -131,6 +151,10 @@ func (s *Server) startCRMJob(w http.ResponseWriter, r *http.Request, cid int64, 
 // most every crmHeartbeat while matching.
 func (s *Server) runCRMJob(ctx context.Context, j *pursuit.CRMJob, accounts []crm.Account) {
 	err := func() error {
+		if err := s.crm.acquire(ctx); err != nil {
+			return err
+		}
+		defer s.crm.release()
 		m, err := crm.NewMatcher(ctx, s.store.ScanPlaces)
 		if err != nil {
 			return err

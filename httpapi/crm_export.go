@@ -120,21 +120,9 @@ func (s *Server) handleCRMExportSearch(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	ctx := r.Context()
-	mappings := map[int64]pursuit.CustomerMapping{}
-	for opt := (pursuit.ListOptions{Limit: pursuit.MaxListLimit}); ; {
-		ms, err := s.store.ListCustomerMappings(ctx, cid, opt)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if _, ok := mappings[m.PlaceID]; m.PlaceID != 0 && !ok {
-				mappings[m.PlaceID] = m
-			}
-		}
-		if len(ms) < opt.Limit {
-			break
-		}
-		opt.After = ms[len(ms)-1].CustomerMappingID
+	mappings, err := crm.PlaceMappings(ctx, s.store, cid)
+	if err != nil {
+		return err
 	}
 	revealed, err := crm.Revealed(ctx, s.store, cid)
 	if err != nil {
@@ -181,6 +169,31 @@ func (s *Server) handleCRMExportSearch(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return writeCSV(w, fmt.Sprintf("contacts-%s.csv", f), buf.b)
+}
+
+// handleCRMExportList writes the contacts of one of the customer's lists
+// as a CRM import CSV: GET /v1/crm/export/list?list_id=…&format=….
+func (s *Server) handleCRMExportList(w http.ResponseWriter, r *http.Request) error {
+	_, cid := customerOf(r)
+	p := newParams(r)
+	p.only("format", "list_id")
+	format := p.str("format")
+	listID := p.int64("list_id", 0)
+	if p.err != nil {
+		return p.err
+	}
+	if listID <= 0 {
+		return pursuit.FieldErrorf(pursuit.EINVALID, "list_id", "a positive list id is required")
+	}
+	f, err := crmexport.ParseFormat("format", format)
+	if err != nil {
+		return err
+	}
+	var buf bufferWriter
+	if _, err := crm.ExportList(r.Context(), s.store, cid, listID, f, &buf); err != nil {
+		return err
+	}
+	return writeCSV(w, fmt.Sprintf("list-%d-%s.csv", listID, f), buf.b)
 }
 
 // bufferWriter is an io.Writer into a byte slice.

@@ -302,6 +302,35 @@ func TestCRMExportAPI(t *testing.T) {
 				t.Errorf("%s: %d %+v, want 400 on %s", path, r.status, e, field)
 			}
 		}
+		// A list: Jane (masked) and Ann (full through her contact grant);
+		// once Ann's grant is revoked she is left out. Beta cannot export
+		// Acme's list, nor tell it exists.
+		ctx := context.Background()
+		l := pursuit.List{CustomerID: f.acme.CustomerID, Name: "Q3 outreach"}
+		must(t, s.CreateList(ctx, &l))
+		if _, err := s.AddListItems(ctx, f.acme.CustomerID, l.ListID, []int64{f.jane.ContactID, f.ann.ContactID}); err != nil {
+			t.Fatal(err)
+		}
+		listURL := fmt.Sprintf("/v1/crm/export/list?format=salesforce_lead&list_id=%d", l.ListID)
+		r = ts.do("GET", listURL, acme, nil)
+		body = string(r.body)
+		if r.status != 200 || !strings.Contains(body, "j•••@springfield.gov") || !strings.Contains(body, "ann.lee@austinisd.org") || !strings.Contains(body, ",SF-001,") {
+			t.Errorf("list export: %d\n%s", r.status, body)
+		}
+		must(t, s.DeleteContactGrant(ctx, f.acme.CustomerID, f.ann.ContactID))
+		r = ts.do("GET", listURL, acme, nil)
+		if body = string(r.body); r.status != 200 || strings.Contains(body, "Ann") || !strings.Contains(body, "Jane") {
+			t.Errorf("list export after Ann's grant was revoked: %d\n%s", r.status, body)
+		}
+		beta := ts.createKey(pursuit.RoleCustomer, f.beta.CustomerID)
+		theirs := ts.do("GET", listURL, beta, nil)
+		none := ts.do("GET", fmt.Sprintf("/v1/crm/export/list?format=salesforce_lead&list_id=%d", l.ListID+100), beta, nil)
+		a, b := theirs.apiError(t), none.apiError(t)
+		b.Message = strings.ReplaceAll(b.Message, fmt.Sprint(l.ListID+100), fmt.Sprint(l.ListID))
+		if theirs.status != 404 || none.status != 404 || a != b {
+			t.Errorf("another customer's list: %d %+v; a missing list: %d %+v", theirs.status, a, none.status, b)
+		}
+
 		r = ts.do("GET", "/v1/crm/export/accounts?format=hubspot_contact&accounts=NOPE", acme, nil)
 		if r.status != 404 {
 			t.Errorf("export of an unknown account: %d %s", r.status, r.body)

@@ -90,6 +90,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/crm/coverage", customer(s.handleCRMCoverage))
 	s.handle("GET /v1/crm/export/accounts", customer(s.handleCRMExportAccounts))
 	s.handle("GET /v1/crm/export/search", customer(s.handleCRMExportSearch))
+	s.handle("GET /v1/crm/export/list", customer(s.handleCRMExportList))
 
 	// Customer: saved searches (the search as a query string of
 	// /v1/contacts/search, checked by its parser).

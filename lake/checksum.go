@@ -26,46 +26,62 @@ func (c Checksum) String() string {
 }
 
 // StoreChecksums computes the Checksum of every table as an export with
-// these options would write it (masking and customer scope applied).
+// these options would write it (masking and customer scope applied). It
+// streams the store: no table is held in memory.
 func StoreChecksums(ctx context.Context, s pursuit.Store, opt ExportOptions) (map[string]Checksum, error) {
-	src, err := load(ctx, s, opt)
+	var cu, pl, co, ts, pg, cg, ma Checksum
+	err := scan(ctx, s, opt, sinks{
+		customer:     summer[CustomerRow](&cu),
+		place:        summer[PlaceRow](&pl),
+		contact:      summer[ContactRow](&co),
+		techStack:    summer[TechStackRow](&ts),
+		placeGrant:   summer[PlaceGrantRow](&pg),
+		contactGrant: summer[ContactGrantRow](&cg),
+		mapping:      summer[MappingRow](&ma),
+	})
 	if err != nil {
 		return nil, err
 	}
 	return map[string]Checksum{
-		pursuit.TableCustomers:               checksum(src.customers),
-		pursuit.TablePlaces:                  checksum(src.places),
-		pursuit.TableContacts:                checksum(src.contacts),
-		pursuit.TableTechStack:               checksum(src.techStack),
-		pursuit.TableCustomerPlaceRelation:   checksum(src.placeGrants),
-		pursuit.TableCustomerContactRelation: checksum(src.contactGrants),
-		pursuit.TableCustomerMapping:         checksum(src.mappings),
+		pursuit.TableCustomers:               cu,
+		pursuit.TablePlaces:                  pl,
+		pursuit.TableContacts:                co,
+		pursuit.TableTechStack:               ts,
+		pursuit.TableCustomerPlaceRelation:   pg,
+		pursuit.TableCustomerContactRelation: cg,
+		pursuit.TableCustomerMapping:         ma,
 	}, nil
+}
+
+// summer returns a sink adding each row to c.
+func summer[T any](c *Checksum) func(T) error {
+	return func(r T) error {
+		c.add(&r)
+		return nil
+	}
 }
 
 var timeType = reflect.TypeFor[time.Time]()
 
-func checksum[T any](rows []T) Checksum {
-	c := Checksum{Rows: int64(len(rows))}
-	for i := range rows {
-		v := reflect.ValueOf(&rows[i]).Elem()
-		for j := 0; j < v.NumField(); j++ {
-			f := v.Field(j)
-			if f.Kind() == reflect.Pointer {
-				if f.IsNil() {
-					continue
-				}
-				f = f.Elem()
+// add adds one row (a pointer to a *Row struct) to c.
+func (c *Checksum) add(row any) {
+	c.Rows++
+	v := reflect.ValueOf(row).Elem()
+	for j := 0; j < v.NumField(); j++ {
+		f := v.Field(j)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				continue
 			}
-			switch {
-			case f.Type() == timeType:
-				c.TimeSeconds += f.Interface().(time.Time).UnixMicro() / 1e6
-			case f.Kind() == reflect.Int64:
-				c.Longs += f.Int()
-			case f.Kind() == reflect.String:
-				c.TextBytes += int64(f.Len())
-			}
+			f = f.Elem()
+		}
+		switch {
+		case f.Type() == timeType:
+			c.TimeSeconds += f.Interface().(time.Time).UnixMicro() / 1e6
+		case f.Kind() == reflect.Int64:
+			c.Longs += f.Int()
+		case f.Kind() == reflect.String:
+			c.TextBytes += int64(f.Len())
 		}
 	}
-	return c
 }

@@ -24,6 +24,11 @@ type ExportOptions struct {
 	// CustomerID, when set, exports only what that customer was granted,
 	// with its access types applied (masked contacts masked).
 	CustomerID int64
+	// SpillDir is where an export keeps the rows of partitioned tables
+	// between the store's scan and the writing of each partition; ""
+	// means the system's temporary directory. It needs about the size of
+	// the contacts table as the store holds it.
+	SpillDir string
 	// Log receives progress; nil means slog.Default().
 	Log *slog.Logger
 }
@@ -50,43 +55,83 @@ type TableResult struct {
 // Feed enabled), later ones replace all its files. Each table's commit
 // records the store's change_log seq read before the scan in a txn action,
 // so Sync continues from there.
+//
+// Export streams: the tables that are not partitioned arrive from the
+// store in key order, which is their file order, and go straight into
+// row groups and files; the partitioned ones (places, contacts) are
+// spilled to one temporary file per partition during the scan, then
+// each partition is read back alone, ordered (contacts in Z-order) and
+// written, Options.Workers partitions at a time. Memory is bounded by
+// the largest partitions, not by the store.
 func Export(ctx context.Context, s pursuit.Store, loc *Location, opt ExportOptions) ([]TableResult, error) {
 	seq, err := s.LastSeq(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read last change_log seq: %w", err)
 	}
-	src, err := load(ctx, s, opt)
+	start := time.Now()
+	expect := func(table string) int64 {
+		if opt.CustomerID != 0 {
+			return 0 // unknown until the scope is applied
+		}
+		n, _ := s.Count(ctx, table)
+		return n
+	}
+	cu := newTableExport(ctx, loc, customersSpec, expect(pursuit.TableCustomers), opt)
+	pl := newTableExport(ctx, loc, placesSpec, 0, opt)
+	co := newTableExport(ctx, loc, contactsSpec, 0, opt)
+	ts := newTableExport(ctx, loc, techStackSpec, expect(pursuit.TableTechStack), opt)
+	pg := newTableExport(ctx, loc, placeGrantsSpec, expect(pursuit.TableCustomerPlaceRelation), opt)
+	cg := newTableExport(ctx, loc, contactGrantsSpec, expect(pursuit.TableCustomerContactRelation), opt)
+	ma := newTableExport(ctx, loc, mappingsSpec, expect(pursuit.TableCustomerMapping), opt)
+	all := []interface {
+		finish() error
+		close()
+	}{cu, pl, co, ts, pg, cg, ma}
+	defer func() {
+		for _, t := range all {
+			t.close()
+		}
+	}()
+	err = scan(ctx, s, opt, sinks{customer: cu.add, place: pl.add, contact: co.add, techStack: ts.add,
+		placeGrant: pg.add, contactGrant: cg.add, mapping: ma.add})
 	if err != nil {
 		return nil, err
+	}
+	opt.log().Info("lake export: store read", "places", pl.rows, "contacts", co.rows, "elapsed", time.Since(start).Round(time.Millisecond))
+	for _, t := range all {
+		if err := t.finish(); err != nil {
+			return nil, err
+		}
 	}
 	var out []TableResult
 	add := func(r TableResult, err error) error {
 		if err != nil {
 			return fmt.Errorf("export %s: %w", r.Table, err)
 		}
+		r.Elapsed = time.Since(start)
 		opt.log().Info("lake export", "table", r.Table, "version", r.Version, "rows", r.Rows, "files", r.Files, "bytes", r.Bytes, "elapsed", r.Elapsed.Round(time.Millisecond))
 		out = append(out, r)
 		return nil
 	}
-	if err := add(exportTable(ctx, loc, customersSpec, src.customers, seq, opt)); err != nil {
+	if err := add(cu.commit(ctx, seq)); err != nil {
 		return out, err
 	}
-	if err := add(exportTable(ctx, loc, placesSpec, src.places, seq, opt)); err != nil {
+	if err := add(pl.commit(ctx, seq)); err != nil {
 		return out, err
 	}
-	if err := add(exportTable(ctx, loc, contactsSpec, src.contacts, seq, opt)); err != nil {
+	if err := add(co.commit(ctx, seq)); err != nil {
 		return out, err
 	}
-	if err := add(exportTable(ctx, loc, techStackSpec, src.techStack, seq, opt)); err != nil {
+	if err := add(ts.commit(ctx, seq)); err != nil {
 		return out, err
 	}
-	if err := add(exportTable(ctx, loc, placeGrantsSpec, src.placeGrants, seq, opt)); err != nil {
+	if err := add(pg.commit(ctx, seq)); err != nil {
 		return out, err
 	}
-	if err := add(exportTable(ctx, loc, contactGrantsSpec, src.contactGrants, seq, opt)); err != nil {
+	if err := add(cg.commit(ctx, seq)); err != nil {
 		return out, err
 	}
-	if err := add(exportTable(ctx, loc, mappingsSpec, src.mappings, seq, opt)); err != nil {
+	if err := add(ma.commit(ctx, seq)); err != nil {
 		return out, err
 	}
 	return out, nil
@@ -128,21 +173,16 @@ func newTable(st delta.Storage, o Options) *delta.Table {
 	return &delta.Table{Storage: st, Now: o.Now, EngineInfo: "pursuit-lake parquet-go"}
 }
 
-// exportTable writes rows as the table's whole new content.
-func exportTable[T any](ctx context.Context, loc *Location, s *spec[T], rows []T, seq int64, opt ExportOptions) (TableResult, error) {
-	start := time.Now()
-	res := TableResult{Table: s.name, Rows: int64(len(rows))}
-	st := loc.Table(s.name)
-	adds, err := writeFiles(ctx, st, s, rows, layout(s, rows), "part", opt.Options)
-	if err != nil {
-		return res, err
-	}
+// commit records the table's new files as its whole new content.
+func (t *tableExport[T]) commit(ctx context.Context, seq int64) (TableResult, error) {
+	s, opt, adds := t.s, t.opt, t.adds
+	res := TableResult{Table: s.name, Rows: t.rows, Files: len(adds)}
 	for _, a := range adds {
 		res.Bytes += a.Size
 	}
-	res.Files = len(adds)
-	tbl := newTable(st, opt.Options)
+	tbl := newTable(t.st, opt.Options)
 	now := opt.now()
+	var err error
 	res.Version, err = tbl.Update(ctx, func(snap *delta.Snapshot) ([]delta.Action, error) {
 		mode := "Overwrite"
 		var acts []delta.Action
@@ -166,11 +206,10 @@ func exportTable[T any](ctx context.Context, loc *Location, s *spec[T], rows []T
 		}
 		acts = append(acts, delta.Action{Txn: &delta.Txn{AppID: AppID, Version: seq, LastUpdated: now.UnixMilli()}})
 		ci := tbl.NewCommitInfo("WRITE", map[string]any{"mode": mode, "partitionBy": jsonList(s.partitionColumns())},
-			map[string]string{"numFiles": fmt.Sprint(len(adds)), "numOutputRows": fmt.Sprint(len(rows)), "numOutputBytes": fmt.Sprint(res.Bytes)},
+			map[string]string{"numFiles": fmt.Sprint(len(adds)), "numOutputRows": fmt.Sprint(t.rows), "numOutputBytes": fmt.Sprint(res.Bytes)},
 			snap == nil)
 		return append([]delta.Action{ci}, acts...), nil
 	})
-	res.Elapsed = time.Since(start)
 	return res, err
 }
 

@@ -8,15 +8,17 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-// source holds the rows of every table, converted for the lake.
-type source struct {
-	customers     []CustomerRow
-	places        []PlaceRow
-	contacts      []ContactRow
-	techStack     []TechStackRow
-	placeGrants   []PlaceGrantRow
-	contactGrants []ContactGrantRow
-	mappings      []MappingRow
+// sinks receive the rows of every table, converted for the lake and
+// scoped, as the store's scans yield them: each table in key order, each
+// sink from one goroutine at a time. No table is ever held whole.
+type sinks struct {
+	customer     func(CustomerRow) error
+	place        func(PlaceRow) error
+	contact      func(ContactRow) error
+	techStack    func(TechStackRow) error
+	placeGrant   func(PlaceGrantRow) error
+	contactGrant func(ContactGrantRow) error
+	mapping      func(MappingRow) error
 }
 
 // scope decides which rows an export holds and how PII shows.
@@ -94,36 +96,46 @@ func newScope(ctx context.Context, s pursuit.Store, includePII bool, customerID 
 	return sc, nil
 }
 
-// load reads every table of the store. A per-customer export keeps the
-// customer's granted contacts, its granted places plus the places of its
-// granted contacts, their tech stack, and its own customer row, grants and
-// mappings.
-func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, error) {
+// scan streams every table of the store into k. A per-customer export
+// keeps the customer's granted contacts, its granted places plus the
+// places of its granted contacts, their tech stack, and its own customer
+// row, grants and mappings.
+//
+// What it keeps in memory is a place's state (contacts carry it) and, for
+// a per-customer export, the customer's grants and the places of its
+// visible contacts: never a table's rows.
+func scan(ctx context.Context, s pursuit.Store, opt ExportOptions, k sinks) error {
 	sc, err := newScope(ctx, s, opt.IncludePII, opt.CustomerID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	src := &source{}
 	if err := s.ScanCustomers(ctx, func(c pursuit.Customer) error {
 		if r, ok := sc.customer(c); ok {
-			src.customers = append(src.customers, r)
+			return k.customer(r)
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan customers: %w", err)
+		return fmt.Errorf("scan customers: %w", err)
 	}
 	n, _ := s.Count(ctx, pursuit.TablePlaces)
 	state := make(map[int64]string, n)
-	all := make([]PlaceRow, 0, n)
+	states := map[string]string{} // one copy of each state's string
+	whole := sc.customerID == 0
 	if err := s.ScanPlaces(ctx, func(p pursuit.Place) error {
-		state[p.PlaceID] = p.StateAbbr
-		all = append(all, placeRow(p))
+		st, ok := states[p.StateAbbr]
+		if !ok {
+			st = p.StateAbbr
+			states[st] = st
+		}
+		state[p.PlaceID] = st
+		if whole {
+			return k.place(placeRow(p))
+		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan places: %w", err)
+		return fmt.Errorf("scan places: %w", err)
 	}
-	visible := map[int64]bool{}
-	if sc.customerID == 0 {
+	if whole {
 		// The whole store: the other tables are read alongside the
 		// contacts (the stores serve reads from a pool of connections).
 		var wg sync.WaitGroup
@@ -131,54 +143,46 @@ func load(ctx context.Context, s pursuit.Store, opt ExportOptions) (*source, err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			otherErr = loadRest(ctx, s, sc, src, func(int64) bool { return true })
+			otherErr = scanRest(ctx, s, sc, k, func(int64) bool { return true })
 		}()
-		n, _ = s.Count(ctx, pursuit.TableContacts)
-		src.contacts = make([]ContactRow, 0, n)
-		err = s.ScanContacts(ctx, func(c pursuit.Contact) error {
+		err := s.ScanContacts(ctx, func(c pursuit.Contact) error {
 			r, _ := sc.contact(c, state[c.PlaceID])
-			src.contacts = append(src.contacts, r)
-			return nil
+			return k.contact(r)
 		})
 		wg.Wait()
 		if err != nil {
-			return nil, fmt.Errorf("scan contacts: %w", err)
+			return fmt.Errorf("scan contacts: %w", err)
 		}
-		if otherErr != nil {
-			return nil, otherErr
-		}
-		src.places = all
-		return src, nil
+		return otherErr
 	}
-	n = int64(len(sc.contactAccess))
-	src.contacts = make([]ContactRow, 0, n)
+	visible := map[int64]bool{}
 	if err := s.ScanContacts(ctx, func(c pursuit.Contact) error {
 		if r, ok := sc.contact(c, state[c.PlaceID]); ok {
-			src.contacts = append(src.contacts, r)
 			visible[c.PlaceID] = true
+			return k.contact(r)
 		}
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("scan contacts: %w", err)
-	}
-	for _, p := range all {
-		if sc.placeAccess[p.PlaceID] != "" || visible[p.PlaceID] {
-			src.places = append(src.places, p)
-		}
+		return fmt.Errorf("scan contacts: %w", err)
 	}
 	keepPlace := func(id int64) bool { return sc.placeAccess[id] != "" || visible[id] }
-	if err := loadRest(ctx, s, sc, src, keepPlace); err != nil {
-		return nil, err
+	if err := s.ScanPlaces(ctx, func(p pursuit.Place) error {
+		if keepPlace(p.PlaceID) {
+			return k.place(placeRow(p))
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("scan places: %w", err)
 	}
-	return src, nil
+	return scanRest(ctx, s, sc, k, keepPlace)
 }
 
-// loadRest reads tech_stack (of the places keepPlace accepts), the grants
-// and the mappings.
-func loadRest(ctx context.Context, s pursuit.Store, sc *scope, src *source, keepPlace func(int64) bool) error {
+// scanRest streams tech_stack (of the places keepPlace accepts), the
+// grants and the mappings.
+func scanRest(ctx context.Context, s pursuit.Store, sc *scope, k sinks, keepPlace func(int64) bool) error {
 	if err := s.ScanTechStack(ctx, func(t pursuit.TechStack) error {
 		if keepPlace(t.PlaceID) {
-			src.techStack = append(src.techStack, techStackRow(t))
+			return k.techStack(techStackRow(t))
 		}
 		return nil
 	}); err != nil {
@@ -186,7 +190,7 @@ func loadRest(ctx context.Context, s pursuit.Store, sc *scope, src *source, keep
 	}
 	if err := s.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
 		if sc.mine(g.CustomerID) {
-			src.placeGrants = append(src.placeGrants, placeGrantRow(g))
+			return k.placeGrant(placeGrantRow(g))
 		}
 		return nil
 	}); err != nil {
@@ -194,7 +198,7 @@ func loadRest(ctx context.Context, s pursuit.Store, sc *scope, src *source, keep
 	}
 	if err := s.ScanContactGrants(ctx, func(g pursuit.CustomerContactRelation) error {
 		if sc.mine(g.CustomerID) {
-			src.contactGrants = append(src.contactGrants, contactGrantRow(g))
+			return k.contactGrant(contactGrantRow(g))
 		}
 		return nil
 	}); err != nil {
@@ -202,7 +206,7 @@ func loadRest(ctx context.Context, s pursuit.Store, sc *scope, src *source, keep
 	}
 	if err := s.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
 		if sc.mine(m.CustomerID) {
-			src.mappings = append(src.mappings, mappingRow(m))
+			return k.mapping(mappingRow(m))
 		}
 		return nil
 	}); err != nil {

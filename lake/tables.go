@@ -172,6 +172,9 @@ type spec[T any] struct {
 	// cdc writes Change Data Feed rows: the table's columns plus
 	// _change_type.
 	cdc cdcFunc[T]
+	// codec encodes the rows of a partitioned table for an export's
+	// spill.
+	codec *spillCodec[T]
 }
 
 func (s *spec[T]) partitionColumns() []string {
@@ -233,6 +236,7 @@ var placesSpec = &spec[PlaceRow]{
 	key:       func(r *PlaceRow) int64 { return r.PlaceID },
 	keyCol:    "place_id",
 	cdc:       cdcWriter(func(r PlaceRow, t string) placeCDC { return placeCDC{r, t} }),
+	codec:     &placeCodec,
 }
 
 var contactsSpec = &spec[ContactRow]{
@@ -248,6 +252,7 @@ var contactsSpec = &spec[ContactRow]{
 	cdc:       cdcWriter(func(r ContactRow, t string) contactCDC { return contactCDC{r, t} }),
 	zorder:    func(r *ContactRow) int64 { return r.PlaceID },
 	zorderCol: "place_id",
+	codec:     &contactCodec,
 }
 
 var techStackSpec = &spec[TechStackRow]{

@@ -97,6 +97,8 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"BulkIDsAdvance", testBulkIDsAdvance},
 		{"Secret", testSecret},
 		{"NewColumns", testNewColumns},
+		{"FailedWritesLeaveStructs", testFailedWritesLeaveStructs},
+		{"BulkErrorsSurface", testBulkErrorsSurface},
 	}
 	tests = append(tests, webTests...)
 	for _, tt := range tests {

@@ -32,6 +32,8 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	verify := fs.Bool("verify", true, "after the sync, compare row counts and checksums of every table with the store, and the log's stats with the files")
 	seed := fs.Uint64("seed", 1, "seed of the changes and look-ups")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the incremental sync to this file")
+	spillDir := fs.String("spill-dir", "", "`DIR` for the export's spill of places and contacts (default the system's temporary directory)")
+	exportProfile := fs.String("export-cpuprofile", "", "write a CPU profile of the full export to this file")
 	o := layoutFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -57,9 +59,24 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	host, _ := os.Hostname()
 	fmt.Fprintf(e.stdout, "bench lake: store %s (%s), lake %s, %d CPUs (GOMAXPROCS %d), host %s, %s\n", *db, s.Kind(), dir, runtime.NumCPU(), runtime.GOMAXPROCS(0), host, loadAvg())
 
-	// 1. Full export.
+	// 1. Full export. Each phase's peak resident memory is its own:
+	// VmHWM is reset before it.
+	if *exportProfile != "" {
+		f, err := os.Create(*exportProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	loadResetPeakRSS()
 	start, cpu0 := time.Now(), cpuTime()
-	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, Log: e.log})
+	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, SpillDir: *spillDir, Log: e.log})
+	if *exportProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return err
 	}
@@ -74,6 +91,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	printTableResults(e, res)
 	fmt.Fprintf(e.stdout, "full export: %d rows, %d files, %.1f MB in %.2fs wall, %.2fs CPU (%.0f rows/s) [target < 30 s at seed scale]\n",
 		rows, files, float64(bytes)/1e6, elapsed.Seconds(), (cpuTime() - cpu0).Seconds(), float64(rows)/elapsed.Seconds())
+	fmt.Fprintf(e.stdout, "full export: peak RSS (VmHWM) %s [target <= 1.5 GB]\n", loadPeakRSS())
 
 	// 2. Data skipping.
 	rep, err := skipping(ctx, loc, pursuit.TableContacts, "place_id", *lookups)
@@ -104,6 +122,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 		}
 		defer f.Close()
 	}
+	loadResetPeakRSS()
 	start, cpu0 = time.Now(), cpuTime()
 	sres, err := lake.Sync(ctx, s, loc, lake.SyncOptions{Options: *o, Log: e.log})
 	pprof.StopCPUProfile()
@@ -113,15 +132,12 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	elapsed = time.Since(start)
 	printTableResults(e, sres.Tables)
 	fmt.Fprintf(e.stdout, "incremental sync: %d changes (seq %d..%d) in %.3fs wall, %.3fs CPU [target < 2 s for 10,000]\n", sres.Changes, sres.From+1, sres.To, elapsed.Seconds(), (cpuTime() - cpu0).Seconds())
+	fmt.Fprintf(e.stdout, "incremental sync: peak RSS (VmHWM) %s [target <= 1.5 GB]\n", loadPeakRSS())
 	start = time.Now()
 	if _, err := lake.Sync(ctx, s, loc, lake.SyncOptions{Options: *o, Log: e.log}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "re-run of the sync (nothing to apply): %.3fs\n", time.Since(start).Seconds())
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		fmt.Fprintf(e.stdout, "peak memory (max RSS) so far: %.2f GB\n", float64(ru.Maxrss)/1e6)
-	}
 	rep, err = skipping(ctx, loc, pursuit.TableContacts, "place_id", *lookups)
 	if err != nil {
 		return err
@@ -132,6 +148,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	// 4. The lake against the store and against its own log.
+	loadResetPeakRSS()
 	start = time.Now()
 	want, err := lake.StoreChecksums(ctx, s, lake.ExportOptions{})
 	if err != nil {
@@ -166,7 +183,7 @@ func benchLake(ctx context.Context, e *env, args []string) error {
 	if bad > 0 {
 		return fmt.Errorf("bench lake: %d mismatches between the lake and the store", bad)
 	}
-	fmt.Fprintf(e.stdout, "verified: every table's row count and checksum equal the store's, every file's stats equal DuckDB's (%.1fs)\n", time.Since(start).Seconds())
+	fmt.Fprintf(e.stdout, "verified: every table's row count and checksum equal the store's, every file's stats equal DuckDB's (%.1fs, peak RSS %s)\n", time.Since(start).Seconds(), loadPeakRSS())
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -67,6 +68,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	procs := fs.Int("procs", 1, "GOMAXPROCS while queries run (the goal is stated for one core)")
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
+	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
 	learned := fs.String("learned-candidates", fmt.Sprint(rank.DefaultCandidates), "also run the query set through the learned ranking re-ranking this many candidates (a comma-separated list runs each), interleaved with relevance_basic (0: skip)")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
@@ -93,7 +95,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 
 	start := time.Now()
-	ix, err := search.Build(ctx, s, search.Options{})
+	ix, err := openBenchIndex(ctx, e, s, *snapshot)
 	if err != nil {
 		return err
 	}
@@ -108,6 +110,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
 		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(e.stdout, "memory after build: %s; index estimate %d MiB\n", procMemory(), st.MemoryBytes>>20)
+	printMemory(e.stdout, ix, st.Contacts)
 
 	qs, err := benchQueries(ctx, s, ix, *n, *seed)
 	if err != nil {
@@ -147,7 +150,9 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	runtime.LockOSThread()
 	t0 := time.Now()
 	var hits int
-	for _, q := range qs {
+	// The answers of the queries the SQL baselines also run, to compare.
+	answers := make([]benchAnswer, 0, min(*sqlN, len(qs)))
+	for i, q := range qs {
 		c0 := threadCPU()
 		qt := time.Now()
 		res, err := ix.SearchContacts(q.customer, q.req)
@@ -157,6 +162,9 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("engine query %q: %w", q.q(), err)
 		}
 		hits += res.Total
+		if i < *sqlN {
+			answers = append(answers, engineAnswer(res))
+		}
 	}
 	results = append(results, result{"engine", lat, time.Since(t0)})
 	runtime.UnlockOSThread()
@@ -200,11 +208,20 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer pg.Close()
-		l, wall, err := runBaseline(ctx, sqlSet, *timeout, func(ctx context.Context, q benchQuery) error { return pgQuery(ctx, pg.Pool(), q) })
+		if err := preparePGEnglish(ctx, pg.Pool(), e.stdout); err != nil {
+			return err
+		}
+		pgAnswers := make([]benchAnswer, 0, len(sqlSet))
+		l, wall, err := runBaseline(ctx, sqlSet, *timeout, func(ctx context.Context, q benchQuery) error {
+			total, ids, err := pgQuery(ctx, pg.Pool(), q)
+			pgAnswers = append(pgAnswers, benchAnswer{total: total, top: ids, err: err})
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("postgres tsvector: %w", err)
 		}
 		results = append(results, result{"postgres-tsvector", l, wall})
+		printOverlap(e.stdout, sqlSet, answers, pgAnswers)
 	}
 
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -455,38 +472,41 @@ func sqliteQuery(ctx context.Context, db *sql.DB, q benchQuery) error {
 	return db.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+grant+filters, args...).Scan(&total)
 }
 
-// pgQuery runs a query against the tsvector GIN index, ranked by ts_rank.
-func pgQuery(ctx context.Context, pool *pgxpool.Pool, q benchQuery) error {
-	var tsq []string
-	tsq = append(tsq, q.words...)
-	if len(q.phrase) > 0 {
-		tsq = append(tsq, "("+strings.Join(q.phrase, " <-> ")+")")
-	}
+// pgQuery runs a query against the pursuit_english GIN index (see
+// engineTSQuery), ranked by ts_rank, and returns the total and the ids of
+// the top 20.
+func pgQuery(ctx context.Context, pool *pgxpool.Pool, q benchQuery) (int64, []int64, error) {
 	args := []any{q.customer}
 	grant := `(EXISTS (SELECT 1 FROM customer_place_relation g WHERE g.customer_id = $1 AND g.place_id = c.place_id)
 		OR EXISTS (SELECT 1 FROM customer_contact_relation g WHERE g.customer_id = $1 AND g.contact_id = c.contact_id))`
 	var rank, match string
-	if len(tsq) > 0 {
-		args = append(args, strings.Join(tsq, " & "))
-		// The expression of contacts_search_tsv_idx, so the GIN index is used.
-		const tsv = "pursuit_contact_tsv(c.name, c.title, c.department, c.email)"
-		match = " AND " + tsv + " @@ to_tsquery('simple', $2)"
-		rank = "ts_rank(" + tsv + ", to_tsquery('simple', $2)) DESC, "
+	if tsq := engineTSQuery(q.words, q.phrase); tsq != "" {
+		args = append(args, tsq)
+		match = " AND " + pgEnglishTSV + " @@ $2::tsquery"
+		rank = "ts_rank(" + pgEnglishTSV + ", $2::tsquery) DESC, "
 	}
 	filters, args := sqlFilters(q, true, args)
 	from := " FROM contacts c JOIN places p ON p.place_id = c.place_id WHERE " + grant + match + filters
 	rows, err := pool.Query(ctx, "SELECT c.contact_id"+from+" ORDER BY "+rank+"c.contact_id LIMIT 20", args...)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
+	var ids []int64
 	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, nil, err
+		}
+		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, nil, err
 	}
 	var total int64
-	return pool.QueryRow(ctx, "SELECT count(*)"+from, args...).Scan(&total)
+	err = pool.QueryRow(ctx, "SELECT count(*)"+from, args...).Scan(&total)
+	return total, ids, err
 }
 
 func percentiles(l []time.Duration) [4]time.Duration {
@@ -555,4 +575,23 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("write heap profile: %w", err)
 	}
 	return f.Close()
+}
+
+// printMemory prints where the index's bytes go (search.Index.Memory),
+// per part and per contact, with the Go heap's live bytes beside.
+func printMemory(w io.Writer, ix *search.Index, contacts int) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	parts := ix.Memory()
+	var total, off int64
+	for _, p := range parts {
+		total += p.Bytes
+		off += p.OffHeap
+	}
+	per := func(b int64) float64 { return float64(b) / float64(max(contacts, 1)) }
+	fmt.Fprintf(w, "index memory: %d MiB (%.0f bytes per contact), %d MiB of it off the Go heap; Go heap in use %d MiB\n",
+		total>>20, per(total), off>>20, ms.HeapInuse>>20)
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %-22s %6d MiB %6.0f B/contact (off heap %d MiB)\n", p.Name, p.Bytes>>20, per(p.Bytes), p.OffHeap>>20)
+	}
 }

@@ -219,6 +219,7 @@ func TestServeFlagValues(t *testing.T) {
 		{"--rank-reload", "0s"}, {"--rank-candidates", "0"}, {"--rank-candidates", "1001"},
 		// Refused by the flag package, which names flags with one dash.
 		{"-rank-train-every", "-1h"}, {"-event-retention", "soon"},
+		{"--snapshot-every", "0s"}, {"--snapshot", "/no/such/dir/x.index"}, {"--snapshot", "/tmp/"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			_, _, err := runCmd(t, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), tc.flag, tc.value)

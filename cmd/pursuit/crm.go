@@ -21,7 +21,7 @@ import (
 func runCRM(ctx context.Context, e *env, args []string) error {
 	usage := "Usage: pursuit crm match --customer ID [--out matches.csv] [--apply [--prune]] ACCOUNTS.csv\n" +
 		"       pursuit crm coverage --customer ID [--whitespace N] [--json] [ACCOUNTS.csv]\n" +
-		"       pursuit crm export --customer ID --format FORMAT [--accounts ID,ID,...] [--out contacts.csv]\n\n" +
+		"       pursuit crm export --customer ID --format FORMAT [--accounts ID,ID,... | --list ID] [--out contacts.csv]\n\n" +
 		"ACCOUNTS.csv is a Salesforce Accounts export, a HubSpot Companies export or the generic header\n" +
 		strings.Join(crm.GenericHeader, ",") + " (docs/crm.md)."
 	if len(args) == 0 {
@@ -240,11 +240,12 @@ func crmExport(ctx context.Context, e *env, args []string) error {
 	for i, f := range crmexport.Formats {
 		names[i] = string(f)
 	}
-	fs := newFlagSet(e, "crm export", "", "Write the contacts of a customer's mapped accounts as a CRM import file carrying each account's external_crm_id; only contacts the customer is granted, masked unless full access or revealed.")
+	fs := newFlagSet(e, "crm export", "", "Write the contacts of a customer's mapped accounts (or of one of its lists) as a CRM import file carrying each account's external_crm_id; only contacts the customer is granted, masked unless full access or revealed.")
 	db := dbFlag(fs, e)
 	customer := fs.Int64("customer", 0, "the customer `ID` (required)")
 	format := fs.String("format", "", "the file's layout: "+strings.Join(names, ", ")+" (required)")
 	accounts := fs.String("accounts", "", "only these accounts: comma-separated external_crm_ids (default: every mapped account)")
+	list := fs.Int64("list", 0, "instead, the contacts of the customer's list `ID`, each under its place's account")
 	out := fs.String("out", "", "write to `FILE` instead of stdout")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -254,6 +255,9 @@ func crmExport(ctx context.Context, e *env, args []string) error {
 	}
 	if *customer <= 0 {
 		return fmt.Errorf("crm export: --customer ID is required (a positive customer id)")
+	}
+	if *list < 0 || (*list > 0 && *accounts != "") {
+		return fmt.Errorf("crm export: give --list ID (a positive list id) or --accounts, not both")
 	}
 	f, err := crmexport.ParseFormat("format", *format)
 	if err != nil {
@@ -279,7 +283,11 @@ func crmExport(ctx context.Context, e *env, args []string) error {
 	var n int
 	err = writeTo(e, *out, func(w io.Writer) error {
 		var err error
-		n, err = crm.ExportAccounts(ctx, s, *customer, ids, f, w)
+		if *list > 0 {
+			n, err = crm.ExportList(ctx, s, *customer, *list, f, w)
+		} else {
+			n, err = crm.ExportAccounts(ctx, s, *customer, ids, f, w)
+		}
 		return err
 	})
 	if err != nil {

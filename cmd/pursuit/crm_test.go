@@ -162,6 +162,28 @@ func TestCRMCommands(t *testing.T) {
 					t.Errorf("export lacks %q:\n%s", w, stdout)
 				}
 			}
+			// A list of Acme's: Solo (full through a contact grant) under no
+			// account (Cook County's mapping was pruned).
+			ctx := context.Background()
+			st, err := openStore(ctx, f.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := pursuit.List{CustomerID: f.customer, Name: "calls"}
+			if err := st.CreateList(ctx, &l); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.AddListItems(ctx, f.customer, l.ListID, []int64{f.single.ContactID, f.shown.ContactID}); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			stdout, _, err = runCmd(t, "crm", "export", "--db", f.db, "--customer", cid, "--format", "hubspot_contact", "--list", itoa(l.ListID))
+			if err != nil || !strings.Contains(stdout, "solo@cookcountyil.gov") || !strings.Contains(stdout, "j•••@springfield.il.us") || strings.Contains(stdout, "nope@") {
+				t.Errorf("list export: %v\n%s", err, stdout)
+			}
+			if _, _, err := runCmd(t, "crm", "export", "--db", f.db, "--customer", itoa(f.other), "--format", "hubspot_contact", "--list", itoa(l.ListID)); pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+				t.Errorf("another customer's list: %v", err)
+			}
 			// Another customer that is granted the school district but
 			// has no mapping exports nothing; asking for an account it has
 			// not mapped is an error naming it.

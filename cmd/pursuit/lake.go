@@ -95,6 +95,7 @@ func lakeExport(ctx context.Context, e *env, args []string) error {
 	o := layoutFlags(fs)
 	pii := fs.Bool("include-pii", false, "write contact emails and phones unmasked")
 	customer := fs.Int64("customer", 0, "export only what this customer_id was granted, with its access types applied")
+	spillDir := fs.String("spill-dir", "", "`DIR` for the rows of places and contacts between the scan and the writing of each state partition\n(about the store's size of contacts; default the system's temporary directory)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func lakeExport(ctx context.Context, e *env, args []string) error {
 	}
 	defer loc.Close()
 	start := time.Now()
-	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, IncludePII: *pii, CustomerID: *customer, Log: e.log})
+	res, err := lake.Export(ctx, s, loc, lake.ExportOptions{Options: *o, IncludePII: *pii, CustomerID: *customer, SpillDir: *spillDir, Log: e.log})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
--- Migration 4: crm_jobs, the CRM account match jobs of the API.
+-- Migration 5: crm_jobs, the CRM account match jobs of the API.
 --
 -- A POSTed account file is matched by a job of the server that received
 -- it; its state lives here so that any server over the store answers its

@@ -43,8 +43,8 @@ var EventTypes = []string{
 // in commit order, and never shown to a customer except sealed in a
 // cursor.
 type FeedEvent struct {
-	EventID    int64  `json:"-"`
-	CustomerID int64  `json:"-"`
+	EventID    int64 `json:"-"`
+	CustomerID int64 `json:"-"`
 	// Seq is the change_log row the event comes from.
 	Seq  int64  `json:"seq"`
 	Type string `json:"type"`

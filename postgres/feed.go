@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pursuit-gov/pursuit"
@@ -234,5 +233,3 @@ func splitTypes(s string) []string {
 	}
 	return strings.Split(s, ",")
 }
-
-

@@ -126,9 +126,10 @@ type WebhookStore interface {
 	// until now+lease, so that no other sender takes them meanwhile, and
 	// returns them with their payload and endpoint.
 	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]WebhookDelivery, error)
-	// FinishDelivery records an attempt: the delivery log row, the
-	// delivery's new state, and the endpoint's disabling if asked.
-	FinishDelivery(ctx context.Context, r DeliveryResult) error
+	// FinishDeliveries records attempts, in one transaction: each one's
+	// delivery log row, its delivery's new state, and its endpoint's
+	// disabling if asked.
+	FinishDeliveries(ctx context.Context, rs []DeliveryResult) error
 	// ListDeliveries returns an endpoint's deliveries, newest first, with
 	// DeliveryID < before (0: from the newest).
 	ListDeliveries(ctx context.Context, customerID, endpointID, before int64, limit int) ([]WebhookDelivery, error)

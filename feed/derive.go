@@ -9,9 +9,11 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 
@@ -319,3 +321,5 @@ func mustJSON(v any) json.RawMessage {
 	}
 	return b
 }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

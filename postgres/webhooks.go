@@ -134,11 +134,11 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 		var ep pursuit.WebhookEndpoint
 		var types string
 		var oldExp, disabled *time.Time
-		err := row.Scan(&d.DeliveryID, &d.EndpointID, &d.CustomerID, &d.EventID, &d.Type, &d.Attempts, &data, &at,
+		err := row.Scan(&d.DeliveryID, &d.EndpointID, &d.CustomerID, &d.EventID, &d.Type, &d.Attempts, &d.CreatedAt, &data, &at,
 			&ep.URL, &types, &ep.Secret, &ep.OldSecret, &oldExp, &disabled)
 		ep.EndpointID, ep.CustomerID, ep.EventTypes = d.EndpointID, d.CustomerID, splitTypes(types)
 		ep.OldSecretExpiresAt, ep.DisabledAt = utc(oldExp), utc(disabled)
-		d.Endpoint = &ep
+		d.Endpoint, d.CreatedAt = &ep, d.CreatedAt.UTC()
 		d.Status = pursuit.DeliveryPending
 		d.MessageID = pursuit.MessageID(d.EventID)
 		d.Payload = pursuit.EventEnvelope(pursuit.FeedEvent{Type: d.Type, Data: []byte(data), CreatedAt: at.UTC()})
@@ -149,27 +149,29 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 			ORDER BY next_attempt_at, delivery_id LIMIT $3 FOR UPDATE SKIP LOCKED),
 		leased AS (
 			UPDATE webhook_deliveries d SET lease_until = $2 FROM due WHERE d.delivery_id = due.delivery_id
-			RETURNING d.delivery_id, d.endpoint_id, d.customer_id, d.event_id, d.attempts, d.next_attempt_at)
-		SELECT l.delivery_id, l.endpoint_id, l.customer_id, l.event_id, f.type, l.attempts, f.data, f.created_at,
+			RETURNING d.delivery_id, d.endpoint_id, d.customer_id, d.event_id, d.attempts, d.created_at, d.next_attempt_at)
+		SELECT l.delivery_id, l.endpoint_id, l.customer_id, l.event_id, f.type, l.attempts, l.created_at, f.data, f.created_at,
 			e.url, e.event_types, e.secret, e.old_secret, e.old_secret_expires_at, e.disabled_at
 		FROM leased l JOIN feed_events f ON f.event_id = l.event_id JOIN webhook_endpoints e ON e.endpoint_id = l.endpoint_id
 		ORDER BY l.next_attempt_at, l.delivery_id`, now, now.Add(lease), limit)
 }
 
-// FinishDelivery records one attempt.
-func (db *DB) FinishDelivery(ctx context.Context, r pursuit.DeliveryResult) error {
+// FinishDeliveries records attempts in one transaction.
+func (db *DB) FinishDeliveries(ctx context.Context, rs []pursuit.DeliveryResult) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return dbErr(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, latency_us, response) VALUES ($1, $2, $3, $4, $5, $6)`,
-		r.DeliveryID, r.At, r.Status, r.Error, r.Latency.Microseconds(), r.Response); err != nil {
-		if pursuit.ErrorCode(dbErr(err)) == pursuit.EFOREIGNKEY {
-			return nil // the endpoint, and its deliveries, were deleted meanwhile
+	for _, r := range rs {
+		if err := finishDelivery(ctx, tx, r); err != nil {
+			return err
 		}
-		return dbErr(fmt.Errorf("delivery log: %w", err))
 	}
+	return dbErr(tx.Commit(ctx))
+}
+
+func finishDelivery(ctx context.Context, tx pgx.Tx, r pursuit.DeliveryResult) error {
 	status, next, delivered := pursuit.DeliveryPending, nullTime(r.Next), (*time.Time)(nil)
 	switch {
 	case r.Delivered:
@@ -178,19 +180,23 @@ func (db *DB) FinishDelivery(ctx context.Context, r pursuit.DeliveryResult) erro
 		status, next = pursuit.DeliveryFailed, nil
 	}
 	var endpoint int64
-	err = tx.QueryRow(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL,
+	err := tx.QueryRow(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL,
 			last_status = $3, last_error = $4, last_latency_us = $5, response = $6, delivered_at = $7
 		WHERE delivery_id = $8 RETURNING endpoint_id`,
 		status, next, r.Status, r.Error, r.Latency.Microseconds(), r.Response, delivered, r.DeliveryID).Scan(&endpoint)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
+		return nil // the endpoint, and its deliveries, were deleted meanwhile
 	}
 	if err != nil {
 		return dbErr(err)
 	}
+	if _, err := tx.Exec(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, latency_us, response) VALUES ($1, $2, $3, $4, $5, $6)`,
+		r.DeliveryID, r.At, r.Status, r.Error, r.Latency.Microseconds(), r.Response); err != nil {
+		return dbErr(fmt.Errorf("delivery log: %w", err))
+	}
 	if r.DisableReason != "" {
-		if _, err := tx.Exec(ctx, `UPDATE webhook_endpoints SET disabled_at = $1, disabled_reason = $2, updated_at = $1 WHERE endpoint_id = $3`,
-			r.At, r.DisableReason, endpoint); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE webhook_endpoints SET disabled_at = $1, disabled_reason = $2, updated_at = $3 WHERE endpoint_id = $4`,
+			r.At, r.DisableReason, r.At, endpoint); err != nil {
 			return dbErr(err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'failed', lease_until = NULL, next_attempt_at = NULL,
@@ -199,7 +205,7 @@ func (db *DB) FinishDelivery(ctx context.Context, r pursuit.DeliveryResult) erro
 			return dbErr(err)
 		}
 	}
-	return dbErr(tx.Commit(ctx))
+	return nil
 }
 
 // ListDeliveries returns an endpoint's deliveries, newest first.

@@ -135,20 +135,20 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 		rows, err := all(ctx, tx, func(s scanner) (pursuit.WebhookDelivery, error) {
 			var d pursuit.WebhookDelivery
 			var data string
-			var at sql.NullInt64
+			var at, created sql.NullInt64
 			var ep pursuit.WebhookEndpoint
 			var types string
 			var oldExp, disabled sql.NullInt64
-			err := s.Scan(&d.DeliveryID, &d.EndpointID, &d.CustomerID, &d.EventID, &d.Type, &d.Attempts, &data, &at,
+			err := s.Scan(&d.DeliveryID, &d.EndpointID, &d.CustomerID, &d.EventID, &d.Type, &d.Attempts, &created, &data, &at,
 				&ep.URL, &types, &ep.Secret, &ep.OldSecret, &oldExp, &disabled)
 			ep.EndpointID, ep.CustomerID, ep.EventTypes = d.EndpointID, d.CustomerID, splitTypes(types)
 			ep.OldSecretExpiresAt, ep.DisabledAt = fromMicros(oldExp), fromMicros(disabled)
-			d.Endpoint = &ep
+			d.Endpoint, d.CreatedAt = &ep, fromMicros(created)
 			d.Status = pursuit.DeliveryPending
 			d.MessageID = pursuit.MessageID(d.EventID)
 			d.Payload = pursuit.EventEnvelope(pursuit.FeedEvent{Type: d.Type, Data: []byte(data), CreatedAt: fromMicros(at)})
 			return d, err
-		}, `SELECT d.delivery_id, d.endpoint_id, d.customer_id, d.event_id, f.type, d.attempts, f.data, f.created_at,
+		}, `SELECT d.delivery_id, d.endpoint_id, d.customer_id, d.event_id, f.type, d.attempts, d.created_at, f.data, f.created_at,
 				e.url, e.event_types, e.secret, e.old_secret, e.old_secret_expires_at, e.disabled_at
 			FROM webhook_deliveries d JOIN feed_events f ON f.event_id = d.event_id JOIN webhook_endpoints e ON e.endpoint_id = d.endpoint_id
 			WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
@@ -168,44 +168,53 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 	return out, err
 }
 
-// FinishDelivery records one attempt.
-func (db *DB) FinishDelivery(ctx context.Context, r pursuit.DeliveryResult) error {
+// FinishDeliveries records attempts in one transaction.
+func (db *DB) FinishDeliveries(ctx context.Context, rs []pursuit.DeliveryResult) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, latency_us, response) VALUES (?, ?, ?, ?, ?, ?)`,
-			r.DeliveryID, micros(r.At), r.Status, r.Error, r.Latency.Microseconds(), r.Response); err != nil {
-			return dbErr(fmt.Errorf("delivery log: %w", err))
-		}
-		status, next, delivered := pursuit.DeliveryPending, micros(r.Next), any(nil)
-		switch {
-		case r.Delivered:
-			status, next, delivered = pursuit.DeliveryDelivered, nil, micros(r.At)
-		case r.Next.IsZero():
-			status, next = pursuit.DeliveryFailed, nil
-		}
-		var endpoint int64
-		err := tx.QueryRowContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL,
-				last_status = ?, last_error = ?, last_latency_us = ?, response = ?, delivered_at = ?
-			WHERE delivery_id = ? RETURNING endpoint_id`,
-			status, next, r.Status, r.Error, r.Latency.Microseconds(), r.Response, delivered, r.DeliveryID).Scan(&endpoint)
-		if err == sql.ErrNoRows {
-			return nil // the endpoint was deleted meanwhile
-		}
-		if err != nil {
-			return dbErr(err)
-		}
-		if r.DisableReason != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET disabled_at = ?, disabled_reason = ?, updated_at = ? WHERE endpoint_id = ?`,
-				micros(r.At), r.DisableReason, micros(r.At), endpoint); err != nil {
-				return dbErr(err)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', lease_until = NULL, next_attempt_at = NULL,
-					last_error = CASE WHEN last_error = '' THEN 'endpoint disabled' ELSE last_error END
-				WHERE endpoint_id = ? AND status = 'pending'`, endpoint); err != nil {
-				return dbErr(err)
+		for _, r := range rs {
+			if err := finishDelivery(ctx, tx, r); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+func finishDelivery(ctx context.Context, tx *sql.Tx, r pursuit.DeliveryResult) error {
+	status, next, delivered := pursuit.DeliveryPending, micros(r.Next), any(nil)
+	switch {
+	case r.Delivered:
+		status, next, delivered = pursuit.DeliveryDelivered, nil, micros(r.At)
+	case r.Next.IsZero():
+		status, next = pursuit.DeliveryFailed, nil
+	}
+	var endpoint int64
+	err := tx.QueryRowContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL,
+			last_status = ?, last_error = ?, last_latency_us = ?, response = ?, delivered_at = ?
+		WHERE delivery_id = ? RETURNING endpoint_id`,
+		status, next, r.Status, r.Error, r.Latency.Microseconds(), r.Response, delivered, r.DeliveryID).Scan(&endpoint)
+	if err == sql.ErrNoRows {
+		return nil // the endpoint, and its deliveries, were deleted meanwhile
+	}
+	if err != nil {
+		return dbErr(err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, latency_us, response) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.DeliveryID, micros(r.At), r.Status, r.Error, r.Latency.Microseconds(), r.Response); err != nil {
+		return dbErr(fmt.Errorf("delivery log: %w", err))
+	}
+	if r.DisableReason != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET disabled_at = ?, disabled_reason = ?, updated_at = ? WHERE endpoint_id = ?`,
+			micros(r.At), r.DisableReason, micros(r.At), endpoint); err != nil {
+			return dbErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', lease_until = NULL, next_attempt_at = NULL,
+				last_error = CASE WHEN last_error = '' THEN 'endpoint disabled' ELSE last_error END
+			WHERE endpoint_id = ? AND status = 'pending'`, endpoint); err != nil {
+			return dbErr(err)
+		}
+	}
+	return nil
 }
 
 // ListDeliveries returns an endpoint's deliveries, newest first.

@@ -69,11 +69,20 @@ var (
 // refused at dial time), and a redirect is followed only to an address
 // the same check accepts (at most 3).
 func NewClient(allowPrivate bool) *http.Client {
+	if allowPrivate {
+		return newClient(nil)
+	}
+	return newClient(forbidden)
+}
+
+// newClient returns a client whose dialer refuses the addresses refuse
+// reports (none when nil).
+func newClient(refuse func(netip.Addr) bool) *http.Client {
 	d := &net.Dialer{Timeout: 10 * time.Second}
-	if !allowPrivate {
+	if refuse != nil {
 		d.Control = func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
-			if err != nil || forbidden(ap.Addr()) {
+			if err != nil || refuse(ap.Addr()) {
 				return fmt.Errorf("dial %s: %w", address, ErrForbiddenAddress)
 			}
 			return nil

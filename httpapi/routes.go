@@ -76,6 +76,17 @@ func (s *Server) routes() {
 	s.handle("GET /v1/accounts", customer(s.handleMyAccounts))
 	s.handle("GET /v1/me", customer(s.handleMe))
 
+	// Customer: the change feed and webhooks (docs/feed.md).
+	s.handle("GET /v1/changes", customer(s.handleChanges))
+	s.handle("GET /v1/webhooks/endpoints", customer(s.handleListEndpoints))
+	s.handle("POST /v1/webhooks/endpoints", customer(s.handleCreateEndpoint))
+	s.handle("GET /v1/webhooks/endpoints/{endpoint_id}", customer(s.handleGetEndpoint))
+	s.handle("PATCH /v1/webhooks/endpoints/{endpoint_id}", customer(s.handleUpdateEndpoint))
+	s.handle("DELETE /v1/webhooks/endpoints/{endpoint_id}", customer(s.handleDeleteEndpoint))
+	s.handle("POST /v1/webhooks/endpoints/{endpoint_id}/rotate", customer(s.handleRotateEndpoint))
+	s.handle("GET /v1/webhooks/endpoints/{endpoint_id}/deliveries", customer(s.handleListDeliveries))
+	s.handle("POST /v1/webhooks/deliveries/{delivery_id}/redeliver", customer(s.handleRedeliver))
+
 	// Anything else is a JSON 405 when the path exists with other methods,
 	// and a JSON 404 otherwise.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

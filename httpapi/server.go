@@ -97,11 +97,11 @@ type Server struct {
 
 	keys *keyCache
 
-	feedWatch    feedWatch
-	cursorMu     sync.Mutex
-	cursors      *feed.Cursors
-	feedUnsub    func()
-	feedUnsubMu  sync.Mutex
+	feedWatch   feedWatch
+	cursorMu    sync.Mutex
+	cursors     *feed.Cursors
+	feedUnsub   func()
+	feedUnsubMu sync.Mutex
 }
 
 // NewServer returns the API over cfg.Store.

@@ -48,6 +48,9 @@ type Config struct {
 	Lock    Locker
 	// Rand jitters retry delays; nil seeds one.
 	Rand *rand.Rand
+	// Appended, when set, is called after a step stored events (the
+	// server wakes its long polls with it).
+	Appended func()
 }
 
 // Dispatcher derives feed events from change_log into the outbox and
@@ -132,6 +135,9 @@ func (d *Dispatcher) Derive(ctx context.Context) (int64, error) {
 			return 0, nil
 		}
 		return 0, err
+	}
+	if len(events) > 0 && d.cfg.Appended != nil {
+		d.cfg.Appended()
 	}
 	return upto - pos, nil
 }

@@ -136,7 +136,7 @@ func TestMigrate2KeepsEverything(t *testing.T) {
 
 	before := dumpSchema(t, db)
 	rowsBefore := dumpRows(t, db)
-	if _, err := db.migrate(ctx, migrations); err != nil {
+	if _, err := db.migrate(ctx, migrations[:2]); err != nil {
 		t.Fatalf("migrate to 2: %v", err)
 	}
 	if diff := cmp.Diff(rowsBefore, dumpRows(t, db)); diff != "" {

@@ -31,6 +31,10 @@ type ListOptions struct {
 // EFOREIGNKEY for a missing referenced row, EINVALID (with Field) for a row
 // that fails validation.
 type Store interface {
+	UserStore
+	SavedSearchStore
+	ListStore
+
 	// Migrate brings the schema up to this binary's version. It applies
 	// nothing when the schema is current and fails with ESCHEMA when the
 	// database was migrated by a newer binary. It returns the versions it

@@ -24,7 +24,20 @@ var (
 
 // searchRequest reads a search.Request from the URL query.
 func searchRequest(r *http.Request, contacts bool) (search.Request, error) {
-	p := newParams(r)
+	return searchRequestFrom(newParams(r), contacts)
+}
+
+// ParseContactSearch parses a contact search given as the URL query string
+// of GET /v1/contacts/search ("q=finance+director&state=TX"), with the same
+// rules and errors as that route. Saved searches and the web app's search
+// page use it, so that there is one parser of a search.
+func ParseContactSearch(rawQuery string) (search.Request, error) {
+	v, err := parseQuery(rawQuery)
+	return searchRequestFrom(&params{v: v, err: err}, true)
+}
+
+// searchRequestFrom reads a search.Request from parsed parameters.
+func searchRequestFrom(p *params, contacts bool) (search.Request, error) {
 	if contacts {
 		p.only(contactSearchParams...)
 	} else {

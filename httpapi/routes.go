@@ -87,6 +87,15 @@ func (s *Server) routes() {
 	s.handle("GET /v1/webhooks/endpoints/{endpoint_id}/deliveries", customer(s.handleListDeliveries))
 	s.handle("POST /v1/webhooks/deliveries/{delivery_id}/redeliver", customer(s.handleRedeliver))
 
+	// Customer: saved searches (the search as a query string of
+	// /v1/contacts/search, checked by its parser).
+	s.handle("GET /v1/saved-searches", customer(s.handleListSavedSearches))
+	s.handle("POST /v1/saved-searches", customer(s.handleCreateSavedSearch))
+	s.handle("GET /v1/saved-searches/{saved_search_id}", customer(s.handleGetSavedSearch))
+	s.handle("PATCH /v1/saved-searches/{saved_search_id}", customer(s.handleUpdateSavedSearch))
+	s.handle("DELETE /v1/saved-searches/{saved_search_id}", customer(s.handleDeleteSavedSearch))
+	s.handle("GET /v1/saved-searches/{saved_search_id}/results", customer(s.handleSavedSearchResults))
+
 	// Anything else is a JSON 405 when the path exists with other methods,
 	// and a JSON 404 otherwise.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -94,7 +94,7 @@ func openDB(t testing.TB) *postgres.DB {
 	t.Cleanup(func() { db.Close() })
 	// DELETE rather than TRUNCATE: truncating the ~440 relations of the
 	// partitioned schema fsyncs each new file and takes seconds.
-	_, err = db.Pool().Exec(ctx, `DELETE FROM customers; DELETE FROM places; DELETE FROM api_keys;
+	_, err = db.Pool().Exec(ctx, `DELETE FROM users; DELETE FROM customers; DELETE FROM places; DELETE FROM api_keys;
 		DELETE FROM contact_reveals; DELETE FROM change_log; DELETE FROM secrets;
 		SELECT setval(format('%I', sequencename)::regclass, 1, false) FROM pg_sequences WHERE schemaname = 'public'`)
 	if err != nil {

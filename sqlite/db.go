@@ -346,6 +346,8 @@ var singular = map[string]string{
 	pursuit.TableCustomers: "customer",
 	pursuit.TablePlaces:    "place",
 	pursuit.TableContacts:  "contact",
+	pursuit.TableUsers:     "user",
+	pursuit.TableLists:     "list",
 }
 
 // parentKey is the primary key column of each parent table.
@@ -353,6 +355,8 @@ var parentKey = map[string]string{
 	pursuit.TableCustomers: "customer_id",
 	pursuit.TablePlaces:    "place_id",
 	pursuit.TableContacts:  "contact_id",
+	pursuit.TableUsers:     "user_id",
+	pursuit.TableLists:     "list_id",
 }
 
 // missingRef finds which reference of a row failed its foreign key, since

@@ -34,6 +34,12 @@
 //     also after the newest row is deleted or rows were loaded with
 //     explicit ids.
 //   - Secret creates a secret once; every caller gets the same bytes.
+//   - Users' emails are unique without regard to case; disabling or
+//     deleting a user ends its sessions; a sign-in token is used once,
+//     even by concurrent callers; saved searches and lists are scoped to
+//     their customer (another customer's is ENOTFOUND), a list takes only
+//     contacts the customer can see, and ids of users, saved searches and
+//     lists are never reused (web.go).
 package storetest
 
 import (
@@ -83,6 +89,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"BulkIDsAdvance", testBulkIDsAdvance},
 		{"Secret", testSecret},
 	}
+	tests = append(tests, webTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fn(t, open(t))

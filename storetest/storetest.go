@@ -88,6 +88,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"IDsNeverReused", testIDsNeverReused},
 		{"BulkIDsAdvance", testBulkIDsAdvance},
 		{"Secret", testSecret},
+		{"NewColumns", testNewColumns},
 	}
 	tests = append(tests, webTests...)
 	for _, tt := range tests {
@@ -168,7 +169,7 @@ func newContact(placeID int64, first, last string) pursuit.Contact {
 		PlaceID: placeID, Name: first + " " + last, FirstName: first, LastName: last,
 		Email: first + "." + last + "@springfield.il.us", Phone: "(217) 555-0142",
 		Title: "IT Director", Department: "Information Technology", AccountOwner: "Alice",
-		VerifiedAt: t0,
+		VerifiedAt: t0, EmailStatus: pursuit.EmailVerified,
 	}
 }
 

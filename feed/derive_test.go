@@ -67,6 +67,7 @@ func (w *world) step() string {
 	case 1:
 		if p, err := s.GetPlace(ctx, w.pick(w.places)); err == nil {
 			p.Name = fmt.Sprintf("Renamed %d", w.rng.IntN(100))
+			p.FiscalYearStart = int64(w.rng.IntN(13))
 			if w.rng.IntN(3) == 0 {
 				p.StateAbbr = []string{"IL", "NY", "CA"}[w.rng.IntN(3)]
 			}
@@ -85,7 +86,9 @@ func (w *world) step() string {
 		return "create contact"
 	case 5:
 		if c, err := s.GetContact(ctx, w.pick(w.contacts)); err == nil {
-			switch w.rng.IntN(4) {
+			switch w.rng.IntN(5) {
+			case 4:
+				c.EmailStatus = pursuit.EmailStatuses[w.rng.IntN(len(pursuit.EmailStatuses))]
 			case 0:
 				c.Title = titles[w.rng.IntN(len(titles))]
 			case 1:
@@ -255,7 +258,7 @@ func apply(t *testing.T, v view, e pursuit.FeedEvent) {
 			if !reflect.DeepEqual(plain(map[string]any{f: m[f]})[f], c["before"]) && !(m[f] == nil && isZero(c["before"])) {
 				t.Fatalf("%s of %s %d: %s was %v, event says before %v", e.Type, kind, n, f, m[f], c["before"])
 			}
-			if isZero(c["after"]) && (f == "verified_at" || f == "last_synced_time" || f == "place_id" || f == "contact_id") {
+			if isZero(c["after"]) && (f == "verified_at" || f == "last_synced_time" || f == "place_id" || f == "contact_id" || f == "fiscal_year_start") {
 				delete(m, f)
 			} else {
 				m[f] = c["after"]
@@ -310,7 +313,7 @@ func normalise(v view) view {
 	for _, rows := range v {
 		for _, m := range rows {
 			for k, x := range m {
-				if isZero(x) && (k == "verified_at" || k == "last_synced_time" || k == "place_id" || k == "contact_id") {
+				if isZero(x) && (k == "verified_at" || k == "last_synced_time" || k == "place_id" || k == "contact_id" || k == "fiscal_year_start") {
 					delete(m, k)
 				}
 			}

@@ -246,7 +246,7 @@ func (s *snapshot) placeGrantEvents(k, placeID, prev, seq int64) ([]pursuit.Feed
 
 // Contact fields compared for contact.updated: every field but the
 // timestamps, which would tell that a hidden field changed.
-var contactFields = []string{"place_id", "name", "first_name", "last_name", "email", "phone", "title", "department", "account_owner", "verified_at"}
+var contactFields = []string{"place_id", "name", "first_name", "last_name", "email", "phone", "title", "department", "account_owner", "email_status", "verified_at"}
 
 // FieldChange is one changed field of an updated row.
 type FieldChange struct {
@@ -286,7 +286,7 @@ func contactDiff(k, seq int64, before *pursuit.Contact, a0 string, after *pursui
 	return out
 }
 
-var placeFields = []string{"name", "place_type", "state_abbr", "county", "population", "website", "email_domain", "geoid", "nces_id", "account_owner"}
+var placeFields = []string{"name", "place_type", "state_abbr", "county", "population", "website", "email_domain", "geoid", "nces_id", "account_owner", "fiscal_year_start"}
 
 func placeEvents(k, seq int64, before, after *pursuit.Place) []pursuit.FeedEvent {
 	switch {

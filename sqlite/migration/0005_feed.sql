@@ -1,4 +1,4 @@
--- Migration 4: the change feed and webhooks (docs/feed.md).
+-- Migration 5: the change feed and webhooks (docs/feed.md).
 --
 -- change_log.old holds the image of a row before an update or a delete
 -- (JSON, the domain's keys, times as integer microseconds), so that the
@@ -13,28 +13,28 @@ DROP TRIGGER places_log_u;
 CREATE TRIGGER places_log_u AFTER UPDATE ON places BEGIN
     INSERT INTO change_log (table_name, op, key, key2, changed_at, old)
     VALUES ('places', 'update', new.place_id, NULL, CAST(unixepoch('subsec') * 1000000 AS INTEGER),
-        json_object('place_id', old.place_id, 'name', old.name, 'place_type', old.place_type, 'state_abbr', old.state_abbr, 'county', old.county, 'population', old.population, 'website', old.website, 'email_domain', old.email_domain, 'geoid', old.geoid, 'nces_id', old.nces_id, 'account_owner', old.account_owner, 'created_at', old.created_at, 'updated_at', old.updated_at));
+        json_object('place_id', old.place_id, 'name', old.name, 'place_type', old.place_type, 'state_abbr', old.state_abbr, 'county', old.county, 'population', old.population, 'website', old.website, 'email_domain', old.email_domain, 'geoid', old.geoid, 'nces_id', old.nces_id, 'account_owner', old.account_owner, 'fiscal_year_start', old.fiscal_year_start, 'created_at', old.created_at, 'updated_at', old.updated_at));
 END;
 
 DROP TRIGGER places_log_d;
 CREATE TRIGGER places_log_d AFTER DELETE ON places BEGIN
     INSERT INTO change_log (table_name, op, key, key2, changed_at, old)
     VALUES ('places', 'delete', old.place_id, NULL, CAST(unixepoch('subsec') * 1000000 AS INTEGER),
-        json_object('place_id', old.place_id, 'name', old.name, 'place_type', old.place_type, 'state_abbr', old.state_abbr, 'county', old.county, 'population', old.population, 'website', old.website, 'email_domain', old.email_domain, 'geoid', old.geoid, 'nces_id', old.nces_id, 'account_owner', old.account_owner, 'created_at', old.created_at, 'updated_at', old.updated_at));
+        json_object('place_id', old.place_id, 'name', old.name, 'place_type', old.place_type, 'state_abbr', old.state_abbr, 'county', old.county, 'population', old.population, 'website', old.website, 'email_domain', old.email_domain, 'geoid', old.geoid, 'nces_id', old.nces_id, 'account_owner', old.account_owner, 'fiscal_year_start', old.fiscal_year_start, 'created_at', old.created_at, 'updated_at', old.updated_at));
 END;
 
 DROP TRIGGER contacts_log_u;
 CREATE TRIGGER contacts_log_u AFTER UPDATE ON contacts BEGIN
     INSERT INTO change_log (table_name, op, key, key2, changed_at, old)
     VALUES ('contacts', 'update', new.contact_id, NULL, CAST(unixepoch('subsec') * 1000000 AS INTEGER),
-        json_object('contact_id', old.contact_id, 'place_id', old.place_id, 'name', old.name, 'first_name', old.first_name, 'last_name', old.last_name, 'email', old.email, 'phone', old.phone, 'title', old.title, 'department', old.department, 'account_owner', old.account_owner, 'verified_at', old.verified_at, 'created_at', old.created_at, 'updated_at', old.updated_at));
+        json_object('contact_id', old.contact_id, 'place_id', old.place_id, 'name', old.name, 'first_name', old.first_name, 'last_name', old.last_name, 'email', old.email, 'phone', old.phone, 'title', old.title, 'department', old.department, 'account_owner', old.account_owner, 'email_status', old.email_status, 'verified_at', old.verified_at, 'created_at', old.created_at, 'updated_at', old.updated_at));
 END;
 
 DROP TRIGGER contacts_log_d;
 CREATE TRIGGER contacts_log_d AFTER DELETE ON contacts BEGIN
     INSERT INTO change_log (table_name, op, key, key2, changed_at, old)
     VALUES ('contacts', 'delete', old.contact_id, NULL, CAST(unixepoch('subsec') * 1000000 AS INTEGER),
-        json_object('contact_id', old.contact_id, 'place_id', old.place_id, 'name', old.name, 'first_name', old.first_name, 'last_name', old.last_name, 'email', old.email, 'phone', old.phone, 'title', old.title, 'department', old.department, 'account_owner', old.account_owner, 'verified_at', old.verified_at, 'created_at', old.created_at, 'updated_at', old.updated_at));
+        json_object('contact_id', old.contact_id, 'place_id', old.place_id, 'name', old.name, 'first_name', old.first_name, 'last_name', old.last_name, 'email', old.email, 'phone', old.phone, 'title', old.title, 'department', old.department, 'account_owner', old.account_owner, 'email_status', old.email_status, 'verified_at', old.verified_at, 'created_at', old.created_at, 'updated_at', old.updated_at));
 END;
 
 DROP TRIGGER tech_stack_log_u;

@@ -53,7 +53,7 @@ func loadSnapshot(ctx context.Context, r pursuit.FeedReader, after, upto int64) 
 	if err != nil {
 		return nil, fmt.Errorf("read change log (%d, %d]: %w", after, upto, err)
 	}
-	s := &snapshot{ctx: ctx, r: r, next: map[rowKey][]later{}, byParent: map[rowKey][]int64{}, changes: changes}
+	s := &snapshot{ctx: ctx, r: newCachedReader(r), next: map[rowKey][]later{}, byParent: map[rowKey][]int64{}, changes: changes}
 	s.olds = make([]any, len(changes))
 	for i, c := range changes {
 		var old any

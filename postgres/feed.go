@@ -213,7 +213,9 @@ func scanFeedEvent(row pgx.Row) (pursuit.FeedEvent, error) {
 
 // FeedEvents returns a customer's events after an event id.
 func (db *DB) FeedEvents(ctx context.Context, customerID, after int64, limit int) ([]pursuit.FeedEvent, error) {
-	if limit <= 0 || limit > pursuit.MaxListLimit {
+	// One more than MaxListLimit: a caller asks for one extra row to know
+	// whether there are more.
+	if limit <= 0 || limit > pursuit.MaxListLimit+1 {
 		return nil, pursuit.FieldErrorf(pursuit.EINVALID, "limit", "must be 1 to %d, not %d", pursuit.MaxListLimit, limit)
 	}
 	return rowsOf(ctx, db.pool, scanFeedEvent, `SELECT event_id, customer_id, seq, type, data, created_at FROM feed_events

@@ -68,6 +68,7 @@ func (gn *generator) writeContacts(ctx context.Context, w pursuit.BulkWriter, pr
 			id++
 			c := gn.contact(st, k)
 			c.ContactID = id
+			c.EmailStatus = gn.emailStatus(&c)
 			if err := b.add(c); err != nil {
 				return err
 			}

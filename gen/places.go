@@ -129,6 +129,7 @@ func (gn *generator) add(p pursuit.Place, info placeInfo, domains ...string) {
 	if info.set == nil {
 		info.set = roles.byType[info.typ]
 	}
+	p.FiscalYearStart = gn.fiscalYearStart(&p)
 	gn.places = append(gn.places, p)
 	gn.info = append(gn.info, info)
 }

@@ -76,6 +76,14 @@ type Config struct {
 	// WebhooksAllowPrivate lets webhook endpoints name loopback, private
 	// and link-local addresses (tests, a receiver on the same host).
 	WebhooksAllowPrivate bool
+	// CRMSyncAccounts is the largest account file a CRM match answers
+	// when done (DefaultCRMSyncAccounts); bigger ones run as a background
+	// job. CRMJobStale is how long a running job may go without progress
+	// before it is reported failed (DefaultCRMJobStale), CRMJobTimeout how
+	// long a background job may run (DefaultCRMJobTimeout).
+	CRMSyncAccounts int
+	CRMJobStale     time.Duration
+	CRMJobTimeout   time.Duration
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -102,6 +110,7 @@ type Server struct {
 	cursors     *feed.Cursors
 	feedUnsub   func()
 	feedUnsubMu sync.Mutex
+	crm  crmJobs
 }
 
 // NewServer returns the API over cfg.Store.
@@ -132,6 +141,15 @@ func NewServer(cfg Config) *Server {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.CRMSyncAccounts <= 0 {
+		cfg.CRMSyncAccounts = DefaultCRMSyncAccounts
+	}
+	if cfg.CRMJobStale <= 0 {
+		cfg.CRMJobStale = DefaultCRMJobStale
+	}
+	if cfg.CRMJobTimeout <= 0 {
+		cfg.CRMJobTimeout = DefaultCRMJobTimeout
 	}
 	s := &Server{
 		cfg:   cfg,

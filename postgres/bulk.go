@@ -48,6 +48,9 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err := fn(w); err != nil {
 		return err
 	}
+	if w.err != nil {
+		return w.err
+	}
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
@@ -95,6 +98,18 @@ type bulkWriter struct {
 	placeGrants   []pursuit.CustomerPlaceRelation
 	contactGrants []pursuit.CustomerContactRelation
 	mappings      []pursuit.CustomerMapping
+
+	// err is the first error an Upsert returned: Bulk fails with it even
+	// when fn went on and returned nil (a failed statement would doom the
+	// transaction anyway; a failed check would not), as on SQLite.
+	err error
+}
+
+// record notes the first error of an Upsert.
+func (w *bulkWriter) record(err *error) {
+	if *err != nil && w.err == nil {
+		w.err = *err
+	}
 }
 
 // flushRows is how many rows of one table Bulk collects before it writes
@@ -440,7 +455,7 @@ func max2(a, b int64) int64 {
 // rowErr prefixes a validation error with the batch row it is about.
 func rowErr(table string, row int, err error) error {
 	if e, ok := err.(*pursuit.Error); ok {
-		return &pursuit.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s (%s, row %d of the batch)", e.Message, table, row+1)}
+		return &pursuit.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s (%s, row %d of the batch)", e.Message, table, row+1), Err: e}
 	}
 	return err
 }

@@ -191,9 +191,10 @@ func writeRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows 
 }
 
 // UpsertCustomers inserts or replaces customers.
-func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
+func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
@@ -206,9 +207,10 @@ func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Custome
 // UpsertPlaces inserts or replaces places. A place whose state_abbr
 // changed moves to the new state's partition, and ON UPDATE CASCADE
 // carries the state to its contacts, tech stack, grants and mappings.
-func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
+func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	const table = pursuit.TablePlaces
 	if err := w.flush(ctx); err != nil {
 		return err
@@ -265,9 +267,10 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 
 // UpsertContacts inserts or replaces contacts. Their places must exist
 // (EFOREIGNKEY naming the first missing place_id otherwise).
-func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
+func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	if err := checkRows(contactsBulk.desc, rows); err != nil {
 		return err
 	}
@@ -327,9 +330,10 @@ func (w *bulkWriter) writeContacts(ctx context.Context, rows []pursuit.Contact) 
 }
 
 // UpsertTechStack inserts or replaces tech_stack rows.
-func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
+func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	const table = pursuit.TableTechStack
 	if err := checkRows(techStackBulk.desc, rows); err != nil {
 		return err
@@ -342,9 +346,10 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 
 // UpsertPlaceGrants inserts or replaces customer_place_relation rows;
 // GrantedAt defaults to now.
-func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
+func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	const table = pursuit.TableCustomerPlaceRelation
 	if err := checkRows(placeGrantsBulk.desc, rows); err != nil {
 		return err
@@ -357,9 +362,10 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 
 // UpsertContactGrants inserts or replaces customer_contact_relation rows;
 // GrantedAt defaults to now.
-func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
+func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	const table = pursuit.TableCustomerContactRelation
 	if err := checkRows(contactGrantsBulk.desc, rows); err != nil {
 		return err
@@ -368,9 +374,10 @@ func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.Cus
 }
 
 // UpsertCustomerMappings inserts or replaces customer_mapping rows.
-func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
+func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	defer w.record(&err)
 	const table = pursuit.TableCustomerMapping
 	if err := checkRows(mappingsBulk.desc, rows); err != nil {
 		return err

@@ -37,20 +37,25 @@ func (db *DB) PutPlaceGrant(ctx context.Context, g *pursuit.CustomerPlaceRelatio
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	var at time.Time
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
 		state, err := placeState(ctx, tx, "customer_place_relation", g.PlaceID)
 		if err != nil {
 			return err
 		}
-		at := grantTime(g.GrantedAt, now)
+		at = grantTime(g.GrantedAt, now)
 		_, err = tx.Exec(ctx, `INSERT INTO customer_place_relation (customer_id, place_id, state_abbr, access_type, granted_at)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (customer_id, place_id) DO UPDATE
 			SET state_abbr = excluded.state_abbr, access_type = excluded.access_type, granted_at = excluded.granted_at`,
 			g.CustomerID, g.PlaceID, state, g.AccessType, at)
-		g.GrantedAt = at
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	g.GrantedAt = at
+	return nil
 }
 
 // GetPlaceGrant returns one customer_place_relation row.
@@ -109,20 +114,25 @@ func (db *DB) PutContactGrant(ctx context.Context, g *pursuit.CustomerContactRel
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	var at time.Time
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
 		placeID, err := contactPlace(ctx, tx, "customer_contact_relation", g.ContactID)
 		if err != nil {
 			return err
 		}
-		at := grantTime(g.GrantedAt, now)
+		at = grantTime(g.GrantedAt, now)
 		_, err = tx.Exec(ctx, `INSERT INTO customer_contact_relation (customer_id, contact_id, place_id, access_type, granted_at)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (customer_id, contact_id) DO UPDATE
 			SET place_id = excluded.place_id, access_type = excluded.access_type, granted_at = excluded.granted_at`,
 			g.CustomerID, g.ContactID, placeID, g.AccessType, at)
-		g.GrantedAt = at
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	g.GrantedAt = at
+	return nil
 }
 
 // GetContactGrant returns one customer_contact_relation row.

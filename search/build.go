@@ -25,7 +25,7 @@ func (ix *Index) readContacts(ctx context.Context, sc contactScan) ([]contactDoc
 		Count(context.Context, string) (int64, error)
 	}); ok {
 		if n, err := c.Count(ctx, pursuit.TableContacts); err == nil && n > 0 {
-			docs = make([]contactDoc, n+n/32)
+			docs = offheap[contactDoc](int(n+n/32), int(n+n/32))
 			pids = make([]int64, len(docs))
 		}
 	}
@@ -150,7 +150,7 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 	}
 	dest = nil
 	ix.contacts = docs
-	ix.hot = make([]hotDoc, 0, cap(docs))
+	ix.hot = offheap[hotDoc](0, cap(docs))
 	docs = nil
 	n := len(ix.contacts)
 	if n == 0 {

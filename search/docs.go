@@ -99,7 +99,7 @@ func (a *arena) putContact(c *pursuit.Contact) uint64 {
 	}
 	k := len(a.chunks)
 	if k == 0 || len(a.chunks[k-1])+n > cap(a.chunks[k-1]) {
-		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		a.chunks = append(a.chunks, offheap[byte](0, arenaChunk))
 		k++
 	}
 	ch := &a.chunks[k-1]
@@ -141,7 +141,7 @@ func (a *arena) put(s string) uint64 {
 	}
 	n := len(a.chunks)
 	if n == 0 || len(a.chunks[n-1])+len(s) > cap(a.chunks[n-1]) {
-		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		a.chunks = append(a.chunks, offheap[byte](0, arenaChunk))
 		n++
 	}
 	c := &a.chunks[n-1]

@@ -125,6 +125,7 @@ func (ix *Index) Sync(ctx context.Context) error {
 		for _, r := range rows {
 			r()
 		}
+		ix.freeRetired()
 		ix.seq = changes[len(changes)-1].Seq
 		ix.version++
 		ix.applied += int64(len(changes))

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -31,7 +32,8 @@ type Index struct {
 	subsetMin uint64 // see the subsetMin constant
 	pruneMin  uint64 // see the pruneMin constant
 
-	sealer *sealer // seals and opens cursors
+	sealer  *sealer // seals and opens cursors
+	storeFP uint64  // storeFingerprint of the cursor key: which store this is
 
 	applyMu sync.Mutex // serialises Sync and Follow
 	notify  chan struct{}
@@ -85,13 +87,15 @@ type Index struct {
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
 
 	seq         int64
-	version     int64 // counts applied batches
+	snapSeq     atomic.Int64 // seq of the snapshot last loaded or written; -1: none
+	version     int64        // counts applied batches
 	ors         orCache
 	dfs         dfCache
 	facets      facetCache
 	applied     int64
 	lastApplied time.Time
 	buildTime   time.Duration
+	retired     []func() // mappings to free at the end of a batch (offheap.go)
 }
 
 func newIndex(src Source, opt Options) *Index {
@@ -134,6 +138,7 @@ func newIndex(src Source, opt Options) *Index {
 		placeCust:   make(map[int64][]int64),
 		contactCust: make(map[int64][]int64),
 	}
+	ix.snapSeq.Store(-1)
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}
@@ -180,18 +185,13 @@ func newIndex(src Source, opt Options) *Index {
 func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	start := time.Now()
 	ix := newIndex(src, opt)
-	key := opt.CursorKey
-	if key == nil {
-		var err error
-		if key, err = src.Secret(ctx, pursuit.SecretCursor, 32); err != nil {
-			return nil, fmt.Errorf("build index: cursor key: %w", err)
-		}
-	}
-	sl, err := newSealer(key)
+	key, err := cursorKey(ctx, src, opt)
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix.sealer = sl
+	if err := ix.setKey(key); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
 	seq, err := src.LastSeq(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("build index: read last seq: %w", err)
@@ -286,6 +286,30 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	return ix, nil
 }
 
+// cursorKey returns the key cursors are sealed with: Options.CursorKey,
+// or the store's shared secret.
+func cursorKey(ctx context.Context, src Source, opt Options) ([]byte, error) {
+	if opt.CursorKey != nil {
+		return opt.CursorKey, nil
+	}
+	key, err := src.Secret(ctx, pursuit.SecretCursor, 32)
+	if err != nil {
+		return nil, fmt.Errorf("cursor key: %w", err)
+	}
+	return key, nil
+}
+
+// setKey makes the index seal cursors with key, and remember which store
+// it is of (storeFingerprint) for its snapshots.
+func (ix *Index) setKey(key []byte) error {
+	sl, err := newSealer(key)
+	if err != nil {
+		return err
+	}
+	ix.sealer, ix.storeFP = sl, storeFingerprint(key)
+	return nil
+}
+
 // techChunk is how many tech_stack rows Build hands putTechs at a time.
 const techChunk = 8192
 
@@ -334,6 +358,7 @@ func (ix *Index) Stats() Stats {
 		Places:        int(ix.placeAlive.GetCardinality()),
 		Customers:     len(ix.customers),
 		LastSeq:       ix.seq,
+		SnapshotSeq:   ix.snapSeq.Load(),
 		Applied:       ix.applied,
 		BuildDuration: ix.buildTime,
 		LastApplied:   ix.lastApplied,

@@ -168,7 +168,8 @@ func (ix *Index) putContact(c pursuit.Contact) {
 		ix.indexContacts([]uint32{ord}, removing)
 	} else if !ok {
 		ord = uint32(len(ix.contacts))
-		ix.contacts = append(ix.contacts, contactDoc{})
+		ix.contacts = growOff(ix, ix.contacts, len(ix.contacts)+1)
+		ix.contacts[ord] = contactDoc{}
 		ix.contactOrd.set(c.ContactID, ord)
 	}
 	ix.contacts[ord] = ix.newDoc(&ix.a, &c, pord)

@@ -254,7 +254,7 @@ func (p *postPool) alloc(capLog uint8) uint32 {
 	size := 1 << capLog
 	n := len(p.chunks)
 	if n == 0 || len(p.chunks[n-1])+size > poolChunk {
-		p.chunks = append(p.chunks, make([]uint32, 0, poolChunk))
+		p.chunks = append(p.chunks, offheap[uint32](0, poolChunk))
 		n++
 	}
 	c := &p.chunks[n-1]

@@ -224,6 +224,9 @@ type Stats struct {
 	MemoryBytes int64 `json:"memory_bytes"`
 	// LastSeq is the last change_log sequence number applied.
 	LastSeq int64 `json:"last_seq"`
+	// SnapshotSeq is the sequence number of the snapshot the index was
+	// loaded from or last wrote, -1 if none.
+	SnapshotSeq int64 `json:"snapshot_seq"`
 	// Applied counts the changes applied since Build.
 	Applied int64 `json:"applied"`
 	// BuildDuration is how long Build took.

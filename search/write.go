@@ -78,7 +78,7 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 		if need := int(ords[len(ords)-1]) + 1; len(ix.hot) < need {
 			// Build made the array's room; every field of an entry is
 			// set below.
-			ix.hot = slices.Grow(ix.hot, need-len(ix.hot))[:need]
+			ix.hot = growOff(ix, ix.hot, need)
 		}
 	}
 	// The name and email analysis is most of a build's work: a goroutine

@@ -100,6 +100,18 @@ type bulk struct {
 	tables map[string]*bulkTable
 	order  []*bulkTable
 	args   []any
+	// err is the first error an Upsert returned: Bulk fails with it even
+	// when fn went on and returned nil, as on PostgreSQL, where a failed
+	// statement dooms the transaction.
+	err error
+}
+
+// record notes the first error of an Upsert and returns err.
+func (b *bulk) record(err error) error {
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	return err
 }
 
 // Bulk runs fn in one write transaction and commits what it wrote, or
@@ -139,6 +151,10 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err := fn(b); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if b.err != nil {
+		tx.Rollback()
+		return b.err
 	}
 	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond))
 	if err := b.finish(ctx); err != nil {
@@ -379,7 +395,7 @@ func upsert[T any, P interface {
 // rowErr names the row in a validation error of the bulk path.
 func rowErr(def *tableDef, args []any, err error) error {
 	if e, ok := err.(*pursuit.Error); ok {
-		return &pursuit.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s row %s: %s", def.name, def.rowDesc(args), e.Message), Err: e.Err}
+		return &pursuit.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s row %s: %s", def.name, def.rowDesc(args), e.Message), Err: e}
 	}
 	return err
 }
@@ -395,37 +411,37 @@ func requireID(field string, id int64) error {
 
 // UpsertCustomers inserts or replaces customers.
 func (b *bulk) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
-	return upsert(ctx, b, &customersDef, pursuit.Customers, rows)
+	return b.record(upsert(ctx, b, &customersDef, pursuit.Customers, rows))
 }
 
 // UpsertPlaces inserts or replaces places.
 func (b *bulk) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
-	return upsert(ctx, b, &placesDef, pursuit.Places, rows)
+	return b.record(upsert(ctx, b, &placesDef, pursuit.Places, rows))
 }
 
 // UpsertContacts inserts or replaces contacts.
 func (b *bulk) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
-	return upsert(ctx, b, &contactsDef, pursuit.Contacts, rows)
+	return b.record(upsert(ctx, b, &contactsDef, pursuit.Contacts, rows))
 }
 
 // UpsertTechStack inserts or replaces tech_stack rows.
 func (b *bulk) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
-	return upsert(ctx, b, &techStackDef, pursuit.TechStacks, rows)
+	return b.record(upsert(ctx, b, &techStackDef, pursuit.TechStacks, rows))
 }
 
 // UpsertPlaceGrants inserts or replaces customer_place_relation rows.
 func (b *bulk) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
-	return upsert(ctx, b, &placeGrantsDef, pursuit.PlaceGrants, rows)
+	return b.record(upsert(ctx, b, &placeGrantsDef, pursuit.PlaceGrants, rows))
 }
 
 // UpsertContactGrants inserts or replaces customer_contact_relation rows.
 func (b *bulk) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
-	return upsert(ctx, b, &contactGrantsDef, pursuit.ContactGrants, rows)
+	return b.record(upsert(ctx, b, &contactGrantsDef, pursuit.ContactGrants, rows))
 }
 
 // UpsertCustomerMappings inserts or replaces customer_mapping rows.
 func (b *bulk) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
-	return upsert(ctx, b, &mappingsDef, pursuit.Mappings, rows)
+	return b.record(upsert(ctx, b, &mappingsDef, pursuit.Mappings, rows))
 }
 
 func firstErr(errs ...error) error {

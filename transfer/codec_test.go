@@ -97,8 +97,8 @@ func TestDirWriterFiles(t *testing.T) {
 	want := map[string]string{
 		"customers": "customer_id,name,email,reveal_credits,created_at,updated_at\n" +
 			`1,"Acme GovTech, Inc.",sales@acme.example,100,2024-03-01T12:34:56.123456Z,2025-01-02T03:04:05.000000Z` + "\n",
-		"places":                    "place_id,name,place_type,state_abbr,county,population,website,email_domain,geoid,nces_id,account_owner,created_at,updated_at\n",
-		"contacts":                  "contact_id,place_id,name,first_name,last_name,email,phone,title,department,account_owner,verified_at,created_at,updated_at\n",
+		"places":                    "place_id,name,place_type,state_abbr,county,population,website,email_domain,geoid,nces_id,account_owner,created_at,updated_at,fiscal_year_start\n",
+		"contacts":                  "contact_id,place_id,name,first_name,last_name,email,phone,title,department,account_owner,verified_at,created_at,updated_at,email_status\n",
 		"tech_stack":                "tech_stack_id,place_id,vendor,product,category,first_seen,last_seen\n",
 		"customer_place_relation":   "customer_id,place_id,access_type,granted_at\n",
 		"customer_contact_relation": "customer_id,contact_id,access_type,granted_at\n",

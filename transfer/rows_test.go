@@ -40,17 +40,17 @@ func newFixture() fixture {
 		places: []pursuit.Place{
 			{PlaceID: 1, Name: "City of Springfield", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "IL", County: "Sangamon County",
 				Population: 114394, Website: "https://www.springfield.il.us", EmailDomain: "springfield.il.us", GEOID: "1772000",
-				AccountOwner: "Bob", CreatedAt: t1, UpdatedAt: t2},
+				AccountOwner: "Bob", FiscalYearStart: 5, CreatedAt: t1, UpdatedAt: t2},
 			{PlaceID: 2, Name: "Springfield Public Schools\nDistrict 186", PlaceType: pursuit.PlaceTypeSchoolDistrict, StateAbbr: "IL",
-				Population: 0, NCESID: "1737260", CreatedAt: t1, UpdatedAt: t1},
+				Population: 0, NCESID: "1737260", FiscalYearStart: 7, CreatedAt: t1, UpdatedAt: t1},
 			{PlaceID: 5, Name: "Condado de Doña Ana, \"NM\"", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "NM", GEOID: "35013", CreatedAt: t2, UpdatedAt: t2},
 		},
 		contacts: []pursuit.Contact{
 			{ContactID: 1, PlaceID: 1, Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jdoe@springfield.il.us",
 				Phone: "(217) 555-0142", Title: "Chief Information Officer (CIO)", Department: "IT, Innovation",
-				AccountOwner: "Bob", VerifiedAt: t2, CreatedAt: t1, UpdatedAt: t2},
-			{ContactID: 2, PlaceID: 1, Name: "José Núñez", Title: "Dir. of IT\r\nand GIS", CreatedAt: t1, UpdatedAt: t1},
-			{ContactID: 3, PlaceID: 2, Name: "Tab\tand \\ backslash", Department: "Line\nbreak\u2028separator", CreatedAt: t1, UpdatedAt: t1},
+				AccountOwner: "Bob", VerifiedAt: t2, EmailStatus: pursuit.EmailVerified, CreatedAt: t1, UpdatedAt: t2},
+			{ContactID: 2, PlaceID: 1, Name: "José Núñez", Title: "Dir. of IT\r\nand GIS", EmailStatus: pursuit.EmailUnverified, CreatedAt: t1, UpdatedAt: t1},
+			{ContactID: 3, PlaceID: 2, Name: "Tab\tand \\ backslash", Department: "Line\nbreak\u2028separator", EmailStatus: pursuit.EmailBounced, CreatedAt: t1, UpdatedAt: t1},
 		},
 		techStack: []pursuit.TechStack{
 			{TechStackID: 1, PlaceID: 1, Vendor: "Tyler Technologies", Product: "Munis", Category: "ERP", FirstSeen: t1, LastSeen: t2},

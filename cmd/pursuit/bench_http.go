@@ -77,6 +77,8 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `FILE`")
 	engine := fs.Bool("engine", true, "also run the same mix straight against the index, without HTTP, for comparison")
 	mixed := fs.Bool("mixed", true, "also run every customer with a place grant at once, each request as a random one of them (multi-tenant traffic)")
+	writes := fs.Duration("write-every", 100*time.Millisecond, "during the mixed run, commit a contact with a unique word this often and measure the delay until a search finds it (0: none)")
+	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,12 +116,18 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	}
 
 	start := time.Now()
-	ix, err := search.Build(ctx, s, search.Options{})
+	ix, err := openBenchIndex(ctx, e, s, *snapshot)
 	if err != nil {
-		return fmt.Errorf("bench http: build index: %w", err)
+		return fmt.Errorf("bench http: %w", err)
 	}
 	st := ix.Stats()
-	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, built in %v\n", st.Contacts, st.Places, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, ready in %v\n", st.Contacts, st.Places, time.Since(start).Round(time.Millisecond))
+	// The index follows the change log as a server's does (polling every
+	// 25 ms; the writer below does not Notify, as a write on another
+	// server would not).
+	fctx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go ix.Follow(fctx)
 
 	api := httpapi.NewServer(httpapi.Config{Store: s, Index: ix, RateLimit: -1, Logger: slog.New(slog.DiscardHandler)})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -169,7 +177,15 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		results = append(results, r)
 	}
 	if *mixed {
+		var fresh *freshness
+		if *writes > 0 {
+			fresh = startFreshness(ctx, s, ix, grants, *writes)
+		}
 		r, err := benchHTTPMixed(ctx, s, client, base, grants, stateOf, *seed, *concurrency, *duration, *maxRequests)
+		if fresh != nil {
+			defer fresh.report(e.stdout)
+			fresh.stop()
+		}
 		if err != nil {
 			return fmt.Errorf("bench http: %w", err)
 		}

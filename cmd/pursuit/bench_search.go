@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -65,6 +66,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	procs := fs.Int("procs", 1, "GOMAXPROCS while queries run (the goal is stated for one core)")
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
+	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
@@ -80,7 +82,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 
 	start := time.Now()
-	ix, err := search.Build(ctx, s, search.Options{})
+	ix, err := openBenchIndex(ctx, e, s, *snapshot)
 	if err != nil {
 		return err
 	}
@@ -95,6 +97,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
 		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(e.stdout, "memory after build: %s; index estimate %d MiB\n", procMemory(), st.MemoryBytes>>20)
+	printMemory(e.stdout, ix, st.Contacts)
 
 	qs, err := benchQueries(ctx, s, ix, *n, *seed)
 	if err != nil {
@@ -536,4 +539,23 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("write heap profile: %w", err)
 	}
 	return f.Close()
+}
+
+// printMemory prints where the index's bytes go (search.Index.Memory),
+// per part and per contact, with the Go heap's live bytes beside.
+func printMemory(w io.Writer, ix *search.Index, contacts int) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	parts := ix.Memory()
+	var total, off int64
+	for _, p := range parts {
+		total += p.Bytes
+		off += p.OffHeap
+	}
+	per := func(b int64) float64 { return float64(b) / float64(max(contacts, 1)) }
+	fmt.Fprintf(w, "index memory: %d MiB (%.0f bytes per contact), %d MiB of it off the Go heap; Go heap in use %d MiB\n",
+		total>>20, per(total), off>>20, ms.HeapInuse>>20)
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %-22s %6d MiB %6.0f B/contact (off heap %d MiB)\n", p.Name, p.Bytes>>20, per(p.Bytes), p.OffHeap>>20)
+	}
 }

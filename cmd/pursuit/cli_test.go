@@ -209,6 +209,7 @@ func TestServeFlagValues(t *testing.T) {
 	for _, tc := range []struct{ flag, value string }{
 		{"--rate-limit", "0"}, {"--rate-limit", "-2"}, {"--rate-burst", "0"}, {"--max-body", "0"},
 		{"--request-timeout", "0s"}, {"--poll", "-1ms"}, {"--addr", "nowhere"},
+		{"--snapshot-every", "0s"}, {"--snapshot", "/no/such/dir/x.index"}, {"--snapshot", "/tmp/"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			_, _, err := runCmd(t, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), tc.flag, tc.value)

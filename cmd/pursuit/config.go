@@ -6,9 +6,12 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // envVar is one PURSUIT_* environment variable the binary reads: what it
@@ -33,6 +36,13 @@ var envVars = []envVar{
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},
 	{"PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "the default of serve --webhooks-allow-private: true or false", func(v string) error { _, err := parseBool(v); return err }},
+	{"PURSUIT_SNAPSHOT", "the default of serve --snapshot", func(v string) error {
+		if v == "off" {
+			return nil
+		}
+		return checkSnapshotPath(v)
+	}},
+	{"PURSUIT_SNAPSHOT_EVERY", "the default of serve --snapshot-every", checkPositiveDuration},
 	{"PURSUIT_BENCH_POSTGRES", "the default of bench load --postgres", checkPostgresURL},
 }
 
@@ -208,4 +218,29 @@ func parseBool(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("want true or false, not %q", v)
+}
+
+// checkSnapshotPath checks an index snapshot path: a file in a directory
+// that exists.
+func checkSnapshotPath(v string) error {
+	if strings.HasSuffix(v, "/") {
+		return fmt.Errorf("names a directory: want a file path")
+	}
+	dir := filepath.Dir(v)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("directory %q does not exist", dir)
+	}
+	return nil
+}
+
+// checkPositiveDuration checks a positive duration like 10m.
+func checkPositiveDuration(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("not a duration like 10m: %v", err)
+	}
+	if d <= 0 {
+		return fmt.Errorf("must be positive")
+	}
+	return nil
 }

@@ -32,6 +32,10 @@ type serveOptions struct {
 	// webhooksAllowPrivate lets endpoints name private addresses.
 	dispatch             bool
 	webhooksAllowPrivate bool
+	// snapshot is the index snapshot file ("" or "off": none);
+	// snapshotEvery how often it is rewritten while the index changes.
+	snapshot      string
+	snapshotEvery time.Duration
 }
 
 func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
@@ -53,7 +57,31 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	allow, _ := parseBool(envOr(e, "PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "false"))
 	fs.BoolVar(&o.webhooksAllowPrivate, "webhooks-allow-private", allow,
 		"let webhook endpoints resolve to loopback, private or link-local addresses (env PURSUIT_WEBHOOKS_ALLOW_PRIVATE)")
+	fs.StringVar(&o.snapshot, "snapshot", envOr(e, "PURSUIT_SNAPSHOT", ""),
+		"search index snapshot file: loaded at start-up and caught up from change_log instead of a full build, written after a\n"+
+			"build, every --snapshot-every and at shutdown; default <db>.index beside a SQLite store, none for PostgreSQL;\n"+
+			"\"off\" for none (env PURSUIT_SNAPSHOT)")
+	every, err := time.ParseDuration(envOr(e, "PURSUIT_SNAPSHOT_EVERY", "10m"))
+	if err != nil {
+		every = 10 * time.Minute // checkEnv has refused it already
+	}
+	fs.DurationVar(&o.snapshotEvery, "snapshot-every", every, "how often the index snapshot is rewritten while the index changes (env PURSUIT_SNAPSHOT_EVERY)")
 	return o
+}
+
+// snapshotPath returns the snapshot file of a store: o.snapshot, or by
+// default <path>.index beside a SQLite file; "" for none.
+func (o *serveOptions) snapshotPath(dsn string) string {
+	switch o.snapshot {
+	case "off":
+		return ""
+	case "":
+		if kind, err := dbKind(dsn); err == nil && kind == "sqlite" {
+			return dsn + ".index"
+		}
+		return ""
+	}
+	return o.snapshot
 }
 
 // check checks the flags' values once they are parsed.
@@ -71,6 +99,10 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--request-timeout %s: must be positive", o.timeout)
 	case o.pollInterval <= 0:
 		return fmt.Errorf("--poll %s: must be positive", o.pollInterval)
+	case o.snapshotEvery <= 0:
+		return fmt.Errorf("--snapshot-every %s: must be positive", o.snapshotEvery)
+	case o.snapshot != "" && o.snapshot != "off" && checkSnapshotPath(o.snapshot) != nil:
+		return fmt.Errorf("--snapshot %q: %w", o.snapshot, checkSnapshotPath(o.snapshot))
 	}
 	return nil
 }
@@ -96,6 +128,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer s.Close()
+	o.snapshot = o.snapshotPath(*db)
 	return serveAPI(ctx, e, s, o, nil)
 }
 
@@ -147,8 +180,12 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		e.log.Info("building search index", "store", s.Kind())
-		ix, err := search.Build(ctx, s, search.Options{PollInterval: o.pollInterval, Logger: e.log})
+		if path := snapshotFile(o.snapshot); path != "" {
+			e.log.Info("opening search index", "store", s.Kind(), "snapshot", path)
+		} else {
+			e.log.Info("building search index", "store", s.Kind())
+		}
+		ix, err := search.Open(ctx, s, snapshotFile(o.snapshot), search.Options{PollInterval: o.pollInterval, Logger: e.log})
 		if err != nil {
 			if ctx.Err() == nil {
 				errc <- fmt.Errorf("serve: build search index: %w", err)
@@ -171,6 +208,13 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		}
 		if onListen != nil {
 			onListen(ln.Addr().String())
+		}
+		if path := snapshotFile(o.snapshot); path != "" {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				keepSnapshot(ctx, e.log, ix, path, o.snapshotEvery)
+			}()
 		}
 		if err := ix.Follow(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			errc <- fmt.Errorf("serve: follow change log: %w", err)
@@ -212,4 +256,42 @@ func newDispatcher(s pursuit.Store, e *env, allowPrivate bool, appended func()) 
 		cfg.Lock = pg.DispatcherLock()
 	}
 	return feed.New(cfg)
+}
+
+// snapshotFile is the snapshot path of a --snapshot value, "" for none.
+func snapshotFile(v string) string {
+	if v == "off" {
+		return ""
+	}
+	return v
+}
+
+// keepSnapshot writes the index's snapshot to path: at once when the index
+// was built rather than loaded (the next start-up is then quick), every
+// interval while the index has changed since the last one, and once more
+// when ctx ends (at shutdown, after the follower stopped moving). A
+// failed write is logged; the server goes on.
+func keepSnapshot(ctx context.Context, log *slog.Logger, ix *search.Index, path string, every time.Duration) {
+	save := func() {
+		if st := ix.Stats(); st.SnapshotSeq == st.LastSeq {
+			return
+		}
+		if _, err := ix.SaveSnapshot(path); err != nil {
+			log.Warn("search index snapshot not written", "path", path, "err", err)
+		}
+	}
+	if ix.Stats().SnapshotSeq < 0 {
+		save()
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			save()
+			return
+		case <-t.C:
+			save()
+		}
+	}
 }

@@ -1,4 +1,4 @@
--- Migration 5: the change feed and webhooks (docs/feed.md).
+-- Migration 6: the change feed and webhooks (docs/feed.md).
 --
 -- change_log.old holds the image of a row before an update or a delete
 -- (to_jsonb of the old row: the domain's keys plus the store-internal

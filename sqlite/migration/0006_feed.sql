@@ -1,4 +1,4 @@
--- Migration 5: the change feed and webhooks (docs/feed.md).
+-- Migration 6: the change feed and webhooks (docs/feed.md).
 --
 -- change_log.old holds the image of a row before an update or a delete
 -- (JSON, the domain's keys, times as integer microseconds), so that the

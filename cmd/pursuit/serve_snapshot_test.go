@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serveOnce runs pursuit serve until /readyz answers 200, then stops it
+// gracefully and returns its log.
+func serveOnce(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--poll", "20ms"}, args...),
+			func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+	}()
+	addr := regexp.MustCompile(`msg=serving addr=(http://[0-9.:]+)`)
+	deadline := time.Now().Add(hangBound)
+	for ready := false; !ready; {
+		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
+			if res, err := http.Get(m[1] + "/readyz"); err == nil {
+				res.Body.Close()
+				ready = res.StatusCode == 200
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready within %v:\n%s", hangBound, stderr.String())
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(hangBound):
+		t.Fatalf("serve did not stop")
+	}
+	return stderr.String()
+}
+
+// TestServeSnapshot restarts serve over one SQLite store: the first start
+// builds the index and writes the snapshot beside the store (the
+// default), the second loads it, a corrupt one is refused with the reason
+// logged and rebuilt, and --snapshot off never touches one.
+func TestServeSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	if _, _, err := runCmd(t, "generate", "--db", db, "--places", "20", "--contacts", "200", "--customers", "2"); err != nil {
+		t.Fatal(err)
+	}
+	snap := db + ".index"
+	want := func(what, logs string, has, hasNot []string) {
+		t.Helper()
+		for _, s := range has {
+			if !strings.Contains(logs, s) {
+				t.Fatalf("%s: no %q in the log:\n%s", what, s, logs)
+			}
+		}
+		for _, s := range hasNot {
+			if strings.Contains(logs, s) {
+				t.Fatalf("%s: %q in the log:\n%s", what, s, logs)
+			}
+		}
+	}
+	logs := serveOnce(t, nil, "--db", db)
+	want("first start", logs, []string{"no snapshot yet", "search index built", "snapshot written"}, []string{"loaded from snapshot"})
+	if _, err := os.Stat(snap); err != nil {
+		t.Fatalf("no snapshot beside the store: %v", err)
+	}
+	logs = serveOnce(t, nil, "--db", db)
+	want("restart", logs, []string{"loaded from snapshot", "caught up"}, []string{"search index built"})
+
+	data, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0xff
+	if err := os.WriteFile(snap, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logs = serveOnce(t, nil, "--db", db)
+	want("corrupt", logs, []string{"cannot use the snapshot", "corrupt", "search index built", "snapshot written"}, nil)
+
+	// Off: no snapshot read or written, whatever is there.
+	os.Remove(snap)
+	logs = serveOnce(t, map[string]string{"PURSUIT_SNAPSHOT": "off"}, "--db", db)
+	want("off", logs, []string{"search index built"}, []string{"snapshot"})
+	if _, err := os.Stat(snap); err == nil {
+		t.Fatal("--snapshot off wrote a snapshot")
+	}
+
+	// Elsewhere, by flag.
+	other := filepath.Join(dir, "elsewhere.snap")
+	serveOnce(t, nil, "--db", db, "--snapshot", other)
+	if _, err := os.Stat(other); err != nil {
+		t.Fatalf("no snapshot at --snapshot: %v", err)
+	}
+}

@@ -1,0 +1,135 @@
+package search
+
+import (
+	"unsafe"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// MemoryPart is an estimate of the bytes one part of the index holds.
+type MemoryPart struct {
+	Name string `json:"name"`
+	// Bytes is the part's size; OffHeap the share of it outside the Go
+	// heap (offheap.go), counted at its length, not its reserved room.
+	Bytes   int64 `json:"bytes"`
+	OffHeap int64 `json:"off_heap"`
+}
+
+// mapBytes estimates a Go map of n entries of k+v bytes each: the slots
+// at a 7/8 load plus a control byte each.
+func mapBytes(n int, kv uintptr) int64 { return int64(n) * int64(kv+1) * 8 / 7 }
+
+func bitmapBytes(bms ...*roaring.Bitmap) int64 {
+	var n int64
+	for _, bm := range bms {
+		if bm != nil {
+			n += int64(bm.GetSizeInBytes()) + 48
+		}
+	}
+	return n
+}
+
+func bitmapsBytes(ms ...bitmaps) int64 {
+	var n int64
+	for _, m := range ms {
+		for k, bm := range m {
+			n += bitmapBytes(bm) + int64(len(k)) + 24
+		}
+	}
+	return n
+}
+
+func (f *field) memory() (total, off int64) {
+	for t, bm := range f.big {
+		total += bitmapBytes(bm) + int64(len(t)) + 24
+	}
+	total += mapBytes(len(f.small), unsafe.Sizeof("")+unsafe.Sizeof(postList{}))
+	total += int64(cap(f.terms.chunk)) // the current chunk; older ones are counted by their terms
+	for t := range f.small {
+		total += int64(len(t))
+	}
+	for _, c := range f.pool.chunks {
+		off += int64(len(c)) * 4
+	}
+	return total + off, off
+}
+
+func (r *rangeIndex) memory() int64 {
+	var n int64
+	for _, b := range r.buckets {
+		n += bitmapBytes(b.bm) + 40
+	}
+	return n
+}
+
+// Memory estimates where the index's bytes go: the documents (contacts,
+// their hot copy, the id map), their text, the postings of contacts
+// (terms, pools, bitmaps, and the pairs of title and department), the
+// filter bitmaps (states, types, departments, vendors, classes, tiers,
+// ranges), the places (documents, postings, filters, tech rows), and per
+// customer the grants, visible and full sets, and mappings. Callers hold
+// no lock.
+func (ix *Index) Memory() []MemoryPart {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var parts []MemoryPart
+	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, off}) }
+
+	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
+	add("documents", docs+int64(cap(ix.contactOrd.dense))*4+mapBytes(len(ix.contactOrd.sparse), 12), docs)
+	var text int64
+	for _, c := range ix.arena.chunks {
+		text += int64(len(c))
+	}
+	add("text", text, text)
+
+	var post, postOff int64
+	for _, f := range append(ix.fields[:], ix.pairDocs) {
+		t, o := f.memory()
+		post, postOff = post+t, postOff+o
+	}
+	add("postings", post, postOff)
+
+	filters := bitmapsBytes(ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats)
+	filters += bitmapBytes(ix.functions...) + bitmapBytes(ix.seniorities...) + bitmapBytes(ix.emailStatuses...) + bitmapBytes(ix.tiers[:]...)
+	filters += bitmapBytes(ix.alive, ix.hasEmail, ix.hasPhone) + ix.pop.memory() + ix.verified.memory()
+	add("filters", filters, 0)
+
+	places := int64(len(ix.places)) * int64(unsafe.Sizeof(placeDoc{}))
+	for i := range ix.places {
+		pd := &ix.places[i]
+		p := &pd.p
+		places += int64(len(p.Name) + len(p.County) + len(p.Website) + len(p.EmailDomain) + len(p.GEOID) + len(p.NCESID) + len(p.AccountOwner))
+		places += int64(cap(pd.contacts))*4 + int64(cap(pd.techs))*8 + int64(cap(pd.vendorSpells))*4
+		places += int64(cap(pd.vendors)+cap(pd.products)+cap(pd.categories)) * 16
+	}
+	places += int64(len(ix.placeHot))*int64(unsafe.Sizeof(placeHot{})) + mapBytes(len(ix.placeOrd), 12)
+	var pOff int64
+	for _, f := range ix.pfields {
+		t, o := f.memory()
+		places, pOff = places+t, pOff+o
+	}
+	places += bitmapsBytes(ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats) + bitmapBytes(ix.placeAlive) + ix.ppop.memory()
+	places += mapBytes(len(ix.techs), 8+unsafe.Sizeof(techRow{}))
+	add("places and tech stack", places, pOff)
+
+	var grants, sets, maps int64
+	lists := func(m map[int64][]int64) int64 {
+		n := mapBytes(len(m), 8+24)
+		for _, l := range m {
+			n += int64(cap(l)) * 8
+		}
+		return n
+	}
+	for _, c := range ix.customers {
+		grants += mapBytes(len(c.placeGrant), 9) + mapBytes(len(c.contactGrant), 9)
+		sets += bitmapBytes(c.visible, c.full, c.places)
+		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
+	}
+	grants += lists(ix.placeCust) + lists(ix.contactCust)
+	maps += mapBytes(len(ix.mappings), 8+unsafe.Sizeof(mappingRow{}))
+	add("grants", grants, 0)
+	add("visible sets", sets, 0)
+	add("mappings", maps, 0)
+	return parts
+}

@@ -1,0 +1,477 @@
+package search
+
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// The snapshot's body: every structure of the index, in one order that
+// encodeBody and decodeBody share. What is derived cheaply is not
+// written but derived again on load: the analysis of interned titles and
+// departments (re-interned in id order, so ids are the same), the hot
+// array of places and the term arenas. Caches (term unions, document
+// frequencies, facets, range unions) start empty.
+
+// interners lists the index's interners with whether their values are
+// analysed, in snapshot order.
+func (ix *Index) interners() []struct {
+	in      **interner
+	analyse bool
+	keyed   bool
+} {
+	return []struct {
+		in      **interner
+		analyse bool
+		keyed   bool
+	}{
+		{&ix.titles, true, false}, {&ix.depts, true, true}, {&ix.owners, false, false},
+		{&ix.names, false, false}, {&ix.spells, false, true}, {&ix.small, false, false},
+	}
+}
+
+func (ix *Index) encodeBody(e *snapWriter) {
+	for _, it := range ix.interners() {
+		in := *it.in
+		e.uvarint(uint64(len(in.vals)))
+		for _, v := range in.vals[1:] {
+			e.str(v.s)
+		}
+	}
+	raw(e, ix.contacts)
+	raw(e, ix.hot)
+	raw(e, ix.contactOrd.dense)
+	e.uvarint(uint64(len(ix.contactOrd.sparse)))
+	for id, o := range ix.contactOrd.sparse {
+		e.varint(id)
+		e.uvarint(uint64(o))
+	}
+	e.int(ix.contactOrd.n)
+	e.uvarint(uint64(len(ix.arena.chunks)))
+	for _, c := range ix.arena.chunks {
+		raw(e, c)
+	}
+	e.bitmap(ix.alive)
+	for _, f := range ix.fields {
+		e.field(f)
+	}
+	e.uvarint(uint64(len(ix.pairs)))
+	for _, p := range ix.pairs {
+		e.uvarint(uint64(p[0]))
+		e.uvarint(uint64(p[1]))
+		e.uvarint(uint64(ix.classes[p]))
+	}
+	e.field(ix.pairDocs)
+	for _, m := range []bitmaps{ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats} {
+		e.bitmaps(m)
+	}
+	for _, l := range [][]*roaring.Bitmap{ix.functions, ix.seniorities, ix.emailStatuses, ix.tiers[:]} {
+		e.uvarint(uint64(len(l)))
+		for _, bm := range l {
+			e.bitmap(bm)
+		}
+	}
+	e.bitmap(ix.hasEmail)
+	e.bitmap(ix.hasPhone)
+	e.rangeIndex(ix.pop)
+	e.rangeIndex(ix.verified)
+
+	e.uvarint(uint64(len(ix.places)))
+	for i := range ix.places {
+		e.place(&ix.places[i])
+	}
+	e.uvarint(uint64(len(ix.placeOrd)))
+	for id, o := range ix.placeOrd {
+		e.varint(id)
+		e.uvarint(uint64(o))
+	}
+	e.bitmap(ix.placeAlive)
+	for _, f := range ix.pfields {
+		e.field(f)
+	}
+	for _, m := range []bitmaps{ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats} {
+		e.bitmaps(m)
+	}
+	e.rangeIndex(ix.ppop)
+	e.uvarint(uint64(len(ix.techs)))
+	for id, t := range ix.techs {
+		e.varint(id)
+		e.varint(t.place)
+		for _, v := range []uint32{t.vendor, t.product, t.category, t.spelling} {
+			e.uvarint(uint64(v))
+		}
+	}
+
+	e.uvarint(uint64(len(ix.customers)))
+	for _, c := range ix.customers {
+		e.customer(c)
+	}
+	e.uvarint(uint64(len(ix.mappings)))
+	for id, m := range ix.mappings {
+		e.varint(id)
+		e.varint(m.customer)
+		e.varint(m.place)
+		e.varint(m.contact)
+		e.str(m.owner)
+	}
+	e.lists(ix.placeCust)
+	e.lists(ix.contactCust)
+	e.varint(ix.version)
+	e.u64(0xfeedf00d) // end of body
+}
+
+func (e *snapWriter) field(f *field) {
+	e.uvarint(uint64(len(f.big)))
+	for t, bm := range f.big {
+		e.str(t)
+		e.bitmap(bm)
+	}
+	e.uvarint(uint64(len(f.small)))
+	for t, l := range f.small {
+		e.str(t)
+		e.uvarint(uint64(l.off))
+		e.uvarint(uint64(l.n))
+		e.uvarint(uint64(l.capLog))
+	}
+	e.uvarint(uint64(len(f.pool.chunks)))
+	for _, c := range f.pool.chunks {
+		raw(e, c)
+	}
+	for _, fl := range f.pool.free {
+		raw(e, fl)
+	}
+	e.varint(f.totalLen)
+	e.int(f.listMax)
+}
+
+func (e *snapWriter) rangeIndex(r *rangeIndex) {
+	e.uvarint(uint64(len(r.buckets)))
+	for k, b := range r.buckets {
+		e.int(k)
+		e.varint(b.min)
+		e.varint(b.max)
+		e.bitmap(b.bm)
+	}
+}
+
+func (e *snapWriter) place(pd *placeDoc) {
+	p := &pd.p
+	e.varint(p.PlaceID)
+	for _, s := range []string{p.Name, p.PlaceType, p.StateAbbr, p.County, p.Website, p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner} {
+		e.str(s)
+	}
+	e.varint(p.Population)
+	e.varint(p.FiscalYearStart)
+	e.time(p.CreatedAt)
+	e.time(p.UpdatedAt)
+	raw(e, pd.contacts)
+	raw(e, pd.techs)
+	e.strs(pd.vendors)
+	e.strs(pd.products)
+	e.strs(pd.categories)
+	raw(e, pd.vendorSpells)
+	e.uvarint(uint64(pd.stateID))
+	e.uvarint(uint64(pd.typeID))
+	e.uvarint(uint64(pd.nameLen))
+	e.uvarint(uint64(pd.countyLen))
+	e.bool(pd.alive)
+}
+
+func (e *snapWriter) grants(m map[int64]uint8) {
+	e.uvarint(uint64(len(m)))
+	for id, a := range m {
+		e.varint(id)
+		e.uvarint(uint64(a))
+	}
+}
+
+func (e *snapWriter) customer(c *customer) {
+	e.varint(c.id)
+	e.grants(c.placeGrant)
+	e.grants(c.contactGrant)
+	e.bitmap(c.visible)
+	e.bitmap(c.full)
+	e.bitmap(c.places)
+	for _, v := range c.lens {
+		e.varint(v)
+	}
+	for _, v := range c.placeLens {
+		e.varint(v)
+	}
+	e.lists(c.mapsByPlace)
+	e.lists(c.mapsByContact)
+	e.bitmap(c.mapped)
+	e.bitmaps(c.owners)
+	e.bitmap(c.placesMapped)
+	e.bitmaps(c.placeOwners)
+}
+
+// decodeBody reads what encodeBody wrote into ix, a new index. It panics
+// with a snapError on a malformed value (decodeBodySafe recovers).
+func (ix *Index) decodeBody(d *snapReader) {
+	for _, it := range ix.interners() {
+		in := newInterner()
+		if it.keyed {
+			in = newKeyedInterner()
+		}
+		n := d.n(1)
+		if n < 1 {
+			d.fail("interner of %d values", n)
+		}
+		for i := 1; i < n; i++ {
+			s := d.str()
+			if id := in.intern(&ix.a, s, it.analyse); int(id) != i {
+				d.fail("interned value %q repeated", s)
+			}
+		}
+		*it.in = in
+	}
+	room := func(n int) int { return n + n/32 }
+	ix.contacts = readRawOff[contactDoc](d, room)
+	ix.hot = readRawOff[hotDoc](d, room)
+	ix.contactOrd.dense = readRaw[uint32](d)
+	if n := d.n(2); n > 0 {
+		ix.contactOrd.sparse = make(map[int64]uint32, n)
+		for range n {
+			id := d.varint()
+			ix.contactOrd.sparse[id] = uint32(d.uvarint())
+		}
+	}
+	ix.contactOrd.n = d.int()
+	ix.arena.chunks = make([][]byte, d.n(1))
+	for i := range ix.arena.chunks {
+		// The last chunk is appended to: every chunk gets its capacity.
+		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
+	}
+	ix.alive = d.bitmapNew()
+	for i := range ix.fields {
+		ix.fields[i] = d.field()
+	}
+	np := d.n(3)
+	ix.pairs = make([][2]uint32, np)
+	ix.classes = make(map[[2]uint32]uint8, np)
+	for i := range ix.pairs {
+		p := [2]uint32{uint32(d.uvarint()), uint32(d.uvarint())}
+		ix.pairs[i] = p
+		ix.classes[p] = uint8(d.uvarint())
+	}
+	ix.pairDocs = d.field()
+	for _, m := range []*bitmaps{&ix.states, &ix.types, &ix.deptKeys, &ix.vendors, &ix.products, &ix.cats} {
+		*m = d.bitmaps()
+	}
+	for _, l := range []*[]*roaring.Bitmap{&ix.functions, &ix.seniorities, &ix.emailStatuses} {
+		if n := d.n(1); n != len(*l) {
+			d.fail("%d bitmaps, want %d", n, len(*l))
+		}
+		for i := range *l {
+			(*l)[i] = d.bitmapNew()
+		}
+	}
+	if n := d.n(1); n != numTiers {
+		d.fail("%d tiers, want %d", n, numTiers)
+	}
+	for i := range ix.tiers {
+		ix.tiers[i] = d.bitmapNew()
+	}
+	ix.hasEmail = d.bitmapNew()
+	ix.hasPhone = d.bitmapNew()
+	d.rangeIndex(ix.pop)
+	d.rangeIndex(ix.verified)
+
+	ix.places = make([]placeDoc, d.n(8))
+	for i := range ix.places {
+		d.place(&ix.places[i])
+		ix.syncPlaceHot(uint32(i))
+	}
+	n := d.n(2)
+	ix.placeOrd = make(map[int64]uint32, n)
+	for range n {
+		id := d.varint()
+		ix.placeOrd[id] = uint32(d.uvarint())
+	}
+	ix.placeAlive = d.bitmapNew()
+	for i := range ix.pfields {
+		ix.pfields[i] = d.field()
+	}
+	for _, m := range []*bitmaps{&ix.pstates, &ix.ptypes, &ix.pvendors, &ix.pproducts, &ix.pcats} {
+		*m = d.bitmaps()
+	}
+	d.rangeIndex(ix.ppop)
+	n = d.n(6)
+	ix.techs = make(map[int64]techRow, n)
+	for range n {
+		id := d.varint()
+		t := techRow{place: d.varint()}
+		t.vendor, t.product, t.category, t.spelling = uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint())
+		ix.techs[id] = t
+	}
+
+	n = d.n(16)
+	ix.customers = make(map[int64]*customer, n)
+	for range n {
+		c := d.customer()
+		ix.customers[c.id] = c
+	}
+	n = d.n(5)
+	ix.mappings = make(map[int64]mappingRow, n)
+	for range n {
+		id := d.varint()
+		m := mappingRow{customer: d.varint(), place: d.varint(), contact: d.varint()}
+		m.owner = d.str()
+		if k, ok := ix.names.ids[m.owner]; ok {
+			m.owner = ix.names.vals[k].s // share the interned copy
+		}
+		ix.mappings[id] = m
+	}
+	ix.placeCust = d.lists()
+	ix.contactCust = d.lists()
+	ix.version = d.varint()
+	if d.u64() != 0xfeedf00d {
+		d.fail("no end-of-body mark")
+	}
+	ix.check(d)
+}
+
+// check verifies what the decoder cannot see value by value: that the
+// arrays agree in length and the references stay inside them, so that a
+// snapshot that decodes but is inconsistent is refused, not searched.
+func (ix *Index) check(d *snapReader) {
+	if len(ix.hot) != len(ix.contacts) {
+		d.fail("%d hot documents for %d contacts", len(ix.hot), len(ix.contacts))
+	}
+	for i := range ix.contacts {
+		c := &ix.contacts[i]
+		if int(c.place) >= len(ix.places) && c.alive || int(c.title) >= len(ix.titles.vals) ||
+			int(c.dept) >= len(ix.depts.vals) || int(c.owner) >= len(ix.owners.vals) ||
+			c.packed&0xffff != 0 && int(c.packed>>48) >= len(ix.arena.chunks) {
+			d.fail("contact %d refers outside the index", c.id)
+		}
+		if c.packed&0xffff != 0 {
+			ch := ix.arena.chunks[c.packed>>48]
+			if int(c.packed>>16&0xffffffff)+int(c.packed&0xffff) > len(ch) {
+				d.fail("contact %d's text is outside the arena", c.id)
+			}
+		}
+	}
+	if m := ix.alive.Maximum(); !ix.alive.IsEmpty() && int(m) >= len(ix.contacts) {
+		d.fail("alive holds ordinal %d of %d contacts", m, len(ix.contacts))
+	}
+	for _, o := range ix.placeOrd {
+		if int(o) >= len(ix.places) {
+			d.fail("place ordinal %d of %d places", o, len(ix.places))
+		}
+	}
+}
+
+func (d *snapReader) field() *field {
+	f := newField()
+	n := d.n(2)
+	f.big = make(map[string]*roaring.Bitmap, n)
+	for range n {
+		t := f.terms.put(d.str())
+		f.big[t] = d.bitmapNew()
+	}
+	n = d.n(4)
+	f.small = make(map[string]postList, n)
+	type ref struct {
+		l    postList
+		term string
+	}
+	refs := make([]ref, 0, n)
+	for range n {
+		t := f.terms.put(d.str())
+		l := postList{off: uint32(d.uvarint()), n: uint16(d.uvarint()), capLog: uint8(d.uvarint())}
+		f.small[t] = l
+		if l.n >= 2 {
+			refs = append(refs, ref{l, t})
+		}
+	}
+	f.pool.chunks = make([][]uint32, d.n(1))
+	for i := range f.pool.chunks {
+		c := readRawOff[uint32](d, func(int) int { return poolChunk })
+		if len(c) > poolChunk {
+			d.fail("pool chunk of %d ordinals", len(c))
+		}
+		f.pool.chunks[i] = c
+	}
+	for i := range f.pool.free {
+		f.pool.free[i] = readRaw[uint32](d)
+	}
+	for _, r := range refs {
+		c := int(r.l.off >> poolChunkLog)
+		if c >= len(f.pool.chunks) || int(r.l.off&(poolChunk-1))+int(r.l.n) > len(f.pool.chunks[c]) || r.l.n > 1<<r.l.capLog {
+			d.fail("term %q's postings are outside the pool", r.term)
+		}
+	}
+	f.totalLen = d.varint()
+	f.listMax = d.int()
+	return f
+}
+
+func (d *snapReader) rangeIndex(r *rangeIndex) {
+	n := d.n(4)
+	for range n {
+		k := d.int()
+		b := &rangeBucket{min: d.varint(), max: d.varint()}
+		b.bm = d.bitmapNew()
+		r.buckets[k] = b
+	}
+}
+
+func (d *snapReader) place(pd *placeDoc) {
+	p := &pd.p
+	p.PlaceID = d.varint()
+	// Types, states, counties and owners repeat across places: one copy
+	// each. The rest is the place's own.
+	for i, s := range []*string{&p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Website, &p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner} {
+		switch i {
+		case 1, 2, 3, 8:
+			*s = d.istr()
+		default:
+			*s = d.str()
+		}
+	}
+	p.Population = d.varint()
+	p.FiscalYearStart = d.varint()
+	p.CreatedAt = d.time()
+	p.UpdatedAt = d.time()
+	pd.contacts = readRaw[uint32](d)
+	pd.techs = readRaw[int64](d)
+	pd.vendors = d.istrs()
+	pd.products = d.istrs()
+	pd.categories = d.istrs()
+	pd.vendorSpells = readRaw[uint32](d)
+	pd.stateID = uint16(d.uvarint())
+	pd.typeID = uint16(d.uvarint())
+	pd.nameLen = uint8(d.uvarint())
+	pd.countyLen = uint8(d.uvarint())
+	pd.alive = d.bool()
+}
+
+func (d *snapReader) grants() map[int64]uint8 {
+	n := d.n(2)
+	m := make(map[int64]uint8, n)
+	for range n {
+		id := d.varint()
+		m[id] = uint8(d.uvarint())
+	}
+	return m
+}
+
+func (d *snapReader) customer() *customer {
+	c := &customer{id: d.varint()}
+	c.placeGrant = d.grants()
+	c.contactGrant = d.grants()
+	c.visible, c.full, c.places = d.bitmapNew(), d.bitmapNew(), d.bitmapNew()
+	for i := range c.lens {
+		c.lens[i] = d.varint()
+	}
+	for i := range c.placeLens {
+		c.placeLens[i] = d.varint()
+	}
+	c.mapsByPlace = d.lists()
+	c.mapsByContact = d.lists()
+	c.mapped = d.bitmapNew()
+	c.owners = d.bitmaps()
+	c.placesMapped = d.bitmapNew()
+	c.placeOwners = d.bitmaps()
+	return c
+}

@@ -110,7 +110,7 @@ type Server struct {
 	cursors     *feed.Cursors
 	feedUnsub   func()
 	feedUnsubMu sync.Mutex
-	crm  crmJobs
+	crm         crmJobs
 }
 
 // NewServer returns the API over cfg.Store.

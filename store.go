@@ -165,6 +165,10 @@ type Store interface {
 	// Secrets are not data: they have no change_log rows and are not
 	// exported. A stored secret of another size is EINTERNAL.
 	Secret(ctx context.Context, name string, size int) ([]byte, error)
+
+	// FeedStore holds the change feed's events, the dispatcher's position
+	// and webhooks (feed.go, webhook.go).
+	FeedStore
 }
 
 // Secret names and sizes.
@@ -173,6 +177,8 @@ const (
 	// server over one store must share it, so that a cursor made by one is
 	// read by another.
 	SecretCursor = "search_cursor"
+	// SecretFeedCursor seals change feed cursors.
+	SecretFeedCursor = "feed_cursor"
 	// SecretMinSize and SecretMaxSize bound a secret's size in bytes.
 	SecretMinSize = 16
 	SecretMaxSize = 1024

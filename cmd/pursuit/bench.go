@@ -12,6 +12,7 @@ var benchmarks = []command{
 	{"search", "this engine against SQLite FTS5 and PostgreSQL full-text search on one query set", benchSearch},
 	{"http", "search requests/s and latency of the HTTP API under concurrent load", benchHTTP},
 	{"lake", "full Delta Lake export and incremental sync", benchLake},
+	{"webhooks", "commit-to-delivered latency, fan-out to many endpoints, and a 10,000-event feed page", benchWebhooks},
 	{"crm", "CRM account matching: precision, recall and speed against the seed's places", benchCRM},
 }
 
@@ -35,5 +36,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return b.run(ctx, e, args[1:])
 		}
 	}
-	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, crm)", args[0])
+	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, crm, webhooks)", args[0])
 }

@@ -35,6 +35,7 @@ var envVars = []envVar{
 	{"PURSUIT_RATE_LIMIT", "the default of serve --rate-limit", func(v string) error { _, err := parseRateLimit(v); return err }},
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},
+	{"PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "the default of serve --webhooks-allow-private: true or false", func(v string) error { _, err := parseBool(v); return err }},
 	{"PURSUIT_SNAPSHOT", "the default of serve --snapshot", func(v string) error {
 		if v == "off" {
 			return nil
@@ -206,6 +207,17 @@ func checkLake(v string) error {
 		}
 	}
 	return fmt.Errorf("scheme %q is not supported: give a directory or an s3://bucket/prefix URL", scheme)
+}
+
+// parseBool reads a boolean setting: true or false (1 and 0 too).
+func parseBool(v string) (bool, error) {
+	switch v {
+	case "true", "1":
+		return true, nil
+	case "false", "0", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("want true or false, not %q", v)
 }
 
 // checkSnapshotPath checks an index snapshot path: a file in a directory

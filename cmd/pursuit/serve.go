@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/feed"
 	"github.com/pursuit-gov/pursuit/httpapi"
+	"github.com/pursuit-gov/pursuit/postgres"
 	"github.com/pursuit-gov/pursuit/search"
 )
 
@@ -26,6 +28,10 @@ type serveOptions struct {
 	maxBody      int64
 	timeout      time.Duration
 	pollInterval time.Duration
+	// dispatch runs the feed dispatcher (one per database elects itself);
+	// webhooksAllowPrivate lets endpoints name private addresses.
+	dispatch             bool
+	webhooksAllowPrivate bool
 	// snapshot is the index snapshot file ("" or "off": none);
 	// snapshotEvery how often it is rewritten while the index changes.
 	snapshot      string
@@ -47,6 +53,10 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
 	fs.DurationVar(&o.pollInterval, "poll", 25*time.Millisecond, "how often the search index reads the change log")
+	fs.BoolVar(&o.dispatch, "dispatch", true, "derive the change feed and send webhooks (on PostgreSQL one server at a time does, elected by an advisory lock)")
+	allow, _ := parseBool(envOr(e, "PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "false"))
+	fs.BoolVar(&o.webhooksAllowPrivate, "webhooks-allow-private", allow,
+		"let webhook endpoints resolve to loopback, private or link-local addresses (env PURSUIT_WEBHOOKS_ALLOW_PRIVATE)")
 	fs.StringVar(&o.snapshot, "snapshot", envOr(e, "PURSUIT_SNAPSHOT", ""),
 		"search index snapshot file: loaded at start-up and caught up from change_log instead of a full build, written after a\n"+
 			"build, every --snapshot-every and at shutdown; default <db>.index beside a SQLite store, none for PostgreSQL;\n"+
@@ -132,13 +142,13 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	}
 	api := httpapi.NewServer(httpapi.Config{
 		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
-		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout,
+		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout, WebhooksAllowPrivate: o.webhooksAllowPrivate,
 	})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       o.timeout + 5*time.Second,
-		WriteTimeout:      o.timeout + 10*time.Second,
+		WriteTimeout:      max(o.timeout, httpapi.MaxFeedWait) + 10*time.Second, // long polls of /v1/changes
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
@@ -186,6 +196,16 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		e.log.Info("search index ready", "contacts", st.Contacts, "places", st.Places,
 			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
 		api.SetIndex(ix)
+		if o.dispatch {
+			d := newDispatcher(s, e, o.webhooksAllowPrivate, api.NotifyFeed)
+			_, unsub := ix.Subscribe(func([]pursuit.Change) { d.Notify() })
+			defer unsub()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d.Run(ctx)
+			}()
+		}
 		if onListen != nil {
 			onListen(ln.Addr().String())
 		}
@@ -225,6 +245,17 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	cancel()
 	wg.Wait()
 	return runErr
+}
+
+// newDispatcher returns the feed dispatcher of a server over s: on
+// PostgreSQL it dispatches only while it holds the database's dispatcher
+// lock, so exactly one of several servers sends.
+func newDispatcher(s pursuit.Store, e *env, allowPrivate bool, appended func()) *feed.Dispatcher {
+	cfg := feed.Config{Store: s, Log: e.log, Client: feed.NewClient(allowPrivate), Appended: appended}
+	if pg, ok := s.(*postgres.DB); ok {
+		cfg.Lock = pg.DispatcherLock()
+	}
+	return feed.New(cfg)
 }
 
 // snapshotFile is the snapshot path of a --snapshot value, "" for none.

@@ -3,8 +3,10 @@ package httpapi
 import (
 	"math"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,7 +110,7 @@ func appendContactResult(b []byte, res *search.ContactResult) ([]byte, bool) {
 
 func appendContactHit(b []byte, h *search.ContactHit, ok bool) ([]byte, bool) {
 	b = append(b, `{"contact":`...)
-	b, ok = appendContact(b, &h.Contact, ok)
+	b, ok = contactEncoder.append(b, &h.Contact, ok)
 	b = append(b, `,"place_name":`...)
 	b = jsonstr.Append(b, h.PlaceName)
 	b = append(b, `,"place_type":`...)
@@ -127,31 +129,57 @@ func appendContactHit(b []byte, h *search.ContactHit, ok bool) ([]byte, bool) {
 	return b, ok
 }
 
-func appendContact(b []byte, c *pursuit.Contact, ok bool) ([]byte, bool) {
-	b = append(b, `{"contact_id":`...)
-	b = strconv.AppendInt(b, c.ContactID, 10)
-	b = append(b, `,"place_id":`...)
-	b = strconv.AppendInt(b, c.PlaceID, 10)
-	for _, f := range [...]struct {
-		key, val string
-	}{
-		{`,"name":`, c.Name}, {`,"first_name":`, c.FirstName}, {`,"last_name":`, c.LastName},
-		{`,"email":`, c.Email}, {`,"phone":`, c.Phone}, {`,"title":`, c.Title},
-		{`,"department":`, c.Department}, {`,"account_owner":`, c.AccountOwner},
-	} {
-		b = append(b, f.key...)
-		b = jsonstr.Append(b, f.val)
+// rowEncoder writes rows of one table as encoding/json writes the domain
+// type, derived from pursuit's description of the table: the fields in
+// column order, each column's zero value left out where its JSON tag says
+// omitzero or omitempty.
+type rowEncoder[T any] struct {
+	desc *pursuit.Table[T]
+	keys [][]byte // `"name":`, with the separating comma after the first
+	omit []bool
+}
+
+func newRowEncoder[T any](desc *pursuit.Table[T]) *rowEncoder[T] {
+	e := &rowEncoder[T]{desc: desc}
+	typ := reflect.TypeFor[T]()
+	for i := range desc.Columns {
+		c := &desc.Columns[i]
+		f, _ := typ.FieldByName(c.Field)
+		_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		e.omit = append(e.omit, strings.Contains(opts, "omitzero") || strings.Contains(opts, "omitempty"))
+		e.keys = append(e.keys, []byte(`"`+c.Name+`":`))
 	}
-	if !c.VerifiedAt.IsZero() { // `json:"verified_at,omitzero"`
-		b = append(b, `,"verified_at":`...)
-		b, ok = appendTime(b, c.VerifiedAt, ok)
+	return e
+}
+
+// contactEncoder writes the contact of a search hit.
+var contactEncoder = newRowEncoder(pursuit.Contacts)
+
+// append appends r as a JSON object. It reports false when a value needs
+// encoding/json's own handling.
+func (e *rowEncoder[T]) append(b []byte, r *T, ok bool) ([]byte, bool) {
+	b = append(b, '{')
+	first := true
+	for i := range e.desc.Columns {
+		c := &e.desc.Columns[i]
+		if e.omit[i] && c.IsZero(r) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, e.keys[i]...)
+		switch c.Kind {
+		case pursuit.KindInt:
+			b = strconv.AppendInt(b, *c.Int(r), 10)
+		case pursuit.KindText:
+			b = jsonstr.Append(b, *c.Text(r))
+		default:
+			b, ok = appendTime(b, *c.Time(r), ok)
+		}
 	}
-	b = append(b, `,"created_at":`...)
-	b, ok = appendTime(b, c.CreatedAt, ok)
-	b = append(b, `,"updated_at":`...)
-	b, ok = appendTime(b, c.UpdatedAt, ok)
-	b = append(b, '}')
-	return b, ok
+	return append(b, '}'), ok
 }
 
 // appendTime appends t as time.Time's MarshalJSON does.

@@ -55,6 +55,24 @@ func randTime(rng *rand.Rand) time.Time {
 
 // TestAppendContactResult checks the hand-written encoder byte for byte
 // against encoding/json on random results.
+// randContact fills every described column of a contact with a random
+// value, so a column added to the description is encoded here too.
+func randContact(rng *rand.Rand) pursuit.Contact {
+	var c pursuit.Contact
+	for i := range pursuit.Contacts.Columns {
+		col := &pursuit.Contacts.Columns[i]
+		switch col.Kind {
+		case pursuit.KindInt:
+			*col.Int(&c) = rng.Int64N(1e7) - 5
+		case pursuit.KindText:
+			*col.Text(&c) = randString(rng)
+		case pursuit.KindTime:
+			*col.Time(&c) = randTime(rng)
+		}
+	}
+	return c
+}
+
 func TestAppendContactResult(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 3000; i++ {
@@ -64,12 +82,7 @@ func TestAppendContactResult(t *testing.T) {
 		}
 		for j := rng.IntN(4); j > 0; j-- {
 			res.Hits = append(res.Hits, search.ContactHit{
-				Contact: pursuit.Contact{
-					ContactID: rng.Int64N(1e7), PlaceID: rng.Int64N(1e6) - 5, Name: randString(rng), FirstName: randString(rng),
-					LastName: randString(rng), Email: randString(rng), Phone: randString(rng), Title: randString(rng),
-					Department: randString(rng), AccountOwner: randString(rng),
-					VerifiedAt: randTime(rng), CreatedAt: randTime(rng), UpdatedAt: randTime(rng),
-				},
+				Contact:   randContact(rng),
 				PlaceName: randString(rng), PlaceType: randString(rng), StateAbbr: randString(rng), Function: randString(rng),
 				Seniority: randString(rng), AccessType: randString(rng), Score: randFloat(rng),
 			})

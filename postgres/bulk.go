@@ -127,16 +127,16 @@ func (w *bulkWriter) flush(ctx context.Context) error {
 		err = w.writeContacts(ctx, w.contacts)
 		w.contacts = w.contacts[:0]
 	case pursuit.TableTechStack:
-		err = w.writeTechStack(ctx, w.tech)
+		err = writeRows(ctx, w, techStackBulk, w.tech)
 		w.tech = w.tech[:0]
 	case pursuit.TableCustomerPlaceRelation:
-		err = w.writePlaceGrants(ctx, w.placeGrants)
+		err = writeRows(ctx, w, placeGrantsBulk, w.placeGrants)
 		w.placeGrants = w.placeGrants[:0]
 	case pursuit.TableCustomerContactRelation:
-		err = w.writeContactGrants(ctx, w.contactGrants)
+		err = writeRows(ctx, w, contactGrantsBulk, w.contactGrants)
 		w.contactGrants = w.contactGrants[:0]
 	case pursuit.TableCustomerMapping:
-		err = w.writeCustomerMappings(ctx, w.mappings)
+		err = writeRows(ctx, w, mappingsBulk, w.mappings)
 		w.mappings = w.mappings[:0]
 	}
 	w.pending = ""
@@ -453,20 +453,20 @@ func requireID(table, field string, row int, id int64) error {
 	return nil
 }
 
-// checkRows validates a batch: each row must pass Validate and, when
-// idCol is not empty, have its key id (requireID).
+// checkRows validates a batch: each row must pass Validate and, in a
+// table with a single-column key, have its key (requireID).
 func checkRows[T any, P interface {
 	*T
 	Validate() error
-}](table, idCol string, rows []T, id func(*T) int64) error {
+}](desc *pursuit.Table[T], rows []T) error {
 	for i := range rows {
-		if idCol != "" {
-			if err := requireID(table, idCol, i, id(&rows[i])); err != nil {
+		if len(desc.Key) == 1 {
+			if err := requireID(desc.Name, desc.Key[0], i, desc.KeyOf(&rows[i])[0]); err != nil {
 				return err
 			}
 		}
 		if err := P(&rows[i]).Validate(); err != nil {
-			return rowErr(table, i, err)
+			return rowErr(desc.Name, i, err)
 		}
 	}
 	return nil

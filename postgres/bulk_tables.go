@@ -10,48 +10,197 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
+// internalCol is a store-internal column of a table (docs/schema.md): the
+// partition key of a row it references, which PostgreSQL needs in the
+// foreign key. The bulk path fills it from the place → state map or, for
+// placeOf, by probing contacts.
+type internalCol struct {
+	name, typ string
+	// of is the domain column holding the referenced id.
+	of string
+	// placeOf: the column holds the place of the contact in of; otherwise
+	// the state of the place in of.
+	placeOf bool
+}
+
+// bulkTable is how Bulk writes one seed table: its description, its
+// store-internal columns and the foreign keys lockParents checks.
+type bulkTable[T any] struct {
+	desc     *pursuit.Table[T]
+	internal []internalCol
+	parents  []parent
+}
+
+var (
+	stateOfPlace = internalCol{name: "state_abbr", typ: "text", of: "place_id"}
+
+	customersBulk = &bulkTable[pursuit.Customer]{desc: pursuit.Customers}
+	placesBulk    = &bulkTable[pursuit.Place]{desc: pursuit.Places}
+	contactsBulk  = &bulkTable[pursuit.Contact]{desc: pursuit.Contacts,
+		internal: []internalCol{stateOfPlace}, parents: []parent{placeParent}}
+	techStackBulk = &bulkTable[pursuit.TechStack]{desc: pursuit.TechStacks,
+		internal: []internalCol{stateOfPlace}, parents: []parent{placeParent}}
+	placeGrantsBulk = &bulkTable[pursuit.CustomerPlaceRelation]{desc: pursuit.PlaceGrants,
+		internal: []internalCol{stateOfPlace}, parents: []parent{customerParent, placeParent}}
+	contactGrantsBulk = &bulkTable[pursuit.CustomerContactRelation]{desc: pursuit.ContactGrants,
+		internal: []internalCol{{name: "place_id", typ: "bigint", of: "contact_id", placeOf: true}},
+		parents:  []parent{customerParent, contactParent}}
+	mappingsBulk = &bulkTable[pursuit.CustomerMapping]{desc: pursuit.Mappings,
+		internal: []internalCol{{name: "place_state_abbr", typ: "text", of: "place_id"},
+			{name: "contact_place_id", typ: "bigint", of: "contact_id", placeOf: true}},
+		parents: []parent{customerParent, mapPlaceParent, mapContactParent}}
+)
+
+// batch is a deduplicated batch of one table ready to stage: its columns
+// (the domain's, then the internal ones), the kept rows' values, and the
+// keys of a single-key table.
+type batch struct {
+	table, stage string
+	cols, types  []string
+	n            int
+	keep         []int
+	ids          []int64
+	row          func(j int) []any
+}
+
+// ddl returns the staging table's column definitions.
+func (b *batch) ddl() string {
+	defs := make([]string, len(b.cols))
+	for i := range b.cols {
+		defs[i] = b.cols[i] + " " + b.types[i]
+	}
+	return strings.Join(defs, ", ")
+}
+
+// with returns b with one more staging-only column.
+func (b *batch) with(col, typ string, val func(j int) any) *batch {
+	c := *b
+	c.cols = append(append([]string(nil), b.cols...), col)
+	c.types = append(append([]string(nil), b.types...), typ)
+	c.row = func(j int) []any { return append(b.row(j), val(j)) }
+	return &c
+}
+
+// prepare checks and deduplicates rows of s (a key given twice keeps its
+// last row), fills their state columns from the states map and drops the
+// table's secondary indexes when this is its first, empty, write.
+func prepare[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows []T) (*batch, error) {
+	table := s.desc.Name
+	if err := w.loadStates(ctx); err != nil {
+		return nil, fail(table, err)
+	}
+	keep := dedupe(len(rows), func(i int) [2]int64 { return s.desc.KeyOf(&rows[i]) })
+	nin := len(s.internal)
+	vals := make([]any, len(keep)*nin)
+	for k, in := range s.internal {
+		if in.placeOf {
+			continue
+		}
+		of := &s.desc.Columns[s.desc.Index(in.of)]
+		for j, i := range keep {
+			if id := *of.Int(&rows[i]); id != 0 {
+				st, err := w.placeState(table, i, id)
+				if err != nil {
+					return nil, err
+				}
+				vals[j*nin+k] = st
+			}
+		}
+	}
+	b := &batch{table: table, stage: "bulk_" + table, n: len(keep), keep: keep}
+	for i := range s.desc.Columns {
+		c := &s.desc.Columns[i]
+		b.cols, b.types = append(b.cols, c.Name), append(b.types, c.Kind.PostgresType())
+	}
+	for _, in := range s.internal {
+		b.cols, b.types = append(b.cols, in.name), append(b.types, in.typ)
+	}
+	if len(s.desc.Key) == 1 {
+		key := &s.desc.Columns[s.desc.Index(s.desc.Key[0])]
+		b.ids = make([]int64, len(keep))
+		for j, i := range keep {
+			b.ids[j] = *key.Int(&rows[i])
+		}
+	}
+	b.row = func(j int) []any {
+		r := &rows[keep[j]]
+		out := make([]any, 0, len(b.cols)+2)
+		for i := range s.desc.Columns {
+			c := &s.desc.Columns[i]
+			if c.Kind == pursuit.KindTime && c.Is(pursuit.Stamped) && c.Time(r).IsZero() {
+				out = append(out, w.now)
+				continue
+			}
+			out = append(out, arg(c, r))
+		}
+		return append(out, vals[j*nin:(j+1)*nin]...)
+	}
+	if err := w.deferIndexes(ctx, table); err != nil {
+		return nil, fail(table, err)
+	}
+	return b, nil
+}
+
+// stageBatch COPYs a prepared batch into its staging table and fills the
+// internal columns that hold a contact's place.
+func stageBatch[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], b *batch) error {
+	if err := w.stage(ctx, b.stage, b.ddl(), b.cols, b.n, b.row); err != nil {
+		return fail(b.table, err)
+	}
+	for _, in := range s.internal {
+		if in.placeOf {
+			if err := w.fillContactPlaces(ctx, b.table, b.stage, in.of, in.name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeRows writes a checked batch of a table whose primary key is not
+// partitioned (customers, tech stack, grants, mappings): staged, parents
+// locked set-based, merged with one INSERT … ON CONFLICT DO UPDATE (a
+// plain INSERT when every id is new), the id sequence moved past the
+// batch.
+func writeRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows []T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, err := prepare(ctx, w, s, rows)
+	if err != nil {
+		return err
+	}
+	if err := stageBatch(ctx, w, s, b); err != nil {
+		return err
+	}
+	allNew := false
+	if b.ids != nil {
+		if allNew, err = w.allNew(ctx, b.table, s.desc.Key[0], b.ids); err != nil {
+			return fail(b.table, err)
+		}
+	}
+	if err := w.merge(ctx, b.table, b.stage, b.cols, s.desc.Key, allNew, s.parents...); err != nil {
+		return fail(b.table, err)
+	}
+	if s.desc.Sequence != "" {
+		if err := w.bumpSequence(ctx, b.table, s.desc.Sequence); err != nil {
+			return fail(b.table, err)
+		}
+	}
+	return nil
+}
+
 // UpsertCustomers inserts or replaces customers.
 func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	const table = pursuit.TableCustomers
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := checkRows(table, "customer_id", rows, func(r *pursuit.Customer) int64 { return r.CustomerID }); err != nil {
+	if err := checkRows(customersBulk.desc, rows); err != nil {
 		return err
 	}
-	keep := dedupe(len(rows), func(i int) int64 { return rows[i].CustomerID })
-	ids := make([]int64, len(keep))
-	for j, i := range keep {
-		ids[j] = rows[i].CustomerID
-	}
-	cols := []string{"customer_id", "name", "email", "reveal_credits", "created_at", "updated_at"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
-	}
-	err := w.stage(ctx, "bulk_customers", `customer_id bigint, name text, email text, reveal_credits bigint,
-		created_at timestamptz, updated_at timestamptz`, cols, len(keep), func(j int) []any {
-		c := &rows[keep[j]]
-		return []any{c.CustomerID, c.Name, c.Email, c.RevealCredits, w.orNow(c.CreatedAt), w.orNow(c.UpdatedAt)}
-	})
-	if err != nil {
-		return fail(table, err)
-	}
-	allNew, err := w.allNew(ctx, table, "customer_id", ids)
-	if err != nil {
-		return fail(table, err)
-	}
-	if err := w.merge(ctx, table, "bulk_customers", cols, cols[:1], allNew); err != nil {
-		return fail(table, err)
-	}
-	if err := w.bumpSequence(ctx, table, "customers_customer_id_seq"); err != nil {
-		return fail(table, err)
-	}
-	return nil
+	return writeRows(ctx, w, customersBulk, rows)
 }
 
 // UpsertPlaces inserts or replaces places. A place whose state_abbr
@@ -67,37 +216,27 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := checkRows(table, "place_id", rows, func(r *pursuit.Place) int64 { return r.PlaceID }); err != nil {
+	if err := checkRows(placesBulk.desc, rows); err != nil {
 		return err
 	}
-	if err := w.loadStates(ctx); err != nil {
-		return fail(table, err)
+	b, err := prepare(ctx, w, placesBulk, rows)
+	if err != nil {
+		return err
 	}
-	keep := dedupe(len(rows), func(i int) int64 { return rows[i].PlaceID })
-	old := make([]*string, len(keep))
+	// Existing places are updated by their old state, the rest inserted.
+	old := make([]*string, b.n)
 	var nOld int
-	for j, i := range keep {
-		if s, ok := w.states[rows[i].PlaceID]; ok {
+	for j, id := range b.ids {
+		if s, ok := w.states[id]; ok {
 			old[j] = &s
 			nOld++
 		}
 	}
-	cols := []string{"place_id", "name", "place_type", "state_abbr", "county", "population", "website",
-		"email_domain", "geoid", "nces_id", "account_owner", "created_at", "updated_at"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
+	b = b.with("old_state", "text", func(j int) any { return old[j] })
+	if err := stageBatch(ctx, w, placesBulk, b); err != nil {
+		return err
 	}
-	err := w.stage(ctx, "bulk_places", `place_id bigint, name text, place_type text, state_abbr text,
-		county text, population bigint, website text, email_domain text, geoid text, nces_id text,
-		account_owner text, created_at timestamptz, updated_at timestamptz, old_state text`,
-		append(cols, "old_state"), len(keep), func(j int) []any {
-			p := &rows[keep[j]]
-			return []any{p.PlaceID, p.Name, p.PlaceType, p.StateAbbr, p.County, p.Population, p.Website,
-				p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner, w.orNow(p.CreatedAt), w.orNow(p.UpdatedAt), old[j]}
-		})
-	if err != nil {
-		return fail(table, err)
-	}
+	cols := b.cols[:len(b.cols)-1]
 	if nOld > 0 {
 		err := w.probeJoin(ctx, `UPDATE places t SET `+setList(cols[1:])+` FROM bulk_places s
 			WHERE s.old_state IS NOT NULL AND t.place_id = s.place_id AND t.state_abbr = s.old_state`)
@@ -105,7 +244,7 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 			return fail(table, err)
 		}
 	}
-	if nOld < len(keep) {
+	if nOld < b.n {
 		list := joinCols(cols)
 		_, err := w.tx.Exec(ctx, `INSERT INTO places (`+list+`) SELECT `+list+` FROM bulk_places
 			WHERE old_state IS NULL ORDER BY place_id`)
@@ -114,11 +253,11 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 		}
 	}
 	var max int64
-	for _, i := range keep {
+	for _, i := range b.keep {
 		w.states[rows[i].PlaceID] = rows[i].StateAbbr
 		max = max2(max, rows[i].PlaceID)
 	}
-	if err := bumpSequence(ctx, w.tx, "places_place_id_seq", max); err != nil {
+	if err := bumpSequence(ctx, w.tx, placesBulk.desc.Sequence, max); err != nil {
 		return fail(table, err)
 	}
 	return nil
@@ -129,87 +268,62 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) err
 func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	const table = pursuit.TableContacts
-	if err := checkRows(table, "contact_id", rows, func(r *pursuit.Contact) int64 { return r.ContactID }); err != nil {
+	if err := checkRows(contactsBulk.desc, rows); err != nil {
 		return err
 	}
-	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
+	if err := w.checkPlaces(ctx, pursuit.TableContacts, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
 	}
-	return w.add(ctx, table, len(rows), func() { w.contacts = append(w.contacts, rows...) })
+	return w.add(ctx, pursuit.TableContacts, len(rows), func() { w.contacts = append(w.contacts, rows...) })
 }
 
-// writeContacts writes a batch of rows UpsertContacts has checked.
+// writeContacts writes a batch of rows UpsertContacts has checked. A batch
+// of new ids is COPYed straight into contacts; otherwise existing rows are
+// found by contact_id alone and updated by their full primary key (a new
+// place moves the row and cascades), and the rest inserted.
 func (w *bulkWriter) writeContacts(ctx context.Context, rows []pursuit.Contact) error {
 	const table = pursuit.TableContacts
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := w.loadStates(ctx); err != nil {
-		return fail(table, err)
+	b, err := prepare(ctx, w, contactsBulk, rows)
+	if err != nil {
+		return err
 	}
-	keep := dedupe(len(rows), func(i int) int64 { return rows[i].ContactID })
-	ids := make([]int64, len(keep))
-	states := make([]string, len(keep))
-	for j, i := range keep {
-		s, err := w.placeState(table, i, rows[i].PlaceID)
-		if err != nil {
-			return err
-		}
-		ids[j], states[j] = rows[i].ContactID, s
-	}
-	cols := []string{"contact_id", "place_id", "state_abbr", "name", "first_name", "last_name", "email", "phone",
-		"title", "department", "account_owner", "verified_at", "created_at", "updated_at"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
-	}
-	allNew, err := w.allNew(ctx, table, "contact_id", ids)
+	allNew, err := w.allNew(ctx, table, "contact_id", b.ids)
 	if err != nil {
 		return fail(table, err)
-	}
-	row := func(j int) []any {
-		c := &rows[keep[j]]
-		return []any{c.ContactID, c.PlaceID, states[j], c.Name, c.FirstName, c.LastName, c.Email, c.Phone,
-			c.Title, c.Department, c.AccountOwner, nullTime(c.VerifiedAt), w.orNow(c.CreatedAt), w.orNow(c.UpdatedAt)}
 	}
 	if allNew {
-		placeIDs := make([]int64, len(keep))
-		for j, i := range keep {
+		placeIDs, states := make([]int64, b.n), make([]string, b.n)
+		for j, i := range b.keep {
 			placeIDs[j] = rows[i].PlaceID
+			states[j] = w.states[placeIDs[j]]
 		}
-		if err := w.copyNew(ctx, table, cols, len(keep), row, placeIDs, states); err != nil {
+		if err := w.copyNew(ctx, table, b.cols, b.n, b.row, placeIDs, states); err != nil {
 			return fail(table, err)
 		}
-		return w.bumpSequence(ctx, table, "contacts_contact_id_seq")
+		return w.bumpSequence(ctx, table, contactsBulk.desc.Sequence)
 	}
-	err = w.stage(ctx, "bulk_contacts", `contact_id bigint, place_id bigint, state_abbr text, name text,
-		first_name text, last_name text, email text, phone text, title text, department text,
-		account_owner text, verified_at timestamptz, created_at timestamptz, updated_at timestamptz,
-		old_place_id bigint`, cols, len(keep), row)
-	if err != nil {
+	b = b.with("old_place_id", "bigint", func(int) any { return nil })
+	if err := stageBatch(ctx, w, contactsBulk, b); err != nil {
+		return err
+	}
+	cols := b.cols[:len(b.cols)-1]
+	if _, err := w.tx.Exec(ctx, `UPDATE bulk_contacts s SET old_place_id = (
+		SELECT c.place_id FROM contacts c WHERE c.contact_id = s.contact_id)`); err != nil {
+		return fail(table, err)
+	}
+	if err := w.probeJoin(ctx, `UPDATE contacts t SET `+setList(cols[1:])+` FROM bulk_contacts s
+		WHERE s.old_place_id IS NOT NULL AND t.contact_id = s.contact_id AND t.place_id = s.old_place_id`); err != nil {
 		return fail(table, err)
 	}
 	list := joinCols(cols)
-	if !allNew {
-		// Find the existing rows' partitions by contact_id alone, then
-		// update them by their full primary key.
-		if _, err := w.tx.Exec(ctx, `UPDATE bulk_contacts s SET old_place_id = (
-			SELECT c.place_id FROM contacts c WHERE c.contact_id = s.contact_id)`); err != nil {
-			return fail(table, err)
-		}
-		if err := w.probeJoin(ctx, `UPDATE contacts t SET `+setList(cols[1:])+` FROM bulk_contacts s
-			WHERE s.old_place_id IS NOT NULL AND t.contact_id = s.contact_id AND t.place_id = s.old_place_id`); err != nil {
-			return fail(table, err)
-		}
-	}
-	if err := w.insertChecked(ctx, table, "bulk_contacts", []parent{placeParent}, `INSERT INTO contacts (`+list+`)
+	if err := w.insertChecked(ctx, table, "bulk_contacts", contactsBulk.parents, `INSERT INTO contacts (`+list+`)
 		SELECT `+list+` FROM bulk_contacts WHERE old_place_id IS NULL ORDER BY contact_id`); err != nil {
 		return fail(table, err)
 	}
-	if err := w.bumpSequence(ctx, table, "contacts_contact_id_seq"); err != nil {
-		return fail(table, err)
-	}
-	return nil
+	return w.bumpSequence(ctx, table, contactsBulk.desc.Sequence)
 }
 
 // UpsertTechStack inserts or replaces tech_stack rows.
@@ -217,7 +331,7 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableTechStack
-	if err := checkRows(table, "tech_stack_id", rows, func(r *pursuit.TechStack) int64 { return r.TechStackID }); err != nil {
+	if err := checkRows(techStackBulk.desc, rows); err != nil {
 		return err
 	}
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
@@ -226,57 +340,13 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 	return w.add(ctx, table, len(rows), func() { w.tech = append(w.tech, rows...) })
 }
 
-// writeTechStack writes a batch of rows UpsertTechStack has checked.
-func (w *bulkWriter) writeTechStack(ctx context.Context, rows []pursuit.TechStack) error {
-	const table = pursuit.TableTechStack
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := w.loadStates(ctx); err != nil {
-		return fail(table, err)
-	}
-	keep := dedupe(len(rows), func(i int) int64 { return rows[i].TechStackID })
-	ids := make([]int64, len(keep))
-	states := make([]string, len(keep))
-	for j, i := range keep {
-		s, err := w.placeState(table, i, rows[i].PlaceID)
-		if err != nil {
-			return err
-		}
-		ids[j], states[j] = rows[i].TechStackID, s
-	}
-	cols := []string{"tech_stack_id", "place_id", "state_abbr", "vendor", "product", "category", "first_seen", "last_seen"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
-	}
-	err := w.stage(ctx, "bulk_tech_stack", `tech_stack_id bigint, place_id bigint, state_abbr text, vendor text,
-		product text, category text, first_seen timestamptz, last_seen timestamptz`, cols, len(keep), func(j int) []any {
-		t := &rows[keep[j]]
-		return []any{t.TechStackID, t.PlaceID, states[j], t.Vendor, t.Product, t.Category, nullTime(t.FirstSeen), nullTime(t.LastSeen)}
-	})
-	if err != nil {
-		return fail(table, err)
-	}
-	allNew, err := w.allNew(ctx, table, "tech_stack_id", ids)
-	if err != nil {
-		return fail(table, err)
-	}
-	if err := w.merge(ctx, table, "bulk_tech_stack", cols, cols[:1], allNew, placeParent); err != nil {
-		return fail(table, err)
-	}
-	if err := w.bumpSequence(ctx, table, "tech_stack_tech_stack_id_seq"); err != nil {
-		return fail(table, err)
-	}
-	return nil
-}
-
 // UpsertPlaceGrants inserts or replaces customer_place_relation rows;
 // GrantedAt defaults to now.
 func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerPlaceRelation
-	if err := checkRows(table, "", rows, nil); err != nil {
+	if err := checkRows(placeGrantsBulk.desc, rows); err != nil {
 		return err
 	}
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
@@ -285,82 +355,30 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 	return w.add(ctx, table, len(rows), func() { w.placeGrants = append(w.placeGrants, rows...) })
 }
 
-// writePlaceGrants writes a batch of rows UpsertPlaceGrants has checked.
-func (w *bulkWriter) writePlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
-	const table = pursuit.TableCustomerPlaceRelation
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := w.loadStates(ctx); err != nil {
-		return fail(table, err)
-	}
-	type key struct{ a, b int64 }
-	keep := dedupe(len(rows), func(i int) key { return key{rows[i].CustomerID, rows[i].PlaceID} })
-	states := make([]string, len(keep))
-	for j, i := range keep {
-		s, err := w.placeState(table, i, rows[i].PlaceID)
-		if err != nil {
-			return err
-		}
-		states[j] = s
-	}
-	cols := []string{"customer_id", "place_id", "state_abbr", "access_type", "granted_at"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
-	}
-	err := w.stage(ctx, "bulk_place_grants", `customer_id bigint, place_id bigint, state_abbr text,
-		access_type text, granted_at timestamptz`, cols, len(keep), func(j int) []any {
-		g := &rows[keep[j]]
-		return []any{g.CustomerID, g.PlaceID, states[j], g.AccessType, w.orNow(g.GrantedAt)}
-	})
-	if err != nil {
-		return fail(table, err)
-	}
-	if err := w.merge(ctx, table, "bulk_place_grants", cols, cols[:2], false, customerParent, placeParent); err != nil {
-		return fail(table, err)
-	}
-	return nil
-}
-
 // UpsertContactGrants inserts or replaces customer_contact_relation rows;
 // GrantedAt defaults to now.
 func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	const table = pursuit.TableCustomerContactRelation
-	if err := checkRows(table, "", rows, nil); err != nil {
+	if err := checkRows(contactGrantsBulk.desc, rows); err != nil {
 		return err
 	}
 	return w.add(ctx, table, len(rows), func() { w.contactGrants = append(w.contactGrants, rows...) })
 }
 
-// writeContactGrants writes a batch of rows UpsertContactGrants has checked.
-func (w *bulkWriter) writeContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
-	const table = pursuit.TableCustomerContactRelation
-	if len(rows) == 0 {
-		return nil
-	}
-	type key struct{ a, b int64 }
-	keep := dedupe(len(rows), func(i int) key { return key{rows[i].CustomerID, rows[i].ContactID} })
-	cols := []string{"customer_id", "contact_id", "place_id", "access_type", "granted_at"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
-	}
-	err := w.stage(ctx, "bulk_contact_grants", `customer_id bigint, contact_id bigint, place_id bigint,
-		access_type text, granted_at timestamptz`, cols, len(keep), func(j int) []any {
-		g := &rows[keep[j]]
-		return []any{g.CustomerID, g.ContactID, nil, g.AccessType, w.orNow(g.GrantedAt)}
-	})
-	if err != nil {
-		return fail(table, err)
-	}
-	if err := w.fillContactPlaces(ctx, table, "bulk_contact_grants", "contact_id", "place_id"); err != nil {
+// UpsertCustomerMappings inserts or replaces customer_mapping rows.
+func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	const table = pursuit.TableCustomerMapping
+	if err := checkRows(mappingsBulk.desc, rows); err != nil {
 		return err
 	}
-	if err := w.merge(ctx, table, "bulk_contact_grants", cols, cols[:2], false, customerParent, contactParent); err != nil {
-		return fail(table, err)
+	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
+		return err
 	}
-	return nil
+	return w.add(ctx, table, len(rows), func() { w.mappings = append(w.mappings, rows...) })
 }
 
 // fillContactPlaces sets the staged rows' contact place column from
@@ -382,78 +400,6 @@ func (w *bulkWriter) fillContactPlaces(ctx context.Context, table, stage, contac
 			"contact %d does not exist (referenced by %s.contact_id)", missing, table)
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return fail(table, err)
-	}
-	return nil
-}
-
-// UpsertCustomerMappings inserts or replaces customer_mapping rows.
-func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	const table = pursuit.TableCustomerMapping
-	if err := checkRows(table, "customer_mapping_id", rows, func(r *pursuit.CustomerMapping) int64 { return r.CustomerMappingID }); err != nil {
-		return err
-	}
-	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
-		return err
-	}
-	return w.add(ctx, table, len(rows), func() { w.mappings = append(w.mappings, rows...) })
-}
-
-// writeCustomerMappings writes a batch of rows UpsertCustomerMappings has checked.
-func (w *bulkWriter) writeCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
-	const table = pursuit.TableCustomerMapping
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := w.loadStates(ctx); err != nil {
-		return fail(table, err)
-	}
-	keep := dedupe(len(rows), func(i int) int64 { return rows[i].CustomerMappingID })
-	ids := make([]int64, len(keep))
-	states := make([]*string, len(keep))
-	var contacts bool
-	for j, i := range keep {
-		ids[j] = rows[i].CustomerMappingID
-		if rows[i].PlaceID != 0 {
-			s, err := w.placeState(table, i, rows[i].PlaceID)
-			if err != nil {
-				return err
-			}
-			states[j] = &s
-		} else {
-			contacts = true
-		}
-	}
-	cols := []string{"customer_mapping_id", "customer_id", "external_crm_id", "place_id", "place_state_abbr",
-		"contact_id", "contact_place_id", "account_owner", "last_synced_time"}
-	if err := w.deferIndexes(ctx, table); err != nil {
-		return fail(table, err)
-	}
-	err := w.stage(ctx, "bulk_mappings", `customer_mapping_id bigint, customer_id bigint, external_crm_id text,
-		place_id bigint, place_state_abbr text, contact_id bigint, contact_place_id bigint,
-		account_owner text, last_synced_time timestamptz`, cols, len(keep), func(j int) []any {
-		m := &rows[keep[j]]
-		return []any{m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), states[j],
-			nullID(m.ContactID), nil, m.AccountOwner, nullTime(m.LastSyncedTime)}
-	})
-	if err != nil {
-		return fail(table, err)
-	}
-	if contacts {
-		if err := w.fillContactPlaces(ctx, table, "bulk_mappings", "contact_id", "contact_place_id"); err != nil {
-			return err
-		}
-	}
-	allNew, err := w.allNew(ctx, table, "customer_mapping_id", ids)
-	if err != nil {
-		return fail(table, err)
-	}
-	if err := w.merge(ctx, table, "bulk_mappings", cols, cols[:1], allNew, customerParent, mapPlaceParent, mapContactParent); err != nil {
-		return fail(table, err)
-	}
-	if err := w.bumpSequence(ctx, table, "customer_mapping_customer_mapping_id_seq"); err != nil {
 		return fail(table, err)
 	}
 	return nil

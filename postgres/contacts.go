@@ -9,17 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const contactCols = `contact_id, place_id, name, first_name, last_name, email, phone, title,
-	department, account_owner, verified_at, created_at, updated_at`
-
-func scanContact(row pgx.Row) (pursuit.Contact, error) {
-	var c pursuit.Contact
-	var verified *time.Time
-	err := row.Scan(&c.ContactID, &c.PlaceID, &c.Name, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Title,
-		&c.Department, &c.AccountOwner, &verified, &c.CreatedAt, &c.UpdatedAt)
-	c.VerifiedAt, c.CreatedAt, c.UpdatedAt = utc(verified), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	return c, err
-}
+var (
+	contactCols = colList(pursuit.Contacts)
+	scanContact = rowScanner(pursuit.Contacts)
+)
 
 // CreateContact inserts a contact, assigning ContactID when it is 0. The
 // place must exist (EFOREIGNKEY on place_id otherwise); the store copies
@@ -28,28 +21,20 @@ func (db *DB) CreateContact(ctx context.Context, c *pursuit.Contact) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		state, err := placeState(ctx, tx, "contacts", c.PlaceID)
+	v := *c
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		state, err := placeState(ctx, tx, "contacts", v.PlaceID)
 		if err != nil {
 			return err
 		}
-		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO contacts (`+contactCols+`, state_abbr)
-			VALUES (coalesce($1, nextval('contacts_contact_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
-			RETURNING contact_id`,
-			nullID(c.ContactID), c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
-			c.Department, c.AccountOwner, nullTime(c.VerifiedAt), now, state).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if c.ContactID != 0 {
-			if err := bumpSequence(ctx, tx, "contacts_contact_id_seq", id); err != nil {
-				return err
-			}
-		}
-		c.ContactID, c.VerifiedAt, c.CreatedAt, c.UpdatedAt = id, norm(c.VerifiedAt), now, now
-		return nil
+		v.CreatedAt, v.UpdatedAt = now, now
+		return insertRow(ctx, tx, pursuit.Contacts, &v, extra{"state_abbr", state})
 	})
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // GetContact returns a contact by id.
@@ -68,31 +53,27 @@ func (db *DB) UpdateContact(ctx context.Context, c *pursuit.Contact) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	v := *c
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
 		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = $1)`, c.ContactID).Scan(&exists); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = $1)`, v.ContactID).Scan(&exists); err != nil {
 			return err
 		}
 		if !exists {
-			return pursuit.Errorf(pursuit.ENOTFOUND, "contact %d does not exist", c.ContactID)
+			return pursuit.Errorf(pursuit.ENOTFOUND, "contact %d does not exist", v.ContactID)
 		}
-		state, err := placeState(ctx, tx, "contacts", c.PlaceID)
+		state, err := placeState(ctx, tx, "contacts", v.PlaceID)
 		if err != nil {
 			return err
 		}
-		var created time.Time
-		err = tx.QueryRow(ctx, `UPDATE contacts SET place_id = $2, name = $3, first_name = $4, last_name = $5,
-				email = $6, phone = $7, title = $8, department = $9, account_owner = $10,
-				verified_at = $11, updated_at = $12, state_abbr = $13
-			WHERE contact_id = $1 RETURNING created_at`,
-			c.ContactID, c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
-			c.Department, c.AccountOwner, nullTime(c.VerifiedAt), now, state).Scan(&created)
-		if err != nil {
-			return notFound(err, "contact %d does not exist", c.ContactID)
-		}
-		c.VerifiedAt, c.CreatedAt, c.UpdatedAt = norm(c.VerifiedAt), created.UTC(), now
-		return nil
+		v.UpdatedAt = now
+		return notFound(updateRow(ctx, tx, pursuit.Contacts, &v, extra{"state_abbr", state}), "contact %d does not exist", v.ContactID)
 	})
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // DeleteContact deletes a contact and, by cascade, its grants and

@@ -9,14 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const customerCols = `customer_id, name, email, reveal_credits, created_at, updated_at`
-
-func scanCustomer(row pgx.Row) (pursuit.Customer, error) {
-	var c pursuit.Customer
-	err := row.Scan(&c.CustomerID, &c.Name, &c.Email, &c.RevealCredits, &c.CreatedAt, &c.UpdatedAt)
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	return c, err
-}
+var (
+	customerCols = colList(pursuit.Customers)
+	scanCustomer = rowScanner(pursuit.Customers)
+)
 
 // CreateCustomer inserts a customer, assigning CustomerID when it is 0, and
 // sets CreatedAt and UpdatedAt to the store's clock.
@@ -24,23 +20,16 @@ func (db *DB) CreateCustomer(ctx context.Context, c *pursuit.Customer) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO customers (`+customerCols+`)
-			VALUES (coalesce($1, nextval('customers_customer_id_seq')), $2, $3, $4, $5, $5)
-			RETURNING customer_id`,
-			nullID(c.CustomerID), c.Name, c.Email, c.RevealCredits, now).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if c.CustomerID != 0 {
-			if err := bumpSequence(ctx, tx, "customers_customer_id_seq", id); err != nil {
-				return err
-			}
-		}
-		c.CustomerID, c.CreatedAt, c.UpdatedAt = id, now, now
-		return nil
+	v := *c
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		v.CreatedAt, v.UpdatedAt = now, now
+		return insertRow(ctx, tx, pursuit.Customers, &v)
 	})
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // GetCustomer returns a customer by id.
@@ -58,17 +47,16 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *pursuit.Customer) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		var created time.Time
-		err := tx.QueryRow(ctx, `UPDATE customers SET name = $2, email = $3, reveal_credits = $4, updated_at = $5
-			WHERE customer_id = $1 RETURNING created_at`,
-			c.CustomerID, c.Name, c.Email, c.RevealCredits, now).Scan(&created)
-		if err != nil {
-			return notFound(err, "customer %d does not exist", c.CustomerID)
-		}
-		c.CreatedAt, c.UpdatedAt = created.UTC(), now
-		return nil
+	v := *c
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		v.UpdatedAt = now
+		return notFound(updateRow(ctx, tx, pursuit.Customers, &v), "customer %d does not exist", v.CustomerID)
 	})
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
 }
 
 // DeleteCustomer deletes a customer and, by cascade, its grants, mappings,

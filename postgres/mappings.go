@@ -10,16 +10,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const mappingCols = `customer_mapping_id, customer_id, external_crm_id, place_id, contact_id, account_owner, last_synced_time`
-
-func scanMapping(row pgx.Row) (pursuit.CustomerMapping, error) {
-	var m pursuit.CustomerMapping
-	var placeID, contactID *int64
-	var synced *time.Time
-	err := row.Scan(&m.CustomerMappingID, &m.CustomerID, &m.ExternalCRMID, &placeID, &contactID, &m.AccountOwner, &synced)
-	m.PlaceID, m.ContactID, m.LastSyncedTime = id(placeID), id(contactID), utc(synced)
-	return m, err
-}
+var (
+	mappingCols = colList(pursuit.Mappings)
+	scanMapping = rowScanner(pursuit.Mappings)
+)
 
 // mappingTarget returns the store-internal columns of a mapping's target:
 // the state of its place or the place of its contact, or EFOREIGNKEY.
@@ -44,7 +38,12 @@ func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error { return insertMapping(ctx, tx, m) })
+	v := *m
+	if err := db.write(ctx, func(tx pgx.Tx, now time.Time) error { return insertMapping(ctx, tx, &v) }); err != nil {
+		return err
+	}
+	*m = v
+	return nil
 }
 
 // insertMapping inserts m in tx, setting its id and normalising its time.
@@ -53,22 +52,7 @@ func insertMapping(ctx context.Context, tx pgx.Tx, m *pursuit.CustomerMapping) e
 	if err != nil {
 		return err
 	}
-	var id int64
-	err = tx.QueryRow(ctx, `INSERT INTO customer_mapping (`+mappingCols+`, place_state_abbr, contact_place_id)
-		VALUES (coalesce($1, nextval('customer_mapping_customer_mapping_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9)
-		RETURNING customer_mapping_id`,
-		nullID(m.CustomerMappingID), m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
-		m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID).Scan(&id)
-	if err != nil {
-		return err
-	}
-	if m.CustomerMappingID != 0 {
-		if err := bumpSequence(ctx, tx, "customer_mapping_customer_mapping_id_seq", id); err != nil {
-			return err
-		}
-	}
-	m.CustomerMappingID, m.LastSyncedTime = id, norm(m.LastSyncedTime)
-	return nil
+	return insertRow(ctx, tx, pursuit.Mappings, m, extra{"place_state_abbr", state}, extra{"contact_place_id", contactPlaceID})
 }
 
 // updateMapping replaces the fields of mapping m.CustomerMappingID in tx.
@@ -84,14 +68,7 @@ func updateMapping(ctx context.Context, tx pgx.Tx, m *pursuit.CustomerMapping) e
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE customer_mapping SET customer_id = $2, external_crm_id = $3,
-			place_id = $4, contact_id = $5, account_owner = $6, last_synced_time = $7,
-			place_state_abbr = $8, contact_place_id = $9
-		WHERE customer_mapping_id = $1`,
-		m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
-		m.AccountOwner, nullTime(m.LastSyncedTime), state, contactPlaceID)
-	m.LastSyncedTime = norm(m.LastSyncedTime)
-	return err
+	return updateRow(ctx, tx, pursuit.Mappings, m, extra{"place_state_abbr", state}, extra{"contact_place_id", contactPlaceID})
 }
 
 // UpsertCustomerMappingsByCRMID creates or updates a customer's mappings
@@ -168,7 +145,12 @@ func (db *DB) UpdateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error { return updateMapping(ctx, tx, m) })
+	v := *m
+	if err := db.write(ctx, func(tx pgx.Tx, now time.Time) error { return updateMapping(ctx, tx, &v) }); err != nil {
+		return err
+	}
+	*m = v
+	return nil
 }
 
 // DeleteCustomerMapping deletes a mapping.

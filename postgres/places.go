@@ -9,16 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const placeCols = `place_id, name, place_type, state_abbr, county, population, website,
-	email_domain, geoid, nces_id, account_owner, created_at, updated_at`
-
-func scanPlace(row pgx.Row) (pursuit.Place, error) {
-	var p pursuit.Place
-	err := row.Scan(&p.PlaceID, &p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Population, &p.Website,
-		&p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner, &p.CreatedAt, &p.UpdatedAt)
-	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
-	return p, err
-}
+var (
+	placeCols = colList(pursuit.Places)
+	scanPlace = rowScanner(pursuit.Places)
+)
 
 // CreatePlace inserts a place, assigning PlaceID when it is 0, and sets
 // CreatedAt and UpdatedAt. A place_id taken in any state is ECONFLICT.
@@ -26,24 +20,16 @@ func (db *DB) CreatePlace(ctx context.Context, p *pursuit.Place) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO places (`+placeCols+`)
-			VALUES (coalesce($1, nextval('places_place_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
-			RETURNING place_id`,
-			nullID(p.PlaceID), p.Name, p.PlaceType, p.StateAbbr, p.County, p.Population, p.Website,
-			p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner, now).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if p.PlaceID != 0 {
-			if err := bumpSequence(ctx, tx, "places_place_id_seq", id); err != nil {
-				return err
-			}
-		}
-		p.PlaceID, p.CreatedAt, p.UpdatedAt = id, now, now
-		return nil
+	v := *p
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		v.CreatedAt, v.UpdatedAt = now, now
+		return insertRow(ctx, tx, pursuit.Places, &v)
 	})
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }
 
 // GetPlace returns a place by id.
@@ -62,20 +48,16 @@ func (db *DB) UpdatePlace(ctx context.Context, p *pursuit.Place) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		var created time.Time
-		err := tx.QueryRow(ctx, `UPDATE places SET name = $2, place_type = $3, state_abbr = $4, county = $5,
-				population = $6, website = $7, email_domain = $8, geoid = $9, nces_id = $10,
-				account_owner = $11, updated_at = $12
-			WHERE place_id = $1 RETURNING created_at`,
-			p.PlaceID, p.Name, p.PlaceType, p.StateAbbr, p.County, p.Population, p.Website,
-			p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner, now).Scan(&created)
-		if err != nil {
-			return notFound(err, "place %d does not exist", p.PlaceID)
-		}
-		p.CreatedAt, p.UpdatedAt = created.UTC(), now
-		return nil
+	v := *p
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		v.UpdatedAt = now
+		return notFound(updateRow(ctx, tx, pursuit.Places, &v), "place %d does not exist", v.PlaceID)
 	})
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }
 
 // DeletePlace deletes a place and, by cascade, its contacts, tech stack,

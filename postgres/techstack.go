@@ -9,15 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const techStackCols = `tech_stack_id, place_id, vendor, product, category, first_seen, last_seen`
-
-func scanTechStack(row pgx.Row) (pursuit.TechStack, error) {
-	var t pursuit.TechStack
-	var first, last *time.Time
-	err := row.Scan(&t.TechStackID, &t.PlaceID, &t.Vendor, &t.Product, &t.Category, &first, &last)
-	t.FirstSeen, t.LastSeen = utc(first), utc(last)
-	return t, err
-}
+var (
+	techStackCols = colList(pursuit.TechStacks)
+	scanTechStack = rowScanner(pursuit.TechStacks)
+)
 
 // CreateTechStack inserts a tech_stack row, assigning TechStackID when it
 // is 0. The place must exist.
@@ -25,28 +20,19 @@ func (db *DB) CreateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		state, err := placeState(ctx, tx, "tech_stack", t.PlaceID)
+	v := *t
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		state, err := placeState(ctx, tx, "tech_stack", v.PlaceID)
 		if err != nil {
 			return err
 		}
-		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO tech_stack (`+techStackCols+`, state_abbr)
-			VALUES (coalesce($1, nextval('tech_stack_tech_stack_id_seq')), $2, $3, $4, $5, $6, $7, $8)
-			RETURNING tech_stack_id`,
-			nullID(t.TechStackID), t.PlaceID, t.Vendor, t.Product, t.Category,
-			nullTime(t.FirstSeen), nullTime(t.LastSeen), state).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if t.TechStackID != 0 {
-			if err := bumpSequence(ctx, tx, "tech_stack_tech_stack_id_seq", id); err != nil {
-				return err
-			}
-		}
-		t.TechStackID, t.FirstSeen, t.LastSeen = id, norm(t.FirstSeen), norm(t.LastSeen)
-		return nil
+		return insertRow(ctx, tx, pursuit.TechStacks, &v, extra{"state_abbr", state})
 	})
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
 }
 
 // GetTechStack returns a tech_stack row by id.
@@ -63,26 +49,26 @@ func (db *DB) UpdateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	v := *t
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
 		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tech_stack WHERE tech_stack_id = $1)`, t.TechStackID).Scan(&exists); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tech_stack WHERE tech_stack_id = $1)`, v.TechStackID).Scan(&exists); err != nil {
 			return err
 		}
 		if !exists {
-			return pursuit.Errorf(pursuit.ENOTFOUND, "tech_stack row %d does not exist", t.TechStackID)
+			return pursuit.Errorf(pursuit.ENOTFOUND, "tech_stack row %d does not exist", v.TechStackID)
 		}
-		state, err := placeState(ctx, tx, "tech_stack", t.PlaceID)
+		state, err := placeState(ctx, tx, "tech_stack", v.PlaceID)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE tech_stack SET place_id = $2, vendor = $3, product = $4, category = $5,
-				first_seen = $6, last_seen = $7, state_abbr = $8
-			WHERE tech_stack_id = $1`,
-			t.TechStackID, t.PlaceID, t.Vendor, t.Product, t.Category,
-			nullTime(t.FirstSeen), nullTime(t.LastSeen), state)
-		t.FirstSeen, t.LastSeen = norm(t.FirstSeen), norm(t.LastSeen)
-		return err
+		return updateRow(ctx, tx, pursuit.TechStacks, &v, extra{"state_abbr", state})
 	})
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
 }
 
 // DeleteTechStack deletes a tech_stack row.

@@ -25,29 +25,28 @@ type tableDef struct {
 	rowDesc  func(args []any) string
 }
 
-func idDesc(col string) func(args []any) string {
-	return func(a []any) string { return fmt.Sprintf("%s=%v", col, a[0]) }
-}
-
-func pairDesc(c1, c2 string) func(args []any) string {
-	return func(a []any) string { return fmt.Sprintf("(%s=%v, %s=%v)", c1, a[0], c2, a[1]) }
+// newTableDef derives the bulk definition of a table from its
+// description; fts names its FTS5 table, if any.
+func newTableDef[T any](desc *pursuit.Table[T], fts string) tableDef {
+	def := tableDef{name: desc.Name, cols: desc.Names(), conflict: strings.Join(desc.Key, ", "), key: desc.Key[0], key2: "NULL", fts: fts}
+	if len(desc.Key) == 2 {
+		c1, c2 := desc.Key[0], desc.Key[1]
+		def.key2 = c2
+		def.rowDesc = func(a []any) string { return fmt.Sprintf("(%s=%v, %s=%v)", c1, a[0], c2, a[1]) }
+	} else {
+		def.rowDesc = func(a []any) string { return fmt.Sprintf("%s=%v", def.key, a[0]) }
+	}
+	return def
 }
 
 var (
-	customersDef = tableDef{name: pursuit.TableCustomers, cols: strings.Split(customerCols, ", "),
-		conflict: "customer_id", key: "customer_id", key2: "NULL", rowDesc: idDesc("customer_id")}
-	placesDef = tableDef{name: pursuit.TablePlaces, cols: strings.Split(placeCols, ", "),
-		conflict: "place_id", key: "place_id", key2: "NULL", fts: "places_fts", rowDesc: idDesc("place_id")}
-	contactsDef = tableDef{name: pursuit.TableContacts, cols: strings.Split(contactCols, ", "),
-		conflict: "contact_id", key: "contact_id", key2: "NULL", fts: "contacts_fts", rowDesc: idDesc("contact_id")}
-	techStackDef = tableDef{name: pursuit.TableTechStack, cols: strings.Split(techStackCols, ", "),
-		conflict: "tech_stack_id", key: "tech_stack_id", key2: "NULL", rowDesc: idDesc("tech_stack_id")}
-	placeGrantsDef = tableDef{name: pursuit.TableCustomerPlaceRelation, cols: []string{"customer_id", "place_id", "access_type", "granted_at"},
-		conflict: "customer_id, place_id", key: "customer_id", key2: "place_id", rowDesc: pairDesc("customer_id", "place_id")}
-	contactGrantsDef = tableDef{name: pursuit.TableCustomerContactRelation, cols: []string{"customer_id", "contact_id", "access_type", "granted_at"},
-		conflict: "customer_id, contact_id", key: "customer_id", key2: "contact_id", rowDesc: pairDesc("customer_id", "contact_id")}
-	mappingsDef = tableDef{name: pursuit.TableCustomerMapping, cols: strings.Split(mappingCols, ", "),
-		conflict: "customer_mapping_id", key: "customer_mapping_id", key2: "NULL", rowDesc: idDesc("customer_mapping_id")}
+	customersDef     = newTableDef(pursuit.Customers, "")
+	placesDef        = newTableDef(pursuit.Places, "places_fts")
+	contactsDef      = newTableDef(pursuit.Contacts, "contacts_fts")
+	techStackDef     = newTableDef(pursuit.TechStacks, "")
+	placeGrantsDef   = newTableDef(pursuit.PlaceGrants, "")
+	contactGrantsDef = newTableDef(pursuit.ContactGrants, "")
+	mappingsDef      = newTableDef(pursuit.Mappings, "")
 )
 
 // upsertSQL returns the statement that upserts n rows of def.
@@ -305,14 +304,38 @@ func (b *bulk) stmt(ctx context.Context, t *bulkTable, n int) (*sql.Stmt, error)
 	return st, nil
 }
 
-// upsert validates rows, turns each into its column values with args, and
-// writes them in batches. refs returns a row's foreign keys, checked one
-// by one only when a batch fails its foreign-key constraint, to name the
-// row and column at fault.
-func upsert[T any](ctx context.Context, b *bulk, def *tableDef, rows []T,
-	prep func(r *T) error, args func(dst []any, r *T) []any, refs func(r *T) []ref) error {
+// upsert validates rows (keys required, zero stamped times set to the
+// Bulk's start), turns each into its column values as the description
+// says, and writes them in batches. The rows' foreign keys, also from the
+// description, are checked one by one only when a batch fails its
+// foreign-key constraint, to name the row and column at fault.
+func upsert[T any, P interface {
+	*T
+	Validate() error
+}](ctx context.Context, b *bulk, def *tableDef, desc *pursuit.Table[T], rows []T) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	prep := func(r *T) error {
+		normTimes(desc, r)
+		stampTimes(desc, r, b.now)
+		if err := P(r).Validate(); err != nil {
+			return err
+		}
+		if len(desc.Key) == 1 {
+			return requireID(desc.Key[0], *desc.Columns[0].Int(r))
+		}
+		return nil
+	}
+	args := func(dst []any, r *T) []any { return appendArgs(desc, dst, r) }
+	refs := func(r *T) []ref {
+		var out []ref
+		for i := range desc.Columns {
+			if c := &desc.Columns[i]; c.Ref != "" {
+				out = append(out, ref{c.Name, c.Ref, *c.Int(r)})
+			}
+		}
+		return out
 	}
 	t, err := b.table(ctx, def)
 	if err != nil {
@@ -370,121 +393,39 @@ func requireID(field string, id int64) error {
 	return nil
 }
 
-// stamp fills zero created_at and updated_at with the Bulk's start time.
-func (b *bulk) stamp(created, updated *time.Time) {
-	*created, *updated = normTime(*created), normTime(*updated)
-	if created.IsZero() {
-		*created = b.now
-	}
-	if updated.IsZero() {
-		*updated = b.now
-	}
-}
-
 // UpsertCustomers inserts or replaces customers.
 func (b *bulk) UpsertCustomers(ctx context.Context, rows []pursuit.Customer) error {
-	return upsert(ctx, b, &customersDef, rows,
-		func(c *pursuit.Customer) error {
-			b.stamp(&c.CreatedAt, &c.UpdatedAt)
-			return firstErr(c.Validate(), requireID("customer_id", c.CustomerID))
-		},
-		func(a []any, c *pursuit.Customer) []any {
-			return append(a, c.CustomerID, c.Name, c.Email, c.RevealCredits, micros(c.CreatedAt), micros(c.UpdatedAt))
-		},
-		func(*pursuit.Customer) []ref { return nil })
+	return upsert(ctx, b, &customersDef, pursuit.Customers, rows)
 }
 
 // UpsertPlaces inserts or replaces places.
 func (b *bulk) UpsertPlaces(ctx context.Context, rows []pursuit.Place) error {
-	return upsert(ctx, b, &placesDef, rows,
-		func(p *pursuit.Place) error {
-			b.stamp(&p.CreatedAt, &p.UpdatedAt)
-			return firstErr(p.Validate(), requireID("place_id", p.PlaceID))
-		},
-		func(a []any, p *pursuit.Place) []any {
-			return append(a, p.PlaceID, p.Name, p.PlaceType, p.StateAbbr, p.County, p.Population, p.Website,
-				p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner, micros(p.CreatedAt), micros(p.UpdatedAt))
-		},
-		func(*pursuit.Place) []ref { return nil })
+	return upsert(ctx, b, &placesDef, pursuit.Places, rows)
 }
 
 // UpsertContacts inserts or replaces contacts.
 func (b *bulk) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
-	return upsert(ctx, b, &contactsDef, rows,
-		func(c *pursuit.Contact) error {
-			b.stamp(&c.CreatedAt, &c.UpdatedAt)
-			c.VerifiedAt = normTime(c.VerifiedAt)
-			return firstErr(c.Validate(), requireID("contact_id", c.ContactID))
-		},
-		func(a []any, c *pursuit.Contact) []any {
-			return append(a, c.ContactID, c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
-				c.Department, c.AccountOwner, micros(c.VerifiedAt), micros(c.CreatedAt), micros(c.UpdatedAt))
-		},
-		func(c *pursuit.Contact) []ref { return []ref{{"place_id", pursuit.TablePlaces, c.PlaceID}} })
+	return upsert(ctx, b, &contactsDef, pursuit.Contacts, rows)
 }
 
 // UpsertTechStack inserts or replaces tech_stack rows.
 func (b *bulk) UpsertTechStack(ctx context.Context, rows []pursuit.TechStack) error {
-	return upsert(ctx, b, &techStackDef, rows,
-		func(t *pursuit.TechStack) error {
-			t.FirstSeen, t.LastSeen = normTime(t.FirstSeen), normTime(t.LastSeen)
-			return firstErr(t.Validate(), requireID("tech_stack_id", t.TechStackID))
-		},
-		func(a []any, t *pursuit.TechStack) []any {
-			return append(a, t.TechStackID, t.PlaceID, t.Vendor, t.Product, t.Category, micros(t.FirstSeen), micros(t.LastSeen))
-		},
-		func(t *pursuit.TechStack) []ref { return []ref{{"place_id", pursuit.TablePlaces, t.PlaceID}} })
+	return upsert(ctx, b, &techStackDef, pursuit.TechStacks, rows)
 }
 
 // UpsertPlaceGrants inserts or replaces customer_place_relation rows.
 func (b *bulk) UpsertPlaceGrants(ctx context.Context, rows []pursuit.CustomerPlaceRelation) error {
-	return upsert(ctx, b, &placeGrantsDef, rows,
-		func(g *pursuit.CustomerPlaceRelation) error {
-			if g.GrantedAt = normTime(g.GrantedAt); g.GrantedAt.IsZero() {
-				g.GrantedAt = b.now
-			}
-			return g.Validate()
-		},
-		func(a []any, g *pursuit.CustomerPlaceRelation) []any {
-			return append(a, g.CustomerID, g.PlaceID, g.AccessType, micros(g.GrantedAt))
-		},
-		func(g *pursuit.CustomerPlaceRelation) []ref {
-			return []ref{{"customer_id", pursuit.TableCustomers, g.CustomerID}, {"place_id", pursuit.TablePlaces, g.PlaceID}}
-		})
+	return upsert(ctx, b, &placeGrantsDef, pursuit.PlaceGrants, rows)
 }
 
 // UpsertContactGrants inserts or replaces customer_contact_relation rows.
 func (b *bulk) UpsertContactGrants(ctx context.Context, rows []pursuit.CustomerContactRelation) error {
-	return upsert(ctx, b, &contactGrantsDef, rows,
-		func(g *pursuit.CustomerContactRelation) error {
-			if g.GrantedAt = normTime(g.GrantedAt); g.GrantedAt.IsZero() {
-				g.GrantedAt = b.now
-			}
-			return g.Validate()
-		},
-		func(a []any, g *pursuit.CustomerContactRelation) []any {
-			return append(a, g.CustomerID, g.ContactID, g.AccessType, micros(g.GrantedAt))
-		},
-		func(g *pursuit.CustomerContactRelation) []ref {
-			return []ref{{"customer_id", pursuit.TableCustomers, g.CustomerID}, {"contact_id", pursuit.TableContacts, g.ContactID}}
-		})
+	return upsert(ctx, b, &contactGrantsDef, pursuit.ContactGrants, rows)
 }
 
 // UpsertCustomerMappings inserts or replaces customer_mapping rows.
 func (b *bulk) UpsertCustomerMappings(ctx context.Context, rows []pursuit.CustomerMapping) error {
-	return upsert(ctx, b, &mappingsDef, rows,
-		func(m *pursuit.CustomerMapping) error {
-			m.LastSyncedTime = normTime(m.LastSyncedTime)
-			return firstErr(m.Validate(), requireID("customer_mapping_id", m.CustomerMappingID))
-		},
-		func(a []any, m *pursuit.CustomerMapping) []any {
-			return append(a, m.CustomerMappingID, m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID),
-				m.AccountOwner, micros(m.LastSyncedTime))
-		},
-		func(m *pursuit.CustomerMapping) []ref {
-			return []ref{{"customer_id", pursuit.TableCustomers, m.CustomerID}, {"place_id", pursuit.TablePlaces, m.PlaceID},
-				{"contact_id", pursuit.TableContacts, m.ContactID}}
-		})
+	return upsert(ctx, b, &mappingsDef, pursuit.Mappings, rows)
 }
 
 func firstErr(errs ...error) error {

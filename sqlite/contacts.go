@@ -9,22 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const contactCols = `contact_id, place_id, name, first_name, last_name, email, phone, title, department, account_owner, verified_at, created_at, updated_at`
-
-func scanContact(s scanner) (pursuit.Contact, error) {
-	var c pursuit.Contact
-	var verified, created, updated sql.NullInt64
-	err := s.Scan(&c.ContactID, &c.PlaceID, &c.Name, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Title,
-		&c.Department, &c.AccountOwner, &verified, &created, &updated)
-	c.VerifiedAt, c.CreatedAt, c.UpdatedAt = fromMicros(verified), fromMicros(created), fromMicros(updated)
-	return c, err
-}
-
-// contactArgs returns a contact's column values in contactCols order.
-func contactArgs(c *pursuit.Contact) []any {
-	return []any{nullID(c.ContactID), c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
-		c.Department, c.AccountOwner, micros(c.VerifiedAt), micros(c.CreatedAt), micros(c.UpdatedAt)}
-}
+var (
+	contactCols = colList(pursuit.Contacts)
+	scanContact = rowScanner(pursuit.Contacts)
+)
 
 // CreateContact inserts a contact, assigning its ID when it is 0.
 func (db *DB) CreateContact(ctx context.Context, c *pursuit.Contact) error {
@@ -32,12 +20,12 @@ func (db *DB) CreateContact(ctx context.Context, c *pursuit.Contact) error {
 		return err
 	}
 	v := *c
-	v.VerifiedAt = normTime(v.VerifiedAt)
+	normTimes(pursuit.Contacts, &v)
 	v.CreatedAt = db.now()
 	v.UpdatedAt = v.CreatedAt
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING contact_id`,
-			contactArgs(&v)...).Scan(&v.ContactID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(len(pursuit.Contacts.Columns))+`) RETURNING contact_id`,
+			appendArgs(pursuit.Contacts, nil, &v)...).Scan(&v.ContactID)
 		if err != nil {
 			return writeErr(ctx, tx, err, pursuit.TableContacts, "contact_id", fmt.Sprintf("contact %d already exists", v.ContactID),
 				ref{"place_id", pursuit.TablePlaces, v.PlaceID})
@@ -62,15 +50,12 @@ func (db *DB) UpdateContact(ctx context.Context, c *pursuit.Contact) error {
 		return err
 	}
 	v := *c
-	v.VerifiedAt = normTime(v.VerifiedAt)
+	normTimes(pursuit.Contacts, &v)
 	v.UpdatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var created sql.NullInt64
-		err := tx.QueryRowContext(ctx, `UPDATE contacts SET place_id = ?, name = ?, first_name = ?, last_name = ?, email = ?,
-				phone = ?, title = ?, department = ?, account_owner = ?, verified_at = ?, updated_at = ?
-			WHERE contact_id = ? RETURNING created_at`,
-			v.PlaceID, v.Name, v.FirstName, v.LastName, v.Email, v.Phone, v.Title, v.Department, v.AccountOwner,
-			micros(v.VerifiedAt), micros(v.UpdatedAt), v.ContactID).Scan(&created)
+		err := tx.QueryRowContext(ctx, updateSQL(pursuit.Contacts)+` RETURNING created_at`,
+			updateArgs(pursuit.Contacts, &v)...).Scan(&created)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("contact", v.ContactID)
 		}

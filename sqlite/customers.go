@@ -9,15 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const customerCols = `customer_id, name, email, reveal_credits, created_at, updated_at`
-
-func scanCustomer(s scanner) (pursuit.Customer, error) {
-	var c pursuit.Customer
-	var created, updated sql.NullInt64
-	err := s.Scan(&c.CustomerID, &c.Name, &c.Email, &c.RevealCredits, &created, &updated)
-	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return c, err
-}
+var (
+	customerCols = colList(pursuit.Customers)
+	scanCustomer = rowScanner(pursuit.Customers)
+)
 
 // CreateCustomer inserts a customer, assigning its ID when it is 0.
 func (db *DB) CreateCustomer(ctx context.Context, c *pursuit.Customer) error {
@@ -28,8 +23,8 @@ func (db *DB) CreateCustomer(ctx context.Context, c *pursuit.Customer) error {
 	v.CreatedAt = db.now()
 	v.UpdatedAt = v.CreatedAt
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (?, ?, ?, ?, ?, ?) RETURNING customer_id`,
-			nullID(v.CustomerID), v.Name, v.Email, v.RevealCredits, micros(v.CreatedAt), micros(v.UpdatedAt)).Scan(&v.CustomerID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(len(pursuit.Customers.Columns))+`) RETURNING customer_id`,
+			appendArgs(pursuit.Customers, nil, &v)...).Scan(&v.CustomerID)
 		if err != nil {
 			return writeErr(ctx, tx, err, pursuit.TableCustomers, "customer_id", fmt.Sprintf("customer %d already exists", v.CustomerID))
 		}
@@ -56,9 +51,8 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *pursuit.Customer) error {
 	v.UpdatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var created sql.NullInt64
-		err := tx.QueryRowContext(ctx, `UPDATE customers SET name = ?, email = ?, reveal_credits = ?, updated_at = ?
-			WHERE customer_id = ? RETURNING created_at`,
-			v.Name, v.Email, v.RevealCredits, micros(v.UpdatedAt), v.CustomerID).Scan(&created)
+		err := tx.QueryRowContext(ctx, updateSQL(pursuit.Customers)+` RETURNING created_at`,
+			updateArgs(pursuit.Customers, &v)...).Scan(&created)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("customer", v.CustomerID)
 		}

@@ -11,15 +11,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const mappingCols = `customer_mapping_id, customer_id, external_crm_id, place_id, contact_id, account_owner, last_synced_time`
-
-func scanMapping(s scanner) (pursuit.CustomerMapping, error) {
-	var m pursuit.CustomerMapping
-	var placeID, contactID, synced sql.NullInt64
-	err := s.Scan(&m.CustomerMappingID, &m.CustomerID, &m.ExternalCRMID, &placeID, &contactID, &m.AccountOwner, &synced)
-	m.PlaceID, m.ContactID, m.LastSyncedTime = placeID.Int64, contactID.Int64, fromMicros(synced)
-	return m, err
-}
+var (
+	mappingCols = colList(pursuit.Mappings)
+	scanMapping = rowScanner(pursuit.Mappings)
+)
 
 // mappingErr maps the error of a customer_mapping write.
 func mappingErr(ctx context.Context, tx querier, err error, m *pursuit.CustomerMapping) error {
@@ -49,10 +44,9 @@ func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 
 // insertMapping inserts m in tx, setting its id and normalising its time.
 func insertMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) error {
-	m.LastSyncedTime = normTime(m.LastSyncedTime)
-	err := tx.QueryRowContext(ctx, `INSERT INTO customer_mapping (`+mappingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING customer_mapping_id`,
-		nullID(m.CustomerMappingID), m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID), m.AccountOwner,
-		micros(m.LastSyncedTime)).Scan(&m.CustomerMappingID)
+	normTimes(pursuit.Mappings, m)
+	err := tx.QueryRowContext(ctx, `INSERT INTO customer_mapping (`+mappingCols+`) VALUES (`+placeholders(len(pursuit.Mappings.Columns))+`) RETURNING customer_mapping_id`,
+		appendArgs(pursuit.Mappings, nil, m)...).Scan(&m.CustomerMappingID)
 	if err != nil {
 		return mappingErr(ctx, tx, err, m)
 	}
@@ -61,11 +55,8 @@ func insertMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) 
 
 // updateMapping replaces the fields of mapping m.CustomerMappingID in tx.
 func updateMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) error {
-	m.LastSyncedTime = normTime(m.LastSyncedTime)
-	res, err := tx.ExecContext(ctx, `UPDATE customer_mapping SET customer_id = ?, external_crm_id = ?, place_id = ?, contact_id = ?,
-			account_owner = ?, last_synced_time = ?
-		WHERE customer_mapping_id = ?`,
-		m.CustomerID, m.ExternalCRMID, nullID(m.PlaceID), nullID(m.ContactID), m.AccountOwner, micros(m.LastSyncedTime), m.CustomerMappingID)
+	normTimes(pursuit.Mappings, m)
+	res, err := tx.ExecContext(ctx, updateSQL(pursuit.Mappings), updateArgs(pursuit.Mappings, m)...)
 	if err != nil {
 		return mappingErr(ctx, tx, err, m)
 	}

@@ -9,22 +9,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const placeCols = `place_id, name, place_type, state_abbr, county, population, website, email_domain, geoid, nces_id, account_owner, created_at, updated_at`
-
-func scanPlace(s scanner) (pursuit.Place, error) {
-	var p pursuit.Place
-	var created, updated sql.NullInt64
-	err := s.Scan(&p.PlaceID, &p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Population, &p.Website,
-		&p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner, &created, &updated)
-	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return p, err
-}
-
-// placeArgs returns a place's column values in placeCols order.
-func placeArgs(p *pursuit.Place) []any {
-	return []any{nullID(p.PlaceID), p.Name, p.PlaceType, p.StateAbbr, p.County, p.Population, p.Website,
-		p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner, micros(p.CreatedAt), micros(p.UpdatedAt)}
-}
+var (
+	placeCols = colList(pursuit.Places)
+	scanPlace = rowScanner(pursuit.Places)
+)
 
 // CreatePlace inserts a place, assigning its ID when it is 0.
 func (db *DB) CreatePlace(ctx context.Context, p *pursuit.Place) error {
@@ -32,11 +20,12 @@ func (db *DB) CreatePlace(ctx context.Context, p *pursuit.Place) error {
 		return err
 	}
 	v := *p
+	normTimes(pursuit.Places, &v)
 	v.CreatedAt = db.now()
 	v.UpdatedAt = v.CreatedAt
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO places (`+placeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING place_id`,
-			placeArgs(&v)...).Scan(&v.PlaceID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO places (`+placeCols+`) VALUES (`+placeholders(len(pursuit.Places.Columns))+`) RETURNING place_id`,
+			appendArgs(pursuit.Places, nil, &v)...).Scan(&v.PlaceID)
 		if err != nil {
 			return writeErr(ctx, tx, err, pursuit.TablePlaces, "place_id", fmt.Sprintf("place %d already exists", v.PlaceID))
 		}
@@ -60,14 +49,12 @@ func (db *DB) UpdatePlace(ctx context.Context, p *pursuit.Place) error {
 		return err
 	}
 	v := *p
+	normTimes(pursuit.Places, &v)
 	v.UpdatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var created sql.NullInt64
-		err := tx.QueryRowContext(ctx, `UPDATE places SET name = ?, place_type = ?, state_abbr = ?, county = ?, population = ?,
-				website = ?, email_domain = ?, geoid = ?, nces_id = ?, account_owner = ?, updated_at = ?
-			WHERE place_id = ? RETURNING created_at`,
-			v.Name, v.PlaceType, v.StateAbbr, v.County, v.Population, v.Website, v.EmailDomain, v.GEOID, v.NCESID,
-			v.AccountOwner, micros(v.UpdatedAt), v.PlaceID).Scan(&created)
+		err := tx.QueryRowContext(ctx, updateSQL(pursuit.Places)+` RETURNING created_at`,
+			updateArgs(pursuit.Places, &v)...).Scan(&created)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("place", v.PlaceID)
 		}

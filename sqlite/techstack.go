@@ -8,15 +8,10 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-const techStackCols = `tech_stack_id, place_id, vendor, product, category, first_seen, last_seen`
-
-func scanTechStack(s scanner) (pursuit.TechStack, error) {
-	var t pursuit.TechStack
-	var first, last sql.NullInt64
-	err := s.Scan(&t.TechStackID, &t.PlaceID, &t.Vendor, &t.Product, &t.Category, &first, &last)
-	t.FirstSeen, t.LastSeen = fromMicros(first), fromMicros(last)
-	return t, err
-}
+var (
+	techStackCols = colList(pursuit.TechStacks)
+	scanTechStack = rowScanner(pursuit.TechStacks)
+)
 
 // CreateTechStack inserts a tech_stack row, assigning its ID when it is 0.
 func (db *DB) CreateTechStack(ctx context.Context, t *pursuit.TechStack) error {
@@ -24,10 +19,10 @@ func (db *DB) CreateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 		return err
 	}
 	v := *t
-	v.FirstSeen, v.LastSeen = normTime(v.FirstSeen), normTime(v.LastSeen)
+	normTimes(pursuit.TechStacks, &v)
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO tech_stack (`+techStackCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING tech_stack_id`,
-			nullID(v.TechStackID), v.PlaceID, v.Vendor, v.Product, v.Category, micros(v.FirstSeen), micros(v.LastSeen)).Scan(&v.TechStackID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO tech_stack (`+techStackCols+`) VALUES (`+placeholders(len(pursuit.TechStacks.Columns))+`) RETURNING tech_stack_id`,
+			appendArgs(pursuit.TechStacks, nil, &v)...).Scan(&v.TechStackID)
 		if err != nil {
 			return writeErr(ctx, tx, err, pursuit.TableTechStack, "tech_stack_id", fmt.Sprintf("tech_stack %d already exists", v.TechStackID),
 				ref{"place_id", pursuit.TablePlaces, v.PlaceID})
@@ -52,11 +47,9 @@ func (db *DB) UpdateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 		return err
 	}
 	v := *t
-	v.FirstSeen, v.LastSeen = normTime(v.FirstSeen), normTime(v.LastSeen)
+	normTimes(pursuit.TechStacks, &v)
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tech_stack SET place_id = ?, vendor = ?, product = ?, category = ?, first_seen = ?, last_seen = ?
-			WHERE tech_stack_id = ?`,
-			v.PlaceID, v.Vendor, v.Product, v.Category, micros(v.FirstSeen), micros(v.LastSeen), v.TechStackID)
+		res, err := tx.ExecContext(ctx, updateSQL(pursuit.TechStacks), updateArgs(pursuit.TechStacks, &v)...)
 		if err != nil {
 			return writeErr(ctx, tx, err, pursuit.TableTechStack, "", "", ref{"place_id", pursuit.TablePlaces, v.PlaceID})
 		}

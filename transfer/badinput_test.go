@@ -38,11 +38,11 @@ func decodeOne[T any](t *testing.T, sp *spec[T], format, text string) (T, error)
 func checkZeroValues[T any](t *testing.T, sp *spec[T]) {
 	var zero T
 	for _, c := range sp.columns {
-		row, err := decodeOne(t, sp, FormatJSONL, `{"`+c.name+`":null}`+"\n")
+		row, err := decodeOne(t, sp, FormatJSONL, `{"`+c.Name+`":null}`+"\n")
 		if err != nil {
-			t.Errorf("%s: JSONL %s null: %v", sp.table, c.name, err)
+			t.Errorf("%s: JSONL %s null: %v", sp.table, c.Name, err)
 		} else if diff := cmp.Diff(zero, row); diff != "" {
-			t.Errorf("%s: JSONL %s null is not the zero value (-want +got):\n%s", sp.table, c.name, diff)
+			t.Errorf("%s: JSONL %s null is not the zero value (-want +got):\n%s", sp.table, c.Name, diff)
 		}
 	}
 	header := strings.Join(Columns(sp.table), ",")

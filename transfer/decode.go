@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pursuit-gov/pursuit"
 )
 
 // parseInt parses a strict decimal integer: an optional minus sign and
@@ -95,8 +97,8 @@ func setField[T any](c *column[T], row *T, v string, vk valKind) string {
 	if !utf8.ValidString(v) {
 		return "is not valid UTF-8"
 	}
-	switch c.kind {
-	case kindInt:
+	switch c.Kind {
+	case pursuit.KindInt:
 		switch vk {
 		case valString:
 			return "must be a JSON number, not a string"
@@ -107,17 +109,17 @@ func setField[T any](c *column[T], row *T, v string, vk valKind) string {
 			return ""
 		}
 		n, reason := parseInt(v)
-		*c.i64(row) = n
+		*c.Int(row) = n
 		return reason
-	case kindString:
+	case pursuit.KindText:
 		switch vk {
 		case valNumber:
 			return "must be a JSON string, not a number"
 		case valBool:
 			return "must be a JSON string, not a boolean"
 		}
-		*c.str(row) = v
-	case kindTime:
+		*c.Text(row) = v
+	case pursuit.KindTime:
 		switch vk {
 		case valNumber, valBool:
 			return "must be a JSON string holding an RFC 3339 time"
@@ -129,7 +131,7 @@ func setField[T any](c *column[T], row *T, v string, vk valKind) string {
 		if !ok {
 			return fmt.Sprintf("%q is not an RFC 3339 time", v)
 		}
-		*c.tm(row) = t
+		*c.Time(row) = t
 	}
 	return ""
 }
@@ -181,8 +183,8 @@ func newRowReader[T any](sp *spec[T], format string, r io.Reader) (*rowReader[T]
 		rr.cols = append(rr.cols, ci)
 	}
 	for ci, c := range sp.columns {
-		if c.required && !seen[ci] {
-			problems = append(problems, &rowProblem{line: line, column: c.name, reason: "missing required column"})
+		if c.Is(pursuit.Required) && !seen[ci] {
+			problems = append(problems, &rowProblem{line: line, column: c.Name, reason: "missing required column"})
 		}
 	}
 	return rr, problems, nil
@@ -224,7 +226,7 @@ func (rr *rowReader[T]) read(row *T) error {
 			}
 			c := &rr.sp.columns[ci]
 			if reason := setField(c, row, rr.csv.field(text, i), valRaw); reason != "" {
-				return &rowProblem{line: rr.csv.recLine, column: c.name, reason: reason}
+				return &rowProblem{line: rr.csv.recLine, column: c.Name, reason: reason}
 			}
 		}
 		return nil
@@ -247,7 +249,7 @@ func (rr *rowReader[T]) read(row *T) error {
 		seen |= 1 << ci
 		c := &rr.sp.columns[ci]
 		if reason := setField(c, row, text[f.valStart:f.valEnd], f.kind); reason != "" {
-			return &rowProblem{line: j.recLine, column: c.name, reason: reason}
+			return &rowProblem{line: j.recLine, column: c.Name, reason: reason}
 		}
 	}
 	return nil

@@ -346,7 +346,7 @@ func FuzzJSONLRow(f *testing.F) {
 			}
 			names[fl.Name] = true
 			if fl.Kind == valString && fl.Value == "" {
-				if ci := contactSpec.index(fl.Name); ci >= 0 && contactSpec.columns[ci].kind == kindTime {
+				if ci := contactSpec.index(fl.Name); ci >= 0 && contactSpec.columns[ci].Kind == pursuit.KindTime {
 					emptyTime = true
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
@@ -53,7 +54,7 @@ func (s *spec[T]) appendCSVHeader(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, s.columns[i].name...)
+		b = append(b, s.columns[i].Name...)
 	}
 	return append(b, '\n')
 }
@@ -65,16 +66,16 @@ func (s *spec[T]) appendCSV(b []byte, r *T) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		switch c.kind {
-		case kindInt:
-			v := *c.i64(r)
-			if v != 0 || !c.omitZero {
+		switch c.Kind {
+		case pursuit.KindInt:
+			v := *c.Int(r)
+			if v != 0 || !c.Is(pursuit.Nullable) {
 				b = strconv.AppendInt(b, v, 10)
 			}
-		case kindString:
-			b = appendCSVField(b, *c.str(r))
-		case kindTime:
-			b = appendTime(b, *c.tm(r))
+		case pursuit.KindText:
+			b = appendCSVField(b, *c.Text(r))
+		case pursuit.KindTime:
+			b = appendTime(b, *c.Time(r))
 		}
 	}
 	return append(b, '\n')
@@ -88,7 +89,7 @@ func (s *spec[T]) appendJSON(b []byte, r *T) []byte {
 	first := true
 	for i := range s.columns {
 		c := &s.columns[i]
-		if c.kind == kindInt && c.omitZero && *c.i64(r) == 0 {
+		if c.Kind == pursuit.KindInt && c.Is(pursuit.Nullable) && *c.Int(r) == 0 {
 			continue
 		}
 		if !first {
@@ -96,16 +97,16 @@ func (s *spec[T]) appendJSON(b []byte, r *T) []byte {
 		}
 		first = false
 		b = append(b, '"')
-		b = append(b, c.name...)
+		b = append(b, c.Name...)
 		b = append(b, '"', ':')
-		switch c.kind {
-		case kindInt:
-			b = strconv.AppendInt(b, *c.i64(r), 10)
-		case kindString:
-			b = jsonstr.Append(b, *c.str(r))
-		case kindTime:
+		switch c.Kind {
+		case pursuit.KindInt:
+			b = strconv.AppendInt(b, *c.Int(r), 10)
+		case pursuit.KindText:
+			b = jsonstr.Append(b, *c.Text(r))
+		case pursuit.KindTime:
 			b = append(b, '"')
-			b = appendTime(b, *c.tm(r))
+			b = appendTime(b, *c.Time(r))
 			b = append(b, '"')
 		}
 	}

@@ -94,7 +94,7 @@ func (s *Server) adminRemoveUser(w http.ResponseWriter, r *http.Request, v *view
 	if u.CustomerID != v.customerID() {
 		return pursuit.Errorf(pursuit.ENOTFOUND, "no user %d", id)
 	}
-	if u.UserID == v.user.UserID {
+	if u.UserID == v.User.UserID {
 		return pursuit.Errorf(pursuit.EINVALID, "you cannot remove yourself; ask another admin")
 	}
 	if err := s.store.DeleteUser(r.Context(), id); err != nil {

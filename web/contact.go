@@ -121,7 +121,7 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) error
 	if err != nil {
 		return err
 	}
-	s.log.Info("revealed", "customer_id", v.customerID(), "user_id", v.user.UserID, "contact_id", id, "charged", charged)
+	s.log.Info("revealed", "customer_id", v.customerID(), "user_id", v.User.UserID, "contact_id", id, "charged", charged)
 	cust, err := s.store.GetCustomer(ctx, v.customerID())
 	if err != nil {
 		return err

@@ -236,7 +236,7 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request, v *viewe
 	if src.ListID != 0 {
 		name = "pursuit-list-" + strconv.FormatInt(src.ListID, 10)
 	}
-	s.log.Info("export", "customer_id", v.customerID(), "user_id", v.user.UserID, "rows", len(rows), "format", f)
+	s.log.Info("export", "customer_id", v.customerID(), "user_id", v.User.UserID, "rows", len(rows), "format", f)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, strings.ReplaceAll(string(f), "_", "-")))
 	w.Header().Set("Cache-Control", "no-store")

@@ -23,7 +23,7 @@ func (s *Server) listsPage(w http.ResponseWriter, r *http.Request, v *viewer) er
 }
 
 func (s *Server) createList(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	l := pursuit.List{CustomerID: v.customerID(), UserID: v.user.UserID, Name: strings.TrimSpace(r.PostFormValue("name"))}
+	l := pursuit.List{CustomerID: v.customerID(), UserID: v.User.UserID, Name: strings.TrimSpace(r.PostFormValue("name"))}
 	if err := s.store.CreateList(r.Context(), &l); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) addToList(w http.ResponseWriter, r *http.Request, v *viewer) er
 	ctx := r.Context()
 	var listID int64
 	if name := strings.TrimSpace(r.PostFormValue("new_list")); name != "" {
-		l := pursuit.List{CustomerID: v.customerID(), UserID: v.user.UserID, Name: name}
+		l := pursuit.List{CustomerID: v.customerID(), UserID: v.User.UserID, Name: name}
 		if err := s.store.CreateList(ctx, &l); err != nil {
 			return err
 		}

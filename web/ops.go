@@ -156,7 +156,7 @@ func (s *Server) opsGrant(w http.ResponseWriter, r *http.Request, v *viewer) err
 		return err
 	}
 	s.notify()
-	s.log.Info("granted by filter", "operator", v.user.UserID, "customer_id", f.CustomerID, "places", res.Granted)
+	s.log.Info("granted by filter", "operator", v.User.UserID, "customer_id", f.CustomerID, "places", res.Granted)
 	redirect(w, r, "/ops/grants", fmt.Sprintf("Granted %d places (%s) to customer %d.", res.Granted, f.Access, f.CustomerID))
 	return nil
 }

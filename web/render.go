@@ -136,7 +136,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	p.V = viewerFrom(r.Context())
 	if p.CSRF == "" {
-		p.CSRF = p.V.csrf
+		p.CSRF = p.V.CSRF
 	}
 	if p.Notice == "" {
 		p.Notice = r.URL.Query().Get("notice")

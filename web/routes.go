@@ -115,14 +115,14 @@ func (s *Server) allowed(w http.ResponseWriter, r *http.Request, v *viewer, who 
 	if who == anyone {
 		return nil
 	}
-	if !v.signedIn {
+	if !v.SignedIn {
 		if r.Method == http.MethodGet {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return errRedirected
 		}
 		return pursuit.Errorf(pursuit.EUNAUTHORIZED, "you are not signed in (or your session ended); sign in and try again")
 	}
-	role := v.user.Role
+	role := v.User.Role
 	switch who {
 	case member:
 		if role == pursuit.UserRoleOperator {
@@ -152,9 +152,9 @@ func staticHandler(fsys fs.FS) http.Handler {
 // home sends a visitor to the page for its role.
 func (s *Server) home(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	switch {
-	case !v.signedIn:
+	case !v.SignedIn:
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
-	case v.user.Role == pursuit.UserRoleOperator:
+	case v.User.Role == pursuit.UserRoleOperator:
 		http.Redirect(w, r, "/ops", http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/search", http.StatusSeeOther)

@@ -29,7 +29,7 @@ func (s *Server) saveSearch(w http.ResponseWriter, r *http.Request, v *viewer) e
 	if err != nil {
 		return err
 	}
-	ss := pursuit.SavedSearch{CustomerID: v.customerID(), UserID: v.user.UserID,
+	ss := pursuit.SavedSearch{CustomerID: v.customerID(), UserID: v.User.UserID,
 		Name: strings.TrimSpace(r.PostFormValue("name")), Query: q, Alert: r.PostFormValue("alert")}
 	if err := s.store.CreateSavedSearch(r.Context(), &ss); err != nil {
 		return err

@@ -27,16 +27,16 @@ const touchEvery = time.Minute
 
 // viewer is the signed-in user of a request, or the anonymous visitor.
 type viewer struct {
-	session pursuit.Session
-	user    pursuit.User
-	// csrf is the token every form of the page carries.
-	csrf string
-	// signedIn is false for anonymous visitors.
-	signedIn bool
+	Session pursuit.Session
+	User    pursuit.User
+	// CSRF is the token every form of the page carries.
+	CSRF string
+	// SignedIn is false for anonymous visitors.
+	SignedIn bool
 }
 
 // customerID returns the user's customer, 0 for operators and visitors.
-func (v *viewer) customerID() int64 { return v.user.CustomerID }
+func (v *viewer) customerID() int64 { return v.User.CustomerID }
 
 type ctxKey struct{}
 
@@ -101,7 +101,7 @@ func (s *Server) loadViewer(w http.ResponseWriter, r *http.Request) (*viewer, er
 		}
 		sess.LastSeenAt, sess.ExpiresAt = now, exp
 	}
-	return &viewer{session: sess, user: user, csrf: csrfToken(sess.CSRFSecret), signedIn: true}, nil
+	return &viewer{Session: sess, User: user, CSRF: csrfToken(sess.CSRFSecret), SignedIn: true}, nil
 }
 
 // expiry is when a session created at created and used at now ends: after
@@ -169,8 +169,8 @@ func (s *Server) checkCSRF(r *http.Request, v *viewer) error {
 	if got == "" {
 		got = r.PostFormValue("csrf")
 	}
-	want := v.csrf
-	if !v.signedIn {
+	want := v.CSRF
+	if !v.SignedIn {
 		if c, err := r.Cookie(preCookie); err == nil {
 			want = c.Value
 		}

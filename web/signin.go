@@ -39,7 +39,7 @@ func safeNext(next string) string {
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if v.signedIn {
+	if v.SignedIn {
 		return s.home(w, r, v)
 	}
 	tok := s.preSessionToken(w, r)
@@ -111,8 +111,8 @@ func (s *Server) signInLinkPage(w http.ResponseWriter, r *http.Request, v *viewe
 	if len(tok) != 43 {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "token", "this sign-in link is incomplete; copy the whole link from the message you were sent")
 	}
-	csrf := v.csrf
-	if !v.signedIn {
+	csrf := v.CSRF
+	if !v.SignedIn {
 		csrf = s.preSessionToken(w, r)
 	}
 	s.render(w, r, http.StatusOK, "signin_link", page{Title: "Sign in", CSRF: csrf, Data: linkView{Token: tok}})
@@ -136,8 +136,8 @@ func (s *Server) signInLink(w http.ResponseWriter, r *http.Request, v *viewer) e
 	if err != nil {
 		return err
 	}
-	if v.signedIn {
-		if err := s.store.DeleteSession(r.Context(), v.session.SessionID); err != nil && pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+	if v.SignedIn {
+		if err := s.store.DeleteSession(r.Context(), v.Session.SessionID); err != nil && pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
 			return err
 		}
 	}
@@ -151,11 +151,11 @@ func (s *Server) signInLink(w http.ResponseWriter, r *http.Request, v *viewer) e
 // signOut ends the session in the store, so it is dead on every server at
 // once, and clears the cookie.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if v.signedIn {
-		if err := s.store.DeleteSession(r.Context(), v.session.SessionID); err != nil && pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+	if v.SignedIn {
+		if err := s.store.DeleteSession(r.Context(), v.Session.SessionID); err != nil && pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
 			return err
 		}
-		s.log.Info("signed out", "user_id", v.user.UserID, "session_id", v.session.SessionID)
+		s.log.Info("signed out", "user_id", v.User.UserID, "session_id", v.Session.SessionID)
 	}
 	s.clearCookie(w, r, sessionCookie)
 	redirect(w, r, "/signin", "You are signed out.")

@@ -21,18 +21,18 @@ import (
 // world is the data every web test uses: customer A sees the TX places in
 // full and the NM places masked; customer B sees one place of its own.
 type world struct {
-	store     pursuit.Store
-	a, b      pursuit.Customer
-	tx, nm    []pursuit.Place
-	bPlace    pursuit.Place
-	maskedID  int64 // a contact of A's masked place
-	maskedEm  string
-	fullID    int64
-	bContact  int64
-	userA     pursuit.User
-	userB     pursuit.User
-	adminA    pursuit.User
-	password  string
+	store    pursuit.Store
+	a, b     pursuit.Customer
+	tx, nm   []pursuit.Place
+	bPlace   pursuit.Place
+	maskedID int64 // a contact of A's masked place
+	maskedEm string
+	fullID   int64
+	bContact int64
+	userA    pursuit.User
+	userB    pursuit.User
+	adminA   pursuit.User
+	password string
 }
 
 var ctx = context.Background()

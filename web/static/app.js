@@ -52,10 +52,12 @@
   }
 
   form.addEventListener("input", function (e) {
+    if (e.target.form !== form) return; // the rows' checkboxes belong to the add-to-list form
     if (e.target.type === "checkbox" || e.target.type === "radio" || e.target.tagName === "SELECT") return;
     update(250);
   });
   form.addEventListener("change", function (e) {
+    if (e.target.form !== form) return;
     if (e.target.type === "checkbox" || e.target.type === "radio" || e.target.tagName === "SELECT") update(0);
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); update(0); });

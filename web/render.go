@@ -81,10 +81,16 @@ type rowsData struct {
 	CSRF   string
 }
 
+// acronyms are values a label writes in capitals.
+var acronyms = map[string]string{"it": "IT", "hr": "HR", "erp": "ERP", "gis": "GIS", "crm": "CRM", "cad": "CAD", "sis": "SIS", "lms": "LMS"}
+
 // label turns a stored value (a place type, a function) into words.
 func label(s string) string {
 	if s == "" {
 		return "—"
+	}
+	if a, ok := acronyms[s]; ok {
+		return a
 	}
 	s = strings.ReplaceAll(s, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]

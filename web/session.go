@@ -184,3 +184,16 @@ func (s *Server) checkCSRF(r *http.Request, v *viewer) error {
 func withViewer(ctx context.Context, v *viewer) context.Context {
 	return context.WithValue(ctx, ctxKey{}, v)
 }
+
+// BenchSession creates a session for a user and returns the Cookie header
+// that carries it, for pursuit bench web, which times the pages of a
+// signed-in user without a sign-in.
+func BenchSession(ctx context.Context, store pursuit.Store, userID int64, now time.Time) (string, error) {
+	tok, _ := newToken()
+	_, secret := newToken()
+	sess := pursuit.Session{UserID: userID, Hash: hashToken(tok), CSRFSecret: secret, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := store.CreateSession(ctx, &sess); err != nil {
+		return "", err
+	}
+	return sessionCookie + "=" + tok, nil
+}

@@ -97,7 +97,20 @@ type Place struct {
 	AccountOwner string    `json:"account_owner"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// FiscalYearStart is the month (1-12) the place's fiscal year starts,
+	// when its budget calendar turns; 0 if unknown.
+	FiscalYearStart int64 `json:"fiscal_year_start,omitzero"`
 }
+
+// Email statuses of contacts.email_status.
+const (
+	EmailVerified   = "verified"
+	EmailUnverified = "unverified"
+	EmailBounced    = "bounced"
+)
+
+// EmailStatuses lists every valid email_status in a stable order.
+var EmailStatuses = []string{EmailVerified, EmailUnverified, EmailBounced}
 
 // Contact is a person working at a place (table contacts).
 type Contact struct {
@@ -116,6 +129,10 @@ type Contact struct {
 	VerifiedAt time.Time `json:"verified_at,omitzero"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// EmailStatus is what is known of the email address: verified (a
+	// mail server accepted it), unverified, or bounced. Empty is written
+	// as unverified.
+	EmailStatus string `json:"email_status"`
 }
 
 // TechStack is one technology a place uses (table tech_stack).

@@ -91,6 +91,9 @@ type ColumnInfo struct {
 	// Enum lists a text column's allowed values (Validate checks them, and
 	// the API documents them), nil when any text is allowed.
 	Enum []string
+	// Default is the value an empty text column is written as (and the
+	// migration's DEFAULT for the rows before the column), "" for none.
+	Default string
 }
 
 // Is reports whether the column has every flag of f.
@@ -125,6 +128,31 @@ func (c *Column[T]) IsZero(r *T) bool {
 		return *c.Text(r) == ""
 	}
 	return c.Time(r).IsZero()
+}
+
+// Or returns c with the default value def (see ColumnInfo.Default).
+func (c Column[T]) Or(def string) Column[T] {
+	c.Default = def
+	return c
+}
+
+// Normalize puts r in the form the stores keep: every time in UTC at
+// microsecond precision, and every empty text column that has a default
+// set to it.
+func (t *Table[T]) Normalize(r *T) {
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		switch {
+		case c.Kind == KindTime:
+			if v := c.Time(r); !v.IsZero() {
+				*v = v.UTC().Truncate(time.Microsecond)
+			}
+		case c.Kind == KindText && c.Default != "":
+			if v := c.Text(r); *v == "" {
+				*v = c.Default
+			}
+		}
+	}
 }
 
 // IntCol describes an int64 column.

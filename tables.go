@@ -39,6 +39,7 @@ var Places = describe(&Table[Place]{
 		TextCol("account_owner", 0, func(r *Place) *string { return &r.AccountOwner }),
 		TimeCol("created_at", Stamped, func(r *Place) *time.Time { return &r.CreatedAt }),
 		TimeCol("updated_at", Stamped, func(r *Place) *time.Time { return &r.UpdatedAt }),
+		IntCol("fiscal_year_start", Nullable, func(r *Place) *int64 { return &r.FiscalYearStart }),
 	},
 })
 
@@ -60,6 +61,7 @@ var Contacts = describe(&Table[Contact]{
 		TimeCol("verified_at", Nullable, func(r *Contact) *time.Time { return &r.VerifiedAt }),
 		TimeCol("created_at", Stamped, func(r *Contact) *time.Time { return &r.CreatedAt }),
 		TimeCol("updated_at", Stamped, func(r *Contact) *time.Time { return &r.UpdatedAt }),
+		EnumCol("email_status", 0, EmailStatuses, func(r *Contact) *string { return &r.EmailStatus }).Or(EmailUnverified),
 	},
 })
 

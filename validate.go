@@ -117,6 +117,28 @@ func checkEmail(field, v string) error {
 	return nil
 }
 
+// checkEnum checks that v is one of values, or empty when the column has a
+// default.
+func checkEnum(field, v string, values []string, emptyOK bool) error {
+	if v == "" && emptyOK {
+		return nil
+	}
+	for _, ok := range values {
+		if v == ok {
+			return nil
+		}
+	}
+	return FieldErrorf(EINVALID, field, "%q is not one of %s", v, strings.Join(values, ", "))
+}
+
+// checkMonth checks an optional month number: 0 (unknown) or 1 to 12.
+func checkMonth(field string, v int64) error {
+	if v < 0 || v > 12 {
+		return FieldErrorf(EINVALID, field, "must be a month from 1 to 12 (or 0 for unknown), not %d", v)
+	}
+	return nil
+}
+
 func checkAccess(v string) error {
 	if v != AccessFull && v != AccessMasked {
 		return FieldErrorf(EINVALID, "access_type", "must be %q or %q, not %q", AccessFull, AccessMasked, v)
@@ -187,6 +209,7 @@ func (p *Place) Validate() error {
 		checkText("geoid", p.GEOID, MaxIDLen, false),
 		checkText("nces_id", p.NCESID, MaxIDLen, false),
 		checkText("account_owner", p.AccountOwner, MaxNameLen, false),
+		checkMonth("fiscal_year_start", p.FiscalYearStart),
 	)
 }
 
@@ -203,6 +226,7 @@ func (c *Contact) Validate() error {
 		checkText("title", c.Title, MaxTextLen, false),
 		checkText("department", c.Department, MaxTextLen, false),
 		checkText("account_owner", c.AccountOwner, MaxNameLen, false),
+		checkEnum("email_status", c.EmailStatus, EmailStatuses, true),
 	)
 }
 

@@ -409,3 +409,44 @@ func TestGenerateCustomersWithoutContacts(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacesEqualsGenerate pins gen.Places to the places Generate writes.
+func TestPlacesEqualsGenerate(t *testing.T) {
+	cfg := Config{Seed: 7, Places: 800, Contacts: 1600, Customers: 3}
+	got, err := Places(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &placeCollector{}
+	if err := Generate(context.Background(), cfg, w, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(w.places) || len(got) != cfg.Places {
+		t.Fatalf("Places gave %d places, Generate %d, want %d", len(got), len(w.places), cfg.Places)
+	}
+	for i := range got {
+		if got[i] != w.places[i] {
+			t.Fatalf("place %d: Places %+v, Generate %+v", i, got[i], w.places[i])
+		}
+	}
+}
+
+// placeCollector is a BulkWriter that keeps the places and drops the rest.
+type placeCollector struct{ places []pursuit.Place }
+
+func (c *placeCollector) UpsertCustomers(context.Context, []pursuit.Customer) error { return nil }
+func (c *placeCollector) UpsertPlaces(_ context.Context, rows []pursuit.Place) error {
+	c.places = append(c.places, rows...)
+	return nil
+}
+func (c *placeCollector) UpsertContacts(context.Context, []pursuit.Contact) error    { return nil }
+func (c *placeCollector) UpsertTechStack(context.Context, []pursuit.TechStack) error { return nil }
+func (c *placeCollector) UpsertPlaceGrants(context.Context, []pursuit.CustomerPlaceRelation) error {
+	return nil
+}
+func (c *placeCollector) UpsertContactGrants(context.Context, []pursuit.CustomerContactRelation) error {
+	return nil
+}
+func (c *placeCollector) UpsertCustomerMappings(context.Context, []pursuit.CustomerMapping) error {
+	return nil
+}

@@ -116,6 +116,30 @@ func TestCustomerRoutes(t *testing.T) {
 						t.Errorf("hits diff (-want +got):\n%s", diff)
 					}
 				}},
+			{name: "email_status filter and facet", method: "GET", path: "/v1/contacts/search?email_status=unverified&facets=true", key: "acme", status: 200,
+				check: func(t *testing.T, r response) {
+					var res search.ContactResult
+					r.decode(t, &res)
+					if res.Total == 0 {
+						t.Fatal("no unverified contacts found")
+					}
+					for _, h := range res.Hits {
+						if h.Contact.EmailStatus != pursuit.EmailUnverified {
+							t.Errorf("hit %d has email_status %q", h.Contact.ContactID, h.Contact.EmailStatus)
+						}
+					}
+					if diff := cmp.Diff([]search.Bucket{{Value: pursuit.EmailUnverified, Count: res.Total}}, res.Facets[search.FacetEmailStatus]); diff != "" {
+						t.Errorf("email_status facet diff (-want +got):\n%s", diff)
+					}
+				}},
+			{name: "email_status filter excludes", method: "GET", path: "/v1/contacts/search?email_status=bounced,verified", key: "acme", status: 200,
+				check: func(t *testing.T, r response) {
+					var res search.ContactResult
+					r.decode(t, &res)
+					if res.Total != 0 {
+						t.Errorf("total %d, want 0: every fixture contact is unverified", res.Total)
+					}
+				}},
 			{name: "other customer sees its own", method: "GET", path: "/v1/contacts/search?q=director+OR+officer", key: "beta", status: 200,
 				check: func(t *testing.T, r response) {
 					var res search.ContactResult

@@ -19,7 +19,7 @@ var (
 		"limit", "cursor", "facets", "facet_size",
 	}
 	contactSearchParams = append(append([]string(nil), commonSearchParams...),
-		"department", "function", "seniority", "verified_since", "has_email", "has_phone")
+		"department", "function", "seniority", "email_status", "verified_since", "has_email", "has_phone")
 )
 
 // searchRequest reads a search.Request from the URL query.
@@ -66,6 +66,7 @@ func searchRequestFrom(p *params, contacts bool) (search.Request, error) {
 		req.Departments = p.v["department"] // departments may contain commas
 		req.Functions = p.list("function")
 		req.Seniorities = p.list("seniority")
+		req.EmailStatuses = p.list("email_status")
 		req.VerifiedSince = p.time("verified_since")
 		req.HasEmail = p.boolp("has_email")
 		req.HasPhone = p.boolp("has_phone")

@@ -59,6 +59,8 @@ func TestQueryStrings(t *testing.T) {
 			{"unknown place type", "/v1/contacts/search?place_type=castle", acme, "place_type"},
 			{"unknown function", "/v1/contacts/search?function=wizardry", acme, "function"},
 			{"unknown seniority", "/v1/contacts/search?seniority=boss", acme, "seniority"},
+			{"unknown email_status", "/v1/contacts/search?email_status=catch-all", acme, "email_status"},
+			{"email_status on places", "/v1/places/search?email_status=bounced", acme, "email_status"},
 			{"has_email not a boolean", "/v1/contacts/search?has_email=maybe", acme, "has_email"},
 			{"has_phone not a boolean", "/v1/contacts/search?has_phone=2", acme, "has_phone"},
 			{"mapped not a boolean", "/v1/places/search?mapped=perhaps", acme, "mapped"},

@@ -44,6 +44,13 @@ func (s *Server) routes() {
 	s.handle("POST /v1/admin/customers/{customer_id}/mappings/bulk", admin(s.handleBulkMappings))
 	s.handle("DELETE /v1/admin/mappings/{customer_mapping_id}", admin(s.handleDeleteMapping))
 
+	// Admin: CRM account matching, coverage and export (docs/crm.md).
+	s.handle("POST /v1/admin/customers/{customer_id}/crm/match", admin(s.handleAdminCRMMatch))
+	s.handle("GET /v1/admin/customers/{customer_id}/crm/jobs/{job_id}", admin(s.handleAdminCRMJob))
+	s.handle("GET /v1/admin/customers/{customer_id}/crm/jobs/{job_id}/result", admin(s.handleAdminCRMJobResult))
+	s.handle("GET /v1/admin/customers/{customer_id}/crm/coverage", admin(s.handleAdminCRMCoverage))
+	s.handle("GET /v1/admin/customers/{customer_id}/crm/export", admin(s.handleAdminCRMExport))
+
 	// Admin: places, contacts, tech stack.
 	s.handle("GET /v1/admin/places", admin(s.handleListPlaces))
 	s.handle("POST /v1/admin/places", admin(s.handleCreatePlace))
@@ -75,6 +82,14 @@ func (s *Server) routes() {
 	s.handle("GET /v1/mappings/{external_crm_id}", customer(s.handleLookupMapping))
 	s.handle("GET /v1/accounts", customer(s.handleMyAccounts))
 	s.handle("GET /v1/me", customer(s.handleMe))
+
+	// Customer: its own CRM account matching, coverage and exports.
+	s.handle("POST /v1/crm/match", customer(s.handleCRMMatch))
+	s.handle("GET /v1/crm/jobs/{job_id}", customer(s.handleCRMJob))
+	s.handle("GET /v1/crm/jobs/{job_id}/result", customer(s.handleCRMJobResult))
+	s.handle("GET /v1/crm/coverage", customer(s.handleCRMCoverage))
+	s.handle("GET /v1/crm/export/accounts", customer(s.handleCRMExportAccounts))
+	s.handle("GET /v1/crm/export/search", customer(s.handleCRMExportSearch))
 
 	// Customer: saved searches (the search as a query string of
 	// /v1/contacts/search, checked by its parser).

@@ -71,6 +71,14 @@ type Config struct {
 	RateBurst int
 	// Registry receives the server's Prometheus metrics; nil creates one.
 	Registry *prometheus.Registry
+	// CRMSyncAccounts is the largest account file a CRM match answers
+	// when done (DefaultCRMSyncAccounts); bigger ones run as a background
+	// job. CRMJobStale is how long a running job may go without progress
+	// before it is reported failed (DefaultCRMJobStale), CRMJobTimeout how
+	// long a background job may run (DefaultCRMJobTimeout).
+	CRMSyncAccounts int
+	CRMJobStale     time.Duration
+	CRMJobTimeout   time.Duration
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -91,6 +99,7 @@ type Server struct {
 	reqSeq   atomic.Int64
 
 	keys *keyCache
+	crm  crmJobs
 }
 
 // NewServer returns the API over cfg.Store.
@@ -121,6 +130,15 @@ func NewServer(cfg Config) *Server {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.CRMSyncAccounts <= 0 {
+		cfg.CRMSyncAccounts = DefaultCRMSyncAccounts
+	}
+	if cfg.CRMJobStale <= 0 {
+		cfg.CRMJobStale = DefaultCRMJobStale
+	}
+	if cfg.CRMJobTimeout <= 0 {
+		cfg.CRMJobTimeout = DefaultCRMJobTimeout
 	}
 	s := &Server{
 		cfg:   cfg,

@@ -185,7 +185,7 @@ func TestExportLog(t *testing.T) {
 		t.Fatalf("metadata = %+v", md)
 	}
 	schema, _ := md.Schema()
-	if got := schema.Fields[len(schema.Fields)-1]; got.Name != "updated_at" || got.TypeName() != "timestamp" {
+	if got := schema.Fields[len(schema.Fields)-1]; got.Name != "email_status" || got.TypeName() != "string" {
 		t.Errorf("last field = %s %s", got.Name, got.TypeName())
 	}
 	if txn == nil || txn.AppID != lake.AppID || txn.Version != seq {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
@@ -15,6 +16,34 @@ import (
 // ErrNotExported is returned by Sync when a table has not been exported
 // yet.
 var ErrNotExported = errors.New("lake: table not exported yet (run lake export first)")
+
+// ErrOldSchema is returned by Sync when a table lacks a column this
+// version of pursuit writes (a column added to the seed tables after the
+// table was exported). Sync rewrites files, carrying unchanged row groups
+// over as they are, so it does not mix files of two schemas; an export
+// writes the table again with every column and keeps its id, and syncs
+// continue from there.
+var ErrOldSchema = errors.New("lake: table was exported before a column was added (run lake export to add it)")
+
+// missingColumns returns the columns of the lake table name that the
+// table's schema in md lacks.
+func missingColumns(name string, md delta.Metadata) ([]string, error) {
+	schema, err := md.Schema()
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, f := range schema.Fields {
+		have[f.Name] = true
+	}
+	var missing []string
+	for _, f := range tableFields(name) {
+		if !have[f.Name] {
+			missing = append(missing, f.Name)
+		}
+	}
+	return missing, nil
+}
 
 // SyncOptions tunes Sync.
 type SyncOptions struct {
@@ -58,6 +87,13 @@ func Sync(ctx context.Context, s pursuit.Store, loc *Location, opt SyncOptions) 
 		}
 		if err != nil {
 			return res, fmt.Errorf("sync %s: %w", name, err)
+		}
+		missing, err := missingColumns(name, snap.Metadata)
+		if err != nil {
+			return res, fmt.Errorf("sync %s: %w", name, err)
+		}
+		if len(missing) > 0 {
+			return res, fmt.Errorf("sync %s: no column %s: %w", name, strings.Join(missing, ", "), ErrOldSchema)
 		}
 		if c := snap.Metadata.Configuration[ConfigCustomer]; c != "" && c != "0" {
 			return res, fmt.Errorf("sync %s: the lake is a per-customer export (customer %s), a snapshot: export it again instead", name, c)

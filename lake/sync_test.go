@@ -154,3 +154,57 @@ func TestSyncNeedsExport(t *testing.T) {
 		t.Errorf("sync of an empty lake: err = %v, want ErrNotExported", err)
 	}
 }
+
+// TestSyncOldSchema pins the rule for a lake exported before a column was
+// added: sync refuses it with ErrOldSchema naming the column (it would mix
+// files of two schemas), and an export writes the table again with the
+// column, after which syncs work.
+func TestSyncOldSchema(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, 12, 2)
+	dir := t.TempDir()
+	export(t, s, dir, lake.ExportOptions{Options: small})
+
+	// Restate the contacts table's schema as it was before email_status.
+	tbl := &delta.Table{Storage: &delta.Dir{Root: filepath.Join(dir, pursuit.TableContacts)}}
+	_, err := tbl.Update(ctx, func(snap *delta.Snapshot) ([]delta.Action, error) {
+		md := snap.Metadata
+		schema, err := md.Schema()
+		if err != nil {
+			return nil, err
+		}
+		var old []delta.StructField
+		for _, f := range schema.Fields {
+			if f.Name != "email_status" {
+				old = append(old, f)
+			}
+		}
+		md.SchemaString = delta.NewStruct(old...).String()
+		return []delta.Action{{Metadata: &md}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pursuit.Contact{PlaceID: 1, Name: "New Hire", EmailStatus: pursuit.EmailBounced}
+	if err := s.CreateContact(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	loc, err := lake.OpenLocation(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = lake.Sync(ctx, s, loc, lake.SyncOptions{Options: small})
+	if !errors.Is(err, lake.ErrOldSchema) || !strings.Contains(err.Error(), "contacts: no column email_status") {
+		t.Fatalf("sync of a table without email_status: err = %v, want ErrOldSchema naming contacts.email_status", err)
+	}
+
+	export(t, s, dir, lake.ExportOptions{Options: small})
+	if err := s.UpdateContact(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	sync(t, s, dir)
+	got := query(t, openLake(t, dir), fmt.Sprintf("SELECT email_status FROM contacts WHERE contact_id = %d", c.ContactID))
+	if diff := cmp.Diff([][]string{{"bounced"}}, got); diff != "" {
+		t.Fatalf("email_status in the lake after export and sync (-want +got):\n%s", diff)
+	}
+}

@@ -31,6 +31,8 @@ type PlaceRow struct {
 	CreatedAt    time.Time `parquet:"created_at,timestamp(microsecond)"`
 	UpdatedAt    time.Time `parquet:"updated_at,timestamp(microsecond)"`
 	StateAbbr    string    `parquet:"-"`
+	// FiscalYearStart is null when unknown.
+	FiscalYearStart *int64 `parquet:"fiscal_year_start,optional"`
 }
 
 // ContactRow is a row of the contacts table. StateAbbr is the state of the
@@ -50,6 +52,7 @@ type ContactRow struct {
 	CreatedAt    time.Time  `parquet:"created_at,timestamp(microsecond)"`
 	UpdatedAt    time.Time  `parquet:"updated_at,timestamp(microsecond)"`
 	StateAbbr    string     `parquet:"-"`
+	EmailStatus  string     `parquet:"email_status"`
 }
 
 // TechStackRow is a row of the tech_stack table.
@@ -103,12 +106,12 @@ type MappingRow struct {
 
 func placeRow(p pursuit.Place) PlaceRow {
 	return PlaceRow{p.PlaceID, p.Name, p.PlaceType, p.County, p.Population, p.Website, p.EmailDomain,
-		p.GEOID, p.NCESID, p.AccountOwner, p.CreatedAt, p.UpdatedAt, p.StateAbbr}
+		p.GEOID, p.NCESID, p.AccountOwner, p.CreatedAt, p.UpdatedAt, p.StateAbbr, idPtr(p.FiscalYearStart)}
 }
 
 func contactRow(c pursuit.Contact, state string) ContactRow {
 	return ContactRow{c.ContactID, c.PlaceID, c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
-		c.Department, c.AccountOwner, timePtr(c.VerifiedAt), c.CreatedAt, c.UpdatedAt, state}
+		c.Department, c.AccountOwner, timePtr(c.VerifiedAt), c.CreatedAt, c.UpdatedAt, state, c.EmailStatus}
 }
 
 func techStackRow(t pursuit.TechStack) TechStackRow {
@@ -223,7 +226,7 @@ var placesSpec = &spec[PlaceRow]{
 	name: pursuit.TablePlaces,
 	fields: fields("place_id", tLong, "name", tStr, "place_type", tStr, "state_abbr", tStr, "county", tStr,
 		"population", tLong, "website", tStr, "email_domain", tStr, "geoid", tStr, "nces_id", tStr,
-		"account_owner", tStr, "created_at", tTime, "updated_at", tTime),
+		"account_owner", tStr, "created_at", tTime, "updated_at", tTime, "fiscal_year_start", tLong),
 	partition: PartitionColumn,
 	part:      func(r *PlaceRow) string { return r.StateAbbr },
 	setPart:   func(r *PlaceRow, v string) { r.StateAbbr = v },
@@ -236,7 +239,7 @@ var contactsSpec = &spec[ContactRow]{
 	name: pursuit.TableContacts,
 	fields: fields("contact_id", tLong, "place_id", tLong, "state_abbr", tStr, "name", tStr, "first_name", tStr,
 		"last_name", tStr, "email", tStr, "phone", tStr, "title", tStr, "department", tStr,
-		"account_owner", tStr, "verified_at", tTime, "created_at", tTime, "updated_at", tTime),
+		"account_owner", tStr, "verified_at", tTime, "created_at", tTime, "updated_at", tTime, "email_status", tStr),
 	partition: PartitionColumn,
 	part:      func(r *ContactRow) string { return r.StateAbbr },
 	setPart:   func(r *ContactRow, v string) { r.StateAbbr = v },
@@ -290,6 +293,27 @@ var mappingsSpec = &spec[MappingRow]{
 	key:    func(r *MappingRow) int64 { return r.CustomerMappingID },
 	keyCol: "customer_mapping_id",
 	cdc:    cdcWriter(func(r MappingRow, t string) mappingCDC { return mappingCDC{r, t} }),
+}
+
+// tableFields returns the Spark schema of the lake table name.
+func tableFields(name string) []delta.StructField {
+	switch name {
+	case pursuit.TableCustomers:
+		return customersSpec.fields
+	case pursuit.TablePlaces:
+		return placesSpec.fields
+	case pursuit.TableContacts:
+		return contactsSpec.fields
+	case pursuit.TableTechStack:
+		return techStackSpec.fields
+	case pursuit.TableCustomerPlaceRelation:
+		return placeGrantsSpec.fields
+	case pursuit.TableCustomerContactRelation:
+		return contactGrantsSpec.fields
+	case pursuit.TableCustomerMapping:
+		return mappingsSpec.fields
+	}
+	return nil
 }
 
 // Tables lists the lake's tables, in pursuit.DataTables order.

@@ -35,6 +35,9 @@ func arg[T any](c *pursuit.Column[T], r *T) any {
 		return v
 	case pursuit.KindText:
 		v := *c.Text(r)
+		if v == "" && c.Default != "" {
+			return c.Default
+		}
 		if v == "" && c.Is(pursuit.Nullable) {
 			return nil
 		}
@@ -153,15 +156,6 @@ func updateArgs[T any](t *pursuit.Table[T], r *T, extra ...any) []any {
 	return append(args, extra...)
 }
 
-// normTimes normalises every time of r as the store keeps it.
-func normTimes[T any](t *pursuit.Table[T], r *T) {
-	for i := range t.Columns {
-		if c := &t.Columns[i]; c.Kind == pursuit.KindTime {
-			*c.Time(r) = norm(*c.Time(r))
-		}
-	}
-}
-
 // extra is a store-internal column of a row and its value.
 type extra struct {
 	col string
@@ -172,7 +166,7 @@ type extra struct {
 // and setting its key (from the sequence when it is 0; an explicit key
 // moves the sequence past it).
 func insertRow[T any](ctx context.Context, tx pgx.Tx, t *pursuit.Table[T], r *T, extras ...extra) error {
-	normTimes(t, r)
+	t.Normalize(r)
 	cols := make([]string, len(extras))
 	args := appendArgs(t, make([]any, 0, len(t.Columns)+len(extras)), r)
 	for i, e := range extras {
@@ -198,7 +192,7 @@ func insertRow[T any](ctx context.Context, tx pgx.Tx, t *pursuit.Table[T], r *T,
 // A missing row is pgx.ErrNoRows for such tables and no error otherwise
 // (the callers check existence first).
 func updateRow[T any](ctx context.Context, tx pgx.Tx, t *pursuit.Table[T], r *T, extras ...extra) error {
-	normTimes(t, r)
+	t.Normalize(r)
 	cols := make([]string, len(extras))
 	vals := make([]any, len(extras))
 	for i, e := range extras {

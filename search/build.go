@@ -251,6 +251,7 @@ func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) 
 		dept:     ix.depts.intern(a, c.Department, true),
 		owner:    ix.owners.intern(a, c.AccountOwner, false),
 		alive:    true,
+		email:    emailStatusIndex(c.EmailStatus),
 	}
 	key := [2]uint32{d.title, d.dept}
 	class, ok := ix.classes[key]

@@ -37,6 +37,7 @@ type plan struct {
 	states   []string
 	functs   []int
 	seniors  []int
+	emails   []int // indexes of pursuit.EmailStatuses
 	cursor   *cursor
 	hash     [32]byte
 	popLo    int64
@@ -196,6 +197,8 @@ func compile(req Request, contacts bool) (*plan, error) {
 			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "function", "applies to contacts, not places")
 		case len(req.Seniorities) > 0:
 			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "seniority", "applies to contacts, not places")
+		case len(req.EmailStatuses) > 0:
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "email_status", "applies to contacts, not places")
 		case !req.VerifiedSince.IsZero():
 			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "verified_since", "applies to contacts, not places")
 		case req.HasEmail != nil:
@@ -217,6 +220,13 @@ func compile(req Request, contacts bool) (*plan, error) {
 			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "seniority", "%q is not one of %s", s, strings.Join(titles.Seniorities, ", "))
 		}
 		p.seniors = append(p.seniors, i)
+	}
+	for _, s := range req.EmailStatuses {
+		i := indexOf(pursuit.EmailStatuses, strings.ToLower(strings.TrimSpace(s)))
+		if i < 0 {
+			return nil, pursuit.FieldErrorf(pursuit.EINVALID, "email_status", "%q is not one of %s", s, strings.Join(pursuit.EmailStatuses, ", "))
+		}
+		p.emails = append(p.emails, i)
 	}
 	p.verified = micros(req.VerifiedSince)
 	var err error
@@ -327,6 +337,16 @@ func requestHash(p *plan, contacts bool) [32]byte {
 	tri(req.HasPhone)
 	str(normKey(req.AccountOwner))
 	tri(req.Mapped)
+	if len(p.emails) > 0 {
+		// Only when given, so that cursors of searches without it keep
+		// their hash.
+		str("email_status")
+		fs = fs[:0]
+		for _, e := range p.emails {
+			fs = append(fs, int64(e))
+		}
+		ints(fs)
+	}
 	var out [32]byte
 	h.Sum(out[:0])
 	return out

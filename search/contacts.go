@@ -87,6 +87,7 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 		Title: ix.titles.vals[d.title].s, Department: ix.depts.vals[d.dept].s,
 		AccountOwner: ix.owners.vals[d.owner].s,
 		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
+		EmailStatus: pursuit.EmailStatuses[d.email],
 	}
 	return ContactHit{
 		Contact:    contact.Masked(access),
@@ -149,6 +150,9 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 	}
 	if len(p.seniors) > 0 {
 		and(orIdx(ix.seniorities, p.seniors))
+	}
+	if len(p.emails) > 0 {
+		and(orIdx(ix.emailStatuses, p.emails))
 	}
 	if len(req.Vendors) > 0 {
 		and(orOf(ix.vendors, req.Vendors, true))

@@ -51,6 +51,7 @@ type contactDoc struct {
 	emailLen uint8
 	class    uint8 // function*8 + seniority
 	alive    bool
+	email    uint8 // email_status, an index of pursuit.EmailStatuses
 }
 
 const sep = "\x1f"
@@ -63,6 +64,7 @@ type hotDoc struct {
 	static             float32
 	nameLen, emailLen  uint8
 	class              uint8 // function*8 + seniority (fits the struct's padding)
+	email              uint8 // email_status (the padding's last byte)
 }
 
 // placeHot is the part of a place the facet walk reads.
@@ -554,3 +556,13 @@ func indexOf(list []string, s string) int {
 }
 
 func normKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// emailStatusIndex returns the index of an email_status in
+// pursuit.EmailStatuses; empty (and anything the store would not have
+// written) is unverified.
+func emailStatusIndex(s string) uint8 {
+	if i := indexOf(pursuit.EmailStatuses, s); i >= 0 {
+		return uint8(i)
+	}
+	return uint8(indexOf(pursuit.EmailStatuses, pursuit.EmailUnverified))
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 
+	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/titles"
 )
 
@@ -78,6 +79,7 @@ type facetCounter struct {
 	states, types, vendors []int
 	depts                  []int // by interned spelling, like vendors
 	class                  [256]int
+	emails                 [4]int // by email_status
 	prev, run              int
 	total, best            []int // scratch of labelled
 }
@@ -94,6 +96,7 @@ func (ix *Index) newFacetCounter() *facetCounter {
 	fc.vendors = zeroed(fc.vendors, len(ix.spells.vals))
 	fc.depts = zeroed(fc.depts, len(ix.depts.vals))
 	fc.class = [256]int{}
+	fc.emails = [4]int{}
 	fc.prev, fc.run = -1, 0
 	return fc
 }
@@ -113,7 +116,7 @@ func zeroed[T any](s []T, n int) []T {
 	return s
 }
 
-func (fc *facetCounter) add(place, dept uint32, class uint8) {
+func (fc *facetCounter) add(place, dept uint32, class, email uint8) {
 	if int(place) != fc.prev {
 		fc.flush()
 		fc.prev, fc.run = int(place), 0
@@ -121,6 +124,7 @@ func (fc *facetCounter) add(place, dept uint32, class uint8) {
 	fc.run++
 	fc.depts[dept]++
 	fc.class[class]++
+	fc.emails[email]++
 }
 
 func (fc *facetCounter) flush() {
@@ -164,12 +168,13 @@ func (fc *facetCounter) result(n int) map[string][]Bucket {
 		}
 	}
 	return map[string][]Bucket{
-		FacetState:      buckets(states, 0),
-		FacetPlaceType:  buckets(types, 0),
-		FacetFunction:   listBuckets(titles.Functions, fns),
-		FacetSeniority:  listBuckets(titles.Seniorities, sens),
-		FacetDepartment: depts,
-		FacetVendor:     vendors,
+		FacetState:       buckets(states, 0),
+		FacetPlaceType:   buckets(types, 0),
+		FacetFunction:    listBuckets(titles.Functions, fns),
+		FacetSeniority:   listBuckets(titles.Seniorities, sens),
+		FacetEmailStatus: listBuckets(pursuit.EmailStatuses, fc.emails[:len(pursuit.EmailStatuses)]),
+		FacetDepartment:  depts,
+		FacetVendor:      vendors,
 	}
 }
 
@@ -188,7 +193,7 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 			}
 			for _, o := range buf[:k] {
 				h := &ix.hot[o]
-				fc.add(h.place, h.dept, h.class)
+				fc.add(h.place, h.dept, h.class, h.email)
 			}
 		}
 		return fc.result(n)
@@ -214,6 +219,7 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	out[FacetPlaceType] = buckets(count(ix.types), 0)
 	out[FacetFunction] = listBuckets(titles.Functions, countList(ix.functions))
 	out[FacetSeniority] = listBuckets(titles.Seniorities, countList(ix.seniorities))
+	out[FacetEmailStatus] = listBuckets(pursuit.EmailStatuses, countList(ix.emailStatuses))
 	out[FacetDepartment] = buckets(count(ix.deptKeys), n)
 	out[FacetVendor] = buckets(count(ix.vendors), n)
 	ix.labelDepts(out[FacetDepartment], r)

@@ -337,6 +337,7 @@ func TestConcurrentSearchAndFollow(t *testing.T) {
 					t.Errorf("SearchContacts: %v", err)
 				}
 				req.Functions, req.Seniorities, req.Departments, req.VerifiedSince, req.HasEmail, req.HasPhone = nil, nil, nil, time.Time{}, nil, nil
+				req.EmailStatuses = nil
 				req.Q = ""
 				if _, err := ix.SearchPlaces(int64(1+rr.IntN(4)), req); err != nil {
 					t.Errorf("SearchPlaces: %v", err)

@@ -58,6 +58,7 @@ type Index struct {
 
 	states, types, deptKeys bitmaps
 	functions, seniorities  []*roaring.Bitmap
+	emailStatuses           []*roaring.Bitmap // by pursuit.EmailStatuses
 	hasEmail, hasPhone      *roaring.Bitmap
 	vendors, products, cats bitmaps
 	pop, verified           *rangeIndex
@@ -161,6 +162,10 @@ func newIndex(src Source, opt Options) *Index {
 	ix.functions = make([]*roaring.Bitmap, len(titles.Functions))
 	for i := range ix.functions {
 		ix.functions[i] = roaring.New()
+	}
+	ix.emailStatuses = make([]*roaring.Bitmap, len(pursuit.EmailStatuses))
+	for i := range ix.emailStatuses {
+		ix.emailStatuses[i] = roaring.New()
 	}
 	ix.seniorities = make([]*roaring.Bitmap, len(titles.Seniorities))
 	for i := range ix.seniorities {
@@ -301,6 +306,9 @@ func (ix *Index) optimize() {
 		opt(bm)
 	}
 	for _, bm := range ix.seniorities {
+		opt(bm)
+	}
+	for _, bm := range ix.emailStatuses {
 		opt(bm)
 	}
 	for _, bm := range ix.tiers {

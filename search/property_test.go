@@ -68,6 +68,9 @@ func randomRequest(r *rand.Rand, w *world) Request {
 		req.Seniorities = pick(titles.Seniorities)
 	}
 	if maybe() {
+		req.EmailStatuses = pick(pursuit.EmailStatuses)
+	}
+	if maybe() {
 		req.Vendors = pick(wVendors)
 	}
 	if maybe() {
@@ -346,6 +349,7 @@ func TestSearchPlacesMatchesReference(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		req := randomRequest(r, w)
 		req.Departments, req.Functions, req.Seniorities, req.VerifiedSince, req.HasEmail, req.HasPhone = nil, nil, nil, time.Time{}, nil, nil
+		req.EmailStatuses = nil
 		req.Q = qs[r.IntN(len(qs))]
 		cust := int64(1 + r.IntN(3))
 		want := w.referencePlaces(t, cust, req)

@@ -72,6 +72,9 @@ func newWorld(r *rand.Rand, nPlaces, nContacts, nCustomers int) *world {
 		if r.IntN(5) > 0 {
 			c.VerifiedAt = base.Add(-time.Duration(r.IntN(900)) * 24 * time.Hour)
 		}
+		if k := r.IntN(4); k < 3 { // one in four empty: written as unverified
+			c.EmailStatus = pursuit.EmailStatuses[k]
+		}
 		w.contacts = append(w.contacts, c)
 	}
 	id := int64(1)
@@ -226,6 +229,10 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 			continue
 		}
 		fn, sen := titles.Classify(c.Title, c.Department)
+		status := c.EmailStatus
+		if status == "" {
+			status = pursuit.EmailUnverified
+		}
 		var vendors, products, cats []string
 		for _, ts := range techs[c.PlaceID] {
 			vendors = append(vendors, normKey(ts.Vendor))
@@ -259,7 +266,7 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 			(len(req.PlaceIDs) == 0 || slices.Contains(req.PlaceIDs, c.PlaceID)) &&
 			pl.Population >= p.popLo && pl.Population <= p.popHi &&
 			anyOf(req.Departments, normKey(c.Department)) &&
-			anyOf(req.Functions, fn) && anyOf(req.Seniorities, sen) &&
+			anyOf(req.Functions, fn) && anyOf(req.Seniorities, sen) && anyOf(req.EmailStatuses, status) &&
 			anyOf(req.Vendors, vendors...) && anyOf(req.Products, products...) && anyOf(req.Categories, cats...) &&
 			(req.VerifiedSince.IsZero() || !c.VerifiedAt.IsZero() && !c.VerifiedAt.Before(req.VerifiedSince)) &&
 			(req.HasEmail == nil || *req.HasEmail == (c.Email != "")) &&
@@ -302,6 +309,7 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 		inc(FacetPlaceType, pl.PlaceType)
 		inc(FacetFunction, fn)
 		inc(FacetSeniority, sen)
+		inc(FacetEmailStatus, status)
 		inc(FacetDepartment, normKey(c.Department))
 		seen := map[string]bool{}
 		for _, v := range vendors {
@@ -313,7 +321,7 @@ func (w *world) reference(t *testing.T, customerID int64, req Request) (ids []in
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	facets = map[string][]Bucket{}
-	for _, f := range []string{FacetState, FacetPlaceType, FacetFunction, FacetSeniority, FacetDepartment, FacetVendor} {
+	for _, f := range []string{FacetState, FacetPlaceType, FacetFunction, FacetSeniority, FacetEmailStatus, FacetDepartment, FacetVendor} {
 		facets[f] = buckets(counts[f], 0)
 	}
 	return ids, access, facets

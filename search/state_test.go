@@ -177,7 +177,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 		}
 		if o >= len(ix.hot) {
 			bad("contact %d: no hot entry for ordinal %d", d.id, o)
-		} else if h := ix.hot[o]; h != (hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen, class: d.class}) {
+		} else if h := ix.hot[o]; h != (hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen, class: d.class, email: d.email}) {
 			bad("contact %d: hot entry %+v does not mirror the document", d.id, h)
 		}
 		if c, ok := ix.classes[[2]uint32{d.title, d.dept}]; !ok || c != d.class {
@@ -220,6 +220,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 	}
 	list("function", ix.functions, functionName)
 	list("seniority", ix.seniorities, seniorityName)
+	list("email_status", ix.emailStatuses, func(i int) string { return pursuit.EmailStatuses[i] })
 	list("tier", ix.tiers[:], func(i int) string { return fmt.Sprint(i) })
 
 	st.Ranges = map[string]map[int][]int64{}

@@ -24,6 +24,8 @@ const (
 	FacetSeniority  = "seniority"
 	FacetDepartment = "department"
 	FacetVendor     = "vendor"
+	// FacetEmailStatus counts contacts by pursuit.EmailStatuses.
+	FacetEmailStatus = "email_status"
 )
 
 // Request is one search. Q is free text in the query syntax; every other
@@ -47,6 +49,9 @@ type Request struct {
 	// titles.Seniorities. Contacts search only.
 	Functions   []string
 	Seniorities []string
+	// EmailStatuses are values of pursuit.EmailStatuses. Contacts search
+	// only.
+	EmailStatuses []string
 	// Vendors, Products and Categories match the tech_stack of the place,
 	// ignoring case.
 	Vendors    []string

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/search/analysis"
 	"github.com/pursuit-gov/pursuit/titles"
 )
@@ -138,7 +139,7 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 
 // indexContactsOwn adds the contacts to the structures of their own
 // interned and short fields (title and department postings and lengths,
-// pair postings, department, function, seniority, has_email, has_phone,
+// pair postings, department, function, seniority, email_status, has_email, has_phone,
 // verified_at and alive), or removes them. Contacts of one title,
 // department or pair are listed together, so a batch sets each posting
 // once.
@@ -148,12 +149,13 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 	byPair := map[[2]uint32][]uint32{}
 	byFunc := make([][]uint32, len(titles.Functions))
 	bySen := make([][]uint32, len(titles.Seniorities))
+	byEmail := make([][]uint32, len(pursuit.EmailStatuses))
 	var withEmail, withPhone, verified []uint32
 	for _, o := range ords {
 		d := &ix.contacts[o]
 		if e == adding {
 			h := &ix.hot[o]
-			h.title, h.dept, h.class = d.title, d.dept, d.class
+			h.title, h.dept, h.class, h.email = d.title, d.dept, d.class, d.email
 		}
 		byTitle.add(d.title, o)
 		byDept.add(d.dept, o)
@@ -161,6 +163,7 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 		byPair[pk] = append(byPair[pk], o)
 		byFunc[d.function()] = append(byFunc[d.function()], o)
 		bySen[d.seniority()] = append(bySen[d.seniority()], o)
+		byEmail[d.email] = append(byEmail[d.email], o)
 		_, _, _, email, phone := ix.unpack(d)
 		if email != "" {
 			withEmail = append(withEmail, o)
@@ -198,6 +201,9 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 	}
 	for i, l := range bySen {
 		e.bits(ix.seniorities[i], l)
+	}
+	for i, l := range byEmail {
+		e.bits(ix.emailStatuses[i], l)
 	}
 	e.bits(ix.hasEmail, withEmail)
 	e.bits(ix.hasPhone, withPhone)

@@ -317,7 +317,7 @@ func upsert[T any, P interface {
 		return nil
 	}
 	prep := func(r *T) error {
-		normTimes(desc, r)
+		desc.Normalize(r)
 		stampTimes(desc, r, b.now)
 		if err := P(r).Validate(); err != nil {
 			return err

@@ -20,7 +20,7 @@ func (db *DB) CreateContact(ctx context.Context, c *pursuit.Contact) error {
 		return err
 	}
 	v := *c
-	normTimes(pursuit.Contacts, &v)
+	pursuit.Contacts.Normalize(&v)
 	v.CreatedAt = db.now()
 	v.UpdatedAt = v.CreatedAt
 	err := db.write(ctx, func(tx *sql.Tx) error {
@@ -50,7 +50,7 @@ func (db *DB) UpdateContact(ctx context.Context, c *pursuit.Contact) error {
 		return err
 	}
 	v := *c
-	normTimes(pursuit.Contacts, &v)
+	pursuit.Contacts.Normalize(&v)
 	v.UpdatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var created sql.NullInt64

@@ -44,7 +44,7 @@ func (db *DB) CreateCustomerMapping(ctx context.Context, m *pursuit.CustomerMapp
 
 // insertMapping inserts m in tx, setting its id and normalising its time.
 func insertMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) error {
-	normTimes(pursuit.Mappings, m)
+	pursuit.Mappings.Normalize(m)
 	err := tx.QueryRowContext(ctx, `INSERT INTO customer_mapping (`+mappingCols+`) VALUES (`+placeholders(len(pursuit.Mappings.Columns))+`) RETURNING customer_mapping_id`,
 		appendArgs(pursuit.Mappings, nil, m)...).Scan(&m.CustomerMappingID)
 	if err != nil {
@@ -55,7 +55,7 @@ func insertMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) 
 
 // updateMapping replaces the fields of mapping m.CustomerMappingID in tx.
 func updateMapping(ctx context.Context, tx *sql.Tx, m *pursuit.CustomerMapping) error {
-	normTimes(pursuit.Mappings, m)
+	pursuit.Mappings.Normalize(m)
 	res, err := tx.ExecContext(ctx, updateSQL(pursuit.Mappings), updateArgs(pursuit.Mappings, m)...)
 	if err != nil {
 		return mappingErr(ctx, tx, err, m)

@@ -20,7 +20,7 @@ func (db *DB) CreatePlace(ctx context.Context, p *pursuit.Place) error {
 		return err
 	}
 	v := *p
-	normTimes(pursuit.Places, &v)
+	pursuit.Places.Normalize(&v)
 	v.CreatedAt = db.now()
 	v.UpdatedAt = v.CreatedAt
 	err := db.write(ctx, func(tx *sql.Tx) error {
@@ -49,7 +49,7 @@ func (db *DB) UpdatePlace(ctx context.Context, p *pursuit.Place) error {
 		return err
 	}
 	v := *p
-	normTimes(pursuit.Places, &v)
+	pursuit.Places.Normalize(&v)
 	v.UpdatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var created sql.NullInt64

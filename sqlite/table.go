@@ -44,6 +44,9 @@ func arg[T any](c *pursuit.Column[T], r *T) any {
 		return v
 	case pursuit.KindText:
 		v := *c.Text(r)
+		if v == "" && c.Default != "" {
+			return c.Default
+		}
 		if v == "" && c.Is(pursuit.Nullable) {
 			return nil
 		}
@@ -132,15 +135,6 @@ func updateArgs[T any](t *pursuit.Table[T], r *T) []any {
 		}
 	}
 	return append(args, key)
-}
-
-// normTimes normalises every time of r as the store keeps it.
-func normTimes[T any](t *pursuit.Table[T], r *T) {
-	for i := range t.Columns {
-		if c := &t.Columns[i]; c.Kind == pursuit.KindTime {
-			*c.Time(r) = normTime(*c.Time(r))
-		}
-	}
 }
 
 // stampTimes sets r's zero Stamped times to now.

@@ -19,7 +19,7 @@ func (db *DB) CreateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 		return err
 	}
 	v := *t
-	normTimes(pursuit.TechStacks, &v)
+	pursuit.TechStacks.Normalize(&v)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO tech_stack (`+techStackCols+`) VALUES (`+placeholders(len(pursuit.TechStacks.Columns))+`) RETURNING tech_stack_id`,
 			appendArgs(pursuit.TechStacks, nil, &v)...).Scan(&v.TechStackID)
@@ -47,7 +47,7 @@ func (db *DB) UpdateTechStack(ctx context.Context, t *pursuit.TechStack) error {
 		return err
 	}
 	v := *t
-	normTimes(pursuit.TechStacks, &v)
+	pursuit.TechStacks.Normalize(&v)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, updateSQL(pursuit.TechStacks), updateArgs(pursuit.TechStacks, &v)...)
 		if err != nil {

@@ -40,6 +40,7 @@ func newDataset(nPlaces, perPlace int) dataset {
 		p := newPlace(fmt.Sprintf("Place %d", i))
 		p.PlaceID, p.Population, p.StateAbbr = int64(i), int64(1000*i), []string{"NY", "IL", "TX"}[i%3]
 		p.CreatedAt, p.UpdatedAt = ts.Add(time.Duration(i)*time.Second), ts.Add(time.Duration(i)*time.Minute)
+		p.FiscalYearStart = int64(i % 13) // 0 (unknown) and every month
 		d.places = append(d.places, p)
 	}
 	for i := 1; i <= nPlaces; i++ {
@@ -52,6 +53,7 @@ func newDataset(nPlaces, perPlace int) dataset {
 				c.VerifiedAt = time.Time{}
 			}
 			c.CreatedAt, c.UpdatedAt = ts, ts.Add(time.Duration(contactID)*time.Microsecond)
+			c.EmailStatus = pursuit.EmailStatuses[contactID%3]
 			d.contacts = append(d.contacts, c)
 			if contactID%2 == 1 {
 				d.cgrants = append(d.cgrants, pursuit.CustomerContactRelation{CustomerID: 2, ContactID: contactID, AccessType: pursuit.AccessMasked, GrantedAt: ts})

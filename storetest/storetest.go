@@ -34,6 +34,10 @@
 //     also after the newest row is deleted or rows were loaded with
 //     explicit ids.
 //   - Secret creates a secret once; every caller gets the same bytes.
+//   - SyncAccountMappings applied twice writes nothing the second time
+//     (no change_log row); it reports added, changed and removed rows,
+//     prunes only the customer's place mappings absent from the file, and
+//     a failing row leaves everything as it was.
 //   - Users' emails are unique without regard to case; disabling or
 //     deleting a user ends its sessions; a sign-in token is used once,
 //     even by concurrent callers; saved searches and lists are scoped to
@@ -69,6 +73,8 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"TechStack", testTechStack},
 		{"CustomerMappings", testCustomerMappings},
 		{"MappingsByCRMID", testMappingsByCRMID},
+		{"SyncAccountMappings", testSyncAccountMappings},
+		{"CRMJobs", testCRMJobs},
 		{"PlaceGrants", testPlaceGrants},
 		{"ContactGrants", testContactGrants},
 		{"Paging", testPaging},
@@ -88,6 +94,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"IDsNeverReused", testIDsNeverReused},
 		{"BulkIDsAdvance", testBulkIDsAdvance},
 		{"Secret", testSecret},
+		{"NewColumns", testNewColumns},
 	}
 	tests = append(tests, webTests...)
 	for _, tt := range tests {
@@ -168,7 +175,7 @@ func newContact(placeID int64, first, last string) pursuit.Contact {
 		PlaceID: placeID, Name: first + " " + last, FirstName: first, LastName: last,
 		Email: first + "." + last + "@springfield.il.us", Phone: "(217) 555-0142",
 		Title: "IT Director", Department: "Information Technology", AccountOwner: "Alice",
-		VerifiedAt: t0,
+		VerifiedAt: t0, EmailStatus: pursuit.EmailVerified,
 	}
 }
 

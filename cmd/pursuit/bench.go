@@ -13,6 +13,7 @@ var benchmarks = []command{
 	{"http", "search requests/s and latency of the HTTP API under concurrent load", benchHTTP},
 	{"web", "server time of the web app's search page", benchWeb},
 	{"lake", "full Delta Lake export and incremental sync", benchLake},
+	{"crm", "CRM account matching: precision, recall and speed against the seed's places", benchCRM},
 }
 
 func runBench(ctx context.Context, e *env, args []string) error {
@@ -35,5 +36,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return b.run(ctx, e, args[1:])
 		}
 	}
-	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake)", args[0])
+	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, crm)", args[0])
 }

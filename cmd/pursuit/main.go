@@ -65,6 +65,7 @@ func commands() []command {
 		{"sql", "run SQL with DuckDB over the Delta Lake tables", runSQL},
 		{"report", "ready analytical reports over the Delta Lake tables", runReport},
 		{"bench", "measure load, search, HTTP and lake speed", runBench},
+		{"crm", "match CRM account exports to places, report coverage, export contacts to CRMs", runCRM},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds

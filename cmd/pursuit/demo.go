@@ -203,9 +203,9 @@ func printDemo(e *env, d demo, addr string) {
 	c := fmt.Sprintf("curl -s -H 'Authorization: Bearer %s'", d.customerKey)
 	a := fmt.Sprintf("curl -s -H 'Authorization: Bearer %s'", d.adminKey)
 	fmt.Fprintf(e.stdout, `
-Pursuit demo is ready. Open the web app:
+Pursuit demo is ready on %[1]s
 
-  %[1]s/
+Open the web app at %[1]s/ and sign in:
   Email:    %[14]s
   Password: %[15]s
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -43,12 +44,23 @@ var envVars = []envVar{
 		return checkSnapshotPath(v)
 	}},
 	{"PURSUIT_SNAPSHOT_EVERY", "the default of serve --snapshot-every", checkPositiveDuration},
+	{"PURSUIT_BASE_URL", "the web app's address in printed sign-in links (user create, user link)", checkBaseURL},
+	{"PURSUIT_USER_PASSWORD", "the password of user create --password", func(string) error { return nil }},
 	{"PURSUIT_BENCH_POSTGRES", "the default of bench load --postgres", checkPostgresURL},
 }
 
 // testEnvVars are PURSUIT_* variables that only the test suite reads; the
 // binary knows them so as not to warn about them.
-var testEnvVars = []string{"PURSUIT_TEST_POSTGRES", "PURSUIT_DELTA_GOLDEN"}
+var testEnvVars = []string{"PURSUIT_TEST_POSTGRES", "PURSUIT_DELTA_GOLDEN", "PURSUIT_SCREENSHOTS"}
+
+// checkBaseURL checks a web address: http or https with a host.
+func checkBaseURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an http:// or https:// address with a host, like http://127.0.0.1:8080")
+	}
+	return nil
+}
 
 // checkEnv checks the value of every PURSUIT_* variable the binary reads
 // and returns the first bad one as an error naming the variable and value.

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/pursuit-gov/pursuit/httpapi"
 	"github.com/pursuit-gov/pursuit/postgres"
 	"github.com/pursuit-gov/pursuit/search"
+	"github.com/pursuit-gov/pursuit/web"
 )
 
 // serveOptions are the flags serve and demo share.
@@ -109,7 +111,7 @@ func (o *serveOptions) check() error {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "",
-		"Serve the HTTP JSON API (documented at /v1/openapi.json and docs/api.md). The search index is built\n"+
+		"Serve the HTTP JSON API (documented at /v1/openapi.json and docs/api.md) and the web app at / (docs/web.md). The search index is built\n"+
 			"from the store at start-up (/readyz answers 503 until it is ready) and then follows change_log,\n"+
 			"so several servers can share one PostgreSQL database. Stops gracefully on SIGINT/SIGTERM.")
 	db := dbFlag(fs, e)
@@ -144,8 +146,13 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout, WebhooksAllowPrivate: o.webhooksAllowPrivate,
 	})
+	app, err := web.NewServer(web.Config{Store: s, Index: api.Index, Logger: e.log, RequestTimeout: o.timeout})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
 	srv := &http.Server{
-		Handler:           api,
+		Handler:           splitHandler(api, app),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       o.timeout + 5*time.Second,
 		WriteTimeout:      max(o.timeout, httpapi.MaxFeedWait) + 10*time.Second, // long polls of /v1/changes
@@ -294,4 +301,17 @@ func keepSnapshot(ctx context.Context, log *slog.Logger, ix *search.Index, path 
 			save()
 		}
 	}
+}
+
+// splitHandler serves the JSON API under /v1/ and at /healthz, /readyz and
+// /metrics, and the web app everywhere else.
+func splitHandler(api, app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case strings.HasPrefix(p, "/v1/") || p == "/v1" || p == "/healthz" || p == "/readyz" || p == "/metrics":
+			api.ServeHTTP(w, r)
+		default:
+			app.ServeHTTP(w, r)
+		}
+	})
 }

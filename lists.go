@@ -59,6 +59,9 @@ type ListStore interface {
 	RemoveListItem(ctx context.Context, customerID, listID, contactID int64) error
 	// ListItems pages through a list's contacts by contact_id.
 	ListItems(ctx context.Context, customerID, listID int64, opt ListOptions) ([]ListItem, error)
+	// RevealedContacts returns which of ids the customer has revealed
+	// (contact_reveals), so pages and exports show those unmasked.
+	RevealedContacts(ctx context.Context, customerID int64, ids []int64) (map[int64]bool, error)
 }
 
 // Validate checks a list before a store saves it.

@@ -168,6 +168,9 @@ type Store interface {
 
 	// EventStore holds engagement events and ranking models (events.go).
 	EventStore
+	// FeedStore holds the change feed's events, the dispatcher's position
+	// and webhooks (feed.go, webhook.go).
+	FeedStore
 }
 
 // Secret names and sizes.
@@ -176,6 +179,8 @@ const (
 	// server over one store must share it, so that a cursor made by one is
 	// read by another.
 	SecretCursor = "search_cursor"
+	// SecretFeedCursor seals change feed cursors.
+	SecretFeedCursor = "feed_cursor"
 	// SecretMinSize and SecretMaxSize bound a secret's size in bytes.
 	SecretMinSize = 16
 	SecretMaxSize = 1024

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -151,11 +152,11 @@ func inFold(list []string, v string) bool {
 // matchPlaces returns the ids of the places that match f, read from the
 // store (the system of record, so that a grant by filter does not depend on
 // how far the index has caught up).
-func (s *Server) matchPlaces(ctx context.Context, f *PlaceFilter) ([]int64, error) {
+func matchPlaces(ctx context.Context, store pursuit.Store, f *PlaceFilter) ([]int64, error) {
 	var tech map[int64]bool
 	if len(f.Vendors) > 0 || len(f.Categories) > 0 {
 		tech = make(map[int64]bool)
-		err := s.store.ScanTechStack(ctx, func(t pursuit.TechStack) error {
+		err := store.ScanTechStack(ctx, func(t pursuit.TechStack) error {
 			if (len(f.Vendors) == 0 || inFold(f.Vendors, t.Vendor)) && (len(f.Categories) == 0 || inFold(f.Categories, t.Category)) {
 				tech[t.PlaceID] = true
 			}
@@ -166,7 +167,7 @@ func (s *Server) matchPlaces(ctx context.Context, f *PlaceFilter) ([]int64, erro
 		}
 	}
 	var ids []int64
-	err := s.store.ScanPlaces(ctx, func(p pursuit.Place) error {
+	err := store.ScanPlaces(ctx, func(p pursuit.Place) error {
 		switch {
 		case len(f.States) > 0 && !inFold(f.States, p.StateAbbr),
 			len(f.PlaceTypes) > 0 && !inFold(f.PlaceTypes, p.PlaceType),
@@ -208,43 +209,58 @@ func (s *Server) handleGrantByFilter(w http.ResponseWriter, r *http.Request) err
 	if err := decodeJSON(w, r, s.cfg.MaxBodyBytes, &in); err != nil {
 		return err
 	}
-	if err := in.Filter.validate(); err != nil {
-		return err
-	}
-	if in.AccessType != pursuit.AccessFull && in.AccessType != pursuit.AccessMasked {
-		return pursuit.FieldErrorf(pursuit.EINVALID, "access_type", "must be %q or %q, not %q", pursuit.AccessFull, pursuit.AccessMasked, in.AccessType)
-	}
-	if _, err := s.store.GetCustomer(r.Context(), cid); err != nil {
-		return err
-	}
-	ids, err := s.matchPlaces(r.Context(), &in.Filter)
+	res, err := GrantByFilter(r.Context(), s.store, cid, in.Filter, in.AccessType, in.DryRun, s.now())
 	if err != nil {
 		return err
 	}
-	res := GrantByFilterResult{Matched: len(ids), DryRun: in.DryRun}
-	if !in.DryRun && len(ids) > 0 {
-		now := s.now().UTC()
-		err := s.store.Bulk(r.Context(), func(bw pursuit.BulkWriter) error {
-			rows := make([]pursuit.CustomerPlaceRelation, 0, 5000)
-			for i, id := range ids {
-				rows = append(rows, pursuit.CustomerPlaceRelation{CustomerID: cid, PlaceID: id, AccessType: in.AccessType, GrantedAt: now})
-				if len(rows) == cap(rows) || i == len(ids)-1 {
-					if err := bw.UpsertPlaceGrants(r.Context(), rows); err != nil {
-						return err
-					}
-					rows = rows[:0]
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		res.Granted = len(ids)
+	if res.Granted > 0 {
 		s.notify()
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// GrantByFilter grants a customer every place that matches a filter, in
+// one transaction, or with dryRun only counts them (the preview the web
+// app's operator page shows before applying). The API's by-filter route
+// and the web app share it.
+func GrantByFilter(ctx context.Context, store pursuit.Store, cid int64, f PlaceFilter, access string, dryRun bool, now time.Time) (GrantByFilterResult, error) {
+	if err := f.validate(); err != nil {
+		return GrantByFilterResult{}, err
+	}
+	if access != pursuit.AccessFull && access != pursuit.AccessMasked {
+		return GrantByFilterResult{}, pursuit.FieldErrorf(pursuit.EINVALID, "access_type", "must be %q or %q, not %q", pursuit.AccessFull, pursuit.AccessMasked, access)
+	}
+	if _, err := store.GetCustomer(ctx, cid); err != nil {
+		return GrantByFilterResult{}, err
+	}
+	ids, err := matchPlaces(ctx, store, &f)
+	if err != nil {
+		return GrantByFilterResult{}, err
+	}
+	res := GrantByFilterResult{Matched: len(ids), DryRun: dryRun}
+	if dryRun || len(ids) == 0 {
+		return res, nil
+	}
+	now = now.UTC()
+	err = store.Bulk(ctx, func(bw pursuit.BulkWriter) error {
+		rows := make([]pursuit.CustomerPlaceRelation, 0, 5000)
+		for i, id := range ids {
+			rows = append(rows, pursuit.CustomerPlaceRelation{CustomerID: cid, PlaceID: id, AccessType: access, GrantedAt: now})
+			if len(rows) == cap(rows) || i == len(ids)-1 {
+				if err := bw.UpsertPlaceGrants(ctx, rows); err != nil {
+					return err
+				}
+				rows = rows[:0]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return GrantByFilterResult{}, err
+	}
+	res.Granted = len(ids)
+	return res, nil
 }
 
 // mappingInput is one row of POST …/mappings/bulk.

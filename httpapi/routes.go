@@ -83,6 +83,16 @@ func (s *Server) routes() {
 	s.handle("GET /v1/accounts", customer(s.handleMyAccounts))
 	s.handle("GET /v1/me", customer(s.handleMe))
 
+	// Customer: the change feed and webhooks (docs/feed.md).
+	s.handle("GET /v1/changes", customer(s.handleChanges))
+	s.handle("GET /v1/webhooks/endpoints", customer(s.handleListEndpoints))
+	s.handle("POST /v1/webhooks/endpoints", customer(s.handleCreateEndpoint))
+	s.handle("GET /v1/webhooks/endpoints/{endpoint_id}", customer(s.handleGetEndpoint))
+	s.handle("PATCH /v1/webhooks/endpoints/{endpoint_id}", customer(s.handleUpdateEndpoint))
+	s.handle("DELETE /v1/webhooks/endpoints/{endpoint_id}", customer(s.handleDeleteEndpoint))
+	s.handle("POST /v1/webhooks/endpoints/{endpoint_id}/rotate", customer(s.handleRotateEndpoint))
+	s.handle("GET /v1/webhooks/endpoints/{endpoint_id}/deliveries", customer(s.handleListDeliveries))
+	s.handle("POST /v1/webhooks/deliveries/{delivery_id}/redeliver", customer(s.handleRedeliver))
 	// Customer: its own CRM account matching, coverage and exports.
 	s.handle("POST /v1/crm/match", customer(s.handleCRMMatch))
 	s.handle("GET /v1/crm/jobs/{job_id}", customer(s.handleCRMJob))

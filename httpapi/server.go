@@ -24,12 +24,14 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/feed"
 	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 )
@@ -77,6 +79,9 @@ type Config struct {
 	// none. See ranking.go.
 	Ranker   *rank.Ranker
 	Recorder rank.Recorder
+	// WebhooksAllowPrivate lets webhook endpoints name loopback, private
+	// and link-local addresses (tests, a receiver on the same host).
+	WebhooksAllowPrivate bool
 	// CRMSyncAccounts is the largest account file a CRM match answers
 	// when done (DefaultCRMSyncAccounts); bigger ones run as a background
 	// job. CRMJobStale is how long a running job may go without progress
@@ -105,7 +110,13 @@ type Server struct {
 	reqSeq   atomic.Int64
 
 	keys *keyCache
-	crm  crmJobs
+
+	feedWatch   feedWatch
+	cursorMu    sync.Mutex
+	cursors     *feed.Cursors
+	feedUnsub   func()
+	feedUnsubMu sync.Mutex
+	crm         crmJobs
 
 	ranker   *rank.Ranker
 	recorder rank.Recorder
@@ -186,6 +197,17 @@ func NewServer(cfg Config) *Server {
 func (s *Server) SetIndex(ix *search.Index) {
 	s.index.Store(ix)
 	s.keys.follow(ix)
+	s.feedUnsubMu.Lock()
+	defer s.feedUnsubMu.Unlock()
+	if s.feedUnsub != nil {
+		s.feedUnsub()
+		s.feedUnsub = nil
+	}
+	if ix != nil {
+		// The change log moved: a dispatcher (here or on another server)
+		// is about to append events; long polls look again.
+		_, s.feedUnsub = ix.Subscribe(func([]pursuit.Change) { s.feedWatch.broadcast() })
+	}
 }
 
 // WaitApplied returns once this server has applied the change log up to
@@ -276,7 +298,11 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		timeout := s.cfg.RequestTimeout
+		if r.URL.Path == "/v1/changes" {
+			timeout = max(timeout, MaxFeedWait+10*time.Second) // long polls
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		ctx, info := withInfo(ctx)
 		info.requestID = s.requestID(r.Header.Get("X-Request-ID"))

@@ -171,3 +171,22 @@ func (db *DB) ListItems(ctx context.Context, customerID, listID int64, opt pursu
 	}, `SELECT list_id, contact_id, added_at FROM list_items WHERE list_id = $1 AND contact_id > $2 ORDER BY contact_id LIMIT $3`,
 		listID, opt.After, n)
 }
+
+// RevealedContacts returns which of ids the customer has revealed.
+func (db *DB) RevealedContacts(ctx context.Context, customerID int64, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := collect(ctx, db, func(row pgx.Row) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	}, `SELECT DISTINCT contact_id FROM contact_reveals WHERE customer_id = $1 AND contact_id = ANY($2)`, customerID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range rows {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -173,3 +173,30 @@ func (db *DB) ListItems(ctx context.Context, customerID, listID int64, opt pursu
 	}, `SELECT list_id, contact_id, added_at FROM list_items WHERE list_id = ? AND contact_id > ? ORDER BY contact_id LIMIT ?`,
 		listID, opt.After, limit)
 }
+
+// RevealedContacts returns which of ids the customer has revealed.
+func (db *DB) RevealedContacts(ctx context.Context, customerID int64, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool)
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, customerID)
+		marks := make([]byte, 0, 2*len(chunk))
+		for i, id := range chunk {
+			if i > 0 {
+				marks = append(marks, ',')
+			}
+			marks = append(marks, '?')
+			args = append(args, id)
+		}
+		err := each(ctx, db.r, func(s scanner) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		}, func(id int64) error { out[id] = true; return nil },
+			`SELECT DISTINCT contact_id FROM contact_reveals WHERE customer_id = ? AND contact_id IN (`+string(marks)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -23,6 +23,35 @@ var webTests = []struct {
 	{"SavedSearches", testSavedSearches},
 	{"Lists", testLists},
 	{"WebIDsNeverReused", testWebIDsNeverReused},
+	{"RevealedContacts", testRevealedContacts},
+}
+
+// testRevealedContacts checks that RevealedContacts reports exactly the
+// contacts a customer revealed, not another customer's reveals.
+func testRevealedContacts(t *testing.T, s pursuit.Store) {
+	cu := mustCustomer(t, s, "acme")
+	other := mustCustomer(t, s, "globex")
+	p := mustPlace(t, s, "Springfield")
+	a := mustContact(t, s, p.PlaceID, "Ann", "Able")
+	b := mustContact(t, s, p.PlaceID, "Ben", "Baker")
+	c := mustContact(t, s, p.PlaceID, "Cal", "Cole")
+	got, err := s.RevealedContacts(ctx, cu.CustomerID, []int64{a.ContactID, b.ContactID})
+	ok(t, err, "RevealedContacts")
+	if len(got) != 0 {
+		t.Fatalf("revealed before any reveal: %v", got)
+	}
+	_, err = s.RevealContact(ctx, &pursuit.Reveal{CustomerID: cu.CustomerID, ContactID: a.ContactID})
+	ok(t, err, "RevealContact")
+	_, err = s.RevealContact(ctx, &pursuit.Reveal{CustomerID: other.CustomerID, ContactID: b.ContactID})
+	ok(t, err, "RevealContact other")
+	got, err = s.RevealedContacts(ctx, cu.CustomerID, []int64{a.ContactID, b.ContactID, c.ContactID, 999999})
+	ok(t, err, "RevealedContacts")
+	diff(t, "revealed", map[int64]bool{a.ContactID: true}, got)
+	got, err = s.RevealedContacts(ctx, cu.CustomerID, nil)
+	ok(t, err, "RevealedContacts(nil)")
+	if len(got) != 0 {
+		t.Fatalf("RevealedContacts(nil) = %v", got)
+	}
 }
 
 func sum(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }

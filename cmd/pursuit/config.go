@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,6 +36,7 @@ var envVars = []envVar{
 	{"PURSUIT_RATE_LIMIT", "the default of serve --rate-limit", func(v string) error { _, err := parseRateLimit(v); return err }},
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},
+	{"PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "the default of serve --webhooks-allow-private: true or false", func(v string) error { _, err := parseBool(v); return err }},
 	{"PURSUIT_SNAPSHOT", "the default of serve --snapshot", func(v string) error {
 		if v == "off" {
 			return nil
@@ -42,6 +44,8 @@ var envVars = []envVar{
 		return checkSnapshotPath(v)
 	}},
 	{"PURSUIT_SNAPSHOT_EVERY", "the default of serve --snapshot-every", checkPositiveDuration},
+	{"PURSUIT_BASE_URL", "the web app's address in printed sign-in links (user create, user link)", checkBaseURL},
+	{"PURSUIT_USER_PASSWORD", "the password of user create --password", func(string) error { return nil }},
 	{"PURSUIT_BENCH_POSTGRES", "the default of bench load --postgres", checkPostgresURL},
 	{"PURSUIT_RANK_TRAIN_EVERY", "the default of serve --rank-train-every", func(v string) error { _, err := parseDuration(v); return err }},
 	{"PURSUIT_EVENT_RETENTION", "the default of serve and rank train --event-retention", func(v string) error { _, err := parseDuration(v); return err }},
@@ -49,7 +53,16 @@ var envVars = []envVar{
 
 // testEnvVars are PURSUIT_* variables that only the test suite reads; the
 // binary knows them so as not to warn about them.
-var testEnvVars = []string{"PURSUIT_TEST_POSTGRES", "PURSUIT_DELTA_GOLDEN"}
+var testEnvVars = []string{"PURSUIT_TEST_POSTGRES", "PURSUIT_DELTA_GOLDEN", "PURSUIT_SCREENSHOTS"}
+
+// checkBaseURL checks a web address: http or https with a host.
+func checkBaseURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an http:// or https:// address with a host, like http://127.0.0.1:8080")
+	}
+	return nil
+}
 
 // checkEnv checks the value of every PURSUIT_* variable the binary reads
 // and returns the first bad one as an error naming the variable and value.
@@ -208,6 +221,17 @@ func checkLake(v string) error {
 		}
 	}
 	return fmt.Errorf("scheme %q is not supported: give a directory or an s3://bucket/prefix URL", scheme)
+}
+
+// parseBool reads a boolean setting: true or false (1 and 0 too).
+func parseBool(v string) (bool, error) {
+	switch v {
+	case "true", "1":
+		return true, nil
+	case "false", "0", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("want true or false, not %q", v)
 }
 
 // checkSnapshotPath checks an index snapshot path: a file in a directory

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/gen"
+	"github.com/pursuit-gov/pursuit/web"
 )
 
 // demoCustomerName names the customer pursuit demo creates (and finds
@@ -73,7 +76,14 @@ type demo struct {
 	fullState, maskState string
 	placeID, contactID   int64
 	crmID                string
+	// userEmail and userPassword sign in to the web app; the password is
+	// new on every run.
+	userEmail, userPassword string
 }
+
+// demoUserEmail is the web app's demo user, an admin of the demo
+// customer.
+const demoUserEmail = "demo@pursuit.example"
 
 // setUpDemo finds or creates the demo customer, grants it every place of
 // one state in full and of another masked, maps a few places to its CRM
@@ -159,7 +169,33 @@ func setUpDemo(ctx context.Context, s pursuit.Store) (demo, error) {
 	if _, d.adminKey, err = createAPIKey(ctx, s, pursuit.RoleAdmin, 0, "demo admin"); err != nil {
 		return d, err
 	}
+	if d.userPassword, err = demoUser(ctx, s, d.customer.CustomerID); err != nil {
+		return d, err
+	}
+	d.userEmail = demoUserEmail
 	return d, nil
+}
+
+// demoUser finds or creates the demo user (an admin of the demo customer)
+// and gives it a new random password, which it returns.
+func demoUser(ctx context.Context, s pursuit.Store, customerID int64) (string, error) {
+	var b [9]byte
+	rand.Read(b[:])
+	pw := "demo-" + base64.RawURLEncoding.EncodeToString(b[:])
+	hash, err := web.HashPassword(pw)
+	if err != nil {
+		return "", err
+	}
+	u, err := s.UserByEmail(ctx, demoUserEmail)
+	switch {
+	case pursuit.ErrorCode(err) == pursuit.ENOTFOUND:
+		u = pursuit.User{CustomerID: customerID, Email: demoUserEmail, Role: pursuit.UserRoleAdmin, PasswordHash: hash}
+		return pw, s.CreateUser(ctx, &u)
+	case err != nil:
+		return "", err
+	}
+	u.PasswordHash, u.Disabled = hash, false
+	return pw, s.UpdateUser(ctx, &u)
 }
 
 func printDemo(e *env, d demo, addr string) {
@@ -168,12 +204,17 @@ func printDemo(e *env, d demo, addr string) {
 	a := fmt.Sprintf("curl -s -H 'Authorization: Bearer %s'", d.adminKey)
 	fmt.Fprintf(e.stdout, `
 Pursuit demo is ready on %[1]s
+
+Open the web app at %[1]s/ and sign in:
+  Email:    %[14]s
+  Password: %[15]s
+
 Customer %[2]d (%[3]q) sees every place in %[4]s in full and in %[5]s masked, with %[6]d reveal credits.
 
 Customer key: %[7]s
 Admin key:    %[8]s
 
-Try:
+Or the JSON API. Try:
   %[9]s '%[1]s/v1/contacts/search?q=director&state=%[4]s&facets=true'
   %[9]s '%[1]s/v1/contacts/search?q=title:cio&function=it&seniority=executive'
   %[9]s '%[1]s/v1/places/search?state=%[5]s&place_type=school_district'
@@ -188,5 +229,5 @@ Try:
 
 Press Ctrl-C to stop.
 `, base, d.customer.CustomerID, d.customer.Name, d.fullState, d.maskState, d.customer.RevealCredits,
-		d.customerKey, d.adminKey, c, a, d.placeID, d.contactID, d.crmID)
+		d.customerKey, d.adminKey, c, a, d.placeID, d.contactID, d.crmID, d.userEmail, d.userPassword)
 }

@@ -57,14 +57,17 @@ func commands() []command {
 		{"import", "load CSV or JSONL table files into a store", runImport},
 		{"export", "write every table of a store as CSV or JSONL files", runExport},
 		{"search", "search a customer's contacts or places from the terminal", runSearch},
-		{"serve", "serve the HTTP JSON API", runServe},
+		{"serve", "serve the HTTP JSON API and the web app", runServe},
 		{"demo", "generate a small dataset, create a demo customer and key, and serve", runDemo},
 		{"apikey", "create, list and revoke API keys", runAPIKey},
+		{"user", "create, list and remove web app users; print sign-in links", runUser},
 		{"lake", "export, sync, optimize and vacuum the Delta Lake tables", runLake},
 		{"sql", "run SQL with DuckDB over the Delta Lake tables", runSQL},
 		{"report", "ready analytical reports over the Delta Lake tables", runReport},
 		{"bench", "measure load, search, HTTP and lake speed", runBench},
 		{"rank", "train, roll back and show the learned ranking model", runRank},
+		{"changes", "print a customer's change feed, optionally following it", runChanges},
+		{"webhooks", "manage webhook endpoints and deliveries; listen for signed events locally", runWebhooks},
 		{"crm", "match CRM account exports to places, report coverage, export contacts to CRMs", runCRM},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

@@ -9,13 +9,17 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/feed"
 	"github.com/pursuit-gov/pursuit/httpapi"
+	"github.com/pursuit-gov/pursuit/postgres"
 	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
+	"github.com/pursuit-gov/pursuit/web"
 )
 
 // serveOptions are the flags serve and demo share.
@@ -30,6 +34,10 @@ type serveOptions struct {
 	// Learned ranking (rank.go).
 	trainEvery, retention, reload time.Duration
 	candidates                    int
+	// dispatch runs the feed dispatcher (one per database elects itself);
+	// webhooksAllowPrivate lets endpoints name private addresses.
+	dispatch             bool
+	webhooksAllowPrivate bool
 	// snapshot is the index snapshot file ("" or "off": none);
 	// snapshotEvery how often it is rewritten while the index changes.
 	snapshot      string
@@ -60,6 +68,10 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	o.reload = defaultModelReload
 	fs.Var(durationFlag{&o.reload}, "rank-reload", "how often to look for a new active ranking model in the store")
 	fs.IntVar(&o.candidates, "rank-candidates", rank.DefaultCandidates, "how many of the engine's best hits the learned ranking reorders")
+	fs.BoolVar(&o.dispatch, "dispatch", true, "derive the change feed and send webhooks (on PostgreSQL one server at a time does, elected by an advisory lock)")
+	allow, _ := parseBool(envOr(e, "PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "false"))
+	fs.BoolVar(&o.webhooksAllowPrivate, "webhooks-allow-private", allow,
+		"let webhook endpoints resolve to loopback, private or link-local addresses (env PURSUIT_WEBHOOKS_ALLOW_PRIVATE)")
 	fs.StringVar(&o.snapshot, "snapshot", envOr(e, "PURSUIT_SNAPSHOT", ""),
 		"search index snapshot file: loaded at start-up and caught up from change_log instead of a full build, written after a\n"+
 			"build, every --snapshot-every and at shutdown; default <db>.index beside a SQLite store, none for PostgreSQL;\n"+
@@ -116,7 +128,7 @@ func (o *serveOptions) check() error {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "",
-		"Serve the HTTP JSON API (documented at /v1/openapi.json and docs/api.md). The search index is built\n"+
+		"Serve the HTTP JSON API (documented at /v1/openapi.json and docs/api.md) and the web app at / (docs/web.md). The search index is built\n"+
 			"from the store at start-up (/readyz answers 503 until it is ready) and then follows change_log,\n"+
 			"so several servers can share one PostgreSQL database. Stops gracefully on SIGINT/SIGTERM.")
 	db := dbFlag(fs, e)
@@ -151,14 +163,19 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	recorder := rank.NewAsyncRecorder(s, rank.RecorderOptions{Logger: e.log})
 	api := httpapi.NewServer(httpapi.Config{
 		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
-		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout,
+		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout, WebhooksAllowPrivate: o.webhooksAllowPrivate,
 		Ranker: ranker, Recorder: recorder,
 	})
+	app, err := web.NewServer(web.Config{Store: s, Index: api.Index, Logger: e.log, RequestTimeout: o.timeout})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
 	srv := &http.Server{
-		Handler:           api,
+		Handler:           splitHandler(api, app),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       o.timeout + 5*time.Second,
-		WriteTimeout:      o.timeout + 10*time.Second,
+		WriteTimeout:      max(o.timeout, httpapi.MaxFeedWait) + 10*time.Second, // long polls of /v1/changes
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
@@ -227,6 +244,16 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		e.log.Info("search index ready", "contacts", st.Contacts, "places", st.Places,
 			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
 		api.SetIndex(ix)
+		if o.dispatch {
+			d := newDispatcher(s, e, o.webhooksAllowPrivate, api.NotifyFeed)
+			_, unsub := ix.Subscribe(func([]pursuit.Change) { d.Notify() })
+			defer unsub()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d.Run(ctx)
+			}()
+		}
 		if onListen != nil {
 			onListen(ln.Addr().String())
 		}
@@ -268,6 +295,17 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	return runErr
 }
 
+// newDispatcher returns the feed dispatcher of a server over s: on
+// PostgreSQL it dispatches only while it holds the database's dispatcher
+// lock, so exactly one of several servers sends.
+func newDispatcher(s pursuit.Store, e *env, allowPrivate bool, appended func()) *feed.Dispatcher {
+	cfg := feed.Config{Store: s, Log: e.log, Client: feed.NewClient(allowPrivate), Appended: appended}
+	if pg, ok := s.(*postgres.DB); ok {
+		cfg.Lock = pg.DispatcherLock()
+	}
+	return feed.New(cfg)
+}
+
 // snapshotFile is the snapshot path of a --snapshot value, "" for none.
 func snapshotFile(v string) string {
 	if v == "off" {
@@ -304,4 +342,17 @@ func keepSnapshot(ctx context.Context, log *slog.Logger, ix *search.Index, path 
 			save()
 		}
 	}
+}
+
+// splitHandler serves the JSON API under /v1/ and at /healthz, /readyz and
+// /metrics, and the web app everywhere else.
+func splitHandler(api, app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case strings.HasPrefix(p, "/v1/") || p == "/v1" || p == "/healthz" || p == "/readyz" || p == "/metrics":
+			api.ServeHTTP(w, r)
+		default:
+			app.ServeHTTP(w, r)
+		}
+	})
 }

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/httpapi"
+)
+
+type savedView struct {
+	Searches []pursuit.SavedSearch
+}
+
+func (s *Server) savedPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	ss, err := s.store.ListSavedSearches(r.Context(), v.customerID(), pursuit.ListOptions{Limit: 500})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "saved", page{Title: "Saved searches", Nav: "saved", Data: savedView{Searches: ss}})
+	return nil
+}
+
+// saveSearch keeps the search page's query under a name, checked by the
+// API's own parser (httpapi.CheckSavedQuery).
+func (s *Server) saveSearch(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	q, err := httpapi.CheckSavedQuery(r.PostFormValue("query"))
+	if err != nil {
+		return err
+	}
+	ss := pursuit.SavedSearch{CustomerID: v.customerID(), UserID: v.User.UserID,
+		Name: strings.TrimSpace(r.PostFormValue("name")), Query: q, Alert: r.PostFormValue("alert")}
+	if err := s.store.CreateSavedSearch(r.Context(), &ss); err != nil {
+		return err
+	}
+	redirect(w, r, "/search?"+q, fmt.Sprintf("Saved as %q. Find it under Saved searches.", ss.Name))
+	return nil
+}
+
+// runSaved opens the search page on a saved search.
+func (s *Server) runSaved(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	id, err := pathID(r, "saved_search_id")
+	if err != nil {
+		return err
+	}
+	ss, err := s.store.GetSavedSearch(r.Context(), v.customerID(), id)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/search?"+ss.Query, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) deleteSaved(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	id, err := pathID(r, "saved_search_id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteSavedSearch(r.Context(), v.customerID(), id); err != nil {
+		return err
+	}
+	redirect(w, r, "/saved", "Saved search deleted.")
+	return nil
+}

@@ -166,6 +166,8 @@ type Store interface {
 	// exported. A stored secret of another size is EINTERNAL.
 	Secret(ctx context.Context, name string, size int) ([]byte, error)
 
+	// EventStore holds engagement events and ranking models (events.go).
+	EventStore
 	// FeedStore holds the change feed's events, the dispatcher's position
 	// and webhooks (feed.go, webhook.go).
 	FeedStore

@@ -335,6 +335,7 @@ func (s *Server) handleBulkMappings(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	s.notify()
+	s.recordMappings(cid, rows)
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -20,6 +20,10 @@ var (
 	}
 	contactSearchParams = append(append([]string(nil), commonSearchParams...),
 		"department", "function", "seniority", "email_status", "verified_since", "has_email", "has_phone")
+	// rankParams are the contacts search route's own parameters of the
+	// learned ranking (ranking.go): not part of a search a saved search
+	// or the web app's search page keeps.
+	rankParams = []string{"sort", "explain"}
 )
 
 // searchRequest reads a search.Request from the URL query.
@@ -91,8 +95,15 @@ func customerOf(r *http.Request) (pursuit.APIKey, int64) {
 }
 
 func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) error {
-	_, cid := customerOf(r)
-	req, err := searchRequest(r, true)
+	p := newParams(r)
+	opt, err := rankOptions(p)
+	if err != nil {
+		return err
+	}
+	for _, n := range rankParams {
+		delete(p.v, n)
+	}
+	req, err := searchRequestFrom(p, true)
 	if err != nil {
 		return err
 	}
@@ -100,15 +111,7 @@ func (s *Server) handleSearchContacts(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	res, err := ix.SearchContacts(cid, req)
-	if err != nil {
-		return err
-	}
-	if res.Hits == nil {
-		res.Hits = []search.ContactHit{}
-	}
-	writeContactResult(w, &res)
-	return nil
+	return s.searchContactsRanked(w, r, ix, req, opt)
 }
 
 func (s *Server) handleSearchPlaces(w http.ResponseWriter, r *http.Request) error {
@@ -177,10 +180,15 @@ func (s *Server) handleCustomerContact(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	act, err := actionParams(r)
+	if err != nil {
+		return err
+	}
 	v, err := s.visibleContact(r.Context(), cid, id)
 	if err != nil {
 		return err
 	}
+	s.record(r, act, pursuit.EventOpenContact, id, v.Contact.PlaceID)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -205,7 +213,7 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	p := newParams(r)
-	p.only("contacts_after", "contacts_limit")
+	p.only("contacts_after", "contacts_limit", "search_id", "position")
 	after := p.int64("contacts_after", 0)
 	limit := int(p.int64("contacts_limit", 500))
 	if p.err != nil {
@@ -213,6 +221,9 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 	}
 	if limit < 1 || limit > pursuit.MaxListLimit {
 		return pursuit.FieldErrorf(pursuit.EINVALID, "contacts_limit", "must be between 1 and %d", pursuit.MaxListLimit)
+	}
+	if _, err := actionParams(r); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	placeAccess, err := s.store.PlaceAccess(ctx, cid, id)
@@ -263,6 +274,7 @@ func (s *Server) handleCustomerPlace(w http.ResponseWriter, r *http.Request) err
 			v.Mappings = append(v.Mappings, m)
 		}
 	}
+	s.record(r, action{searchID: p.str("search_id"), position: int(p.int64("position", 0))}, pursuit.EventOpenPlace, 0, id)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -387,11 +399,16 @@ func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	act, err := actionParams(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	v, err := s.visibleContact(ctx, cid, id)
 	if err != nil {
 		return err
 	}
+	s.record(r, act, pursuit.EventReveal, id, v.Contact.PlaceID)
 	out := RevealView{ContactView: v}
 	if v.AccessType != pursuit.AccessFull {
 		rev := pursuit.Reveal{APIKeyID: k.APIKeyID, CustomerID: cid, ContactID: id, RevealedAt: s.now().UTC().Truncate(time.Microsecond)}

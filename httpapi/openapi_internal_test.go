@@ -26,7 +26,7 @@ func TestOpenAPISearchParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string][]string{
-		"/v1/contacts/search": contactSearchParams,
+		"/v1/contacts/search": append(append([]string(nil), contactSearchParams...), rankParams...),
 		"/v1/places/search":   commonSearchParams,
 	} {
 		var got []string

@@ -32,6 +32,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/feed"
+	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 )
 
@@ -73,6 +74,11 @@ type Config struct {
 	RateBurst int
 	// Registry receives the server's Prometheus metrics; nil creates one.
 	Registry *prometheus.Registry
+	// Ranker ranks contacts searches; nil means one without a model (the
+	// engine's ranking). Recorder records engagement events; nil records
+	// none. See ranking.go.
+	Ranker   *rank.Ranker
+	Recorder rank.Recorder
 	// WebhooksAllowPrivate lets webhook endpoints name loopback, private
 	// and link-local addresses (tests, a receiver on the same host).
 	WebhooksAllowPrivate bool
@@ -111,6 +117,9 @@ type Server struct {
 	feedUnsub   func()
 	feedUnsubMu sync.Mutex
 	crm         crmJobs
+
+	ranker   *rank.Ranker
+	recorder rank.Recorder
 }
 
 // NewServer returns the API over cfg.Store.
@@ -158,6 +167,12 @@ func NewServer(cfg Config) *Server {
 		now:   cfg.Now,
 		mux:   http.NewServeMux(),
 		keys:  newKeyCache(),
+
+		ranker:   cfg.Ranker,
+		recorder: cfg.Recorder,
+	}
+	if s.ranker == nil {
+		s.ranker = rank.NewRanker(0, cfg.Now)
 	}
 	if cfg.RateLimit > 0 {
 		s.limiter = newLimiter[int64](cfg.RateLimit, cfg.RateBurst, cfg.Now)
@@ -170,6 +185,7 @@ func NewServer(cfg Config) *Server {
 	rand.Read(b[:])
 	s.idPrefix = hex.EncodeToString(b[:])
 	s.metrics = newMetrics(s, cfg.Registry)
+	s.registerRankMetrics(cfg.Registry)
 	s.routes()
 	s.handler = s.observe(s.mux)
 	return s

@@ -67,7 +67,14 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	res.Hits = make([]ContactHit, 0, len(hits))
 	for _, h := range hits {
-		res.Hits = append(res.Hits, ix.contactHit(c, h))
+		if req.Lean {
+			res.Hits = append(res.Hits, ix.leanHit(c, h))
+		} else {
+			res.Hits = append(res.Hits, ix.contactHit(c, h))
+		}
+	}
+	if req.Signals || req.Lean {
+		ix.fillSignals(c, p, st, hits, res.Hits)
 	}
 	if more {
 		last := hits[len(hits)-1]

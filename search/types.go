@@ -81,6 +81,15 @@ type Request struct {
 	// FacetSize is how many buckets the department and vendor facets keep:
 	// 0 means DefaultFacetSize, at most MaxFacetSize.
 	FacetSize int
+	// Signals asks for each contact hit's Signals (contacts search only),
+	// for a re-ranker.
+	Signals bool
+	// Lean asks for lean contact hits, with their Signals: the contact's
+	// ids and verified_at, its place's facts, function, seniority, access
+	// and score, but no text (name, email, phone, title, department,
+	// owner). A re-ranker asks for its candidates so, and completes the
+	// few it shows with Index.CompleteHits.
+	Lean bool
 }
 
 // Bucket is one value of a facet and the number of matching rows with it.
@@ -100,6 +109,8 @@ type ContactHit struct {
 	Seniority  string          `json:"seniority"`
 	AccessType string          `json:"access_type"`
 	Score      float64         `json:"score"`
+	// Signals are set when Request.Signals asks for them; never encoded.
+	Signals *Signals `json:"-"`
 }
 
 // ContactResult is a page of a contacts search.

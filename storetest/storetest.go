@@ -81,6 +81,8 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"Access", testAccess},
 		{"APIKeys", testAPIKeys},
 		{"Reveals", testReveals},
+		{"Events", testEvents},
+		{"RankModels", testRankModels},
 		{"CascadePlace", testCascadePlace},
 		{"CascadeContact", testCascadeContact},
 		{"CascadeCustomer", testCascadeCustomer},

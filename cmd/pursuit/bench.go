@@ -13,6 +13,7 @@ var benchmarks = []command{
 	{"http", "search requests/s and latency of the HTTP API under concurrent load", benchHTTP},
 	{"web", "server time of the web app's search page", benchWeb},
 	{"lake", "full Delta Lake export and incremental sync", benchLake},
+	{"ranking", "learned ranking against the engine's on simulated customers: NDCG@10, ideal buyers, latency", benchRanking},
 	{"webhooks", "commit-to-delivered latency, fan-out to many endpoints, and a 10,000-event feed page", benchWebhooks},
 	{"crm", "CRM account matching: precision, recall and speed against the seed's places", benchCRM},
 }
@@ -37,5 +38,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return b.run(ctx, e, args[1:])
 		}
 	}
-	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, crm, webhooks)", args[0])
+	return usageErrorf("bench: unknown benchmark %q (one of load, search, http, lake, crm, webhooks, ranking)", args[0])
 }

@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/postgres"
+	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
@@ -68,9 +70,20 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
 	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
+	learned := fs.String("learned-candidates", fmt.Sprint(rank.DefaultCandidates), "also run the query set through the learned ranking re-ranking this many candidates (a comma-separated list runs each), interleaved with relevance_basic (0: skip)")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var learnedNs []int
+	for _, v := range strings.Split(*learned, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 || n > search.MaxLimit {
+			return fmt.Errorf("bench search: --learned-candidates %q: want numbers from 0 to %d", *learned, search.MaxLimit)
+		}
+		if n > 0 {
+			learnedNs = append(learnedNs, n)
+		}
 	}
 	if *memLimit > 0 {
 		debug.SetMemoryLimit(*memLimit << 20)
@@ -171,6 +184,12 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	byKind := map[string][]time.Duration{}
 	for i, q := range qs {
 		byKind[q.kind] = append(byKind[q.kind], lat[i])
+	}
+
+	for _, n := range learnedNs {
+		if err := benchLearnedOverhead(e, ix, qs, n); err != nil {
+			return fmt.Errorf("learned ranking: %w", err)
+		}
 	}
 
 	sqlSet := qs[:min(*sqlN, len(qs))]

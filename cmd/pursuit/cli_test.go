@@ -117,6 +117,13 @@ func TestEnvValues(t *testing.T) {
 		{"PURSUIT_DB", "postgres:/oops", false},
 		{"PURSUIT_DB", "file:x.db", false},
 		{"PURSUIT_DEMO_DB", "./demo.db", true},
+		{"PURSUIT_RANK_TRAIN_EVERY", "24h", true},
+		{"PURSUIT_RANK_TRAIN_EVERY", "0", true},
+		{"PURSUIT_RANK_TRAIN_EVERY", "daily", false},
+		{"PURSUIT_RANK_TRAIN_EVERY", "-1h", false},
+		{"PURSUIT_EVENT_RETENTION", "180d", true},
+		{"PURSUIT_EVENT_RETENTION", "-3d", false},
+		{"PURSUIT_EVENT_RETENTION", "d", false},
 		{"PURSUIT_DEMO_DB", "postgres://u@h/db", false},
 		{"PURSUIT_LAKE", "./lake", true},
 		{"PURSUIT_LAKE", "s3://bucket/prefix", true},
@@ -209,6 +216,9 @@ func TestServeFlagValues(t *testing.T) {
 	for _, tc := range []struct{ flag, value string }{
 		{"--rate-limit", "0"}, {"--rate-limit", "-2"}, {"--rate-burst", "0"}, {"--max-body", "0"},
 		{"--request-timeout", "0s"}, {"--poll", "-1ms"}, {"--addr", "nowhere"},
+		{"--rank-reload", "0s"}, {"--rank-candidates", "0"}, {"--rank-candidates", "1001"},
+		// Refused by the flag package, which names flags with one dash.
+		{"-rank-train-every", "-1h"}, {"-event-retention", "soon"},
 		{"--snapshot-every", "0s"}, {"--snapshot", "/no/such/dir/x.index"}, {"--snapshot", "/tmp/"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {

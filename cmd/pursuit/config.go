@@ -47,6 +47,8 @@ var envVars = []envVar{
 	{"PURSUIT_BASE_URL", "the web app's address in printed sign-in links (user create, user link)", checkBaseURL},
 	{"PURSUIT_USER_PASSWORD", "the password of user create --password", func(string) error { return nil }},
 	{"PURSUIT_BENCH_POSTGRES", "the default of bench load --postgres", checkPostgresURL},
+	{"PURSUIT_RANK_TRAIN_EVERY", "the default of serve --rank-train-every", func(v string) error { _, err := parseDuration(v); return err }},
+	{"PURSUIT_EVENT_RETENTION", "the default of serve and rank train --event-retention", func(v string) error { _, err := parseDuration(v); return err }},
 }
 
 // testEnvVars are PURSUIT_* variables that only the test suite reads; the

@@ -96,6 +96,9 @@ func readCommands(t *testing.T) [][]string {
 		{"bench", "http", dbArg, "--duration", "1ms"},
 		{"bench", "search", dbArg, "--memory-limit-mib", "0"},
 		{"bench", "lake", dbArg, "--lake", filepath.Join(dir, "lake")},
+		{"rank", "train", dbArg},
+		{"rank", "rollback", dbArg},
+		{"rank", "status", dbArg},
 	}
 }
 

@@ -65,6 +65,7 @@ func commands() []command {
 		{"sql", "run SQL with DuckDB over the Delta Lake tables", runSQL},
 		{"report", "ready analytical reports over the Delta Lake tables", runReport},
 		{"bench", "measure load, search, HTTP and lake speed", runBench},
+		{"rank", "train, roll back and show the learned ranking model", runRank},
 		{"changes", "print a customer's change feed, optionally following it", runChanges},
 		{"webhooks", "manage webhook endpoints and deliveries; listen for signed events locally", runWebhooks},
 		{"crm", "match CRM account exports to places, report coverage, export contacts to CRMs", runCRM},

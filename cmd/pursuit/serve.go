@@ -17,6 +17,7 @@ import (
 	"github.com/pursuit-gov/pursuit/feed"
 	"github.com/pursuit-gov/pursuit/httpapi"
 	"github.com/pursuit-gov/pursuit/postgres"
+	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 	"github.com/pursuit-gov/pursuit/web"
 )
@@ -30,6 +31,9 @@ type serveOptions struct {
 	maxBody      int64
 	timeout      time.Duration
 	pollInterval time.Duration
+	// Learned ranking (rank.go).
+	trainEvery, retention, reload time.Duration
+	candidates                    int
 	// dispatch runs the feed dispatcher (one per database elects itself);
 	// webhooksAllowPrivate lets endpoints name private addresses.
 	dispatch             bool
@@ -55,6 +59,15 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
 	fs.DurationVar(&o.pollInterval, "poll", 25*time.Millisecond, "how often the search index reads the change log")
+	o.trainEvery = durationEnv(e, "PURSUIT_RANK_TRAIN_EVERY", defaultTrainEvery)
+	fs.Var(durationFlag{&o.trainEvery}, "rank-train-every",
+		"train a ranking model this often, e.g. 24h; 0 never (pursuit rank train then does) (env PURSUIT_RANK_TRAIN_EVERY)")
+	o.retention = durationEnv(e, "PURSUIT_EVENT_RETENTION", defaultEventRetention)
+	fs.Var(durationFlag{&o.retention}, "event-retention",
+		"engagement events older than this are deleted before each training, e.g. 180d; 0 keeps them (env PURSUIT_EVENT_RETENTION)")
+	o.reload = defaultModelReload
+	fs.Var(durationFlag{&o.reload}, "rank-reload", "how often to look for a new active ranking model in the store")
+	fs.IntVar(&o.candidates, "rank-candidates", rank.DefaultCandidates, "how many of the engine's best hits the learned ranking reorders")
 	fs.BoolVar(&o.dispatch, "dispatch", true, "derive the change feed and send webhooks (on PostgreSQL one server at a time does, elected by an advisory lock)")
 	allow, _ := parseBool(envOr(e, "PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "false"))
 	fs.BoolVar(&o.webhooksAllowPrivate, "webhooks-allow-private", allow,
@@ -101,6 +114,10 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--request-timeout %s: must be positive", o.timeout)
 	case o.pollInterval <= 0:
 		return fmt.Errorf("--poll %s: must be positive", o.pollInterval)
+	case o.reload <= 0:
+		return fmt.Errorf("--rank-reload %s: must be positive", o.reload)
+	case o.candidates < 1 || o.candidates > search.MaxLimit:
+		return fmt.Errorf("--rank-candidates %d: must be between 1 and %d", o.candidates, search.MaxLimit)
 	case o.snapshotEvery <= 0:
 		return fmt.Errorf("--snapshot-every %s: must be positive", o.snapshotEvery)
 	case o.snapshot != "" && o.snapshot != "off" && checkSnapshotPath(o.snapshot) != nil:
@@ -142,9 +159,12 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	ranker := rank.NewRanker(o.candidates, nil) // 0: the default
+	recorder := rank.NewAsyncRecorder(s, rank.RecorderOptions{Logger: e.log})
 	api := httpapi.NewServer(httpapi.Config{
 		Store: s, Logger: e.log, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout, WebhooksAllowPrivate: o.webhooksAllowPrivate,
+		Ranker: ranker, Recorder: recorder,
 	})
 	app, err := web.NewServer(web.Config{Store: s, Index: api.Index, Logger: e.log, RequestTimeout: o.timeout})
 	if err != nil {
@@ -184,6 +204,27 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 			}
 		}()
 	}
+	// The recorder writes until the end, after the HTTP server stopped
+	// (it drains its queue when ctx ends); the ranking loop loads and
+	// trains models.
+	wg.Add(2)
+	go func() { defer wg.Done(); recorder.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		every := o.reload
+		if every <= 0 {
+			every = defaultModelReload
+		}
+		reload := time.NewTicker(every)
+		defer reload.Stop()
+		var train <-chan time.Time
+		if o.trainEvery > 0 {
+			t := time.NewTicker(o.trainEvery)
+			defer t.Stop()
+			train = t.C
+		}
+		rankLoop(ctx, e, s, ranker, reload.C, train, o.retention)
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

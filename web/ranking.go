@@ -120,6 +120,14 @@ func (s *Server) record(v *viewer, o origin, kind string, contactID, placeID int
 	})
 }
 
+// truncateQuery cuts a query to what an event keeps.
+func truncateQuery(q string) string {
+	if len(q) > pursuit.MaxEventQuery {
+		q = strings.ToValidUTF8(q[:pursuit.MaxEventQuery], "")
+	}
+	return q
+}
+
 // takeSort removes the sort parameter (which the API's search parser does
 // not know: it is the ranking's, not the search's) from the search's API
 // query and returns it, checked. Values keep it, so the page's links and

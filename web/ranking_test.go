@@ -191,6 +191,12 @@ func TestEngagementEvents(t *testing.T) {
 			t.Fatalf("export: %d\n%s", exp.status, exp.body)
 		}
 		exported := strings.Count(strings.TrimSpace(exp.body), "\n") // rows after the header
+		if !strings.Contains(page.body, `name="search_id" value="`+sid+`" form="save-form"`) {
+			t.Fatalf("the save form does not name the search")
+		}
+		if r := c.do("POST", "/saved", url.Values{"csrf": {tok}, "name": {"Directors"}, "query": {"q=director&state=TX"}, "search_id": {sid}}); r.status != http.StatusSeeOther {
+			t.Fatalf("save search: %d\n%s", r.status, r.body)
+		}
 		if exported < 5 {
 			t.Fatalf("export has %d rows", exported)
 		}
@@ -239,6 +245,7 @@ func TestEngagementEvents(t *testing.T) {
 			{pursuit.EventListAdd, rows[0].id, 0, 1, sid, "director", 0, 0},
 			{pursuit.EventListAdd, rows[2].id, 0, 3, sid, "director", 0, 0},
 		}
+		want = append(want, ev{pursuit.EventSaveSearch, 0, 0, 0, sid, "q=director&state=TX", 0, 0})
 		if len(evs) != len(want)+exported {
 			t.Fatalf("%d events, want %d + %d exports", len(evs), len(want), exported)
 		}
@@ -253,14 +260,17 @@ func TestEngagementEvents(t *testing.T) {
 			t.Fatalf("first event %+v", got[0])
 		}
 		got[0].contact, got[0].place = 0, 0
+		// After the list adds, one export per exported row, then the
+		// saved search.
+		for i, e := range got[len(want)-1 : len(got)-1] {
+			if e.kind != pursuit.EventExport || e.contact == 0 || e.place == 0 || e.searchID != sid || e.query != "director" {
+				t.Errorf("export event %d: %+v", i, e)
+			}
+		}
+		got = append(got[:len(want)-1:len(want)-1], got[len(got)-1])
 		for i := range want {
 			if got[i] != want[i] {
 				t.Errorf("event %d: %+v, want %+v", i, got[i], want[i])
-			}
-		}
-		for i, e := range got[len(want):] {
-			if e.kind != pursuit.EventExport || e.contact == 0 || e.place == 0 || e.searchID != sid || e.query != "director" {
-				t.Errorf("export event %d: %+v", i, e)
 			}
 		}
 		if n := len(events(t, s, w.b.CustomerID)); n != 0 {

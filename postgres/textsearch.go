@@ -68,7 +68,7 @@ type accessContact struct {
 }
 
 // accessRow scans a contact's columns followed by the access types of its
-// own grant and its place's ('' for none).
+// own grant and its place's (” for none).
 type accessRow struct {
 	pgx.Row
 	direct, viaPlace *string

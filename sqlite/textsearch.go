@@ -90,7 +90,7 @@ type accessContact struct {
 }
 
 // scanAccessContact scans a contact's columns followed by the access
-// types of its own grant and its place's ('' for none).
+// types of its own grant and its place's (” for none).
 func scanAccessContact(s scanner) (accessContact, error) {
 	var direct, viaPlace string
 	c, err := scanContact(accessScanner{s, &direct, &viaPlace})

@@ -134,7 +134,7 @@ func truncateQuery(q string) string {
 // the sort control keep it too.
 func (q *searchQuery) takeSort() (string, error) {
 	var keep []string
-	sort := ""
+	sort, seen := "", false
 	for pair := range strings.SplitSeq(q.API, "&") {
 		name, value, _ := strings.Cut(pair, "=")
 		if name != "sort" {
@@ -145,7 +145,10 @@ func (q *searchQuery) takeSort() (string, error) {
 		if err != nil || v != rank.SortRelevance && v != rank.SortBasic {
 			return "", pursuit.FieldErrorf(pursuit.EINVALID, "sort", "must be %s (best match) or %s (relevance, basic)", rank.SortRelevance, rank.SortBasic)
 		}
-		sort = v
+		if seen {
+			return "", pursuit.FieldErrorf(pursuit.EINVALID, "sort", "is given more than once")
+		}
+		sort, seen = v, true
 	}
 	q.API = strings.Join(keep, "&")
 	return sort, nil

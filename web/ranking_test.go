@@ -442,8 +442,10 @@ func TestLearnedRankingInWeb(t *testing.T) {
 			t.Errorf("the basic page does not show its sort")
 		}
 		// A bad sort is the search page's 400 naming it.
-		if r := c.do("GET", "/search?q="+q+"&sort=newest", nil); r.status != 400 || !strings.Contains(r.body, "sort") {
-			t.Errorf("bad sort: %d", r.status)
+		for _, bad := range []string{"&sort=newest", "&sort=relevance&sort=relevance_basic"} {
+			if r := c.do("GET", "/search?q="+q+bad, nil); r.status != 400 || !strings.Contains(r.body, "<strong>sort:</strong>") {
+				t.Errorf("bad sort %s: %d", bad, r.status)
+			}
 		}
 
 		// Paging through the learned order (page size 5): every match

@@ -13,8 +13,9 @@ import (
 )
 
 // BenchmarkSearch compares a page of the engine's ranking with the learned
-// re-ranking of the default candidates, on a small simulated world (the
-// seed-scale figure is pursuit bench search's).
+// re-ranking of the default candidates, and with the engine's order
+// through the ranker with and without explanations, on a small simulated
+// world (the seed-scale figure is pursuit bench search's).
 func BenchmarkSearch(b *testing.B) {
 	sim, events := newTestSim(b, 23, 40)
 	learned := NewRanker(0, sim.Now)
@@ -35,6 +36,22 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		}
 	})
+	// What going through the ranker costs a page ranked the engine's way
+	// (the web app's search page with sort=relevance_basic or no model):
+	// the signals and the impression's items, and the reasons of each hit.
+	for _, explain := range []bool{false, true} {
+		name := "basic"
+		if explain {
+			name = "basic-explain"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := learned.SearchContacts(sim.Index, c, req, Options{Sort: SortBasic, Explain: explain}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkCandidates measures what re-ranking adds to a search's p99 at

@@ -241,7 +241,21 @@ func TestAccountsCoverage(t *testing.T) {
 		if !strings.Contains(page.body, `id="match-form"`) {
 			t.Fatalf("the admin is not offered the account upload")
 		}
-		r = a.upload("/accounts/match", csrf(t, page.body), "accounts.csv", csvBody)
+		// Bad uploads say what is wrong: too large, empty, not an export.
+		atok := csrf(t, page.body)
+		for _, bad := range []struct {
+			body, want string
+			status     int
+		}{
+			{strings.Repeat("x", 1<<20+10), "larger than 1 MiB", http.StatusRequestEntityTooLarge},
+			{"", "is empty", http.StatusBadRequest},
+			{"foo,bar\n1,2\n", "accounts.csv:1", http.StatusBadRequest},
+		} {
+			if r := a.upload("/accounts/match", atok, "accounts.csv", bad.body); r.status != bad.status || !strings.Contains(r.body, bad.want) {
+				t.Errorf("upload of %d bytes: %d, want %d with %q\n%.600s", len(bad.body), r.status, bad.status, bad.want, r.body)
+			}
+		}
+		r = a.upload("/accounts/match", atok, "accounts.csv", csvBody)
 		if r.status != 200 {
 			t.Fatalf("match: %d\n%.800s", r.status, r.body)
 		}

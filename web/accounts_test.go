@@ -103,9 +103,15 @@ func wantCoverage(t *testing.T, s pursuit.Store, cid int64) coverageWant {
 	for id := range granted {
 		seen[id] = true
 	}
+	places := map[int64]pursuit.Place{}
+	must(t, s.ScanPlaces(ctx, func(p pursuit.Place) error {
+		if seen[p.PlaceID] {
+			places[p.PlaceID] = p
+		}
+		return nil
+	}))
 	for id := range seen {
-		p, err := s.GetPlace(ctx, id)
-		must(t, err)
+		p := places[id]
 		x := w.states[p.StateAbbr]
 		x[0] += mapped[id]
 		if granted[id] {
@@ -212,8 +218,10 @@ func TestAccountsCoverage(t *testing.T) {
 		tok := csrf(t, r.body)
 		csvBody := "external_crm_id,name,state,account_owner\n"
 		var names []pursuit.Place
+		sameName := map[string]int{}
+		must(t, s.ScanPlaces(ctx, func(q pursuit.Place) error { sameName[q.StateAbbr+"|"+strings.ToLower(q.Name)]++; return nil }))
 		for _, p := range before.uncovered {
-			if len(names) < 3 && uniqueName(t, s, p) {
+			if len(names) < 3 && sameName[p.StateAbbr+"|"+strings.ToLower(p.Name)] == 1 {
 				names = append(names, p)
 				csvBody += fmt.Sprintf("NEW-%d,%q,%s,Una Owner\n", len(names), p.Name, p.StateAbbr)
 			}
@@ -290,18 +298,6 @@ func TestAccountsCoverage(t *testing.T) {
 			t.Errorf("applying wrote a mapping of the other customer: %v", err)
 		}
 	})
-}
-
-// uniqueName reports whether no other place of p's state has p's name.
-func uniqueName(t *testing.T, s pursuit.Store, p pursuit.Place) bool {
-	n := 0
-	must(t, s.ScanPlaces(ctx, func(q pursuit.Place) error {
-		if q.StateAbbr == p.StateAbbr && strings.EqualFold(q.Name, p.Name) {
-			n++
-		}
-		return nil
-	}))
-	return n == 1
 }
 
 func textBetween(s, start, end string) string {

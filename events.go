@@ -16,12 +16,13 @@ const (
 	EventListAdd     = "list_add"     // a contact was added to a list
 	EventExport      = "export"       // a contact was exported
 	EventCRMMap      = "crm_map"      // a contact or place was mapped to the CRM
+	EventSaveSearch  = "save_search"  // a search was saved (Query; SearchID when saved from a page of hits)
 )
 
 // EventKinds lists every valid event kind.
 var EventKinds = []string{
 	EventImpression, EventOpenContact, EventOpenPlace, EventReveal,
-	EventListAdd, EventExport, EventCRMMap,
+	EventListAdd, EventExport, EventCRMMap, EventSaveSearch,
 }
 
 // Limits of an EngagementEvent's text.
@@ -82,7 +83,7 @@ func (e *EngagementEvent) Validate() error {
 		return FieldErrorf(ETOOLARGE, "search_id", "is %d bytes, more than %d", len(e.SearchID), MaxEventSearchID)
 	case e.Kind == EventImpression && e.Items == "":
 		return FieldErrorf(EINVALID, "items", "an impression needs its items")
-	case e.Kind != EventImpression && e.Kind != EventOpenPlace && e.Kind != EventCRMMap && e.ContactID == 0:
+	case e.Kind != EventImpression && e.Kind != EventOpenPlace && e.Kind != EventCRMMap && e.Kind != EventSaveSearch && e.ContactID == 0:
 		return FieldErrorf(EINVALID, "contact_id", "a %s event needs a contact", e.Kind)
 	}
 	return nil

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -124,6 +125,20 @@ func (s *Server) record(r *http.Request, a action, kind string, contactID, place
 		CustomerID: cid, APIKeyID: k.APIKeyID, Kind: kind, SearchID: a.searchID, Position: a.position,
 		ContactID: contactID, PlaceID: placeID, CreatedAt: s.now(),
 	})
+}
+
+// recordSavedSearch records the save_search event of a customer's new
+// saved search: a search kept is engagement too.
+func (s *Server) recordSavedSearch(r *http.Request, query string) {
+	if s.recorder == nil {
+		return
+	}
+	k, cid := customerOf(r)
+	if len(query) > pursuit.MaxEventQuery {
+		query = strings.ToValidUTF8(query[:pursuit.MaxEventQuery], "")
+	}
+	s.recorder.Record(pursuit.EngagementEvent{CustomerID: cid, APIKeyID: k.APIKeyID, Kind: pursuit.EventSaveSearch,
+		Query: query, CreatedAt: s.now()})
 }
 
 // recordMappings records the crm_map events of a customer's new or

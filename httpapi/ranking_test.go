@@ -204,3 +204,31 @@ func TestSearchRankingParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestSavedSearchEvent: a saved search created through the API is one
+// save_search event of its customer and key, with its query; a refused
+// one records nothing.
+func TestSavedSearchEvent(t *testing.T) {
+	t.Parallel()
+	s := testdb.SQLite(t)
+	f := seed(t, s)
+	opt, rec := withRanking(t, s, rank.NewRanker(0, nil))
+	ts := newTestServer(t, s, opt)
+	key := ts.createKey(pursuit.RoleCustomer, f.acme.CustomerID)
+	if r := ts.do("POST", "/v1/saved-searches", key, map[string]string{"name": "TX", "query": "q=director&state=TX"}); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if r := ts.do("POST", "/v1/saved-searches", key, map[string]string{"name": "bad", "query": "q=director&sort=newest"}); r.status != 400 {
+		t.Fatalf("bad query: %d %s", r.status, r.body)
+	}
+	if err := rec.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.ListEvents(t.Context(), f.acme.CustomerID, pursuit.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].Kind != pursuit.EventSaveSearch || evs[0].Query != "q=director&state=TX" || evs[0].APIKeyID == 0 {
+		t.Fatalf("events: %+v", evs)
+	}
+}

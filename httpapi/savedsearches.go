@@ -109,6 +109,7 @@ func (s *Server) handleCreateSavedSearch(w http.ResponseWriter, r *http.Request)
 	if err := s.store.CreateSavedSearch(r.Context(), &ss); err != nil {
 		return err
 	}
+	s.recordSavedSearch(r, q)
 	writeJSON(w, http.StatusCreated, ss)
 	return nil
 }

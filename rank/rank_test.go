@@ -16,9 +16,17 @@ import (
 // first sessions recorded, and returns it with their events.
 func newTestSim(t testing.TB, seed uint64, sessions int) (*Sim, map[int64][]pursuit.EngagementEvent) {
 	t.Helper()
+	return newSimOf(t, SimConfig{Seed: seed, Places: 200, Contacts: 5000}, sessions)
+}
+
+// newSimOf builds the simulated world of cfg with the warm customers'
+// first sessions recorded, and returns it with their events.
+func newSimOf(t testing.TB, cfg SimConfig, sessions int) (*Sim, map[int64][]pursuit.EngagementEvent) {
+	t.Helper()
+	seed := cfg.Seed
 	ctx := t.Context()
 	s := testdb.SQLite(t)
-	sim, err := NewSim(ctx, s, SimConfig{Seed: seed, Places: 200, Contacts: 5000})
+	sim, err := NewSim(ctx, s, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

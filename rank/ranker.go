@@ -17,8 +17,10 @@ import (
 
 // DefaultCandidates is how many of the engine's best hits the learned
 // ranking re-orders. 100 keeps a search's p99 within a millisecond of the
-// engine's at the seed's scale; 200 ranks a little better and costs about
-// 4 ms more at p99 (docs/benchmarks.md, "Learned ranking").
+// engine's at the seed's scale; 200 ranks better but adds 3–4 ms at p99
+// there (measured in one run with pursuit bench search
+// --learned-candidates 100,200; BenchmarkCandidates measures the
+// re-ranking's own cost; docs/benchmarks.md, "Candidate window").
 const DefaultCandidates = 100
 
 // Sort orders of a contacts search.

@@ -282,3 +282,59 @@ func TestSecretOnAnOldSchema(t *testing.T) {
 		t.Fatalf("Secret on a version-1 store = %v, want invalid db saying to migrate", err)
 	}
 }
+
+// TestSaveSearchMigration: the migration that rebuilds engagement_events
+// for the save_search kind keeps every row and the AUTOINCREMENT
+// sequence, so an id freed before it is never given out again.
+func TestSaveSearchMigration(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	k := -1
+	for i, m := range migrations {
+		if strings.HasSuffix(m.name, "_save_search_event.sql") {
+			k = i
+		}
+	}
+	if k < 0 {
+		t.Fatal("no save_search migration")
+	}
+	if _, err := db.migrate(ctx, migrations[:k]); err != nil {
+		t.Fatal(err)
+	}
+	c := pursuit.Customer{Name: "A"}
+	if err := db.CreateCustomer(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	evs := []pursuit.EngagementEvent{
+		{CustomerID: c.CustomerID, Kind: pursuit.EventOpenContact, ContactID: 1, SearchID: "s1", Query: "clerk", Position: 2},
+		{CustomerID: c.CustomerID, Kind: pursuit.EventReveal, ContactID: 2},
+		{CustomerID: c.CustomerID, Kind: pursuit.EventReveal, ContactID: 3},
+	}
+	if err := db.AddEvents(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, "DELETE FROM engagement_events WHERE event_id = ?", evs[2].EventID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.migrate(ctx, migrations); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ListEvents(ctx, c.CustomerID, pursuit.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(evs[:2], got); d != "" {
+		t.Fatalf("events after the migration (-want +got):\n%s", d)
+	}
+	saved := []pursuit.EngagementEvent{{CustomerID: c.CustomerID, UserID: 1, Kind: pursuit.EventSaveSearch, Query: "q=clerk"}}
+	if err := db.AddEvents(ctx, saved); err != nil {
+		t.Fatal(err)
+	}
+	if saved[0].EventID <= evs[2].EventID {
+		t.Fatalf("new event id %d reuses a deleted id (%d)", saved[0].EventID, evs[2].EventID)
+	}
+}

@@ -23,6 +23,7 @@ func testEvents(t *testing.T, s pursuit.Store) {
 		{CustomerID: b.CustomerID, UserID: 3, Kind: pursuit.EventOpenContact, SearchID: "s2", Query: "finance", ContactID: 42, Position: 2, CreatedAt: t0.Add(time.Hour)},
 		{CustomerID: a.CustomerID, Kind: pursuit.EventReveal, ContactID: 9, Position: 1, CreatedAt: t0.Add(2 * time.Hour)},
 		{CustomerID: a.CustomerID, Kind: pursuit.EventCRMMap, PlaceID: 5},
+		{CustomerID: a.CustomerID, UserID: 4, Kind: pursuit.EventSaveSearch, SearchID: "s1", Query: "q=police+chief&state=TX", CreatedAt: t0.Add(3 * time.Hour)},
 	}
 	if err := s.AddEvents(ctx, evs); err != nil {
 		t.Fatalf("AddEvents: %v", err)
@@ -39,7 +40,7 @@ func testEvents(t *testing.T, s pursuit.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []pursuit.EngagementEvent{evs[0], evs[2], evs[3]}
+	want := []pursuit.EngagementEvent{evs[0], evs[2], evs[3], evs[4]}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("ListEvents(A) (-want +got):\n%s", d)
 	}
@@ -74,7 +75,7 @@ func testEvents(t *testing.T, s pursuit.Store) {
 			t.Fatalf("%+v: %v", e, err)
 		}
 	}
-	if got, _ := s.ListEvents(ctx, a.CustomerID, pursuit.ListOptions{}); len(got) != 3 {
+	if got, _ := s.ListEvents(ctx, a.CustomerID, pursuit.ListOptions{}); len(got) != 4 {
 		t.Fatalf("a failed batch left rows: %d events", len(got))
 	}
 
@@ -83,12 +84,12 @@ func testEvents(t *testing.T, s pursuit.Store) {
 	if err != nil || n != 2 {
 		t.Fatalf("DeleteEventsBefore: %d, %v", n, err)
 	}
-	if got, _ := s.ListEvents(ctx, a.CustomerID, pursuit.ListOptions{}); len(got) != 2 {
+	if got, _ := s.ListEvents(ctx, a.CustomerID, pursuit.ListOptions{}); len(got) != 3 {
 		t.Fatalf("after retention: %d events of A", len(got))
 	}
 
 	// Ids are never reused, even after the newest rows are deleted.
-	last := evs[3].EventID
+	last := evs[4].EventID
 	if _, err := s.DeleteEventsBefore(ctx, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -158,6 +158,20 @@ func TestBrowser(t *testing.T) {
 	run(t, c, "prev", chromedp.Click(css("#prev")), waitText(cell, first))
 	run(t, c, "browser back", chromedp.NavigateBack(), chromedp.WaitVisible(css("#results-table")), waitText(cell, second))
 
+	// Sort: switching to the basic ranking updates the results in place
+	// and the URL keeps it; each row's "why?" opens to its reasons.
+	run(t, c, "sort basic",
+		js(`window.__marker = 7; const s = document.querySelector('#sort'); s.value = 'relevance_basic'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		chromedp.Poll[chromedp.Void](`location.search.includes('sort=relevance_basic') && document.querySelector('#ranking').textContent.trim() === 'base ranking'`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+	if get(t, c, "no reload", chromedp.Evaluate[int](`window.__marker || 0`)) != 7 {
+		t.Fatalf("switching the sort reloaded the page")
+	}
+	run(t, c, "why?", chromedp.Click(css("#results-table details.why summary")), chromedp.WaitVisible(css("#results-table details.why li")))
+	if why := textOf(t, c, "#results-table details.why li"); why == "" {
+		t.Fatalf("the why? disclosure is empty")
+	}
+
 	// Reveal: the full email is not in the DOM before; one credit is
 	// spent; the values show.
 	run(t, c, "contact page", chromedp.Navigate(fmt.Sprintf("%s/contacts/%d", base, w.maskedID)), chromedp.WaitVisible(css("#reveal")))

@@ -19,6 +19,9 @@ type contactView struct {
 	Credits     int64
 	Lists       []pursuit.List
 	RevealError string
+	// Origin is the search that led here (ranking.go); the page's forms
+	// and links carry it on.
+	Origin origin
 }
 
 // pathID reads a positive integer path parameter; anything else is the
@@ -74,10 +77,16 @@ func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if err != nil {
 		return err
 	}
+	o, err := originOf(r)
+	if err != nil {
+		return err
+	}
 	cv, err := s.visibleContact(r.Context(), v.customerID(), id)
 	if err != nil {
 		return err
 	}
+	cv.Origin = o
+	s.record(v, o, pursuit.EventOpenContact, id, cv.Place.PlaceID)
 	return s.renderContact(w, r, v, http.StatusOK, cv)
 }
 
@@ -103,11 +112,16 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) error
 	if err != nil {
 		return err
 	}
+	o, err := originOf(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	cv, err := s.visibleContact(ctx, v.customerID(), id)
 	if err != nil {
 		return err
 	}
+	cv.Origin = o
 	if !cv.Row.Masked {
 		redirect(w, r, fmt.Sprintf("/contacts/%d", id), "This contact is already shown in full; nothing was charged.")
 		return nil
@@ -121,6 +135,7 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) error
 	if err != nil {
 		return err
 	}
+	s.record(v, o, pursuit.EventReveal, id, cv.Place.PlaceID)
 	s.log.Info("revealed", "customer_id", v.customerID(), "user_id", v.User.UserID, "contact_id", id, "charged", charged)
 	cust, err := s.store.GetCustomer(ctx, v.customerID())
 	if err != nil {
@@ -133,6 +148,6 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) error
 	if r.Header.Get("X-Live") != "" {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	redirect(w, r, fmt.Sprintf("/contacts/%d", id), msg)
+	redirect(w, r, fmt.Sprintf("/contacts/%d", id)+o.Suffix(), msg)
 	return nil
 }

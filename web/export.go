@@ -161,6 +161,9 @@ type exportView struct {
 	Limit   int
 	Formats []exportFormat
 	Query   string
+	// Origin is the search the export came from (ranking.go), carried on
+	// to the download, which records each exported contact.
+	Origin origin
 }
 
 type exportFormat struct {
@@ -181,11 +184,15 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, v *viewer) e
 	if err != nil {
 		return err
 	}
+	o, err := originOf(r)
+	if err != nil {
+		return err
+	}
 	rows, more, err := s.exportRows(r, v, src)
 	if err != nil {
 		return err
 	}
-	view := exportView{Source: src, Rows: len(rows), More: more, Limit: MaxExportRows}
+	view := exportView{Source: src, Rows: len(rows), More: more, Limit: MaxExportRows, Origin: o}
 	for _, row := range rows {
 		if row.Masked {
 			view.Masked++
@@ -215,6 +222,10 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request, v *viewe
 	if err != nil {
 		return err
 	}
+	o, err := originOf(r)
+	if err != nil {
+		return err
+	}
 	rows, _, err := s.exportRows(r, v, src)
 	if err != nil {
 		return err
@@ -235,6 +246,11 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request, v *viewe
 	name := "pursuit-search"
 	if src.ListID != 0 {
 		name = "pursuit-list-" + strconv.FormatInt(src.ListID, 10)
+	}
+	// Each exported contact is an export event (the rows are what the
+	// customer can see: its list's or its search's).
+	for i := range rows {
+		s.record(v, o, pursuit.EventExport, rows[i].Contact.ContactID, rows[i].Contact.PlaceID)
 	}
 	s.log.Info("export", "customer_id", v.customerID(), "user_id", v.User.UserID, "rows", len(rows), "format", f)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -46,6 +46,10 @@ func (s *Server) addToList(w http.ResponseWriter, r *http.Request, v *viewer) er
 		}
 		ids = append(ids, id)
 	}
+	o, at, err := listAddOrigin(r, ids)
+	if err != nil {
+		return err
+	}
 	back := safeNext(r.PostFormValue("back"))
 	if back == "" {
 		back = "/lists"
@@ -71,6 +75,9 @@ func (s *Server) addToList(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	n, err := s.store.AddListItems(ctx, v.customerID(), listID, ids)
 	if err != nil {
+		return err
+	}
+	if err := s.recordListAdds(ctx, v, o, ids, at); err != nil {
 		return err
 	}
 	l, err := s.store.GetList(ctx, v.customerID(), listID)

@@ -33,6 +33,10 @@ func (s *Server) placePage(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
+	o, err := originOf(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	cid := v.customerID()
 	placeAccess, err := s.store.PlaceAccess(ctx, cid, id)
@@ -81,7 +85,7 @@ func (s *Server) placePage(w http.ResponseWriter, r *http.Request, v *viewer) er
 			ID: c.ContactID, Name: c.Name, Title: c.Title, Department: c.Department, PlaceID: p.PlaceID, PlaceName: p.Name,
 			StateAbbr: p.StateAbbr, Email: shown.Email, Phone: shown.Phone,
 			Masked: access[c.ContactID] != pursuit.AccessFull && !revealed[c.ContactID], Revealed: revealed[c.ContactID],
-			Function: f, Seniority: sen, VerifiedAt: fmtDate(c.VerifiedAt),
+			Function: f, Seniority: sen, VerifiedAt: fmtDate(c.VerifiedAt), Link: o.SearchSuffix(),
 		})
 	}
 	view.Contacts = len(cs)
@@ -114,6 +118,7 @@ func (s *Server) placePage(w http.ResponseWriter, r *http.Request, v *viewer) er
 			view.Mappings = append(view.Mappings, m)
 		}
 	}
+	s.record(v, o, pursuit.EventOpenPlace, 0, id)
 	s.render(w, r, http.StatusOK, "place", page{Title: p.Name, Nav: "search", Data: view})
 	return nil
 }

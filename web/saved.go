@@ -29,11 +29,19 @@ func (s *Server) saveSearch(w http.ResponseWriter, r *http.Request, v *viewer) e
 	if err != nil {
 		return err
 	}
+	o, err := originOf(r)
+	if err != nil {
+		return err
+	}
 	ss := pursuit.SavedSearch{CustomerID: v.customerID(), UserID: v.User.UserID,
 		Name: strings.TrimSpace(r.PostFormValue("name")), Query: q, Alert: r.PostFormValue("alert")}
 	if err := s.store.CreateSavedSearch(r.Context(), &ss); err != nil {
 		return err
 	}
+	// A search kept is engagement too: its query, and the page it was
+	// saved from.
+	o.Query, o.Position = truncateQuery(q), 0
+	s.record(v, o, pursuit.EventSaveSearch, 0, 0)
 	redirect(w, r, "/search?"+q, fmt.Sprintf("Saved as %q. Find it under Saved searches.", ss.Name))
 	return nil
 }

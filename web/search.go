@@ -78,7 +78,7 @@ func splitSearchQuery(raw string) (searchQuery, error) {
 // does not keep.
 func (q searchQuery) savedQuery() string {
 	v := cloneValues(q.Values)
-	for _, k := range []string{"cursor", "limit", "facets", "facet_size"} {
+	for _, k := range []string{"cursor", "limit", "facets", "facet_size", "sort"} {
 		v.Del(k)
 	}
 	return v.Encode()
@@ -111,6 +111,12 @@ type searchView struct {
 	Selected  map[string]map[string]bool
 	Text      map[string]string
 	Mapped    []facetOption
+	// The ranking (ranking.go): the sort chosen, whether a model ranked
+	// the page, and the impression the rows' links name.
+	Sort    string
+	Sorts   []struct{ Value, Label string }
+	Learned bool
+	Origin  origin
 }
 
 // contactRow is one contact as a results table shows it: values already
@@ -130,6 +136,11 @@ type contactRow struct {
 	Function   string
 	Seniority  string
 	VerifiedAt string
+	// Link is the query a search result's links carry (its search and
+	// position), Pos its position, Why the reasons of its rank.
+	Link string
+	Pos  int
+	Why  []string
 }
 
 // facetGroup is one filter of the sidebar with its options and counts.
@@ -186,7 +197,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, v *viewer) e
 		return err
 	}
 	status := http.StatusOK
-	req, err := httpapi.ParseContactSearch(sq.API)
+	view.Sorts = sortOptions
+	view.Sort, err = sq.takeSort()
+	var req search.Request
+	if err == nil {
+		req, err = httpapi.ParseContactSearch(sq.API)
+	}
 	if err == nil {
 		err = s.runSearch(r, v, sq, req, &view)
 	}
@@ -218,15 +234,19 @@ func (s *Server) runSearch(r *http.Request, v *viewer, sq searchQuery, req searc
 		req.Limit = DefaultPageSize
 	}
 	req.Facets = true
-	res, err := ix.SearchContacts(v.customerID(), req)
+	offset := len(sq.Prev) * req.Limit
+	ranked, o, err := s.rankedSearch(v, ix, req, view.Sort, offset)
 	if err != nil {
 		return err
 	}
+	res := ranked.ContactResult
 	view.Ran = true
 	view.Total = res.Total
 	if view.Rows, err = s.rows(r, v, res.Hits); err != nil {
 		return err
 	}
+	annotate(view.Rows, &ranked, o, offset)
+	view.Learned, view.Origin = ranked.Learned, o
 	view.Facets = facetsOf(res.Facets, view.Selected)
 	// Mapped and unmapped counts: the same search narrowed each way.
 	for _, m := range []bool{true, false} {
@@ -271,7 +291,7 @@ func (s *Server) runSearch(r *http.Request, v *viewer, sq searchQuery, req searc
 		view.PrevURL = u
 	}
 	view.Saved = sq.savedQuery()
-	view.ExportURL = "/export?search=" + url.QueryEscape(view.Saved)
+	view.ExportURL = "/export?search=" + url.QueryEscape(view.Saved) + o.andSearch()
 	return nil
 }
 

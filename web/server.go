@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/rank"
 	"github.com/pursuit-gov/pursuit/search"
 )
 
@@ -65,6 +66,11 @@ type Config struct {
 	SignInBurst int
 	// RequestTimeout bounds each request's context (30 s when 0).
 	RequestTimeout time.Duration
+	// Ranker ranks the search page (the API's, so that both rank alike);
+	// nil is a ranker of its own without a model (the engine's ranking).
+	Ranker *rank.Ranker
+	// Recorder records engagement events (the API's); nil records none.
+	Recorder rank.Recorder
 }
 
 // Server is the web app. It is an http.Handler.
@@ -76,6 +82,8 @@ type Server struct {
 	mux     *http.ServeMux
 	tpl     *templates
 	limiter *signInLimiter
+	ranker  *rank.Ranker
+	rec     rank.Recorder
 }
 
 // NewServer returns the web app over cfg.Store.
@@ -107,6 +115,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
+	if cfg.Ranker == nil {
+		cfg.Ranker = rank.NewRanker(0, cfg.Now)
+	}
 	tpl, err := loadTemplates()
 	if err != nil {
 		return nil, err
@@ -114,6 +125,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, mux: http.NewServeMux(), tpl: tpl,
 		limiter: newSignInLimiter(cfg.SignInRate/60, cfg.SignInBurst, cfg.Now),
+		ranker:  cfg.Ranker, rec: cfg.Recorder,
 	}
 	s.routes()
 	return s, nil

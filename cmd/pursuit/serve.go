@@ -177,7 +177,8 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		MaxBodyBytes: o.maxBody, RequestTimeout: o.timeout, WebhooksAllowPrivate: o.webhooksAllowPrivate,
 		Ranker: ranker, Recorder: recorder,
 	})
-	app, err := web.NewServer(web.Config{Store: s, Index: api.Index, Logger: e.log, RequestTimeout: o.timeout})
+	app, err := web.NewServer(web.Config{Store: s, Index: api.Index, Logger: e.log, RequestTimeout: o.timeout,
+		Ranker: ranker, Recorder: recorder})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("serve: %w", err)

@@ -96,7 +96,7 @@ func newWorld(t testing.TB, s pursuit.Store) *world {
 	cs, err = s.ListContactsByPlace(ctx, w.bPlace.PlaceID, pursuit.ListOptions{Limit: 1})
 	must(t, err)
 	w.bContact = cs[0].ContactID
-	hash, err := web.HashPassword(w.password)
+	hash, err := web.CheapHash(w.password)
 	must(t, err)
 	w.userA = pursuit.User{CustomerID: w.a.CustomerID, Email: "rep@acme.example", Role: pursuit.UserRoleMember, PasswordHash: hash}
 	must(t, s.CreateUser(ctx, &w.userA))

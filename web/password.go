@@ -32,11 +32,19 @@ func HashPassword(pw string) (string, error) {
 	if n := len([]rune(pw)); n < MinPasswordLen || len(pw) > maxPasswordLen {
 		return "", pursuit.FieldErrorf(pursuit.EINVALID, "password", "must be %d to %d characters long, not %d", MinPasswordLen, maxPasswordLen, n)
 	}
+	return hashPassword(pw, argonTime, argonMemory, argonThreads), nil
+}
+
+// hashPassword hashes pw with the given argon2id cost; CheckPassword
+// reads the cost back from the encoded form. Only tests use other costs
+// than HashPassword's (export_test.go), so that signing in a test user
+// does not spend 64 MiB and three passes each time.
+func hashPassword(pw string, time, memory uint32, threads uint8) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+	key := argon2.IDKey([]byte(pw), salt, time, memory, threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memory, time, threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
 // CheckPassword reports whether pw matches an encoded argon2id hash. An

@@ -143,3 +143,55 @@ func testSidebarCounts(t *testing.T, tune func(*Index)) {
 		t.Errorf("the random searches are too narrow: %d with Mapped, %d with States, %d with a count", withMapped, withStates, nonZero)
 	}
 }
+
+// BenchmarkSidebar compares the web page's index work before SidebarCounts
+// (the search with facets, then the same search narrowed to mapped and to
+// unmapped contacts, limit 1, for their totals) with one search with
+// SidebarCounts, for a nationwide and a partial grant:
+//
+//	go test ./search -run '^$' -bench Sidebar
+func BenchmarkSidebar(b *testing.B) {
+	ix := benchIndex(b)
+	cases := []struct {
+		name string
+		req  Request
+	}{
+		{"no text", Request{}},
+		{"common word", Request{Q: "director"}},
+		{"word and state", Request{Q: "manager", States: []string{"NY"}}},
+		{"state and function", Request{States: []string{"TX", "CA"}, Functions: []string{"finance"}}},
+		{"phrase", Request{Q: `"public works"`}},
+	}
+	for _, cust := range []struct {
+		name string
+		id   int64
+	}{{"nationwide", 1}, {"partial", 2}} {
+		for _, tc := range cases {
+			req := tc.req
+			req.Facets = true
+			b.Run(cust.name+"/"+tc.name+"/three searches", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := ix.SearchContacts(cust.id, req); err != nil {
+						b.Fatal(err)
+					}
+					for _, m := range []bool{true, false} {
+						n := req
+						n.Mapped, n.Facets, n.Limit = &m, false, 1
+						if _, err := ix.SearchContacts(cust.id, n); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+			side := req
+			side.SidebarCounts = true
+			b.Run(cust.name+"/"+tc.name+"/one pass", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := ix.SearchContacts(cust.id, side); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

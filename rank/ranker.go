@@ -223,7 +223,7 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 			order[i], others = others[0], others[1:]
 		}
 	}
-	out := Result{ContactResult: search.ContactResult{Total: win.Total, Facets: win.Facets, Hits: []search.ContactHit{}}, Learned: true, ModelID: m.ModelID}
+	out := Result{ContactResult: search.ContactResult{Total: win.Total, Facets: win.Facets, Mapped: win.Mapped, Hits: []search.ContactHit{}}, Learned: true, ModelID: m.ModelID}
 	page := order[min(cur.Offset, len(order)):min(cur.Offset+limit, len(order))]
 	lean := make([]search.ContactHit, len(page))
 	byID := make(map[int64]Item, len(page))
@@ -246,6 +246,7 @@ func (r *Ranker) SearchContacts(ix *search.Index, customerID int64, req search.R
 		// The page runs past the window: the rest in the engine's order.
 		treq := req
 		treq.Cursor, treq.Limit = win.NextCursor, limit-len(out.Hits)
+		treq.Facets, treq.SidebarCounts = false, false // the window's are the page's
 		tail, err := ix.SearchContacts(customerID, treq)
 		if err != nil {
 			return Result{}, err

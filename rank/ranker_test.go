@@ -2,6 +2,7 @@ package rank
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestRerankNeverHides(t *testing.T) {
 		c := sim.Warm[r.IntN(len(sim.Warm))]
 		rk := NewRanker(10+r.IntN(60), sim.Now)
 		rk.SetModel(adversarial(r, c))
-		req := search.Request{Q: queries[r.IntN(len(queries))], Limit: 1 + r.IntN(25), Facets: true}
+		req := search.Request{Q: queries[r.IntN(len(queries))], Limit: 1 + r.IntN(25), Facets: true, SidebarCounts: r.IntN(2) == 0}
 		if r.IntN(3) == 0 {
 			req.PlaceTypes = []string{"municipality", "county"}
 		}
@@ -65,6 +66,10 @@ func TestRerankNeverHides(t *testing.T) {
 			if res.Total != want.Total || len(res.Facets) != len(want.Facets) {
 				t.Fatalf("round %d: total %d, engine %d", round, res.Total, want.Total)
 			}
+			if page == 0 && !reflect.DeepEqual(res.Facets, want.Facets) || !reflect.DeepEqual(res.Mapped, want.Mapped) {
+				// The sidebar of a re-ranked page is the engine's.
+				t.Fatalf("round %d page %d: facets %v mapped %v, engine %v %v", round, page, res.Facets, res.Mapped, want.Facets, want.Mapped)
+			}
 			if len(res.Hits) > req.Limit || len(res.Items) != len(res.Hits) {
 				t.Fatalf("round %d: %d hits, %d items, limit %d", round, len(res.Hits), len(res.Items), req.Limit)
 			}
@@ -78,12 +83,13 @@ func TestRerankNeverHides(t *testing.T) {
 		if len(got) != len(wantIDs) {
 			t.Fatalf("round %d %q: %d hits over the pages, engine %d", round, req.Q, len(got), len(wantIDs))
 		}
-		w := min(rk.candidates, len(wantIDs))
+		// The window is the candidates, or a page when a page is more.
+		w := min(max(rk.candidates, req.Limit), len(wantIDs))
 		a, b := slices.Clone(got[:w]), slices.Clone(wantIDs[:w])
 		slices.Sort(a)
 		slices.Sort(b)
 		if !slices.Equal(a, b) {
-			t.Fatalf("round %d: the first window is not the engine's candidates", round)
+			t.Fatalf("round %d: the first window is not the engine's candidates (candidates %d, limit %d, %d hits)", round, rk.candidates, req.Limit, len(wantIDs))
 		}
 		slices.Sort(got)
 		slices.Sort(wantIDs)

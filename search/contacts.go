@@ -35,13 +35,22 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		if req.Facets {
 			res.Facets = ix.contactFacets(roaring.New(), p.facetN)
 		}
+		if req.SidebarCounts {
+			res.Mapped = &MappedCounts{}
+		}
 		return res, nil
 	}
-	r, shared := ix.contactFilter(c, p)
 	a := analyzers.Get().(*analysis.Analyzer)
 	defer analyzers.Put(a)
 	emails := c.emailWithin()
-	r, shared = ix.matchClauses(a, r, shared, p.clauses, emails)
+	var r, byState *roaring.Bitmap
+	var shared bool
+	if req.SidebarCounts {
+		r, shared, byState, res.Mapped = ix.sidebarSearch(a, c, p, emails)
+	} else {
+		r, shared = ix.contactFilter(c, p)
+		r, shared = ix.matchClauses(a, r, shared, p.clauses, emails)
+	}
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
 	var fc *facetCounter
@@ -60,6 +69,9 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		res.Facets = ix.cachedFacets(r, p.facetN)
 	case req.Facets:
 		res.Facets = ix.contactFacets(r, p.facetN)
+	}
+	if req.Facets && byState != nil {
+		res.Facets[FacetState] = ix.stateCounts(byState)
 	}
 	more := len(hits) > p.limit
 	if more {
@@ -106,6 +118,65 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 		AccessType: access,
 		Score:      h.score,
 	}
+}
+
+// sidebarSearch is the filtering and matching of SearchContacts for a
+// request with SidebarCounts, in one pass over the index: the text and
+// every filter but the state and mapped ones are matched once (r0), and
+// the two are applied last, each to its own copy: r0 within the mapped
+// filter is what the state facet counts (as if no state were chosen),
+// r0 within the states what the mapped counts count (as if Mapped were
+// not set), and r0 within both the result, the same set the plain path
+// finds (filters and clauses are intersections and differences of sets,
+// so their order does not change it). byState is nil when no state is
+// chosen: the result's own state facet is then the one.
+func (ix *Index) sidebarSearch(a *analysis.Analyzer, c *customer, p *plan, emails *roaring.Bitmap) (r *roaring.Bitmap, shared bool, byState *roaring.Bitmap, mc *MappedCounts) {
+	q := *p
+	q.states, q.req.Mapped = nil, nil
+	r0, shared0 := ix.contactFilter(c, &q)
+	r0, shared0 = ix.matchClauses(a, r0, shared0, p.clauses, emails)
+	rM, sharedM := r0, shared0 // within the states: what the mapped counts count
+	if len(p.states) > 0 {
+		if bm := orOf(ix.states, p.states, false); bm != nil {
+			rM = roaring.And(r0, bm)
+		} else {
+			rM = roaring.New()
+		}
+		sharedM = false
+	}
+	mapped := int(rM.AndCardinality(c.mapped))
+	mc = &MappedCounts{Mapped: mapped, Unmapped: int(rM.GetCardinality()) - mapped}
+	within := func(x *roaring.Bitmap) *roaring.Bitmap { // x within the mapped filter, a new bitmap
+		if *p.req.Mapped {
+			return roaring.And(x, c.mapped)
+		}
+		return roaring.AndNot(x, c.mapped)
+	}
+	switch {
+	case p.req.Mapped == nil:
+		r, shared = rM, sharedM
+		if len(p.states) > 0 {
+			byState = r0
+		}
+	case len(p.states) == 0:
+		r = within(r0)
+	default:
+		byState = within(r0)
+		r = within(rM)
+	}
+	return r, shared, byState, mc
+}
+
+// stateCounts counts the state facet of r with the state bitmaps, which
+// are runs of ordinals (documents are in state order).
+func (ix *Index) stateCounts(r *roaring.Bitmap) []Bucket {
+	counts := map[string]int{}
+	for st, bm := range ix.states {
+		if n := int(r.AndCardinality(bm)); n > 0 {
+			counts[st] = n
+		}
+	}
+	return buckets(counts, 0)
 }
 
 // contactFilter returns the customer's visible contacts that pass every

@@ -116,15 +116,25 @@ func zeroed[T any](s []T, n int) []T {
 	return s
 }
 
-func (fc *facetCounter) add(place, dept uint32, class, email uint8) {
-	if int(place) != fc.prev {
-		fc.flush()
-		fc.prev, fc.run = int(place), 0
+// addBatch counts the contacts ords (ascending), as add does one by one,
+// with the counters in locals: the walks over a big result spend most of
+// their time here (a million contacts at the seed's scale).
+func (fc *facetCounter) addBatch(hot []hotDoc, ords []uint32) {
+	depts, class, emails := fc.depts, &fc.class, &fc.emails
+	prev, run := fc.prev, fc.run
+	for _, o := range ords {
+		h := &hot[o]
+		if int(h.place) != prev {
+			fc.prev, fc.run = prev, run
+			fc.flush()
+			prev, run = int(h.place), 0
+		}
+		run++
+		depts[h.dept]++
+		class[h.class]++
+		emails[h.email&3]++
 	}
-	fc.run++
-	fc.depts[dept]++
-	fc.class[class]++
-	fc.emails[email]++
+	fc.prev, fc.run = prev, run
 }
 
 func (fc *facetCounter) flush() {
@@ -191,10 +201,7 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 			if k == 0 {
 				break
 			}
-			for _, o := range buf[:k] {
-				h := &ix.hot[o]
-				fc.add(h.place, h.dept, h.class, h.email)
-			}
+			fc.addBatch(ix.hot, buf[:k])
 		}
 		return fc.result(n)
 	}

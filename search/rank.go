@@ -298,11 +298,11 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 		if n == 0 {
 			break
 		}
+		if fc != nil {
+			fc.addBatch(ix.hot, buf[:n])
+		}
 		for _, o := range buf[:n] {
 			h := &ix.hot[o]
-			if fc != nil {
-				fc.add(h.place, h.dept, h.class, h.email)
-			}
 			sc := s.interned(s.titleS, s.ix.titles, fTitle, h.title) +
 				s.interned(s.deptS, s.ix.depts, fDept, h.dept) + float64(h.static)
 			if j < len(extra) && extra[j] == o {

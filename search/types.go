@@ -81,6 +81,14 @@ type Request struct {
 	// FacetSize is how many buckets the department and vendor facets keep:
 	// 0 means DefaultFacetSize, at most MaxFacetSize.
 	FacetSize int
+	// SidebarCounts asks for what a filter sidebar shows besides Facets
+	// (contacts search only): ContactResult.Mapped, the matching contacts
+	// the customer has and has not mapped, counted as if Mapped were not
+	// set; and, with Facets, the state facet counted as if States were
+	// not set, so that it lists every state of the results and not only
+	// the chosen ones. The hits, total and other facets are those of the
+	// request as it is. One pass over the index computes them all.
+	SidebarCounts bool
 	// Signals asks for each contact hit's Signals (contacts search only),
 	// for a re-ranker.
 	Signals bool
@@ -123,6 +131,16 @@ type ContactResult struct {
 	Facets map[string][]Bucket `json:"facets,omitempty"`
 	// NextCursor fetches the next page; "" on the last page.
 	NextCursor string `json:"next_cursor,omitempty"`
+	// Mapped are the mapped and unmapped counts; nil unless
+	// Request.SidebarCounts.
+	Mapped *MappedCounts `json:"mapped_counts,omitempty"`
+}
+
+// MappedCounts split a result by the customer's CRM mappings (a contact
+// is mapped directly or through its place, as for Request.Mapped).
+type MappedCounts struct {
+	Mapped   int `json:"mapped"`
+	Unmapped int `json:"unmapped"`
 }
 
 // PlaceHit is one place of a result.

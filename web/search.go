@@ -168,6 +168,7 @@ var facetNames = []struct{ facet, label string }{
 	{search.FacetSeniority, "Seniority"},
 	{search.FacetDepartment, "Department"},
 	{search.FacetVendor, "Tech vendor"},
+	{search.FacetEmailStatus, "Email status"},
 }
 
 // textParams are the filters the sidebar takes as typed values.
@@ -233,7 +234,10 @@ func (s *Server) runSearch(r *http.Request, v *viewer, sq searchQuery, req searc
 	if req.Limit == 0 {
 		req.Limit = DefaultPageSize
 	}
-	req.Facets = true
+	// One pass of the index: hits, total, facets (the state facet as if
+	// no state were ticked) and the mapped / unmapped counts (as if
+	// neither were chosen), through the ranker (web/ranking.go).
+	req.Facets, req.SidebarCounts = true, true
 	offset := len(sq.Prev) * req.Limit
 	ranked, o, err := s.rankedSearch(v, ix, req, view.Sort, offset)
 	if err != nil {
@@ -248,20 +252,13 @@ func (s *Server) runSearch(r *http.Request, v *viewer, sq searchQuery, req searc
 	annotate(view.Rows, &ranked, o, offset)
 	view.Learned, view.Origin = ranked.Learned, o
 	view.Facets = facetsOf(res.Facets, view.Selected)
-	// Mapped and unmapped counts: the same search narrowed each way.
-	for _, m := range []bool{true, false} {
-		n := req
-		n.Mapped, n.Facets, n.Limit, n.Cursor = &m, false, 1, ""
-		res2, err := ix.SearchContacts(v.customerID(), n)
-		if err != nil {
-			return err
-		}
-		val, lab := "true", "In my CRM (mapped)"
-		if !m {
-			val, lab = "false", "Not in my CRM"
-		}
-		view.Mapped = append(view.Mapped, facetOption{Param: "mapped", Value: val, Label: lab, Count: res2.Total,
-			ID: "mapped-" + val, Checked: view.Text["mapped"] == val})
+	var mc search.MappedCounts
+	if res.Mapped != nil {
+		mc = *res.Mapped
+	}
+	view.Mapped = []facetOption{
+		{Param: "mapped", Value: "true", Label: "In my CRM (mapped)", Count: mc.Mapped, ID: "mapped-true", Checked: view.Text["mapped"] == "true"},
+		{Param: "mapped", Value: "false", Label: "Not in my CRM", Count: mc.Unmapped, ID: "mapped-false", Checked: view.Text["mapped"] == "false"},
 	}
 	page := len(sq.Prev)
 	view.From = page*req.Limit + 1

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,6 +31,7 @@ func benchWeb(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(fs, e)
 	requests := fs.Int("requests", 2000, "requests per customer (after 100 warm-up requests)")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,8 +64,25 @@ func benchWeb(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bench web: %w", err)
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench web: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench web: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	// Requests run on one locked OS thread, so that the thread's CPU time
+	// around a request is that request's (the collector's background
+	// work is in the process's CPU per request instead).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	fmt.Fprintf(e.stdout, "%s, GOMAXPROCS %d\n", loadAvg(), runtime.GOMAXPROCS(0))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "customer\tplaces\trequests\tp50\tp95\tp99\tmax\t")
+	fmt.Fprintln(tw, "customer\tplaces\trequests\tp50\tp95\tp99\tmax\tcpu p50\tcpu p99\tprocess cpu/req\t")
 	for _, cid := range customers {
 		var b [12]byte
 		rand.Read(b[:])
@@ -76,6 +97,8 @@ func benchWeb(ctx context.Context, e *env, args []string) error {
 		}
 		urls, _ := httpBenchMix("", *seed, httpBenchStates(stateOf, grants[cid]))
 		lat := make([]time.Duration, 0, *requests)
+		cpu := make([]time.Duration, 0, *requests)
+		var procCPU time.Duration
 		var failed int
 		var firstErr string
 		for i := range *requests + 100 {
@@ -83,9 +106,12 @@ func benchWeb(ctx context.Context, e *env, args []string) error {
 			req := httptest.NewRequest("GET", path, nil).WithContext(ctx)
 			req.Header.Set("Cookie", cookie)
 			rec := httptest.NewRecorder()
-			start := time.Now()
+			if i == 100 {
+				procCPU = -cpuTime()
+			}
+			c0, start := threadCPU(), time.Now()
 			app.ServeHTTP(rec, req)
-			d := time.Since(start)
+			d, c := time.Since(start), threadCPU()-c0
 			if rec.Code != http.StatusOK {
 				failed++
 				if firstErr == "" {
@@ -94,17 +120,19 @@ func benchWeb(ctx context.Context, e *env, args []string) error {
 				continue
 			}
 			if i >= 100 {
-				lat = append(lat, d)
+				lat, cpu = append(lat, d), append(cpu, c)
 			}
 		}
+		procCPU += cpuTime()
 		if err := s.DeleteUser(ctx, u.UserID); err != nil {
 			return fmt.Errorf("bench web: %w", err)
 		}
 		if failed > 0 {
 			return fmt.Errorf("bench web: %d requests failed, the first %s", failed, firstErr)
 		}
-		p := percentiles(lat)
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", cid, len(grants[cid]), len(lat), fmtDur(p[0]), fmtDur(p[1]), fmtDur(p[2]), fmtDur(p[3]))
+		p, pc := percentiles(lat), percentiles(cpu)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", cid, len(grants[cid]), len(lat), fmtDur(p[0]), fmtDur(p[1]), fmtDur(p[2]), fmtDur(p[3]),
+			fmtDur(pc[0]), fmtDur(pc[2]), fmtDur(procCPU/time.Duration(len(lat))))
 	}
 	return tw.Flush()
 }

@@ -24,6 +24,9 @@ const (
 	EventMappingCreated    = "mapping.created"
 	EventMappingUpdated    = "mapping.updated"
 	EventMappingDeleted    = "mapping.deleted"
+	// EventSavedSearchMatched names a saved search and the contacts that
+	// started matching it (alerts.go).
+	EventSavedSearchMatched = "saved_search.matched"
 	// EventPing is the test event an endpoint's "ping" sends; it never
 	// appears in the feed.
 	EventPing = "webhook.ping"
@@ -35,6 +38,7 @@ var EventTypes = []string{
 	EventPlaceCreated, EventPlaceUpdated, EventPlaceDeleted,
 	EventTechStackAdded, EventTechStackRemoved,
 	EventMappingCreated, EventMappingUpdated, EventMappingDeleted,
+	EventSavedSearchMatched,
 }
 
 // FeedEvent is one event of one customer's change feed. Events are
@@ -112,6 +116,7 @@ type FeedStore interface {
 	LastFeedEvent(ctx context.Context, customerID int64) (int64, error)
 
 	WebhookStore
+	AlertStore
 }
 
 // DecodeImage decodes a change's Old image into the table's domain type

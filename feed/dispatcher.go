@@ -51,6 +51,9 @@ type Config struct {
 	// Appended, when set, is called after a step stored events (the
 	// server wakes its long polls with it).
 	Appended func()
+	// Alerts, when set, runs the saved-search alerts (Dispatcher.Alert)
+	// through the search index; the server passes httpapi.AlertMatcher.
+	Alerts Matcher
 }
 
 // Dispatcher derives feed events from change_log into the outbox and
@@ -59,6 +62,11 @@ type Dispatcher struct {
 	cfg    Config
 	notify chan struct{}
 	rngMu  sync.Mutex
+	// alertsKnown says nextDue is the earliest due batch of the alerts as
+	// of their last step (zero: none), so that Alert skips the store while
+	// nothing changed and nothing is due.
+	alertsKnown bool
+	nextDue     time.Time
 	// Delivered, when set, is called with every attempt's result (the
 	// benchmark measures latency with it).
 	Delivered func(pursuit.DeliveryResult)
@@ -208,6 +216,11 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				d.cfg.Log.Error("feed: derive events", "err", err)
 			}
+			a, err := d.Alert(ctx)
+			if err != nil && ctx.Err() == nil {
+				d.cfg.Log.Error("feed: saved-search alerts", "err", err)
+			}
+			n += a
 			m, err := d.Send(ctx)
 			if err != nil && ctx.Err() == nil {
 				d.cfg.Log.Error("feed: send webhooks", "err", err)

@@ -200,3 +200,30 @@ func (s *Server) handleSavedSearchResults(w http.ResponseWriter, r *http.Request
 	writeContactResult(w, &res)
 	return nil
 }
+
+// AlertMatcher runs saved searches through ix for the saved-search alerts
+// (feed.Matcher): each saved query is parsed by the search route's own
+// parser and matched by the index for its customer, so an alert sees
+// exactly the contacts the saved search's results would list.
+func AlertMatcher(ix *search.Index) *SavedSearchMatcher { return &SavedSearchMatcher{ix} }
+
+// SavedSearchMatcher is feed.Matcher over a search index.
+type SavedSearchMatcher struct{ ix *search.Index }
+
+// Seq is the change_log seq the index has applied.
+func (m *SavedSearchMatcher) Seq() int64 { return m.ix.Seq() }
+
+// Match returns the contacts of ss's customer that match ss now, within
+// a subset (nil: all).
+func (m *SavedSearchMatcher) Match(ss pursuit.SavedSearch, within *search.Subset) ([]int64, error) {
+	req, err := ParseContactSearch(ss.Query)
+	if err != nil {
+		return nil, err
+	}
+	return m.ix.MatchContactIDs(ss.CustomerID, req, within)
+}
+
+// Summaries returns the customer's masked hits of ids it sees now.
+func (m *SavedSearchMatcher) Summaries(customerID int64, ids []int64) []search.ContactHit {
+	return m.ix.ContactHits(customerID, ids)
+}

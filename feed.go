@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
 // Feed event types: what a customer's change feed (GET /v1/changes) and
@@ -177,14 +179,24 @@ var timeKeys = map[string]bool{
 }
 
 // EventEnvelope is the body a webhook delivers and the feed lists: the
-// Standard Webhooks payload shape {"type", "timestamp", "data"}.
+// Standard Webhooks payload shape {"type", "timestamp", "data"}, byte for
+// byte what json.Marshal makes of it, written by hand because every
+// delivery of every event builds one: Data is the dispatcher's own
+// json.Marshal output (compact, HTML-escaped), copied as it is, and the
+// type names hold no character JSON escapes.
 func EventEnvelope(e FeedEvent) []byte {
-	b, _ := json.Marshal(struct {
-		Type      string          `json:"type"`
-		Timestamp string          `json:"timestamp"`
-		Data      json.RawMessage `json:"data"`
-	}{e.Type, e.CreatedAt.UTC().Format(time.RFC3339Nano), e.Data})
-	return b
+	b := make([]byte, 0, len(e.Data)+len(e.Type)+64)
+	b = append(b, `{"type":`...)
+	b = jsonstr.Append(b, e.Type)
+	b = append(b, `,"timestamp":"`...)
+	b = e.CreatedAt.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","data":`...)
+	if len(e.Data) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, e.Data...)
+	}
+	return append(b, '}')
 }
 
 // MessageID is the webhook-id of an event's deliveries: the same for

@@ -26,7 +26,10 @@ const (
 	DefaultBatch   = 2000
 	DefaultPoll    = 250 * time.Millisecond
 	DefaultLease   = time.Minute
-	DefaultWorkers = 32
+	DefaultWorkers = 64
+	// claimPerWorker is how many deliveries Send claims per worker: one
+	// claim and one record transaction carry that many.
+	claimPerWorker = 8
 )
 
 // Config configures a Dispatcher. Store is required.
@@ -150,12 +153,12 @@ func (d *Dispatcher) Derive(ctx context.Context) (int64, error) {
 	return upto - pos, nil
 }
 
-// Send claims the deliveries due now (up to 4 per worker), sends them
+// Send claims the deliveries due now (up to claimPerWorker per worker), sends them
 // concurrently and records the results in one transaction. It returns how
 // many it attempted.
 func (d *Dispatcher) Send(ctx context.Context) (int, error) {
 	now := d.cfg.Now()
-	batch, err := d.cfg.Store.ClaimDeliveries(ctx, now, d.cfg.Lease, 4*d.cfg.Workers)
+	batch, err := d.cfg.Store.ClaimDeliveries(ctx, now, d.cfg.Lease, claimPerWorker*d.cfg.Workers)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
 // feedPositionName is the feed_position row of the dispatcher.
@@ -148,49 +151,78 @@ func movePosition(ctx context.Context, tx *sql.Tx, name string, from, to int64) 
 }
 
 // appendEvents inserts events (setting their EventID; an event of a
-// deleted customer is dropped) and, in one statement, one pending
-// delivery per event and enabled endpoint of its customer that takes its
-// type (pursuit.WebhookEndpoint.Takes: no types, or the event's among
-// them). The writer is the only one, so this append's events are the ids
-// between its first and its last.
+// deleted customer is dropped) in one statement over a JSON array of
+// them, then, in one more, one pending delivery per event and enabled
+// endpoint of its customer that takes its type
+// (pursuit.WebhookEndpoint.Takes: no types, or the event's among them).
+// The writer is the only one and ids are assigned in insertion order, so
+// the ids the insert returns, sorted, are the events' in order, and this
+// append's events are the ids between its first and its last.
 func (db *DB) appendEvents(ctx context.Context, tx *sql.Tx, events []pursuit.FeedEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
 	now := db.now()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO feed_events (customer_id, seq, type, data, created_at)
-		SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customers WHERE customer_id = ?1) RETURNING event_id`)
-	if err != nil {
-		return dbErr(err)
+	cids := make([]int64, 0, 8)
+	for i := range events {
+		if !slices.Contains(cids, events[i].CustomerID) {
+			cids = append(cids, events[i].CustomerID)
+		}
 	}
-	defer ins.Close()
-	var first, last int64
+	alive, err := all(ctx, tx, scanID, `SELECT customer_id FROM customers WHERE customer_id IN (SELECT value FROM json_each(?))`, idsJSON(cids))
+	if err != nil {
+		return err
+	}
+	b := make([]byte, 0, 256*len(events))
+	b = append(b, '[')
+	kept := make([]*pursuit.FeedEvent, 0, len(events))
 	for i := range events {
 		e := &events[i]
 		if e.CreatedAt.IsZero() {
 			e.CreatedAt = now
 		}
-		err := ins.QueryRowContext(ctx, e.CustomerID, e.Seq, e.Type, string(e.Data), micros(e.CreatedAt)).Scan(&e.EventID)
-		if errors.Is(err, sql.ErrNoRows) {
+		if !slices.Contains(alive, e.CustomerID) {
 			continue // the customer was deleted after the change
 		}
-		if err != nil {
-			return dbErr(fmt.Errorf("store event: %w", err))
+		if len(kept) > 0 {
+			b = append(b, ',')
 		}
-		if first == 0 {
-			first = e.EventID
-		}
-		last = e.EventID
+		kept = append(kept, e)
+		b = append(b, '[')
+		b = strconv.AppendInt(b, e.CustomerID, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, e.Seq, 10)
+		b = append(b, ',')
+		b = jsonstr.Append(b, e.Type)
+		b = append(b, ',')
+		b = jsonstr.Append(b, string(e.Data))
+		b = append(b, ',')
+		b = strconv.AppendInt(b, e.CreatedAt.UnixMicro(), 10)
+		b = append(b, ']')
 	}
-	if first == 0 {
+	b = append(b, ']')
+	if len(kept) == 0 {
 		return nil
+	}
+	ids, err := all(ctx, tx, scanID, `INSERT INTO feed_events (customer_id, seq, type, data, created_at)
+		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) ORDER BY key
+		RETURNING event_id`, string(b))
+	if err != nil {
+		return dbErr(fmt.Errorf("store events: %w", err))
+	}
+	if len(ids) != len(kept) {
+		return fmt.Errorf("store events: %d ids for %d events", len(ids), len(kept))
+	}
+	slices.Sort(ids)
+	for i, e := range kept {
+		e.EventID = ids[i]
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (endpoint_id, customer_id, event_id, status, next_attempt_at, created_at)
 		SELECT ep.endpoint_id, e.customer_id, e.event_id, 'pending', ?1, ?1
 		FROM feed_events e JOIN webhook_endpoints ep ON ep.customer_id = e.customer_id AND ep.disabled_at IS NULL
 			AND (ep.event_types = '' OR instr(',' || ep.event_types || ',', ',' || e.type || ',') > 0)
 		WHERE e.event_id BETWEEN ?2 AND ?3
-		ORDER BY e.event_id, ep.endpoint_id`, micros(now), first, last)
+		ORDER BY e.event_id, ep.endpoint_id`, micros(now), ids[0], ids[len(ids)-1])
 	if err != nil {
 		return dbErr(fmt.Errorf("enqueue deliveries: %w", err))
 	}

@@ -168,6 +168,9 @@ type Store interface {
 
 	// EventStore holds engagement events and ranking models (events.go).
 	EventStore
+	// TextSearchStore answers plain-word searches with the store's own
+	// full-text indexes (textsearch.go).
+	TextSearchStore
 	// FeedStore holds the change feed's events, the dispatcher's position
 	// and webhooks (feed.go, webhook.go).
 	FeedStore

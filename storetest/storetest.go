@@ -99,6 +99,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"NewColumns", testNewColumns},
 		{"FailedWritesLeaveStructs", testFailedWritesLeaveStructs},
 		{"BulkErrorsSurface", testBulkErrorsSurface},
+		{"TextSearch", testTextSearch},
 	}
 	tests = append(tests, webTests...)
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -98,6 +99,10 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	limit := fs.Int("limit", 20, "hits to print")
 	cursor := fs.String("cursor", "", "next_cursor of a previous search")
 	facetN := fs.Int("facets", 5, "buckets per facet to print (0 for none)")
+	useSQL := fs.Bool("sql", false, "answer from the store's own full-text index (SQLite FTS5, PostgreSQL tsvector) without\n"+
+		"building the search index: plain words in name, title and department (a place's name), contact_id order;\n"+
+		"only --customer, --places, --state, --limit and --after apply")
+	after := fs.Int64("after", 0, "with --sql: the last id of the previous page")
 	// Flags may come after the query too: pursuit search 'it director' --state NY.
 	var words []string
 	for {
@@ -112,6 +117,12 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	}
 	if *customer <= 0 {
 		return errors.New("search: --customer is required")
+	}
+	if *useSQL {
+		return runSearchSQL(ctx, e, fs, *db, *customer, *places, strings.Join(words, " "), states, *limit, *after)
+	}
+	if *after != 0 {
+		return errors.New("search: --after pages --sql results; the search index pages with --cursor")
 	}
 	req := search.Request{
 		Q: strings.Join(words, " "), States: states, PlaceTypes: types, Departments: depts,
@@ -184,7 +195,7 @@ var searchFlags = map[string]string{
 	"department": "--department", "function": "--function", "seniority": "--seniority",
 	"verified_since": "--verified-since", "has_email": "--has-email", "has_phone": "--has-phone",
 	"mapped": "--mapped", "account_owner": "--owner", "limit": "--limit", "facet_size": "--facets",
-	"cursor": "--cursor",
+	"cursor": "--cursor", "after": "--after",
 }
 
 // flagError renames the field of a search error to the flag that set it,
@@ -199,6 +210,82 @@ func flagError(err error) error {
 		return err
 	}
 	return &pursuit.Error{Code: e.Code, Field: name, Message: e.Message, Err: e.Err}
+}
+
+// sqlFlags are the flags runSearchSQL honours; any other one set is an
+// error rather than a filter silently dropped.
+var sqlFlags = map[string]bool{"db": true, "customer": true, "places": true, "state": true, "limit": true, "after": true, "sql": true}
+
+// runSearchSQL answers a search with the store's text search
+// (pursuit.TextSearchStore): no index build, so it answers in
+// milliseconds on a store of any size.
+func runSearchSQL(ctx context.Context, e *env, fs *flag.FlagSet, db string, customer int64, places bool, q string, states []string, limit int, after int64) error {
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if !sqlFlags[f.Name] {
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return fmt.Errorf("search: %s cannot be used with --sql, which takes plain words, --state, --limit and --after (drop --sql for the search index's filters)", strings.Join(bad, ", "))
+	}
+	words, err := pursuit.ParseTextWords(q)
+	if err != nil {
+		return fmt.Errorf("search: %w", flagError(err))
+	}
+	tq := pursuit.TextQuery{Words: words, States: states, After: after, Limit: limit}
+	if err := tq.Validate(); err != nil {
+		return fmt.Errorf("search: %w", flagError(err))
+	}
+	s, err := openExisting(ctx, e, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.GetCustomer(ctx, customer); pursuit.ErrorCode(err) == pursuit.ENOTFOUND {
+		return fmt.Errorf("search: %w", &pursuit.Error{Code: pursuit.ENOTFOUND, Field: "--customer", Message: fmt.Sprintf("no such customer %d", customer), Err: err})
+	} else if err != nil {
+		return fmt.Errorf("search: look up customer %d: %w", customer, err)
+	}
+	t0 := time.Now()
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	var total int64
+	var shown int
+	var last int64
+	if places {
+		res, err := s.SearchPlacesText(ctx, customer, tq)
+		if err != nil {
+			return fmt.Errorf("search: %w", flagError(err))
+		}
+		fmt.Fprintln(tw, "ID\tNAME\tTYPE\tSTATE\tCOUNTY\tPOPULATION")
+		for _, p := range res.Places {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", p.PlaceID, cut(p.Name, 40), p.PlaceType, p.StateAbbr, cut(p.County, 24), p.Population)
+			last = p.PlaceID
+		}
+		total, shown = res.Total, len(res.Places)
+	} else {
+		res, err := s.SearchContactsText(ctx, customer, tq)
+		if err != nil {
+			return fmt.Errorf("search: %w", flagError(err))
+		}
+		fmt.Fprintln(tw, "ID\tNAME\tTITLE\tDEPARTMENT\tPLACE_ID\tEMAIL\tPHONE\tACCESS")
+		for i, c := range res.Contacts {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", c.ContactID, cut(c.Name, 28), cut(c.Title, 36),
+				cut(c.Department, 24), c.PlaceID, c.Email, c.Phone, res.Access[i])
+			last = c.ContactID
+		}
+		total, shown = res.Total, len(res.Contacts)
+	}
+	tw.Flush()
+	what := "contacts"
+	if places {
+		what = "places"
+	}
+	fmt.Fprintf(e.stdout, "\n%d %s match (%d shown, %s text search took %s)\n", total, what, shown, s.Kind(), time.Since(t0).Round(time.Microsecond))
+	if shown == limit {
+		fmt.Fprintf(e.stdout, "next page: --after %d\n", last)
+	}
+	return nil
 }
 
 func printContacts(w io.Writer, res search.ContactResult, took time.Duration) {

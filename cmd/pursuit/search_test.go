@@ -66,6 +66,49 @@ func TestSearchCommand(t *testing.T) {
 	if _, _, err := runCmd(t, "search", "--db", path, "--customer", "1", `"unclosed`); pursuit.ErrorField(err) != "query" {
 		t.Errorf("search with a bad query = %v, want an error on the query", err)
 	}
+
+	// --sql: the store's own full-text index, same scoping and masking,
+	// plain words, no stemming ("director" but not "directors").
+	out, _, err = runCmd(t, "search", "--db", path, "--customer", "1", "--sql", "director", "--state", "IL")
+	if err != nil {
+		t.Fatalf("search --sql: %v", err)
+	}
+	for _, want := range []string{"Jane Doe", "1 contacts match", "j•••@springfield.gov", "masked", "sqlite text search"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("search --sql output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "jane@springfield.gov") || strings.Contains(out, "Jim Roe") {
+		t.Errorf("search --sql shows a masked email or a filtered-out contact:\n%s", out)
+	}
+	out, _, err = runCmd(t, "search", "--db", path, "--customer", "1", "--sql", "--places", "austin")
+	if err != nil || !strings.Contains(out, "Austin") || !strings.Contains(out, "1 places match") {
+		t.Errorf("search --sql --places = %v:\n%s", err, out)
+	}
+	out, _, err = runCmd(t, "search", "--db", path, "--customer", "1", "--sql", "--limit", "1", "director")
+	if err != nil || !strings.Contains(out, "2 contacts match (1 shown") || !strings.Contains(out, "next page: --after 1") {
+		t.Errorf("search --sql --limit 1 = %v:\n%s", err, out)
+	}
+	out, _, err = runCmd(t, "search", "--db", path, "--customer", "1", "--sql", "--limit", "1", "--after", "1", "director")
+	if err != nil || !strings.Contains(out, "Jim Roe") || strings.Contains(out, "Jane Doe") {
+		t.Errorf("search --sql --after 1 = %v:\n%s", err, out)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sql", "--function", "it", "director"}, "--function cannot be used with --sql"},
+		{[]string{"--sql", `"it director"`}, "quoted phrases"},
+		{[]string{"--sql", "director -police"}, "exclusion"},
+		{[]string{"--sql", "title:director"}, "field prefix"},
+		{[]string{"--sql", "--state", "XX", "director"}, "--state"},
+		{[]string{"--after", "3", "director"}, "--after pages --sql"},
+	} {
+		_, _, err := runCmd(t, append([]string{"search", "--db", path, "--customer", "1"}, tt.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("search %v = %v, want an error saying %q", tt.args, err, tt.want)
+		}
+	}
 }
 
 // TestSearchCommandRejects checks that the search command refuses what it

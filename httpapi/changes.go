@@ -159,12 +159,7 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) error {
 func writeFeedPage(w http.ResponseWriter, events []pursuit.FeedEvent, next string, more bool) {
 	buf := bytePool.Get().(*[]byte)
 	b := appendFeedPage((*buf)[:0], events, next, more)
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	writeBody(w, b)
 	if cap(b) <= 8<<20 {
 		*buf = b
 		bytePool.Put(buf)

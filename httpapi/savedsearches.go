@@ -113,13 +113,19 @@ func (s *Server) handleCreateSavedSearch(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *Server) handleGetSavedSearch(w http.ResponseWriter, r *http.Request) error {
+// savedSearchOf reads the saved search the path names, of the caller's
+// customer (another customer's is ENOTFOUND, like a missing one).
+func (s *Server) savedSearchOf(r *http.Request) (pursuit.SavedSearch, error) {
 	_, cid := customerOf(r)
 	id, err := pathID(r, "saved_search_id")
 	if err != nil {
-		return err
+		return pursuit.SavedSearch{}, err
 	}
-	ss, err := s.store.GetSavedSearch(r.Context(), cid, id)
+	return s.store.GetSavedSearch(r.Context(), cid, id)
+}
+
+func (s *Server) handleGetSavedSearch(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.savedSearchOf(r)
 	if err != nil {
 		return err
 	}
@@ -128,16 +134,14 @@ func (s *Server) handleGetSavedSearch(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleUpdateSavedSearch(w http.ResponseWriter, r *http.Request) error {
-	_, cid := customerOf(r)
-	id, err := pathID(r, "saved_search_id")
-	if err != nil {
+	if _, err := pathID(r, "saved_search_id"); err != nil {
 		return err
 	}
 	var in savedSearchPatch
 	if err := decodeJSON(w, r, s.cfg.MaxBodyBytes, &in); err != nil {
 		return err
 	}
-	ss, err := s.store.GetSavedSearch(r.Context(), cid, id)
+	ss, err := s.savedSearchOf(r)
 	if err != nil {
 		return err
 	}
@@ -177,12 +181,7 @@ func (s *Server) handleDeleteSavedSearch(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleSavedSearchResults(w http.ResponseWriter, r *http.Request) error {
-	_, cid := customerOf(r)
-	id, err := pathID(r, "saved_search_id")
-	if err != nil {
-		return err
-	}
-	ss, err := s.store.GetSavedSearch(r.Context(), cid, id)
+	ss, err := s.savedSearchOf(r)
 	if err != nil {
 		return err
 	}

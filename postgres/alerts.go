@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,15 +14,7 @@ const alertPositionName = "alerts"
 
 // AlertPosition returns the alerts' change_log position.
 func (db *DB) AlertPosition(ctx context.Context) (int64, bool, error) {
-	var seq int64
-	err := db.pool.QueryRow(ctx, `SELECT seq FROM feed_position WHERE name = $1`, alertPositionName).Scan(&seq)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, dbErr(err)
-	}
-	return seq, true, nil
+	return db.position(ctx, alertPositionName)
 }
 
 // AlertSearches returns the saved searches with an alert or an alert

@@ -130,8 +130,13 @@ func (r feedReader) GrantsOfContact(ctx context.Context, contactID int64) ([]pur
 
 // FeedPosition returns the dispatcher's change_log position.
 func (db *DB) FeedPosition(ctx context.Context) (int64, bool, error) {
+	return db.position(ctx, feedPositionName)
+}
+
+// position reads a feed_position row, ok false when it does not exist.
+func (db *DB) position(ctx context.Context, name string) (int64, bool, error) {
 	var seq int64
-	err := db.pool.QueryRow(ctx, `SELECT seq FROM feed_position WHERE name = $1`, feedPositionName).Scan(&seq)
+	err := db.pool.QueryRow(ctx, `SELECT seq FROM feed_position WHERE name = $1`, name).Scan(&seq)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -14,15 +13,7 @@ const alertPositionName = "alerts"
 
 // AlertPosition returns the alerts' change_log position.
 func (db *DB) AlertPosition(ctx context.Context) (int64, bool, error) {
-	var seq int64
-	err := db.r.QueryRowContext(ctx, `SELECT seq FROM feed_position WHERE name = ?`, alertPositionName).Scan(&seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, dbErr(err)
-	}
-	return seq, true, nil
+	return db.position(ctx, alertPositionName)
 }
 
 // AlertSearches returns the saved searches with an alert or an alert

@@ -1,5 +1,10 @@
 package pursuit
 
+import (
+	"context"
+	"time"
+)
+
 // MaxHashLen bounds the length of a stored API key hash, in bytes.
 const MaxHashLen = 128
 
@@ -37,4 +42,18 @@ func (r *Reveal) Validate() error {
 		checkID("contact_id", r.ContactID, true),
 		checkID("api_key_id", r.APIKeyID, false),
 	)
+}
+
+// CustomerKeyStore lists and revokes the API keys of one customer, for a
+// customer admin's page: the scoping is in the query, so that page never
+// reads another customer's keys.
+type CustomerKeyStore interface {
+	// ListCustomerAPIKeys returns the customer's own keys (role customer,
+	// revoked or not) by api_key_id.
+	ListCustomerAPIKeys(ctx context.Context, customerID int64) ([]APIKey, error)
+	// RevokeCustomerAPIKey revokes key id when it is one of the customer's
+	// and returns it; a key revoked before keeps its revoked_at. A key of
+	// another customer, an admin key and a key that does not exist are
+	// ENOTFOUND with the same message.
+	RevokeCustomerAPIKey(ctx context.Context, customerID, id int64, at time.Time) (APIKey, error)
 }

@@ -34,7 +34,8 @@ type Store interface {
 	UserStore
 	SavedSearchStore
 	ListStore
-	CRMStore // crmsync.go
+	CRMStore         // crmsync.go
+	CustomerKeyStore // apikey.go
 	// Migrate brings the schema up to this binary's version. It applies
 	// nothing when the schema is current and fails with ESCHEMA when the
 	// database was migrated by a newer binary. It returns the versions it

@@ -103,8 +103,10 @@ type UserStore interface {
 	// DeleteUserSessions ends every session of a user and returns how many
 	// there were.
 	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
-	// DeleteExpiredSessions deletes sessions and sign-in tokens that
-	// expired before now, returning how many rows it deleted.
+	// DeleteExpiredSessions deletes sessions that expired before now and
+	// sign-in tokens that expired before now or were used (a used token
+	// can never sign in again), returning how many rows it deleted.
+	// pursuit serve runs it periodically (web.SweepSessions).
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 
 	// CreateSignInToken stores a one-time sign-in token's hash.

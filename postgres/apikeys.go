@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -139,4 +140,26 @@ func (db *DB) ListReveals(ctx context.Context, customerID int64, opt pursuit.Lis
 	return collect(ctx, db, scanReveal, `SELECT reveal_id, api_key_id, customer_id, contact_id, revealed_at
 		FROM contact_reveals WHERE customer_id = $1 AND reveal_id > $2
 		ORDER BY reveal_id LIMIT $3`, customerID, opt.After, n)
+}
+
+// ListCustomerAPIKeys returns one customer's keys by api_key_id.
+func (db *DB) ListCustomerAPIKeys(ctx context.Context, customerID int64) ([]pursuit.APIKey, error) {
+	return collect(ctx, db, scanAPIKey, `SELECT `+apiKeyCols+` FROM api_keys
+		WHERE role = 'customer' AND customer_id = $1 ORDER BY api_key_id`, customerID)
+}
+
+// RevokeCustomerAPIKey revokes one of a customer's keys; any other key is
+// ENOTFOUND, worded like a missing one.
+func (db *DB) RevokeCustomerAPIKey(ctx context.Context, customerID, kid int64, at time.Time) (pursuit.APIKey, error) {
+	var k pursuit.APIKey
+	err := db.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		var err error
+		k, err = scanAPIKey(tx.QueryRow(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, $3)
+			WHERE api_key_id = $1 AND role = 'customer' AND customer_id = $2 RETURNING `+apiKeyCols, kid, customerID, grantTime(at, now)))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return pursuit.Errorf(pursuit.ENOTFOUND, "no API key %d", kid)
+		}
+		return err
+	})
+	return k, err
 }

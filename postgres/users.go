@@ -212,11 +212,11 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (int, error)
 	return int(tag.RowsAffected()), nil
 }
 
-// DeleteExpiredSessions deletes the sessions and sign-in tokens that
-// expired before now.
+// DeleteExpiredSessions deletes the sessions that expired before now and
+// the sign-in tokens that expired or were used.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	n := 0
-	for _, q := range []string{`DELETE FROM sessions WHERE expires_at < $1`, `DELETE FROM sign_in_tokens WHERE expires_at < $1`} {
+	for _, q := range []string{`DELETE FROM sessions WHERE expires_at < $1`, `DELETE FROM sign_in_tokens WHERE expires_at < $1 OR used_at IS NOT NULL`} {
 		tag, err := db.pool.Exec(ctx, q, norm(now))
 		if err != nil {
 			return n, dbErr(err)

@@ -151,3 +151,29 @@ func (db *DB) ListReveals(ctx context.Context, customerID int64, opt pursuit.Lis
 	return all(ctx, db.r, scanReveal, `SELECT reveal_id, api_key_id, customer_id, contact_id, revealed_at FROM contact_reveals
 		WHERE customer_id = ? AND reveal_id > ? ORDER BY reveal_id LIMIT ?`, customerID, opt.After, limit)
 }
+
+// ListCustomerAPIKeys returns one customer's keys in api_key_id order.
+func (db *DB) ListCustomerAPIKeys(ctx context.Context, customerID int64) ([]pursuit.APIKey, error) {
+	return all(ctx, db.r, scanAPIKey, `SELECT `+apiKeyCols+` FROM api_keys
+		WHERE role = 'customer' AND customer_id = ? ORDER BY api_key_id`, customerID)
+}
+
+// RevokeCustomerAPIKey revokes one of a customer's keys; any other key is
+// ENOTFOUND, worded like a missing one.
+func (db *DB) RevokeCustomerAPIKey(ctx context.Context, customerID, id int64, at time.Time) (pursuit.APIKey, error) {
+	at = normTime(at)
+	if at.IsZero() {
+		at = db.now()
+	}
+	var k pursuit.APIKey
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		k, err = scanAPIKey(tx.QueryRowContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?)
+			WHERE api_key_id = ? AND role = 'customer' AND customer_id = ? RETURNING `+apiKeyCols, micros(at), id, customerID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return pursuit.Errorf(pursuit.ENOTFOUND, "no API key %d", id)
+		}
+		return dbErr(err)
+	})
+	return k, err
+}

@@ -216,12 +216,12 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (int, error)
 	return int(n), err
 }
 
-// DeleteExpiredSessions deletes the sessions and sign-in tokens that
-// expired before now.
+// DeleteExpiredSessions deletes the sessions that expired before now and
+// the sign-in tokens that expired or were used.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM sessions WHERE expires_at < ?`, `DELETE FROM sign_in_tokens WHERE expires_at < ?`} {
+		for _, q := range []string{`DELETE FROM sessions WHERE expires_at < ?`, `DELETE FROM sign_in_tokens WHERE expires_at < ? OR used_at IS NOT NULL`} {
 			res, err := tx.ExecContext(ctx, q, micros(normTime(now)))
 			if err != nil {
 				return dbErr(err)

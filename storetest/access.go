@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +125,44 @@ func testAPIKeys(t *testing.T, s pursuit.Store) {
 	list, err := s.ListAPIKeys(ctx)
 	ok(t, err, "ListAPIKeys")
 	diff(t, "ListAPIKeys", []pursuit.APIKey{admin, cust}, list)
+
+	// One customer's keys: never another customer's or an admin key, and
+	// revoking any key not the customer's is the ENOTFOUND of a missing one.
+	other := mustCustomer(t, s, "other")
+	theirs := pursuit.APIKey{Role: pursuit.RoleCustomer, CustomerID: other.CustomerID, Name: "theirs", Prefix: "pk_oth", Hash: []byte("hash-of-other-key-0123456789abcdef"), CreatedAt: t0}
+	ok(t, s.CreateAPIKey(ctx, &theirs), "CreateAPIKey other")
+	mine, err := s.ListCustomerAPIKeys(ctx, cu.CustomerID)
+	ok(t, err, "ListCustomerAPIKeys")
+	diff(t, "ListCustomerAPIKeys", []pursuit.APIKey{cust}, mine)
+	none, err := s.ListCustomerAPIKeys(ctx, 999999)
+	ok(t, err, "ListCustomerAPIKeys of no customer")
+	if len(none) != 0 {
+		t.Fatalf("ListCustomerAPIKeys of no customer = %+v", none)
+	}
+	_, missing := s.RevokeCustomerAPIKey(ctx, cu.CustomerID, 999999, at)
+	wantCode(t, missing, pursuit.ENOTFOUND, "")
+	for _, id := range []int64{theirs.APIKeyID, admin.APIKeyID} {
+		_, err := s.RevokeCustomerAPIKey(ctx, cu.CustomerID, id, at)
+		wantCode(t, err, pursuit.ENOTFOUND, "")
+		if msg, want := err.Error(), strings.Replace(missing.Error(), "999999", fmt.Sprint(id), 1); msg != want {
+			t.Fatalf("revoking another's key %d says %q, a missing one %q", id, msg, want)
+		}
+	}
+	got, err = s.APIKeyByHash(ctx, theirs.Hash)
+	ok(t, err, "APIKeyByHash other")
+	if !got.RevokedAt.IsZero() {
+		t.Fatalf("another customer's key was revoked")
+	}
+	rk, err := s.RevokeCustomerAPIKey(ctx, cu.CustomerID, cust.APIKeyID, at)
+	ok(t, err, "RevokeCustomerAPIKey")
+	if rk.APIKeyID != cust.APIKeyID || rk.Prefix != cust.Prefix || !rk.RevokedAt.Equal(at) {
+		t.Fatalf("RevokeCustomerAPIKey = %+v", rk)
+	}
+	rk, err = s.RevokeCustomerAPIKey(ctx, cu.CustomerID, cust.APIKeyID, at.Add(time.Hour))
+	ok(t, err, "RevokeCustomerAPIKey again")
+	if !rk.RevokedAt.Equal(at) {
+		t.Fatalf("revoking again moved revoked_at to %v", rk.RevokedAt)
+	}
 }
 
 func testReveals(t *testing.T, s pursuit.Store) {

@@ -295,6 +295,23 @@ func testSignInTokens(t *testing.T, s pursuit.Store) {
 	if wins != 1 {
 		t.Fatalf("%d concurrent uses of one token succeeded, want 1", wins)
 	}
+
+	// The sweep deletes used tokens (link, link2, race) and expired ones,
+	// and leaves an unused live token working.
+	stale := pursuit.SignInToken{UserID: u.UserID, Hash: sum("stale"), ExpiresAt: t0.Add(-time.Minute)}
+	ok(t, s.CreateSignInToken(ctx, &stale), "CreateSignInToken stale")
+	fresh := pursuit.SignInToken{UserID: u.UserID, Hash: sum("fresh"), ExpiresAt: t0.Add(time.Hour)}
+	ok(t, s.CreateSignInToken(ctx, &fresh), "CreateSignInToken fresh")
+	n, err := s.DeleteExpiredSessions(ctx, t0)
+	ok(t, err, "DeleteExpiredSessions")
+	if n != 4 {
+		t.Fatalf("DeleteExpiredSessions deleted %d tokens, want 4 (3 used, 1 expired)", n)
+	}
+	_, err = s.UseSignInToken(ctx, sum("fresh"), t0)
+	ok(t, err, "the live token survives the sweep")
+	if n, err = s.DeleteExpiredSessions(ctx, t0); err != nil || n != 1 {
+		t.Fatalf("DeleteExpiredSessions after its use = %d, %v; want 1", n, err)
+	}
 }
 
 func testSavedSearches(t *testing.T, s pursuit.Store) {

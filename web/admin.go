@@ -31,16 +31,9 @@ func (s *Server) adminView(r *http.Request, v *viewer) (adminView, error) {
 	if view.Users, err = s.store.ListUsers(ctx, v.customerID(), pursuit.ListOptions{Limit: pursuit.MaxListLimit}); err != nil {
 		return view, err
 	}
-	keys, err := s.store.ListAPIKeys(ctx)
-	if err != nil {
-		return view, err
-	}
-	for _, k := range keys {
-		if k.Role == pursuit.RoleCustomer && k.CustomerID == v.customerID() {
-			view.Keys = append(view.Keys, k)
-		}
-	}
-	return view, nil
+	// The store lists only this customer's keys.
+	view.Keys, err = s.store.ListCustomerAPIKeys(ctx, v.customerID())
+	return view, err
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -122,25 +115,19 @@ func (s *Server) adminCreateKey(w http.ResponseWriter, r *http.Request, v *viewe
 	return nil
 }
 
-// adminRevokeKey revokes one of the customer's own API keys.
+// adminRevokeKey revokes one of the customer's own API keys. The store
+// revokes only a key of the customer: another customer's key id is the
+// same 404 as an id that does not exist.
 func (s *Server) adminRevokeKey(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	id, err := pathID(r, "api_key_id")
 	if err != nil {
 		return err
 	}
-	view, err := s.adminView(r, v)
+	k, err := s.store.RevokeCustomerAPIKey(r.Context(), v.customerID(), id, s.now())
 	if err != nil {
 		return err
 	}
-	for _, k := range view.Keys {
-		if k.APIKeyID == id {
-			if err := s.store.RevokeAPIKey(r.Context(), id, s.now()); err != nil {
-				return err
-			}
-			s.notify()
-			redirect(w, r, "/admin", fmt.Sprintf("Key %s… revoked; it stops working on every server at once.", k.Prefix))
-			return nil
-		}
-	}
-	return pursuit.Errorf(pursuit.ENOTFOUND, "no API key %d", id)
+	s.notify()
+	redirect(w, r, "/admin", fmt.Sprintf("Key %s… revoked; it stops working on every server at once.", k.Prefix))
+	return nil
 }

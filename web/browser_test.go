@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,17 +69,6 @@ func get[T any](t *testing.T, c context.Context, what string, a chromedp.Action[
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
 func js(expr string) chromedp.Action[chromedp.Void] { return chromedp.Evaluate[chromedp.Void](expr) }
-
-// shot writes a screenshot to $PURSUIT_SCREENSHOTS/name.png when set.
-func shot(t *testing.T, c context.Context, name string) {
-	dir := os.Getenv("PURSUIT_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	buf := get(t, c, "screenshot "+name, chromedp.FullScreenshot(100))
-	must(t, os.MkdirAll(dir, 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644))
-}
 
 // textOf reads an element's text.
 func textOf(t *testing.T, c context.Context, sel string) string {
@@ -157,7 +145,6 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("NM facet count %d of %d", nm, dir.Total)
 	}
 	run(t, c, "tick NM", chromedp.Click(css(facet)), waitText("#total", strconv.Itoa(nm)))
-	shot(t, c, "search")
 
 	// Page forward and back (limit 5 to have pages).
 	run(t, c, "page 1", chromedp.Navigate(base+"/search?limit=5&q=director"), chromedp.WaitVisible(css("#next")))
@@ -231,7 +218,6 @@ func TestBrowser(t *testing.T) {
 	if got := textOf(t, c, "#export-masked"); !strings.HasPrefix(got, "4 of them are masked") && !strings.HasPrefix(got, "5 of them are masked") {
 		t.Fatalf("export masked note %q", got)
 	}
-	shot(t, c, "export")
 	body := get(t, c, "download", chromedp.Evaluate[string](fmt.Sprintf(`fetch('/export/download?list=%d&format=salesforce_contact').then(r => r.text())`, ls[0].ListID),
 		chromedp.EvalAwaitPromise))
 	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
@@ -265,7 +251,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("CSV masking: %d masked, %d full", masked, full)
 	}
 
-	// The place page, for the screenshot and its parts.
+	// The place page and its parts.
 	run(t, c, "place", chromedp.Navigate(fmt.Sprintf("%s/places/%d", base, w.tx[0].PlaceID)), chromedp.WaitVisible(css("#place-name")))
 	html = get(t, c, "place html", chromedp.OuterHTML(css("main")))
 	for _, want := range []string{"Tyler Technologies", "001A000001", "Bob", "Finance"} {
@@ -273,7 +259,6 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("place page lacks %q", want)
 		}
 	}
-	shot(t, c, "place")
 
 	// 390 px wide: the search page still works (no horizontal overflow of
 	// the page itself).
@@ -283,7 +268,6 @@ func TestBrowser(t *testing.T) {
 		wide := get(t, c, "widest", chromedp.Evaluate[string](`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.tablewrap')).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8).join(' ')`))
 		t.Errorf("the search page is wider than a 390 px screen: %s", wide)
 	}
-	shot(t, c, "search-390")
 	run(t, c, "wide again", chromedp.EmulateViewport(1280, 800))
 
 	// Sign out: the session is gone from the store.

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -42,6 +43,8 @@ func (s *Server) routes() {
 	s.handle("POST /contacts/{contact_id}/reveal", member, s.reveal)
 	s.handle("GET /places/{place_id}", member, s.placePage)
 	s.handle("GET /accounts", member, s.accountsPage)
+	s.handle("POST /accounts/match", admin, s.accountsMatch)
+	s.handle("POST /accounts/apply", admin, s.accountsApply)
 
 	s.handle("GET /lists", member, s.listsPage)
 	s.handle("POST /lists", member, s.createList)
@@ -89,6 +92,10 @@ func (s *Server) handle(pattern string, who access, h handler) {
 		}
 		r = r.WithContext(withViewer(r.Context(), v))
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := parseForm(r); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
 			if err := s.checkCSRF(r, v); err != nil {
 				s.log.Warn("csrf refused", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 				s.renderError(w, r, err)
@@ -105,6 +112,22 @@ func (s *Server) handle(pattern string, who access, h handler) {
 			s.renderError(w, r, err)
 		}
 	})
+}
+
+// parseForm reads a posted form (URL-encoded or multipart, within
+// maxFormBytes); one too large or malformed is a clear error, not a
+// missing CSRF token.
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxFormBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		return formError(err)
+	}
+	return nil
 }
 
 // errRedirected tells handle that allowed answered with a redirect.
@@ -131,7 +154,7 @@ func (s *Server) allowed(w http.ResponseWriter, r *http.Request, v *viewer, who 
 		}
 	case admin:
 		if role != pursuit.UserRoleAdmin {
-			return pursuit.Errorf(pursuit.EFORBIDDEN, "only an admin of your company can manage users and API keys; ask one")
+			return pursuit.Errorf(pursuit.EFORBIDDEN, "only an admin of your company can do this (manage users and API keys, load CRM account files); ask one")
 		}
 	case operator:
 		if role != pursuit.UserRoleOperator {

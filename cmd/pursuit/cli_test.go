@@ -140,6 +140,9 @@ func TestEnvValues(t *testing.T) {
 		{"PURSUIT_RATE_LIMIT", "-3", false},
 		{"PURSUIT_RATE_LIMIT", "NaN", false},
 		{"PURSUIT_RATE_LIMIT", "+Inf", false},
+		{"PURSUIT_SESSION_SWEEP", "30m", true},
+		{"PURSUIT_SESSION_SWEEP", "0s", false},
+		{"PURSUIT_SESSION_SWEEP", "hourly", false},
 		{"PURSUIT_LOG_FORMAT", "JSON", true},
 		{"PURSUIT_LOG_FORMAT", "text", true},
 		{"PURSUIT_LOG_FORMAT", "xml", false},
@@ -220,6 +223,7 @@ func TestServeFlagValues(t *testing.T) {
 		// Refused by the flag package, which names flags with one dash.
 		{"-rank-train-every", "-1h"}, {"-event-retention", "soon"},
 		{"--snapshot-every", "0s"}, {"--snapshot", "/no/such/dir/x.index"}, {"--snapshot", "/tmp/"},
+		{"--session-sweep", "0s"}, {"--session-sweep", "-1h"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			_, _, err := runCmd(t, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), tc.flag, tc.value)

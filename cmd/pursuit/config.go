@@ -44,6 +44,7 @@ var envVars = []envVar{
 		return checkSnapshotPath(v)
 	}},
 	{"PURSUIT_SNAPSHOT_EVERY", "the default of serve --snapshot-every", checkPositiveDuration},
+	{"PURSUIT_SESSION_SWEEP", "the default of serve --session-sweep", checkPositiveDuration},
 	{"PURSUIT_BASE_URL", "the web app's address in printed sign-in links (user create, user link)", checkBaseURL},
 	{"PURSUIT_USER_PASSWORD", "the password of user create --password", func(string) error { return nil }},
 	{"PURSUIT_BENCH_POSTGRES", "the default of bench load --postgres", checkPostgresURL},

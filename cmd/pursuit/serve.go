@@ -42,6 +42,9 @@ type serveOptions struct {
 	// snapshotEvery how often it is rewritten while the index changes.
 	snapshot      string
 	snapshotEvery time.Duration
+	// sessionSweep is how often expired sessions and used or expired
+	// sign-in tokens are deleted.
+	sessionSweep time.Duration
 }
 
 func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
@@ -81,6 +84,12 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 		every = 10 * time.Minute // checkEnv has refused it already
 	}
 	fs.DurationVar(&o.snapshotEvery, "snapshot-every", every, "how often the index snapshot is rewritten while the index changes (env PURSUIT_SNAPSHOT_EVERY)")
+	sweep, err := time.ParseDuration(envOr(e, "PURSUIT_SESSION_SWEEP", web.DefaultSessionSweep.String()))
+	if err != nil {
+		sweep = web.DefaultSessionSweep // checkEnv has refused it already
+	}
+	fs.DurationVar(&o.sessionSweep, "session-sweep", sweep,
+		"how often expired web sessions and used or expired sign-in links are deleted from the store (env PURSUIT_SESSION_SWEEP)")
 	return o
 }
 
@@ -120,6 +129,8 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--rank-candidates %d: must be between 1 and %d", o.candidates, search.MaxLimit)
 	case o.snapshotEvery <= 0:
 		return fmt.Errorf("--snapshot-every %s: must be positive", o.snapshotEvery)
+	case o.sessionSweep <= 0:
+		return fmt.Errorf("--session-sweep %s: must be positive", o.sessionSweep)
 	case o.snapshot != "" && o.snapshot != "off" && checkSnapshotPath(o.snapshot) != nil:
 		return fmt.Errorf("--snapshot %q: %w", o.snapshot, checkSnapshotPath(o.snapshot))
 	}
@@ -224,6 +235,19 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 			train = t.C
 		}
 		rankLoop(ctx, e, s, ranker, reload.C, train, o.retention)
+	}()
+	// Expired sessions and used or expired sign-in links are deleted
+	// every o.sessionSweep (expiry itself is checked on every read).
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		every := o.sessionSweep
+		if every <= 0 {
+			every = web.DefaultSessionSweep
+		}
+		t := time.NewTicker(every)
+		defer t.Stop()
+		web.SweepSessions(ctx, s, t.C, time.Now, e.log)
 	}()
 	wg.Add(1)
 	go func() {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
 // Feed event types: what a customer's change feed (GET /v1/changes) and
@@ -24,6 +26,9 @@ const (
 	EventMappingCreated    = "mapping.created"
 	EventMappingUpdated    = "mapping.updated"
 	EventMappingDeleted    = "mapping.deleted"
+	// EventSavedSearchMatched names a saved search and the contacts that
+	// started matching it (alerts.go).
+	EventSavedSearchMatched = "saved_search.matched"
 	// EventPing is the test event an endpoint's "ping" sends; it never
 	// appears in the feed.
 	EventPing = "webhook.ping"
@@ -35,6 +40,7 @@ var EventTypes = []string{
 	EventPlaceCreated, EventPlaceUpdated, EventPlaceDeleted,
 	EventTechStackAdded, EventTechStackRemoved,
 	EventMappingCreated, EventMappingUpdated, EventMappingDeleted,
+	EventSavedSearchMatched,
 }
 
 // FeedEvent is one event of one customer's change feed. Events are
@@ -112,6 +118,7 @@ type FeedStore interface {
 	LastFeedEvent(ctx context.Context, customerID int64) (int64, error)
 
 	WebhookStore
+	AlertStore
 }
 
 // DecodeImage decodes a change's Old image into the table's domain type
@@ -172,14 +179,24 @@ var timeKeys = map[string]bool{
 }
 
 // EventEnvelope is the body a webhook delivers and the feed lists: the
-// Standard Webhooks payload shape {"type", "timestamp", "data"}.
+// Standard Webhooks payload shape {"type", "timestamp", "data"}, byte for
+// byte what json.Marshal makes of it, written by hand because every
+// delivery of every event builds one: Data is the dispatcher's own
+// json.Marshal output (compact, HTML-escaped), copied as it is, and the
+// type names hold no character JSON escapes.
 func EventEnvelope(e FeedEvent) []byte {
-	b, _ := json.Marshal(struct {
-		Type      string          `json:"type"`
-		Timestamp string          `json:"timestamp"`
-		Data      json.RawMessage `json:"data"`
-	}{e.Type, e.CreatedAt.UTC().Format(time.RFC3339Nano), e.Data})
-	return b
+	b := make([]byte, 0, len(e.Data)+len(e.Type)+64)
+	b = append(b, `{"type":`...)
+	b = jsonstr.Append(b, e.Type)
+	b = append(b, `,"timestamp":"`...)
+	b = e.CreatedAt.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","data":`...)
+	if len(e.Data) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, e.Data...)
+	}
+	return append(b, '}')
 }
 
 // MessageID is the webhook-id of an event's deliveries: the same for

@@ -8,7 +8,10 @@ import (
 
 // cachedReader remembers the current-row reads of one snapshot: the
 // snapshot never changes, and a bulk load of contacts at one place asks
-// for the same grants once per contact otherwise.
+// for the same grants once per contact otherwise. Once every grant of a
+// place or contact was read (GrantsOfPlace, GrantsOfContact), a grant
+// of it that is not among them is known missing without a query: a
+// contact seen by 100 customers costs one grant query, not 100.
 type cachedReader struct {
 	pursuit.FeedReader
 	places        map[int64]cached[pursuit.Place]
@@ -51,6 +54,9 @@ func (c *cachedReader) PlaceGrant(ctx context.Context, customerID, placeID int64
 	if v, ok := c.placeGrants[k]; ok {
 		return v.v, v.ok, nil
 	}
+	if _, ok := c.byPlace[placeID]; ok {
+		return pursuit.CustomerPlaceRelation{}, false, nil // every grant of the place is cached
+	}
 	v, ok, err := c.FeedReader.PlaceGrant(ctx, customerID, placeID)
 	if err == nil {
 		c.placeGrants[k] = cached[pursuit.CustomerPlaceRelation]{v, ok}
@@ -62,6 +68,9 @@ func (c *cachedReader) ContactGrant(ctx context.Context, customerID, contactID i
 	k := [2]int64{customerID, contactID}
 	if v, ok := c.contactGrants[k]; ok {
 		return v.v, v.ok, nil
+	}
+	if _, ok := c.byContact[contactID]; ok {
+		return pursuit.CustomerContactRelation{}, false, nil // every grant of the contact is cached
 	}
 	v, ok, err := c.FeedReader.ContactGrant(ctx, customerID, contactID)
 	if err == nil {
@@ -91,6 +100,9 @@ func (c *cachedReader) GrantsOfContact(ctx context.Context, contactID int64) ([]
 	v, err := c.FeedReader.GrantsOfContact(ctx, contactID)
 	if err == nil {
 		c.byContact[contactID] = v
+		for _, g := range v {
+			c.contactGrants[[2]int64{g.CustomerID, contactID}] = cached[pursuit.CustomerContactRelation]{g, true}
+		}
 	}
 	return v, err
 }

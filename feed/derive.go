@@ -91,52 +91,34 @@ func (s *snapshot) rolled(k rowKey, seq int64) (old any, found bool) {
 	return list[i].old, true
 }
 
-func (s *snapshot) contact(id, seq int64) (*pursuit.Contact, error) {
-	if old, ok := s.rolled(rowKey{pursuit.TableContacts, id, 0}, seq); ok {
-		c, _ := old.(*pursuit.Contact)
-		return c, nil
+// asOf returns row id of table as of seq: rolled back from a loaded
+// change, or read by read as the current row (nil when there is none).
+func asOf[T any](s *snapshot, table string, id, seq int64, read func(context.Context, int64) (T, bool, error)) (*T, error) {
+	if old, ok := s.rolled(rowKey{table, id, 0}, seq); ok {
+		v, _ := old.(*T)
+		return v, nil
 	}
-	c, ok, err := s.r.Contact(s.ctx, id)
+	v, ok, err := read(s.ctx, id)
 	if err != nil || !ok {
 		return nil, err
 	}
-	return &c, nil
+	return &v, nil
+}
+
+func (s *snapshot) contact(id, seq int64) (*pursuit.Contact, error) {
+	return asOf(s, pursuit.TableContacts, id, seq, s.r.Contact)
 }
 
 func (s *snapshot) place(id, seq int64) (*pursuit.Place, error) {
-	if old, ok := s.rolled(rowKey{pursuit.TablePlaces, id, 0}, seq); ok {
-		p, _ := old.(*pursuit.Place)
-		return p, nil
-	}
-	p, ok, err := s.r.Place(s.ctx, id)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &p, nil
+	return asOf(s, pursuit.TablePlaces, id, seq, s.r.Place)
 }
 
 func (s *snapshot) tech(id, seq int64) (*pursuit.TechStack, error) {
-	if old, ok := s.rolled(rowKey{pursuit.TableTechStack, id, 0}, seq); ok {
-		t, _ := old.(*pursuit.TechStack)
-		return t, nil
-	}
-	t, ok, err := s.r.TechStack(s.ctx, id)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &t, nil
+	return asOf(s, pursuit.TableTechStack, id, seq, s.r.TechStack)
 }
 
 func (s *snapshot) mapping(id, seq int64) (*pursuit.CustomerMapping, error) {
-	if old, ok := s.rolled(rowKey{pursuit.TableCustomerMapping, id, 0}, seq); ok {
-		m, _ := old.(*pursuit.CustomerMapping)
-		return m, nil
-	}
-	m, ok, err := s.r.Mapping(s.ctx, id)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &m, nil
+	return asOf(s, pursuit.TableCustomerMapping, id, seq, s.r.Mapping)
 }
 
 // placeAccess is a customer's place grant as of seq ("" for none).

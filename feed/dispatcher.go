@@ -26,7 +26,10 @@ const (
 	DefaultBatch   = 2000
 	DefaultPoll    = 250 * time.Millisecond
 	DefaultLease   = time.Minute
-	DefaultWorkers = 32
+	DefaultWorkers = 64
+	// claimPerWorker is how many deliveries Send claims per worker: one
+	// claim and one record transaction carry that many.
+	claimPerWorker = 8
 )
 
 // Config configures a Dispatcher. Store is required.
@@ -51,6 +54,9 @@ type Config struct {
 	// Appended, when set, is called after a step stored events (the
 	// server wakes its long polls with it).
 	Appended func()
+	// Alerts, when set, runs the saved-search alerts (Dispatcher.Alert)
+	// through the search index; the server passes httpapi.AlertMatcher.
+	Alerts Matcher
 }
 
 // Dispatcher derives feed events from change_log into the outbox and
@@ -59,6 +65,11 @@ type Dispatcher struct {
 	cfg    Config
 	notify chan struct{}
 	rngMu  sync.Mutex
+	// alertsKnown says nextDue is the earliest due batch of the alerts as
+	// of their last step (zero: none), so that Alert skips the store while
+	// nothing changed and nothing is due.
+	alertsKnown bool
+	nextDue     time.Time
 	// Delivered, when set, is called with every attempt's result (the
 	// benchmark measures latency with it).
 	Delivered func(pursuit.DeliveryResult)
@@ -142,12 +153,12 @@ func (d *Dispatcher) Derive(ctx context.Context) (int64, error) {
 	return upto - pos, nil
 }
 
-// Send claims the deliveries due now (up to 4 per worker), sends them
+// Send claims the deliveries due now (up to claimPerWorker per worker), sends them
 // concurrently and records the results in one transaction. It returns how
 // many it attempted.
 func (d *Dispatcher) Send(ctx context.Context) (int, error) {
 	now := d.cfg.Now()
-	batch, err := d.cfg.Store.ClaimDeliveries(ctx, now, d.cfg.Lease, 4*d.cfg.Workers)
+	batch, err := d.cfg.Store.ClaimDeliveries(ctx, now, d.cfg.Lease, claimPerWorker*d.cfg.Workers)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
@@ -208,6 +219,11 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				d.cfg.Log.Error("feed: derive events", "err", err)
 			}
+			a, err := d.Alert(ctx)
+			if err != nil && ctx.Err() == nil {
+				d.cfg.Log.Error("feed: saved-search alerts", "err", err)
+			}
+			n += a
 			m, err := d.Send(ctx)
 			if err != nil && ctx.Err() == nil {
 				d.cfg.Log.Error("feed: send webhooks", "err", err)

@@ -2,6 +2,7 @@ package feed_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/feed"
+	"github.com/pursuit-gov/pursuit/httpapi"
+	"github.com/pursuit-gov/pursuit/search"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
@@ -21,7 +24,9 @@ import (
 // on, restarts it, and checks that nothing was lost and that repeats
 // carry the same webhook-id: the stored feed equals a derivation of the
 // whole range in one go, every event reached the receiver, and every
-// webhook-id the receiver saw twice came with the same body.
+// webhook-id the receiver saw twice came with the same body. The child
+// runs the saved-search alerts too: every contact that came to match the
+// saved search is in exactly one saved_search.matched event.
 func TestKillDispatcher(t *testing.T) {
 	if testing.Short() {
 		t.Skip("subprocess test")
@@ -43,6 +48,23 @@ func TestKillDispatcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ss := pursuit.SavedSearch{CustomerID: customer, Name: "directors", Query: "q=director", Alert: pursuit.AlertInstant}
+	if err := s.CreateSavedSearch(ctx, &ss); err != nil {
+		t.Fatal(err)
+	}
+	// The alerts start, and take the saved search's baseline, before the
+	// first child.
+	ix, err := search.Build(ctx, s, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d0 := feed.New(feed.Config{Store: s, Alerts: httpapi.AlertMatcher(ix)})
+	for range 2 {
+		if _, err := d0.Alert(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	directors := map[int64]bool{}
 	rng := rand.New(rand.NewPCG(7, 7))
 	startChild := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -65,6 +87,7 @@ func TestKillDispatcher(t *testing.T) {
 				if err := s.UpdateContact(ctx, &got); err != nil {
 					t.Fatal(err)
 				}
+				directors[c] = true
 			}
 		}
 		time.Sleep(time.Duration(100+rng.IntN(250)) * time.Millisecond) // lets the child get mid-batch; not a wait for a result
@@ -79,20 +102,44 @@ func TestKillDispatcher(t *testing.T) {
 	deadline := time.Now().Add(hangBound)
 	for {
 		pos, _, _ := s.FeedPosition(ctx)
+		alerts, _, _ := s.AlertPosition(ctx)
 		head, _ := s.LastSeq(ctx)
 		pending, _ := s.PendingDeliveries(ctx)
-		if pos == head && pending == 0 {
+		if pos == head && alerts == head && pending == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not done after %s: position %d of %d, %d pending", hangBound, pos, head, pending)
+			t.Fatalf("not done after %s: position %d and alerts %d of %d, %d pending", hangBound, pos, alerts, head, pending)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	stored, err := s.FeedEvents(ctx, customer, 0, pursuit.MaxListLimit)
+	all, err := s.FeedEvents(ctx, customer, 0, pursuit.MaxListLimit)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var stored []pursuit.FeedEvent
+	told := map[int64]int{}
+	for _, e := range all {
+		if e.Type != pursuit.EventSavedSearchMatched {
+			stored = append(stored, e)
+			continue
+		}
+		var a feed.AlertData
+		if err := json.Unmarshal(e.Data, &a); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range a.ContactIDs {
+			told[id]++
+		}
+	}
+	for id := range directors {
+		if told[id] != 1 {
+			t.Fatalf("contact %d, which came to match the saved search, was told %d times", id, told[id])
+		}
+	}
+	if len(told) != len(directors) {
+		t.Fatalf("alerts told %d contacts, %d came to match", len(told), len(directors))
 	}
 	want, _, err := feed.Derive(ctx, s, start, 1<<30)
 	if err != nil {
@@ -120,13 +167,14 @@ func TestKillDispatcher(t *testing.T) {
 		}
 		bodies[r.id] = r.body
 	}
-	for _, e := range stored {
+	for _, e := range all {
 		if _, ok := bodies[pursuit.MessageID(e.EventID)]; !ok {
 			t.Fatalf("event %d (%s) never delivered", e.EventID, e.Type)
 		}
 	}
-	if len(bodies) != len(stored) {
-		t.Fatalf("receiver saw %d distinct ids for %d events", len(bodies), len(stored))
+	if len(bodies) != len(all) {
+		t.Fatalf("receiver saw %d distinct ids for %d events", len(bodies), len(all))
 	}
-	t.Logf("%d events, %d deliveries received, %d repeats after kills", len(stored), len(rcv.received()), repeats)
+	t.Logf("%d events (%d alerts of %d contacts), %d deliveries received, %d repeats after kills",
+		len(all), len(all)-len(stored), len(directors), len(rcv.received()), repeats)
 }

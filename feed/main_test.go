@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/pursuit-gov/pursuit/feed"
+	"github.com/pursuit-gov/pursuit/httpapi"
 	"github.com/pursuit-gov/pursuit/internal/testdb"
+	"github.com/pursuit-gov/pursuit/search"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
@@ -34,8 +36,15 @@ func runChild(path string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	// The child runs the saved-search alerts too, through its own index.
+	ix, err := search.Build(ctx, db, search.Options{PollInterval: 2 * time.Millisecond})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	go ix.Follow(ctx)
 	d := feed.New(feed.Config{Store: db, Client: feed.NewClient(true), Batch: 2, Poll: 2 * time.Millisecond,
-		Lease: 300 * time.Millisecond, Workers: 4})
+		Lease: 300 * time.Millisecond, Workers: 4, Alerts: httpapi.AlertMatcher(ix)})
 	d.Run(ctx)
 	return 0
 }

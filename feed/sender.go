@@ -90,7 +90,8 @@ func newClient(refuse func(netip.Addr) bool) *http.Client {
 	}
 	tr := &http.Transport{
 		DialContext:           d.DialContext,
-		MaxIdleConnsPerHost:   16,
+		MaxIdleConns:          4 * DefaultWorkers,
+		MaxIdleConnsPerHost:   DefaultWorkers, // every worker keeps its connection alive, even to one host
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: sendTimeout,

@@ -35,16 +35,22 @@ func writeContactResult(w http.ResponseWriter, res *search.ContactResult) {
 		writeJSON(w, http.StatusOK, res)
 		return
 	}
+	writeBody(w, b)
+	if cap(b) <= 1<<20 {
+		*buf = b
+		bytePool.Put(buf)
+	}
+}
+
+// writeBody answers 200 with b, a JSON body the fast path wrote, and the
+// headers writeJSON sets.
+func writeBody(w http.ResponseWriter, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
-	if cap(b) <= 1<<20 {
-		*buf = b
-		bytePool.Put(buf)
-	}
 }
 
 // appendContactResult appends res as encoding/json (with HTML escaping

@@ -114,13 +114,19 @@ func (s *Server) handleCreateSavedSearch(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *Server) handleGetSavedSearch(w http.ResponseWriter, r *http.Request) error {
+// savedSearchOf reads the saved search the path names, of the caller's
+// customer (another customer's is ENOTFOUND, like a missing one).
+func (s *Server) savedSearchOf(r *http.Request) (pursuit.SavedSearch, error) {
 	_, cid := customerOf(r)
 	id, err := pathID(r, "saved_search_id")
 	if err != nil {
-		return err
+		return pursuit.SavedSearch{}, err
 	}
-	ss, err := s.store.GetSavedSearch(r.Context(), cid, id)
+	return s.store.GetSavedSearch(r.Context(), cid, id)
+}
+
+func (s *Server) handleGetSavedSearch(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.savedSearchOf(r)
 	if err != nil {
 		return err
 	}
@@ -129,16 +135,14 @@ func (s *Server) handleGetSavedSearch(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleUpdateSavedSearch(w http.ResponseWriter, r *http.Request) error {
-	_, cid := customerOf(r)
-	id, err := pathID(r, "saved_search_id")
-	if err != nil {
+	if _, err := pathID(r, "saved_search_id"); err != nil {
 		return err
 	}
 	var in savedSearchPatch
 	if err := decodeJSON(w, r, s.cfg.MaxBodyBytes, &in); err != nil {
 		return err
 	}
-	ss, err := s.store.GetSavedSearch(r.Context(), cid, id)
+	ss, err := s.savedSearchOf(r)
 	if err != nil {
 		return err
 	}
@@ -178,12 +182,7 @@ func (s *Server) handleDeleteSavedSearch(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleSavedSearchResults(w http.ResponseWriter, r *http.Request) error {
-	_, cid := customerOf(r)
-	id, err := pathID(r, "saved_search_id")
-	if err != nil {
-		return err
-	}
-	ss, err := s.store.GetSavedSearch(r.Context(), cid, id)
+	ss, err := s.savedSearchOf(r)
 	if err != nil {
 		return err
 	}
@@ -200,4 +199,31 @@ func (s *Server) handleSavedSearchResults(w http.ResponseWriter, r *http.Request
 	}
 	writeContactResult(w, &res)
 	return nil
+}
+
+// AlertMatcher runs saved searches through ix for the saved-search alerts
+// (feed.Matcher): each saved query is parsed by the search route's own
+// parser and matched by the index for its customer, so an alert sees
+// exactly the contacts the saved search's results would list.
+func AlertMatcher(ix *search.Index) *SavedSearchMatcher { return &SavedSearchMatcher{ix} }
+
+// SavedSearchMatcher is feed.Matcher over a search index.
+type SavedSearchMatcher struct{ ix *search.Index }
+
+// Seq is the change_log seq the index has applied.
+func (m *SavedSearchMatcher) Seq() int64 { return m.ix.Seq() }
+
+// Match returns the contacts of ss's customer that match ss now, within
+// a subset (nil: all).
+func (m *SavedSearchMatcher) Match(ss pursuit.SavedSearch, within *search.Subset) ([]int64, error) {
+	req, err := ParseContactSearch(ss.Query)
+	if err != nil {
+		return nil, err
+	}
+	return m.ix.MatchContactIDs(ss.CustomerID, req, within)
+}
+
+// Summaries returns the customer's masked hits of ids it sees now.
+func (m *SavedSearchMatcher) Summaries(customerID int64, ids []int64) []search.ContactHit {
+	return m.ix.ContactHits(customerID, ids)
 }

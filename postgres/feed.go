@@ -130,8 +130,13 @@ func (r feedReader) GrantsOfContact(ctx context.Context, contactID int64) ([]pur
 
 // FeedPosition returns the dispatcher's change_log position.
 func (db *DB) FeedPosition(ctx context.Context) (int64, bool, error) {
+	return db.position(ctx, feedPositionName)
+}
+
+// position reads a feed_position row, ok false when it does not exist.
+func (db *DB) position(ctx context.Context, name string) (int64, bool, error) {
 	var seq int64
-	err := db.pool.QueryRow(ctx, `SELECT seq FROM feed_position WHERE name = $1`, feedPositionName).Scan(&seq)
+	err := db.pool.QueryRow(ctx, `SELECT seq FROM feed_position WHERE name = $1`, name).Scan(&seq)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -152,8 +157,20 @@ func (db *DB) AppendFeed(ctx context.Context, from, to int64, events []pursuit.F
 		return dbErr(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := movePosition(ctx, tx, feedPositionName, from, to); err != nil {
+		return err
+	}
+	if err := db.appendEvents(ctx, tx, events); err != nil {
+		return err
+	}
+	return dbErr(tx.Commit(ctx))
+}
+
+// movePosition moves the feed_position row name from from to to (from < 0:
+// creates it), or fails with ECONFLICT when it is not at from.
+func movePosition(ctx context.Context, tx pgx.Tx, name string, from, to int64) error {
 	var sql string
-	args := []any{feedPositionName, to}
+	args := []any{name, to}
 	if from < 0 {
 		sql = `INSERT INTO feed_position (name, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING`
 	} else {
@@ -165,10 +182,22 @@ func (db *DB) AppendFeed(ctx context.Context, from, to int64, events []pursuit.F
 		return dbErr(err)
 	}
 	if tag.RowsAffected() != 1 {
-		return pursuit.Errorf(pursuit.ECONFLICT, "the feed position is no longer %d: another dispatcher moved it", from)
+		return pursuit.Errorf(pursuit.ECONFLICT, "the %s position is no longer %d: another dispatcher moved it", name, from)
+	}
+	return nil
+}
+
+// appendEvents inserts events (setting their EventID; an event of a
+// deleted customer is dropped) and, in one statement, one pending
+// delivery per event and enabled endpoint of its customer that takes its
+// type (pursuit.WebhookEndpoint.Takes: no types, or the event's among
+// them).
+func (db *DB) appendEvents(ctx context.Context, tx pgx.Tx, events []pursuit.FeedEvent) error {
+	if len(events) == 0 {
+		return nil
 	}
 	now := db.now()
-	endpoints := map[int64][]pursuit.WebhookEndpoint{}
+	ids := make([]int64, 0, len(events))
 	for i := range events {
 		e := &events[i]
 		if e.CreatedAt.IsZero() {
@@ -183,24 +212,21 @@ func (db *DB) AppendFeed(ctx context.Context, from, to int64, events []pursuit.F
 		if err != nil {
 			return dbErr(fmt.Errorf("store event: %w", err))
 		}
-		eps, ok := endpoints[e.CustomerID]
-		if !ok {
-			eps, err = rowsOf(ctx, tx, scanEndpoint, `SELECT `+endpointCols+` FROM webhook_endpoints WHERE customer_id = $1 AND disabled_at IS NULL`, e.CustomerID)
-			if err != nil {
-				return err
-			}
-			endpoints[e.CustomerID] = eps
-		}
-		for j := range eps {
-			if eps[j].Takes(e.Type) {
-				if _, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries (endpoint_id, customer_id, event_id, status, next_attempt_at, created_at)
-					VALUES ($1, $2, $3, 'pending', $4, $4)`, eps[j].EndpointID, e.CustomerID, e.EventID, now); err != nil {
-					return dbErr(fmt.Errorf("enqueue delivery: %w", err))
-				}
-			}
-		}
+		ids = append(ids, e.EventID)
 	}
-	return dbErr(tx.Commit(ctx))
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries (endpoint_id, customer_id, event_id, status, next_attempt_at, created_at)
+		SELECT ep.endpoint_id, e.customer_id, e.event_id, 'pending', $1, $1
+		FROM feed_events e JOIN webhook_endpoints ep ON ep.customer_id = e.customer_id AND ep.disabled_at IS NULL
+			AND (ep.event_types = '' OR e.type = ANY (string_to_array(ep.event_types, ',')))
+		WHERE e.event_id = ANY ($2)
+		ORDER BY e.event_id, ep.endpoint_id`, now, ids)
+	if err != nil {
+		return dbErr(fmt.Errorf("enqueue deliveries: %w", err))
+	}
+	return nil
 }
 
 func scanFeedEvent(row pgx.Row) (pursuit.FeedEvent, error) {

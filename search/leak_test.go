@@ -69,6 +69,19 @@ func TestMaskedEmailNotSearchable(t *testing.T) {
 				if n != len(want) {
 					t.Errorf("customer %d q=%q: the state facet counts %d contacts, want %d", cust, q, n, len(want))
 				}
+				// The alerts' matching is the same: all of them, and those
+				// of a subset (Beta City's contact, and Ann by id).
+				ids, err := ix.MatchContactIDs(cust, Request{Q: q}, nil)
+				must(t, err)
+				if !slices.Equal(ids, want) {
+					t.Errorf("customer %d q=%q: MatchContactIDs %v, want %v", cust, q, ids, want)
+				}
+				ids, err = ix.MatchContactIDs(cust, Request{Q: q}, &Subset{PlaceIDs: []int64{2}, ContactIDs: []int64{10}})
+				must(t, err)
+				sub := slices.DeleteFunc(slices.Clone(want), func(id int64) bool { return id != 12 && id != 10 })
+				if !slices.Equal(ids, sub) {
+					t.Errorf("customer %d q=%q: MatchContactIDs within Beta City and contact 10: %v, want %v", cust, q, ids, sub)
+				}
 			}
 		}
 		tests := []struct {

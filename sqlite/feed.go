@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pursuit-gov/pursuit"
+	"github.com/pursuit-gov/pursuit/internal/jsonstr"
 )
 
 // feedPositionName is the feed_position row of the dispatcher.
@@ -106,8 +109,13 @@ func (r feedReader) GrantsOfContact(ctx context.Context, contactID int64) ([]pur
 
 // FeedPosition returns the dispatcher's change_log position.
 func (db *DB) FeedPosition(ctx context.Context) (int64, bool, error) {
+	return db.position(ctx, feedPositionName)
+}
+
+// position reads a feed_position row, ok false when it does not exist.
+func (db *DB) position(ctx context.Context, name string) (int64, bool, error) {
 	var seq int64
-	err := db.r.QueryRowContext(ctx, `SELECT seq FROM feed_position WHERE name = ?`, feedPositionName).Scan(&seq)
+	err := db.r.QueryRowContext(ctx, `SELECT seq FROM feed_position WHERE name = ?`, name).Scan(&seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -121,66 +129,109 @@ func (db *DB) FeedPosition(ctx context.Context) (int64, bool, error) {
 // transaction, if the position is still from.
 func (db *DB) AppendFeed(ctx context.Context, from, to int64, events []pursuit.FeedEvent) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		var res sql.Result
-		var err error
-		if from < 0 {
-			res, err = tx.ExecContext(ctx, `INSERT INTO feed_position (name, seq) VALUES (?, ?) ON CONFLICT DO NOTHING`, feedPositionName, to)
-		} else {
-			res, err = tx.ExecContext(ctx, `UPDATE feed_position SET seq = ? WHERE name = ? AND seq = ?`, to, feedPositionName, from)
+		if err := movePosition(ctx, tx, feedPositionName, from, to); err != nil {
+			return err
 		}
-		if err != nil {
-			return dbErr(err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return pursuit.Errorf(pursuit.ECONFLICT, "the feed position is no longer %d: another dispatcher moved it", from)
-		}
-		if len(events) == 0 {
-			return nil
-		}
-		now := db.now()
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO feed_events (customer_id, seq, type, data, created_at)
-			SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customers WHERE customer_id = ?1) RETURNING event_id`)
-		if err != nil {
-			return dbErr(err)
-		}
-		defer ins.Close()
-		endpoints := map[int64][]pursuit.WebhookEndpoint{}
-		del, err := tx.PrepareContext(ctx, `INSERT INTO webhook_deliveries (endpoint_id, customer_id, event_id, status, next_attempt_at, created_at)
-			VALUES (?, ?, ?, 'pending', ?, ?)`)
-		if err != nil {
-			return dbErr(err)
-		}
-		defer del.Close()
-		for i := range events {
-			e := &events[i]
-			if e.CreatedAt.IsZero() {
-				e.CreatedAt = now
-			}
-			err := ins.QueryRowContext(ctx, e.CustomerID, e.Seq, e.Type, string(e.Data), micros(e.CreatedAt)).Scan(&e.EventID)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // the customer was deleted after the change
-			}
-			if err != nil {
-				return dbErr(fmt.Errorf("store event: %w", err))
-			}
-			eps, ok := endpoints[e.CustomerID]
-			if !ok {
-				eps, err = all(ctx, tx, scanEndpoint, `SELECT `+endpointCols+` FROM webhook_endpoints WHERE customer_id = ? AND disabled_at IS NULL`, e.CustomerID)
-				if err != nil {
-					return err
-				}
-				endpoints[e.CustomerID] = eps
-			}
-			for j := range eps {
-				if eps[j].Takes(e.Type) {
-					if _, err := del.ExecContext(ctx, eps[j].EndpointID, e.CustomerID, e.EventID, micros(now), micros(now)); err != nil {
-						return dbErr(fmt.Errorf("enqueue delivery: %w", err))
-					}
-				}
-			}
-		}
-		return nil
+		return db.appendEvents(ctx, tx, events)
 	})
+}
+
+// movePosition moves the feed_position row name from from to to (from < 0:
+// creates it), or fails with ECONFLICT when it is not at from.
+func movePosition(ctx context.Context, tx *sql.Tx, name string, from, to int64) error {
+	var res sql.Result
+	var err error
+	if from < 0 {
+		res, err = tx.ExecContext(ctx, `INSERT INTO feed_position (name, seq) VALUES (?, ?) ON CONFLICT DO NOTHING`, name, to)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE feed_position SET seq = ? WHERE name = ? AND seq = ?`, to, name, from)
+	}
+	if err != nil {
+		return dbErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return pursuit.Errorf(pursuit.ECONFLICT, "the %s position is no longer %d: another dispatcher moved it", name, from)
+	}
+	return nil
+}
+
+// appendEvents inserts events (setting their EventID; an event of a
+// deleted customer is dropped) in one statement over a JSON array of
+// them, then, in one more, one pending delivery per event and enabled
+// endpoint of its customer that takes its type
+// (pursuit.WebhookEndpoint.Takes: no types, or the event's among them).
+// The writer is the only one and ids are assigned in insertion order, so
+// the ids the insert returns, sorted, are the events' in order, and this
+// append's events are the ids between its first and its last.
+func (db *DB) appendEvents(ctx context.Context, tx *sql.Tx, events []pursuit.FeedEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	now := db.now()
+	cids := make([]int64, 0, 8)
+	for i := range events {
+		if !slices.Contains(cids, events[i].CustomerID) {
+			cids = append(cids, events[i].CustomerID)
+		}
+	}
+	alive, err := all(ctx, tx, scanID, `SELECT customer_id FROM customers WHERE customer_id IN (SELECT value FROM json_each(?))`, idsJSON(cids))
+	if err != nil {
+		return err
+	}
+	b := make([]byte, 0, 256*len(events))
+	b = append(b, '[')
+	kept := make([]*pursuit.FeedEvent, 0, len(events))
+	for i := range events {
+		e := &events[i]
+		if e.CreatedAt.IsZero() {
+			e.CreatedAt = now
+		}
+		if !slices.Contains(alive, e.CustomerID) {
+			continue // the customer was deleted after the change
+		}
+		if len(kept) > 0 {
+			b = append(b, ',')
+		}
+		kept = append(kept, e)
+		b = append(b, '[')
+		b = strconv.AppendInt(b, e.CustomerID, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, e.Seq, 10)
+		b = append(b, ',')
+		b = jsonstr.Append(b, e.Type)
+		b = append(b, ',')
+		b = jsonstr.Append(b, string(e.Data))
+		b = append(b, ',')
+		b = strconv.AppendInt(b, e.CreatedAt.UnixMicro(), 10)
+		b = append(b, ']')
+	}
+	b = append(b, ']')
+	if len(kept) == 0 {
+		return nil
+	}
+	ids, err := all(ctx, tx, scanID, `INSERT INTO feed_events (customer_id, seq, type, data, created_at)
+		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) ORDER BY key
+		RETURNING event_id`, string(b))
+	if err != nil {
+		return dbErr(fmt.Errorf("store events: %w", err))
+	}
+	if len(ids) != len(kept) {
+		return fmt.Errorf("store events: %d ids for %d events", len(ids), len(kept))
+	}
+	slices.Sort(ids)
+	for i, e := range kept {
+		e.EventID = ids[i]
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (endpoint_id, customer_id, event_id, status, next_attempt_at, created_at)
+		SELECT ep.endpoint_id, e.customer_id, e.event_id, 'pending', ?1, ?1
+		FROM feed_events e JOIN webhook_endpoints ep ON ep.customer_id = e.customer_id AND ep.disabled_at IS NULL
+			AND (ep.event_types = '' OR instr(',' || ep.event_types || ',', ',' || e.type || ',') > 0)
+		WHERE e.event_id BETWEEN ?2 AND ?3
+		ORDER BY e.event_id, ep.endpoint_id`, micros(now), ids[0], ids[len(ids)-1])
+	if err != nil {
+		return dbErr(fmt.Errorf("enqueue deliveries: %w", err))
+	}
+	return nil
 }
 
 func scanFeedEvent(s scanner) (pursuit.FeedEvent, error) {

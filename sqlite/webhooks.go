@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -156,9 +157,13 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 		if err != nil {
 			return err
 		}
-		for _, d := range rows {
-			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_until = ? WHERE delivery_id = ?`,
-				micros(now.Add(lease)), d.DeliveryID); err != nil {
+		ids := make([]int64, len(rows))
+		for i := range rows {
+			ids[i] = rows[i].DeliveryID
+		}
+		if len(ids) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_until = ? WHERE delivery_id IN (SELECT value FROM json_each(?))`,
+				micros(now.Add(lease)), idsJSON(ids)); err != nil {
 				return dbErr(err)
 			}
 		}
@@ -168,10 +173,58 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 	return out, err
 }
 
-// FinishDeliveries records attempts in one transaction.
+// FinishDeliveries records attempts in one transaction: the deliveries
+// and their log rows in two statements over a JSON array of the results,
+// then, one by one, the rare results that disable an endpoint.
 func (db *DB) FinishDeliveries(ctx context.Context, rs []pursuit.DeliveryResult) error {
+	type row struct {
+		ID        int64  `json:"i"`
+		Status    string `json:"s"`
+		Next      any    `json:"n"`
+		Delivered any    `json:"d"`
+		At        any    `json:"a"`
+		HTTP      int    `json:"h"`
+		Error     string `json:"e"`
+		Latency   int64  `json:"l"`
+		Response  string `json:"r"`
+	}
+	var rows []row
+	var disabling []pursuit.DeliveryResult
+	for _, r := range rs {
+		if r.DisableReason != "" {
+			disabling = append(disabling, r)
+			continue
+		}
+		status, next, delivered := pursuit.DeliveryPending, micros(r.Next), any(nil)
+		switch {
+		case r.Delivered:
+			status, next, delivered = pursuit.DeliveryDelivered, nil, micros(r.At)
+		case r.Next.IsZero():
+			status, next = pursuit.DeliveryFailed, nil
+		}
+		rows = append(rows, row{r.DeliveryID, status, next, delivered, micros(r.At), r.Status, r.Error, r.Latency.Microseconds(), r.Response})
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
-		for _, r := range rs {
+		if len(rows) > 0 {
+			b, err := json.Marshal(rows)
+			if err != nil {
+				return err
+			}
+			// Only deliveries that still exist get a log row (an endpoint
+			// deleted meanwhile took its deliveries with it).
+			if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, latency_us, response)
+				SELECT r.value ->> 'i', r.value ->> 'a', r.value ->> 'h', r.value ->> 'e', r.value ->> 'l', r.value ->> 'r'
+				FROM json_each(?) r JOIN webhook_deliveries d ON d.delivery_id = r.value ->> 'i'`, string(b)); err != nil {
+				return dbErr(fmt.Errorf("delivery log: %w", err))
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = r.value ->> 's', attempts = attempts + 1,
+					next_attempt_at = r.value ->> 'n', lease_until = NULL, last_status = r.value ->> 'h', last_error = r.value ->> 'e',
+					last_latency_us = r.value ->> 'l', response = r.value ->> 'r', delivered_at = r.value ->> 'd'
+				FROM json_each(?) r WHERE delivery_id = r.value ->> 'i'`, string(b)); err != nil {
+				return dbErr(err)
+			}
+		}
+		for _, r := range disabling {
 			if err := finishDelivery(ctx, tx, r); err != nil {
 				return err
 			}

@@ -24,6 +24,7 @@ var webTests = []struct {
 	{"Lists", testLists},
 	{"WebIDsNeverReused", testWebIDsNeverReused},
 	{"RevealedContacts", testRevealedContacts},
+	{"Alerts", testAlerts},
 }
 
 // testRevealedContacts checks that RevealedContacts reports exactly the

@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	s.handle("POST /saved", member, s.saveSearch)
 	s.handle("GET /saved/{saved_search_id}", member, s.runSaved)
 	s.handle("POST /saved/{saved_search_id}/delete", member, s.deleteSaved)
+	s.handle("POST /saved/{saved_search_id}/alert", member, s.setSavedAlert)
 
 	s.handle("GET /export", member, s.exportPage)
 	s.handle("GET /export/download", member, s.exportDownload)

@@ -11,14 +11,18 @@ import (
 
 type savedView struct {
 	Searches []pursuit.SavedSearch
+	Alerts   []string
 }
+
+// alertChoices are the alert settings the pages offer, in order.
+var alertChoices = []string{pursuit.AlertOff, pursuit.AlertInstant, pursuit.AlertHourly, pursuit.AlertDaily}
 
 func (s *Server) savedPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	ss, err := s.store.ListSavedSearches(r.Context(), v.customerID(), pursuit.ListOptions{Limit: 500})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "saved", page{Title: "Saved searches", Nav: "saved", Data: savedView{Searches: ss}})
+	s.render(w, r, http.StatusOK, "saved", page{Title: "Saved searches", Nav: "saved", Data: savedView{Searches: ss, Alerts: alertChoices}})
 	return nil
 }
 
@@ -69,5 +73,28 @@ func (s *Server) deleteSaved(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return err
 	}
 	redirect(w, r, "/saved", "Saved search deleted.")
+	return nil
+}
+
+// setSavedAlert changes how often a saved search alerts its customer of
+// new matches. A missing or unknown value is the store's EINVALID on
+// "alert".
+func (s *Server) setSavedAlert(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	id, err := pathID(r, "saved_search_id")
+	if err != nil {
+		return err
+	}
+	ss, err := s.store.GetSavedSearch(r.Context(), v.customerID(), id)
+	if err != nil {
+		return err
+	}
+	ss.Alert = r.PostFormValue("alert")
+	if ss.Alert == "" {
+		return pursuit.FieldErrorf(pursuit.EINVALID, "alert", "choose %s", strings.Join(alertChoices, ", "))
+	}
+	if err := s.store.UpdateSavedSearch(r.Context(), &ss); err != nil {
+		return err
+	}
+	redirect(w, r, "/saved", fmt.Sprintf("Alert of %q: %s.", ss.Name, label(ss.Alert)))
 	return nil
 }

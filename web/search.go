@@ -105,7 +105,8 @@ type searchView struct {
 	From, To  int
 	NextURL   string
 	PrevURL   string
-	Saved     string // the query a saved search would keep
+	Saved     string   // the query a saved search would keep
+	Alerts    []string // the alert settings the save form offers
 	ExportURL string
 	Lists     []pursuit.List
 	Selected  map[string]map[string]bool
@@ -288,6 +289,7 @@ func (s *Server) runSearch(r *http.Request, v *viewer, sq searchQuery, req searc
 		view.PrevURL = u
 	}
 	view.Saved = sq.savedQuery()
+	view.Alerts = alertChoices
 	view.ExportURL = "/export?search=" + url.QueryEscape(view.Saved) + o.andSearch()
 	return nil
 }

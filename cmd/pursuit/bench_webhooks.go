@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -31,6 +33,7 @@ func benchWebhooks(ctx context.Context, e *env, args []string) error {
 	rate := fs.Int("rate", 20, "phase 2: contacts written per second")
 	page := fs.Int("page", 10000, "phase 3: events in the feed page")
 	dir := fs.String("dir", "", "directory of the temporary store (default: a new temporary directory)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,6 +45,17 @@ func benchWebhooks(ctx context.Context, e *env, args []string) error {
 		if e.getenv("TMPDIR") == "" {
 			*dir = filepath.Join("/tmp", filepath.Base(*dir))
 		}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench webhooks: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench webhooks: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	s, err := sqlite.Open(ctx, filepath.Join(*dir, "bench.db"))
 	if err != nil {
@@ -158,7 +172,9 @@ func benchWebhooks(ctx context.Context, e *env, args []string) error {
 	mu.Unlock()
 	total := *events * *endpoints
 	fmt.Fprintf(e.stdout, "phase 2: %d contacts at %d/s, each an event for %d endpoints (%d deliveries)\n", *events, *rate, *endpoints, total)
-	var maxPending int64
+	// The queue grows when the second half of the writes sees a larger
+	// one than the first.
+	var maxPending, firstHalf, secondHalf int64
 	start := time.Now()
 	every := time.Second / time.Duration(*rate)
 	for i := range *events {
@@ -170,18 +186,25 @@ func benchWebhooks(ctx context.Context, e *env, args []string) error {
 		if i%50 == 0 {
 			n, _ := s.PendingDeliveries(ctx)
 			maxPending = max(maxPending, n)
+			if i < *events/2 {
+				firstHalf = max(firstHalf, n)
+			} else {
+				secondHalf = max(secondHalf, n)
+			}
 		}
 		if sleep := time.Until(start.Add(time.Duration(i+1) * every)); sleep > 0 {
 			time.Sleep(sleep)
 		}
 	}
 	writeTime := time.Since(start)
+	atEnd, _ := s.PendingDeliveries(ctx)
 	if err := wait(base+total, 10*time.Minute); err != nil {
 		return err
 	}
 	drain := time.Since(start)
-	fmt.Fprintf(e.stdout, "  writes took %s (%.0f deliveries/s arriving); all delivered after %s (%.0f deliveries/s); largest queue %d\n",
-		writeTime.Round(time.Millisecond), float64(total)/writeTime.Seconds(), drain.Round(time.Millisecond), float64(total)/drain.Seconds(), maxPending)
+	fmt.Fprintf(e.stdout, "  writes took %s (%.0f deliveries/s arriving); all delivered after %s (%.0f deliveries/s); largest queue %d (first half of the writes %d, second half %d, at their end %d)\n",
+		writeTime.Round(time.Millisecond), float64(total)/writeTime.Seconds(), drain.Round(time.Millisecond), float64(total)/drain.Seconds(), maxPending,
+		firstHalf, secondHalf, atEnd)
 
 	// Phase 3: a feed page of --page events.
 	stop()

@@ -270,7 +270,7 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
 		api.SetIndex(ix)
 		if o.dispatch {
-			d := newDispatcher(s, e, o.webhooksAllowPrivate, api.NotifyFeed)
+			d := newDispatcher(s, e, o.webhooksAllowPrivate, api.NotifyFeed, ix)
 			_, unsub := ix.Subscribe(func([]pursuit.Change) { d.Notify() })
 			defer unsub()
 			wg.Add(1)
@@ -322,9 +322,13 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 
 // newDispatcher returns the feed dispatcher of a server over s: on
 // PostgreSQL it dispatches only while it holds the database's dispatcher
-// lock, so exactly one of several servers sends.
-func newDispatcher(s pursuit.Store, e *env, allowPrivate bool, appended func()) *feed.Dispatcher {
+// lock, so exactly one of several servers sends. With the server's search
+// index it runs the saved-search alerts too.
+func newDispatcher(s pursuit.Store, e *env, allowPrivate bool, appended func(), ix *search.Index) *feed.Dispatcher {
 	cfg := feed.Config{Store: s, Log: e.log, Client: feed.NewClient(allowPrivate), Appended: appended}
+	if ix != nil {
+		cfg.Alerts = httpapi.AlertMatcher(ix)
+	}
 	if pg, ok := s.(*postgres.DB); ok {
 		cfg.Lock = pg.DispatcherLock()
 	}

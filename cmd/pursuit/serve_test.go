@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/internal/testdb"
+	"github.com/pursuit-gov/pursuit/postgres"
 	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
@@ -242,7 +244,9 @@ func call(t *testing.T, method, url, key string, body string, out any) int {
 
 // TestTwoServeCommandsOnePostgres runs two pursuit serve commands on one
 // PostgreSQL database: writes through one become searchable through the
-// other.
+// other, and a saved search with an instant alert, made through the other,
+// tells the customer of the new contact in its change feed (the one
+// elected dispatcher runs the alerts through its own index).
 func TestTwoServeCommandsOnePostgres(t *testing.T) {
 	dsn := testdb.PostgresDSN(t)
 	if _, _, err := runCmd(t, "migrate", "--db", dsn); err != nil {
@@ -272,6 +276,28 @@ func TestTwoServeCommandsOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := strings.Fields(out)[len(strings.Fields(out))-1]
+	var ss pursuit.SavedSearch
+	if st := call(t, "POST", b+"/v1/saved-searches", key, `{"name": "clerks", "query": "q=clerk", "alert": "instant"}`, &ss); st != 201 {
+		t.Fatalf("create saved search: %d", st)
+	}
+	// The alert starts (takes its baseline) before the contact comes.
+	store, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for started := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+		searches, err := store.AlertSearches(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(searches) == 1 && searches[0].State != nil {
+			break
+		}
+		if time.Since(started) > hangBound {
+			t.Fatalf("the saved search's alert did not start within %v", hangBound)
+		}
+	}
 	start := time.Now()
 	body := fmt.Sprintf(`{"place_id": %d, "name": "Rowan Ash", "title": "Town Clerk", "email": "rash@vale.vt.us"}`, place.PlaceID)
 	if st := call(t, "POST", a+"/v1/admin/contacts", admin, body, nil); st != 201 {
@@ -299,6 +325,33 @@ func TestTwoServeCommandsOnePostgres(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Logf("written through A, searchable through B after %v", time.Since(start))
+	for cursor := ""; ; {
+		var page struct {
+			Events []struct {
+				Type string          `json:"type"`
+				Data json.RawMessage `json:"data"`
+			} `json:"events"`
+			NextCursor string `json:"next_cursor"`
+		}
+		if st := call(t, "GET", a+"/v1/changes?wait=2s&after="+url.QueryEscape(cursor), key, "", &page); st != 200 {
+			t.Fatalf("changes through A: %d", st)
+		}
+		for _, e := range page.Events {
+			if e.Type != pursuit.EventSavedSearchMatched {
+				continue
+			}
+			d := string(e.Data)
+			if !strings.Contains(d, fmt.Sprintf(`"saved_search_id":%d`, ss.SavedSearchID)) || !strings.Contains(d, "r•••@vale.vt.us") || strings.Contains(d, "rash@") {
+				t.Fatalf("saved_search.matched: %s", d)
+			}
+			t.Logf("alerted after %v", time.Since(start))
+			return
+		}
+		cursor = page.NextCursor
+		if time.Since(start) > hangBound {
+			t.Fatalf("no saved_search.matched event within %v", hangBound)
+		}
+	}
 }
 
 // TestBenchHTTPCommand runs a very short pursuit bench http on a small

@@ -96,6 +96,7 @@ func customerStats(t *testing.T, ix *Index, cust int64, q string) [2]*stats {
 // fresh build of the store after each round. Sizes, seeds and the
 // follower's batch size are random.
 func TestBuildEqualsFollow(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 3; seed++ {
 		r := rand.New(rand.NewPCG(seed, 1234))
@@ -194,6 +195,7 @@ func (w *world) waves(r *rand.Rand) (first, second *world) {
 // its structures (as a writer that forgot or botched it would leave)
 // makes it differ.
 func TestStateSeesEveryStructure(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(8, 9))
 	w := newWorld(r, 20, 300, 3)

@@ -152,6 +152,7 @@ func mutate(t *testing.T, r *rand.Rand, s pursuit.Store, w *world) {
 // with the default paths and with the seed-scale ones (which also use the
 // caches of facets and term unions that every change must empty).
 func TestFollowMatchesReference(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	t.Run("default", func(t *testing.T) { testFollowMatchesReference(t, nil) })
 	t.Run("bitmap paths", func(t *testing.T) {
 		testFollowMatchesReference(t, func(ix *Index) { ix.facetWalk, ix.subsetMin, ix.pruneMin = 0, 0, 0 })

@@ -135,6 +135,7 @@ func TestMaskedEmailNotSearchable(t *testing.T) {
 // from the contacts it sees in full; a masked contact's email is, for it,
 // empty.
 func TestMaskedEmailTextInvisible(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 77))

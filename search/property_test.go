@@ -192,6 +192,7 @@ func checkAgainstReference(t *testing.T, ix *Index, w *world, customerID int64, 
 }
 
 func TestSearchMatchesReference(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	// The seed-scale paths, taken here at any size: facets counted by
 	// intersecting bitmaps rather than in the ranking walk, a term's own
 	// bitmap used as the result when the candidates hold it whole, and

@@ -69,6 +69,7 @@ func sameAnswers(t *testing.T, r *rand.Rand, w *world, want, got *Index) {
 // the same inner state (the comparison of TestBuildEqualsFollow) and
 // answers every search the same.
 func TestSnapshotRoundTrip(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 3; seed++ {
 		r := rand.New(rand.NewPCG(seed, 77))
@@ -129,6 +130,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 // change log, it equals a fresh build of the store, for random worlds,
 // change counts and follower batch sizes.
 func TestSnapshotCatchUp(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 4; seed++ {
 		r := rand.New(rand.NewPCG(seed, 99))

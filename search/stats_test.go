@@ -151,6 +151,7 @@ func (w *world) addHidden(r *rand.Rand, n int) {
 // contents page after page, for contacts and places. With statistics of
 // the whole store the scores would move with the hidden rows.
 func TestStatsOnlyFromVisibleRows(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
@@ -236,6 +237,7 @@ func pages(t *testing.T, ix *Index, req Request, contacts bool) []page {
 // TestLensFollowChanges makes random changes and checks every customer's
 // length sums against a recount after each round.
 func TestLensFollowChanges(t *testing.T) {
+	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(21, 22))
 	w := newWorld(r, 25, 300, 4)

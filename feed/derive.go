@@ -237,25 +237,8 @@ func (s *snapshot) contactsOfPlace(placeID, seq int64) ([]*pursuit.Contact, erro
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(cur))
-	byID := map[int64]*pursuit.Contact{}
-	for i := range cur {
-		ids = append(ids, cur[i].ContactID)
-		byID[cur[i].ContactID] = &cur[i]
-	}
-	var out []*pursuit.Contact
-	for _, id := range s.candidates(pursuit.TableContacts, placeID, ids) {
-		var c *pursuit.Contact
-		if old, ok := s.rolled(rowKey{pursuit.TableContacts, id, 0}, seq); ok {
-			c, _ = old.(*pursuit.Contact)
-		} else {
-			c = byID[id]
-		}
-		if c != nil && c.PlaceID == placeID {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return rowsOfPlace(s, pursuit.TableContacts, placeID, seq, cur,
+		func(c *pursuit.Contact) (int64, int64) { return c.ContactID, c.PlaceID }), nil
 }
 
 // techOfPlace returns the tech stack of a place as of seq.
@@ -264,25 +247,38 @@ func (s *snapshot) techOfPlace(placeID, seq int64) ([]*pursuit.TechStack, error)
 	if err != nil {
 		return nil, err
 	}
+	return rowsOfPlace(s, pursuit.TableTechStack, placeID, seq, cur,
+		func(t *pursuit.TechStack) (int64, int64) { return t.TechStackID, t.PlaceID }), nil
+}
+
+// rowsOfPlace returns the rows of a place's child table as of seq: the
+// current rows cur, each rolled back to seq where the log changed it
+// since, plus those the log says belonged to the place then; keys gives
+// a row's id and place id.
+func rowsOfPlace[T any](s *snapshot, table string, placeID, seq int64, cur []T, keys func(*T) (id, place int64)) []*T {
 	ids := make([]int64, 0, len(cur))
-	byID := map[int64]*pursuit.TechStack{}
+	byID := make(map[int64]*T, len(cur))
 	for i := range cur {
-		ids = append(ids, cur[i].TechStackID)
-		byID[cur[i].TechStackID] = &cur[i]
+		id, _ := keys(&cur[i])
+		ids = append(ids, id)
+		byID[id] = &cur[i]
 	}
-	var out []*pursuit.TechStack
-	for _, id := range s.candidates(pursuit.TableTechStack, placeID, ids) {
-		var t *pursuit.TechStack
-		if old, ok := s.rolled(rowKey{pursuit.TableTechStack, id, 0}, seq); ok {
-			t, _ = old.(*pursuit.TechStack)
+	var out []*T
+	for _, id := range s.candidates(table, placeID, ids) {
+		var r *T
+		if old, ok := s.rolled(rowKey{table, id, 0}, seq); ok {
+			r, _ = old.(*T)
 		} else {
-			t = byID[id]
+			r = byID[id]
 		}
-		if t != nil && t.PlaceID == placeID {
-			out = append(out, t)
+		if r == nil {
+			continue
+		}
+		if _, place := keys(r); place == placeID {
+			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // union returns the sorted distinct ids of the lists.

@@ -337,3 +337,29 @@ func TestExportToBucket(t *testing.T) {
 		t.Errorf("commit of version 1 again: err = %v, want ErrConflict", err)
 	}
 }
+
+// TestExportSplitScan exports one store reading its contacts over one
+// connection and over three ranges at once: the lake holds the same rows,
+// and the same rows per file, either way (each partition is ordered
+// before it is written, whatever order the ranges delivered it in).
+func TestExportSplitScan(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		fill(t, s, 60, 11)
+		one, three := t.TempDir(), t.TempDir()
+		export(t, s, one, lake.ExportOptions{Options: lake.Options{RowGroupRows: 16, FileRows: 64, Workers: 1}})
+		export(t, s, three, lake.ExportOptions{Options: lake.Options{RowGroupRows: 16, FileRows: 64, Workers: 3}})
+		a, b := tableRows(t, one), tableRows(t, three)
+		if diff := cmp.Diff(a, b); diff != "" {
+			t.Errorf("lake read over 1 connection vs 3 (-1 +3):\n%s", diff)
+		}
+		if n := len(b["contacts"]); n != 60*11 {
+			t.Errorf("contacts in the lake: %d, want %d", n, 60*11)
+		}
+		perFile := func(dir string) [][]string {
+			return query(t, openLake(t, dir), "SELECT state_abbr, min(contact_id), max(contact_id), count(*) FROM read_parquet('"+filepath.Join(dir, "contacts")+"/*/*.parquet', hive_partitioning = true) GROUP BY filename, state_abbr ORDER BY 1, 2")
+		}
+		if diff := cmp.Diff(perFile(one), perFile(three)); diff != "" {
+			t.Errorf("contacts per file (-1 +3):\n%s", diff)
+		}
+	})
+}

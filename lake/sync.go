@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
@@ -164,43 +165,85 @@ func Sync(ctx context.Context, s pursuit.Store, loc *Location, opt SyncOptions) 
 		}
 	}
 	f := &fetcher{s: s, sc: &scope{includePII: includePII}, states: map[int64]string{}}
-	run := func(r TableResult, err error) error {
-		if err != nil {
-			return fmt.Errorf("sync %s: %w", r.Table, err)
+	// The tables are independent Delta tables, each with its own commit
+	// and txn version, so they sync at once: the contacts' rewrites
+	// overlap the smaller tables' instead of waiting for them. Results
+	// are reported in table order; a table that fails leaves the others'
+	// commits in place, and the next Sync resumes each from its own txn.
+	jobs := []func() (TableResult, error){
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, customersSpec, sets[pursuit.TableCustomers], rowSource[CustomerRow]{one: f.customer, page: f.customers}, to, opt)
+		},
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, placesSpec, sets[pursuit.TablePlaces], rowSource[PlaceRow]{one: f.place, page: f.places}, to, opt)
+		},
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, contactsSpec, sets[pursuit.TableContacts], rowSource[ContactRow]{one: f.contact, page: f.contacts}, to, opt)
+		},
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, techStackSpec, sets[pursuit.TableTechStack], rowSource[TechStackRow]{one: f.techStack, page: f.techStacks}, to, opt)
+		},
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, placeGrantsSpec, sets[pursuit.TableCustomerPlaceRelation], rowSource[PlaceGrantRow]{one: f.placeGrant}, to, opt)
+		},
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, contactGrantsSpec, sets[pursuit.TableCustomerContactRelation], rowSource[ContactGrantRow]{one: f.contactGrant}, to, opt)
+		},
+		func() (TableResult, error) {
+			return syncTable(ctx, loc, mappingsSpec, sets[pursuit.TableCustomerMapping], rowSource[MappingRow]{one: f.mapping}, to, opt)
+		},
+	}
+	results := make([]TableResult, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = job()
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if errs[i] != nil {
+			return res, fmt.Errorf("sync %s: %w", r.Table, errs[i])
 		}
 		log.Info("lake sync", "table", r.Table, "version", r.Version, "changed_rows", r.Rows, "files", r.Files, "elapsed", r.Elapsed.Round(time.Millisecond))
 		res.Tables = append(res.Tables, r)
-		return nil
-	}
-	if err := run(syncTable(ctx, loc, customersSpec, sets[pursuit.TableCustomers], rowSource[CustomerRow]{one: f.customer, page: f.customers}, to, opt)); err != nil {
-		return res, err
-	}
-	if err := run(syncTable(ctx, loc, placesSpec, sets[pursuit.TablePlaces], rowSource[PlaceRow]{one: f.place, page: f.places}, to, opt)); err != nil {
-		return res, err
-	}
-	if err := run(syncTable(ctx, loc, contactsSpec, sets[pursuit.TableContacts], rowSource[ContactRow]{one: f.contact, page: f.contacts}, to, opt)); err != nil {
-		return res, err
-	}
-	if err := run(syncTable(ctx, loc, techStackSpec, sets[pursuit.TableTechStack], rowSource[TechStackRow]{one: f.techStack, page: f.techStacks}, to, opt)); err != nil {
-		return res, err
-	}
-	if err := run(syncTable(ctx, loc, placeGrantsSpec, sets[pursuit.TableCustomerPlaceRelation], rowSource[PlaceGrantRow]{one: f.placeGrant}, to, opt)); err != nil {
-		return res, err
-	}
-	if err := run(syncTable(ctx, loc, contactGrantsSpec, sets[pursuit.TableCustomerContactRelation], rowSource[ContactGrantRow]{one: f.contactGrant}, to, opt)); err != nil {
-		return res, err
-	}
-	if err := run(syncTable(ctx, loc, mappingsSpec, sets[pursuit.TableCustomerMapping], rowSource[MappingRow]{one: f.mapping}, to, opt)); err != nil {
-		return res, err
 	}
 	return res, nil
 }
 
 // fetcher reads the current state of changed rows from the store.
 type fetcher struct {
-	s      pursuit.Store
-	sc     *scope
+	s  pursuit.Store
+	sc *scope
+	// states caches places' states, shared by the tables' concurrent
+	// syncs.
+	mu     sync.Mutex
 	states map[int64]string
+}
+
+func (f *fetcher) setState(place int64, st string) {
+	f.mu.Lock()
+	f.states[place] = st
+	f.mu.Unlock()
+}
+
+// stateOf returns the state of a place, from the cache or the store.
+func (f *fetcher) stateOf(ctx context.Context, place int64) (string, error) {
+	f.mu.Lock()
+	st, ok := f.states[place]
+	f.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	p, err := f.s.GetPlace(ctx, place)
+	if err != nil && !notFound(err) {
+		return "", err
+	}
+	f.setState(place, p.StateAbbr)
+	return p.StateAbbr, nil
 }
 
 func notFound(err error) bool { return pursuit.ErrorCode(err) == pursuit.ENOTFOUND }
@@ -225,7 +268,7 @@ func (f *fetcher) place(ctx context.Context, k rowKey) (PlaceRow, bool, error) {
 	if err != nil {
 		return PlaceRow{}, false, err
 	}
-	f.states[p.PlaceID] = p.StateAbbr
+	f.setState(p.PlaceID, p.StateAbbr)
 	return placeRow(p), true, nil
 }
 
@@ -237,14 +280,9 @@ func (f *fetcher) contact(ctx context.Context, k rowKey) (ContactRow, bool, erro
 	if err != nil {
 		return ContactRow{}, false, err
 	}
-	st, ok := f.states[c.PlaceID]
-	if !ok {
-		p, err := f.s.GetPlace(ctx, c.PlaceID)
-		if err != nil && !notFound(err) {
-			return ContactRow{}, false, err
-		}
-		st = p.StateAbbr
-		f.states[c.PlaceID] = st
+	st, err := f.stateOf(ctx, c.PlaceID)
+	if err != nil {
+		return ContactRow{}, false, err
 	}
 	r, ok := f.sc.contact(c, st)
 	return r, ok, nil
@@ -297,7 +335,7 @@ func (f *fetcher) places(ctx context.Context, after int64, limit int) ([]PlaceRo
 	ps, err := f.s.ListPlaces(ctx, pursuit.ListOptions{After: after, Limit: limit})
 	out := make([]PlaceRow, 0, len(ps))
 	for _, p := range ps {
-		f.states[p.PlaceID] = p.StateAbbr
+		f.setState(p.PlaceID, p.StateAbbr)
 		out = append(out, placeRow(p))
 	}
 	return out, err
@@ -310,14 +348,9 @@ func (f *fetcher) contacts(ctx context.Context, after int64, limit int) ([]Conta
 	}
 	out := make([]ContactRow, 0, len(cs))
 	for _, c := range cs {
-		st, ok := f.states[c.PlaceID]
-		if !ok {
-			p, err := f.s.GetPlace(ctx, c.PlaceID)
-			if err != nil && !notFound(err) {
-				return nil, err
-			}
-			st = p.StateAbbr
-			f.states[c.PlaceID] = st
+		st, err := f.stateOf(ctx, c.PlaceID)
+		if err != nil {
+			return nil, err
 		}
 		if r, ok := f.sc.contact(c, st); ok {
 			out = append(out, r)

@@ -314,7 +314,8 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 	}
 	type group struct {
 		rg   parquet.RowGroup
-		rows []T // nil: copy verbatim
+		rows []T           // nil (and raw nil): copy verbatim
+		raw  []parquet.Row // the rewritten group as rows of values
 	}
 	// Each insert goes to the first row group whose Z-order column range
 	// covers it, else to the last one starting below it.
@@ -346,11 +347,44 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 	var changes []change[T]
 	dirty := false
 	kept := int64(0)
+	// Tables keyed by one column rewrite a touched row group as rows of
+	// values (the file's own encoding, decoded once), turning into Go
+	// structs only the rows that changed: most of a touched group is
+	// carried over, and the reflection of reading every row into a struct
+	// and writing it back was most of a sync's CPU.
+	raw := s.key2 == nil
+	var schema *parquet.Schema
+	zCol := -1
+	if raw {
+		schema = parquet.SchemaOf(new(T))
+		if s.zorderCol != "" {
+			zLeaf, ok := pf.Schema().Lookup(s.zorderCol)
+			if !ok {
+				return nil, nil, fmt.Errorf("%s: no column %s", name, s.zorderCol)
+			}
+			zCol = zLeaf.ColumnIndex
+		}
+	}
 	for i, rg := range pf.RowGroups() {
 		lo, hi, ok := int64Range(pf.Metadata().RowGroups[i].Columns[keyLeaf.ColumnIndex].MetaData.Statistics)
 		if ok && !anyIn(keys, lo, hi) && len(extras[i]) == 0 {
 			groups = append(groups, group{rg: rg})
 			kept += rg.NumRows()
+			continue
+		}
+		if raw {
+			out, ch, touched, err := rewriteRawGroup(s, schema, rg, keyLeaf.ColumnIndex, zCol, part, changed, next, extras[i], placed)
+			if err != nil {
+				return nil, nil, fmt.Errorf("read %s: %w", name, err)
+			}
+			changes = append(changes, ch...)
+			if touched {
+				dirty = true
+				groups = append(groups, group{rg: rg, raw: out})
+			} else {
+				groups = append(groups, group{rg: rg})
+			}
+			kept += int64(len(out))
 			continue
 		}
 		rows, err := readRowGroup[T](rg)
@@ -424,6 +458,17 @@ func rewriteFile[T any](ctx context.Context, st delta.Storage, s *spec[T], f del
 	cw := &countingWriter{w: wc}
 	w := parquet.NewGenericWriter[T](cw, writerOptions(o)...)
 	for _, g := range groups {
+		if g.raw != nil {
+			if _, err := w.WriteRows(g.raw); err != nil {
+				wc.Close()
+				return nil, nil, fmt.Errorf("write %s: %w", newName, err)
+			}
+			if err := w.Flush(); err != nil {
+				wc.Close()
+				return nil, nil, fmt.Errorf("write %s: %w", newName, err)
+			}
+			continue
+		}
 		if g.rows == nil {
 			if _, err := w.WriteRowGroup(g.rg); err != nil {
 				wc.Close()
@@ -501,4 +546,117 @@ func readRowGroup[T any](rg parquet.RowGroup) ([]T, error) {
 		return nil, err
 	}
 	return rows[:n], nil
+}
+
+// rewriteRawGroup applies the changes to one row group of a table keyed
+// by one column, read as rows of values: a row whose key did not change
+// is kept as it was read; a changed one is decoded into T (its old image
+// for the change feed) and replaced by the new row's values, or dropped
+// when deleted or moved to another partition; inserts (extra) are added
+// and the group ordered again by (Z-order column, key). It reports
+// whether anything in the group changed.
+func rewriteRawGroup[T any](s *spec[T], schema *parquet.Schema, rg parquet.RowGroup, keyCol, zCol int, part string, changed changeSet, next map[rowKey]T, extra []T, placed map[rowKey]placement) ([]parquet.Row, []change[T], bool, error) {
+	rows, err := readRawRows(rg)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var changes []change[T]
+	out := rows[:0]
+	touched := false
+	for _, r := range rows {
+		k := rowKey{a: r[keyCol].Int64()}
+		if !changed[k] {
+			out = append(out, r)
+			continue
+		}
+		var old T
+		if err := schema.Reconstruct(&old, r); err != nil {
+			return nil, nil, false, err
+		}
+		if s.setPart != nil {
+			s.setPart(&old, part)
+		}
+		nr, exists := next[k]
+		switch {
+		case !exists:
+			changes = append(changes, change[T]{row: old, typ: ChangeDelete, part: part})
+			touched = true
+		case s.partOf(&nr) != part:
+			// Moved to another partition: deleted here, inserted there (as
+			// Spark's MERGE records it: pre and post image).
+			changes = append(changes, change[T]{row: old, typ: ChangeUpdatePreimage, part: part},
+				change[T]{row: nr, typ: ChangeUpdatePostimage, part: s.partOf(&nr)})
+			touched = true
+			placed[k] = moved
+		default:
+			placed[k] = inPlace
+			if gocmp.Equal(old, nr) {
+				out = append(out, r)
+				continue
+			}
+			changes = append(changes, change[T]{row: old, typ: ChangeUpdatePreimage, part: part},
+				change[T]{row: nr, typ: ChangeUpdatePostimage, part: part})
+			out = append(out, schema.Deconstruct(nil, &nr))
+			touched = true
+		}
+	}
+	if len(extra) > 0 {
+		for i := range extra {
+			placed[s.keyOf(&extra[i])] = insertedInPlace
+			out = append(out, schema.Deconstruct(nil, &extra[i]))
+		}
+		touched = true
+		// Inside a row group the order only matters for compression:
+		// (Z-order column, key) keeps the group's neighbours together.
+		z := keyCol
+		if zCol >= 0 {
+			z = zCol
+		}
+		slices.SortStableFunc(out, func(a, b parquet.Row) int {
+			if c := cmp.Compare(a[z].Int64(), b[z].Int64()); c != 0 {
+				return c
+			}
+			return cmp.Compare(a[keyCol].Int64(), b[keyCol].Int64())
+		})
+	}
+	return out, changes, touched, nil
+}
+
+// readRawRows reads every row of a row group as values, copying the
+// bytes of strings (which point into the reader's page buffers) into
+// shared blocks, and the values into one slab.
+func readRawRows(rg parquet.RowGroup) ([]parquet.Row, error) {
+	rows := rg.Rows()
+	defer rows.Close()
+	out := make([]parquet.Row, 0, rg.NumRows())
+	buf := make([]parquet.Row, 128)
+	var block []byte
+	for {
+		n, err := rows.ReadRows(buf)
+		for _, r := range buf[:n] {
+			c := make(parquet.Row, len(r))
+			for j, v := range r {
+				if !v.IsNull() && v.Kind() == parquet.ByteArray {
+					b := v.ByteArray()
+					if cap(block)-len(block) < len(b) {
+						block = make([]byte, 0, max(64<<10, len(b)))
+					}
+					off := len(block)
+					block = append(block, b...)
+					v = parquet.ByteArrayValue(block[off:len(block):len(block)]).Level(v.RepetitionLevel(), v.DefinitionLevel(), v.Column())
+				}
+				c[j] = v
+			}
+			out = append(out, c)
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return out, nil
+		}
+	}
 }

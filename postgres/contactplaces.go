@@ -6,8 +6,9 @@ import (
 )
 
 // maxContactPlaces bounds how many contacts a Bulk remembers the place of
-// (16 bytes each: 72 MiB for the seed's 4.5M contacts).
-const maxContactPlaces = 20_000_000
+// (16 bytes each: 72 MiB for the seed's 4.5M contacts). A variable for
+// the tests.
+var maxContactPlaces = 20_000_000
 
 // contactPlaces remembers the place of every contact one Bulk COPYed as
 // new (writeContacts' fresh-load path), so that the grants and mappings

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -251,15 +250,6 @@ func (b *bulk) finish(ctx context.Context) error {
 		return nil
 	}
 	b.closeStmts()
-	// Helper threads for the sorter of CREATE INDEX: at the seed's scale
-	// a contacts index does not fit one in-memory run (the sorter's runs
-	// are bounded by the 256 MiB cache), and with helpers the runs are
-	// sorted and merged alongside the table scan rather than after it.
-	// The writer's other statements keep SQLite's default of none.
-	if err := exec("sorter threads", fmt.Sprintf("PRAGMA threads = %d", sorterThreads())); err != nil {
-		return err
-	}
-	defer b.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA threads = 0")
 	analyze := false
 	for _, t := range b.order {
 		if !t.fast {
@@ -461,10 +451,4 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
-}
-
-// sorterThreads is the number of helper threads of the bulk path's index
-// sorts: one per CPU, at most 4 (measured with 2 on the 2-CPU machine).
-func sorterThreads() int {
-	return max(1, min(runtime.GOMAXPROCS(0), 4))
 }

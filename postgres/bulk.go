@@ -89,6 +89,9 @@ type bulkWriter struct {
 	// CREATE INDEX statements of the indexes deferIndexes dropped.
 	seen    map[string]bool
 	dropped []string
+	// newContacts records the places of the contacts this Bulk inserted
+	// as new, for the grants and mappings that reference them.
+	newContacts contactPlaces
 
 	// pending names the table whose checked rows wait in the slice below
 	// for flush: Upserts of contacts, tech stack, grants and mappings

@@ -61,6 +61,10 @@ type batch struct {
 	keep         []int
 	ids          []int64
 	row          func(j int) []any
+	// placesKnown: the internal columns holding a contact's place are
+	// filled from bulkWriter.newContacts, so neither they nor the lock of
+	// the contacts need a probe of contacts.
+	placesKnown bool
 }
 
 // ddl returns the staging table's column definitions.
@@ -92,8 +96,21 @@ func prepare[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows []
 	keep := dedupe(len(rows), func(i int) [2]int64 { return s.desc.KeyOf(&rows[i]) })
 	nin := len(s.internal)
 	vals := make([]any, len(keep)*nin)
+	placesKnown := true
 	for k, in := range s.internal {
 		if in.placeOf {
+			// The contacts' places, when this Bulk inserted every
+			// referenced contact; stageBatch probes contacts otherwise.
+			of := &s.desc.Columns[s.desc.Index(in.of)]
+			for j, i := range keep {
+				if !placesKnown {
+					break
+				}
+				if id := *of.Int(&rows[i]); id != 0 {
+					place, ok := w.newContacts.place(id)
+					vals[j*nin+k], placesKnown = place, ok
+				}
+			}
 			continue
 		}
 		of := &s.desc.Columns[s.desc.Index(in.of)]
@@ -107,7 +124,7 @@ func prepare[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows []
 			}
 		}
 	}
-	b := &batch{table: table, stage: "bulk_" + table, n: len(keep), keep: keep}
+	b := &batch{table: table, stage: "bulk_" + table, n: len(keep), keep: keep, placesKnown: placesKnown}
 	for i := range s.desc.Columns {
 		c := &s.desc.Columns[i]
 		b.cols, b.types = append(b.cols, c.Name), append(b.types, c.Kind.PostgresType())
@@ -148,7 +165,7 @@ func stageBatch[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], b *b
 		return fail(b.table, err)
 	}
 	for _, in := range s.internal {
-		if in.placeOf {
+		if in.placeOf && !b.placesKnown {
 			if err := w.fillContactPlaces(ctx, b.table, b.stage, in.of, in.name); err != nil {
 				return err
 			}
@@ -179,7 +196,18 @@ func writeRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows 
 			return fail(b.table, err)
 		}
 	}
-	if err := w.merge(ctx, b.table, b.stage, b.cols, s.desc.Key, allNew, s.parents...); err != nil {
+	parents := s.parents
+	if b.placesKnown {
+		// The contacts are this transaction's own inserts (see
+		// contactPlaces): they exist and no one else can lock them.
+		parents = nil
+		for _, p := range s.parents {
+			if p.table != pursuit.TableContacts {
+				parents = append(parents, p)
+			}
+		}
+	}
+	if err := w.merge(ctx, b.table, b.stage, b.cols, s.desc.Key, allNew, parents...); err != nil {
 		return fail(b.table, err)
 	}
 	if s.desc.Sequence != "" {
@@ -306,8 +334,12 @@ func (w *bulkWriter) writeContacts(ctx context.Context, rows []pursuit.Contact) 
 		if err := w.copyNew(ctx, table, b.cols, b.n, b.row, placeIDs, states); err != nil {
 			return fail(table, err)
 		}
+		w.newContacts.add(b.ids, placeIDs)
 		return w.bumpSequence(ctx, table, contactsBulk.desc.Sequence)
 	}
+	// Some of these contacts may exist and move to another place: the
+	// places recorded of earlier batches can no longer be trusted.
+	w.newContacts.disable()
 	b = b.with("old_place_id", "bigint", func(int) any { return nil })
 	if err := stageBatch(ctx, w, contactsBulk, b); err != nil {
 		return err

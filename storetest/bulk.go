@@ -269,3 +269,67 @@ func testScan(t *testing.T, s pursuit.Store) {
 		t.Fatalf("ScanContacts stopped after %d rows with %v, want 5 rows and errBoom", n, err)
 	}
 }
+
+// testBulkGrantsOfNewContacts pins that the grants and mappings a Bulk
+// writes for contacts it inserted itself, moved or not, are tied to the
+// contacts where they are: deleting a contact afterwards removes its
+// grants and mappings (PostgreSQL fills their contact's place from what
+// the Bulk wrote rather than from the table, and skips the per-row
+// foreign-key triggers; a wrong place would leave them behind).
+func testBulkGrantsOfNewContacts(t *testing.T, s pursuit.Store) {
+	cu := newCustomer("acme")
+	cu.CustomerID = 1
+	p1, p2 := newPlace("One"), newPlace("Two")
+	p1.PlaceID, p2.PlaceID, p2.StateAbbr = 1, 2, "TX"
+	contact := func(id, place int64) pursuit.Contact {
+		c := newContact(place, "C", fmt.Sprint(id))
+		c.ContactID = id
+		return c
+	}
+	grant := func(contact int64) pursuit.CustomerContactRelation {
+		return pursuit.CustomerContactRelation{CustomerID: 1, ContactID: contact, AccessType: pursuit.AccessFull}
+	}
+	mapping := func(id, contact int64) pursuit.CustomerMapping {
+		return pursuit.CustomerMapping{CustomerMappingID: id, CustomerID: 1, ExternalCRMID: fmt.Sprint("crm-", id), ContactID: contact}
+	}
+	ts := newTechStack(1, "Tyler")
+	ts.TechStackID = 1
+	ok(t, s.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		return errors.Join(
+			w.UpsertCustomers(ctx, []pursuit.Customer{cu}),
+			w.UpsertPlaces(ctx, []pursuit.Place{p1, p2}),
+			w.UpsertContacts(ctx, []pursuit.Contact{contact(1, 1), contact(2, 2), contact(3, 1)}),
+			w.UpsertContacts(ctx, []pursuit.Contact{contact(5, 2), contact(4, 1)}),
+			w.UpsertContactGrants(ctx, []pursuit.CustomerContactRelation{grant(1), grant(2), grant(3), grant(4), grant(5)}),
+			w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{mapping(1, 1), mapping(2, 2), mapping(3, 5)}),
+		)
+	}), "Bulk of new contacts, their grants and mappings")
+	// A second Bulk adds contacts, moves one of them after another table's
+	// rows (a separate write), then grants and maps both.
+	ok(t, s.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		return errors.Join(
+			w.UpsertContacts(ctx, []pursuit.Contact{contact(6, 1), contact(7, 1)}),
+			w.UpsertTechStack(ctx, []pursuit.TechStack{ts}),
+			w.UpsertContacts(ctx, []pursuit.Contact{contact(6, 2)}),
+			w.UpsertContactGrants(ctx, []pursuit.CustomerContactRelation{grant(6), grant(7)}),
+			w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{mapping(6, 6), mapping(7, 7)}),
+		)
+	}), "Bulk moving a new contact")
+	got, err := s.GetContact(ctx, 6)
+	ok(t, err, "GetContact 6")
+	if got.PlaceID != 2 {
+		t.Fatalf("contact 6 at place %d, want 2", got.PlaceID)
+	}
+	grants, mappings := int64(7), int64(5)
+	for _, id := range []int64{2, 5, 6, 1, 7} {
+		ok(t, s.DeleteContact(ctx, id), fmt.Sprint("DeleteContact ", id))
+		grants--
+		mappings-- // each of these contacts has one mapping
+		if n := count(t, s, pursuit.TableCustomerContactRelation); n != grants {
+			t.Fatalf("contact grants = %d after deleting contact %d, want %d (a grant not tied to its contact)", n, id, grants)
+		}
+		if n := count(t, s, pursuit.TableCustomerMapping); n != mappings {
+			t.Fatalf("mappings = %d after deleting contact %d, want %d (a mapping not tied to its contact)", n, id, mappings)
+		}
+	}
+}

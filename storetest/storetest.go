@@ -89,6 +89,7 @@ func Exercise(t *testing.T, open func(t *testing.T) pursuit.Store) {
 		{"ChangeLog", testChangeLog},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"BulkInsertAndReplace", testBulkInsertAndReplace},
+		{"BulkGrantsOfNewContacts", testBulkGrantsOfNewContacts},
 		{"BulkRollback", testBulkRollback},
 		{"BulkForeignKey", testBulkForeignKey},
 		{"BulkInvalid", testBulkInvalid},

@@ -87,7 +87,11 @@ func benchLoad(ctx context.Context, e *env, args []string) error {
 			os.Remove(path + suffix)
 		}
 		err := benchLoadStore(ctx, e, "sqlite "+path, sqliteLoadGoal, *dir, *batch, loadProfilePath(*cpuProfile, "sqlite"), func() (pursuit.Store, error) {
-			return sqlite.Open(ctx, path)
+			db, err := sqlite.Open(ctx, path)
+			if err == nil {
+				db.Log = e.log // the bulk path's phases, at debug level
+			}
+			return db, err
 		})
 		if !*keep {
 			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {

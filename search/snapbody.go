@@ -1,11 +1,13 @@
 package search
 
 import (
+	"fmt"
+
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// The snapshot's body: every structure of the index, in one order that
-// encodeBody and decodeBody share. What is derived cheaply is not
+// The snapshot's body: every structure of the index, in sections (one
+// encoder and decoder each, in the order sections lists). What is derived cheaply is not
 // written but derived again on load: the analysis of interned titles and
 // departments (re-interned in id order, so ids are the same), the hot
 // array of places and the term arenas. Caches (term unions, document
@@ -28,7 +30,39 @@ func (ix *Index) interners() []struct {
 	}
 }
 
-func (ix *Index) encodeBody(e *snapWriter) {
+// snapSection is one independently checksummed part of the body: what
+// its decoder sets in the index no other section's decoder touches, so
+// the loader decodes the sections on all cores at once.
+type snapSection struct {
+	name string
+	enc  func(*snapWriter)
+	dec  func(*snapReader)
+}
+
+// sections lists the body's sections in file order.
+func (ix *Index) sections() []snapSection {
+	secs := []snapSection{
+		{"interners", ix.encInterners, ix.decInterners},
+		{"contacts", ix.encContacts, ix.decContacts},
+	}
+	for i := range ix.fields {
+		secs = append(secs, snapSection{fmt.Sprint("field ", i),
+			func(e *snapWriter) { e.field(ix.fields[i]) },
+			func(d *snapReader) { ix.fields[i] = d.field() }})
+	}
+	return append(secs,
+		snapSection{"pairs", ix.encPairs, ix.decPairs},
+		snapSection{"filters", ix.encFilters, ix.decFilters},
+		snapSection{"places", ix.encPlaces, ix.decPlaces},
+		snapSection{"place postings", ix.encPlacePostings, ix.decPlacePostings},
+		snapSection{"tech stack", ix.encTechs, ix.decTechs},
+		snapSection{"customers", ix.encCustomers, ix.decCustomers},
+		snapSection{"mappings", ix.encMappings, ix.decMappings},
+		snapSection{"relations", ix.encRelations, ix.decRelations},
+	)
+}
+
+func (ix *Index) encInterners(e *snapWriter) {
 	for _, it := range ix.interners() {
 		in := *it.in
 		e.uvarint(uint64(len(in.vals)))
@@ -36,8 +70,11 @@ func (ix *Index) encodeBody(e *snapWriter) {
 			e.str(v.s)
 		}
 	}
-	raw(e, ix.contacts)
-	raw(e, ix.hot)
+}
+
+func (ix *Index) encContacts(e *snapWriter) {
+	rawPage(e, ix.contacts)
+	rawPage(e, ix.hot)
 	raw(e, ix.contactOrd.dense)
 	e.uvarint(uint64(len(ix.contactOrd.sparse)))
 	for id, o := range ix.contactOrd.sparse {
@@ -47,12 +84,12 @@ func (ix *Index) encodeBody(e *snapWriter) {
 	e.int(ix.contactOrd.n)
 	e.uvarint(uint64(len(ix.arena.chunks)))
 	for _, c := range ix.arena.chunks {
-		raw(e, c)
+		rawPage(e, c)
 	}
 	e.bitmap(ix.alive)
-	for _, f := range ix.fields {
-		e.field(f)
-	}
+}
+
+func (ix *Index) encPairs(e *snapWriter) {
 	e.uvarint(uint64(len(ix.pairs)))
 	for _, p := range ix.pairs {
 		e.uvarint(uint64(p[0]))
@@ -60,6 +97,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.uvarint(uint64(ix.classes[p]))
 	}
 	e.field(ix.pairDocs)
+}
+
+func (ix *Index) encFilters(e *snapWriter) {
 	for _, m := range []bitmaps{ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats} {
 		e.bitmaps(m)
 	}
@@ -73,7 +113,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 	e.bitmap(ix.hasPhone)
 	e.rangeIndex(ix.pop)
 	e.rangeIndex(ix.verified)
+}
 
+func (ix *Index) encPlaces(e *snapWriter) {
 	e.uvarint(uint64(len(ix.places)))
 	for i := range ix.places {
 		e.place(&ix.places[i])
@@ -84,6 +126,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.uvarint(uint64(o))
 	}
 	e.bitmap(ix.placeAlive)
+}
+
+func (ix *Index) encPlacePostings(e *snapWriter) {
 	for _, f := range ix.pfields {
 		e.field(f)
 	}
@@ -91,6 +136,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.bitmaps(m)
 	}
 	e.rangeIndex(ix.ppop)
+}
+
+func (ix *Index) encTechs(e *snapWriter) {
 	e.uvarint(uint64(len(ix.techs)))
 	for id, t := range ix.techs {
 		e.varint(id)
@@ -99,11 +147,16 @@ func (ix *Index) encodeBody(e *snapWriter) {
 			e.uvarint(uint64(v))
 		}
 	}
+}
 
+func (ix *Index) encCustomers(e *snapWriter) {
 	e.uvarint(uint64(len(ix.customers)))
 	for _, c := range ix.customers {
 		e.customer(c)
 	}
+}
+
+func (ix *Index) encMappings(e *snapWriter) {
 	e.uvarint(uint64(len(ix.mappings)))
 	for id, m := range ix.mappings {
 		e.varint(id)
@@ -112,10 +165,12 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.varint(m.contact)
 		e.str(m.owner)
 	}
+}
+
+func (ix *Index) encRelations(e *snapWriter) {
 	e.lists(ix.placeCust)
 	e.lists(ix.contactCust)
 	e.varint(ix.version)
-	e.u64(0xfeedf00d) // end of body
 }
 
 func (e *snapWriter) field(f *field) {
@@ -133,7 +188,7 @@ func (e *snapWriter) field(f *field) {
 	}
 	e.uvarint(uint64(len(f.pool.chunks)))
 	for _, c := range f.pool.chunks {
-		raw(e, c)
+		rawPage(e, c)
 	}
 	for _, fl := range f.pool.free {
 		raw(e, fl)
@@ -204,9 +259,11 @@ func (e *snapWriter) customer(c *customer) {
 	e.bitmaps(c.placeOwners)
 }
 
-// decodeBody reads what encodeBody wrote into ix, a new index. It panics
-// with a snapError on a malformed value (decodeBodySafe recovers).
-func (ix *Index) decodeBody(d *snapReader) {
+// The decoders read what the encoders of the same section wrote into ix,
+// a new index. They panic with a snapError on a malformed value (the
+// loader recovers).
+
+func (ix *Index) decInterners(d *snapReader) {
 	for _, it := range ix.interners() {
 		in := newInterner()
 		if it.keyed {
@@ -224,6 +281,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		}
 		*it.in = in
 	}
+}
+
+func (ix *Index) decContacts(d *snapReader) {
 	room := func(n int) int { return n + n/32 }
 	ix.contacts = readRawOff[contactDoc](d, room)
 	ix.hot = readRawOff[hotDoc](d, room)
@@ -242,9 +302,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
 	}
 	ix.alive = d.bitmapNew()
-	for i := range ix.fields {
-		ix.fields[i] = d.field()
-	}
+}
+
+func (ix *Index) decPairs(d *snapReader) {
 	np := d.n(3)
 	ix.pairs = make([][2]uint32, np)
 	ix.classes = make(map[[2]uint32]uint8, np)
@@ -254,6 +314,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		ix.classes[p] = uint8(d.uvarint())
 	}
 	ix.pairDocs = d.field()
+}
+
+func (ix *Index) decFilters(d *snapReader) {
 	for _, m := range []*bitmaps{&ix.states, &ix.types, &ix.deptKeys, &ix.vendors, &ix.products, &ix.cats} {
 		*m = d.bitmaps()
 	}
@@ -275,7 +338,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 	ix.hasPhone = d.bitmapNew()
 	d.rangeIndex(ix.pop)
 	d.rangeIndex(ix.verified)
+}
 
+func (ix *Index) decPlaces(d *snapReader) {
 	ix.places = make([]placeDoc, d.n(8))
 	for i := range ix.places {
 		d.place(&ix.places[i])
@@ -288,6 +353,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		ix.placeOrd[id] = uint32(d.uvarint())
 	}
 	ix.placeAlive = d.bitmapNew()
+}
+
+func (ix *Index) decPlacePostings(d *snapReader) {
 	for i := range ix.pfields {
 		ix.pfields[i] = d.field()
 	}
@@ -295,7 +363,10 @@ func (ix *Index) decodeBody(d *snapReader) {
 		*m = d.bitmaps()
 	}
 	d.rangeIndex(ix.ppop)
-	n = d.n(6)
+}
+
+func (ix *Index) decTechs(d *snapReader) {
+	n := d.n(6)
 	ix.techs = make(map[int64]techRow, n)
 	for range n {
 		id := d.varint()
@@ -303,31 +374,32 @@ func (ix *Index) decodeBody(d *snapReader) {
 		t.vendor, t.product, t.category, t.spelling = uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint())
 		ix.techs[id] = t
 	}
+}
 
-	n = d.n(16)
+func (ix *Index) decCustomers(d *snapReader) {
+	n := d.n(16)
 	ix.customers = make(map[int64]*customer, n)
 	for range n {
 		c := d.customer()
 		ix.customers[c.id] = c
 	}
-	n = d.n(5)
+}
+
+func (ix *Index) decMappings(d *snapReader) {
+	n := d.n(5)
 	ix.mappings = make(map[int64]mappingRow, n)
 	for range n {
 		id := d.varint()
 		m := mappingRow{customer: d.varint(), place: d.varint(), contact: d.varint()}
-		m.owner = d.str()
-		if k, ok := ix.names.ids[m.owner]; ok {
-			m.owner = ix.names.vals[k].s // share the interned copy
-		}
+		m.owner = d.istr() // one copy of each owner
 		ix.mappings[id] = m
 	}
+}
+
+func (ix *Index) decRelations(d *snapReader) {
 	ix.placeCust = d.lists()
 	ix.contactCust = d.lists()
 	ix.version = d.varint()
-	if d.u64() != 0xfeedf00d {
-		d.fail("no end-of-body mark")
-	}
-	ix.check(d)
 }
 
 // check verifies what the decoder cannot see value by value: that the
@@ -366,7 +438,7 @@ func (d *snapReader) field() *field {
 	n := d.n(2)
 	f.big = make(map[string]*roaring.Bitmap, n)
 	for range n {
-		t := f.terms.put(d.str())
+		t := f.terms.put(d.view())
 		f.big[t] = d.bitmapNew()
 	}
 	n = d.n(4)
@@ -377,7 +449,7 @@ func (d *snapReader) field() *field {
 	}
 	refs := make([]ref, 0, n)
 	for range n {
-		t := f.terms.put(d.str())
+		t := f.terms.put(d.view())
 		l := postList{off: uint32(d.uvarint()), n: uint16(d.uvarint()), capLog: uint8(d.uvarint())}
 		f.small[t] = l
 		if l.n >= 2 {

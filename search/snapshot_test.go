@@ -282,7 +282,7 @@ func TestSnapshotPlaceFields(t *testing.T) {
 	e := &snapWriter{w: bw}
 	e.place(&placeDoc{p: p, alive: true})
 	must(t, bw.Flush())
-	d := &snapReader{r: bufio.NewReader(&buf), size: int64(buf.Len()), strs: map[string]string{}}
+	d := newSnapReader(buf.Bytes(), nil, 0, buf.Len())
 	var got placeDoc
 	d.place(&got)
 	if diff := cmp.Diff(p, got.p); diff != "" {

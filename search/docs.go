@@ -247,7 +247,7 @@ type techRow struct {
 // mappingRow is the part of a customer_mapping row the index keeps.
 type mappingRow struct {
 	customer, place, contact int64
-	owner                    string // normalised account_owner, interned
+	owner                    uint32 // normalised account_owner, in Index.names (0: none)
 }
 
 // text is an interned field value with its analysis.

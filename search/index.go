@@ -76,10 +76,10 @@ type Index struct {
 	pproducts  bitmaps
 	pcats      bitmaps
 	ppop       *rangeIndex
-	techs      map[int64]techRow
+	techs      idTable[techRow]
 
 	customers   map[int64]*customer
-	mappings    map[int64]mappingRow
+	mappings    idTable[mappingRow]
 	names       *interner         // tech vendors, products, categories and mapping owners, normalised
 	spells      *interner         // tech vendors as written, for facet labels
 	small       *interner         // states and place types
@@ -129,9 +129,7 @@ func newIndex(src Source, opt Options) *Index {
 		pproducts:   bitmaps{},
 		pcats:       bitmaps{},
 		ppop:        newRangeIndex(popBucket),
-		techs:       make(map[int64]techRow),
 		customers:   make(map[int64]*customer),
-		mappings:    make(map[int64]mappingRow),
 		names:       newInterner(),
 		spells:      newKeyedInterner(),
 		small:       newInterner(),

@@ -139,14 +139,7 @@ func (ix *Index) encPlacePostings(e *snapWriter) {
 }
 
 func (ix *Index) encTechs(e *snapWriter) {
-	e.uvarint(uint64(len(ix.techs)))
-	for id, t := range ix.techs {
-		e.varint(id)
-		e.varint(t.place)
-		for _, v := range []uint32{t.vendor, t.product, t.category, t.spelling} {
-			e.uvarint(uint64(v))
-		}
-	}
+	writeIDTable(e, &ix.techs)
 }
 
 func (ix *Index) encCustomers(e *snapWriter) {
@@ -157,14 +150,7 @@ func (ix *Index) encCustomers(e *snapWriter) {
 }
 
 func (ix *Index) encMappings(e *snapWriter) {
-	e.uvarint(uint64(len(ix.mappings)))
-	for id, m := range ix.mappings {
-		e.varint(id)
-		e.varint(m.customer)
-		e.varint(m.place)
-		e.varint(m.contact)
-		e.str(m.owner)
-	}
+	writeIDTable(e, &ix.mappings)
 }
 
 func (ix *Index) encRelations(e *snapWriter) {
@@ -366,14 +352,7 @@ func (ix *Index) decPlacePostings(d *snapReader) {
 }
 
 func (ix *Index) decTechs(d *snapReader) {
-	n := d.n(6)
-	ix.techs = make(map[int64]techRow, n)
-	for range n {
-		id := d.varint()
-		t := techRow{place: d.varint()}
-		t.vendor, t.product, t.category, t.spelling = uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint())
-		ix.techs[id] = t
-	}
+	readIDTable(d, &ix.techs)
 }
 
 func (ix *Index) decCustomers(d *snapReader) {
@@ -386,14 +365,7 @@ func (ix *Index) decCustomers(d *snapReader) {
 }
 
 func (ix *Index) decMappings(d *snapReader) {
-	n := d.n(5)
-	ix.mappings = make(map[int64]mappingRow, n)
-	for range n {
-		id := d.varint()
-		m := mappingRow{customer: d.varint(), place: d.varint(), contact: d.varint()}
-		m.owner = d.istr() // one copy of each owner
-		ix.mappings[id] = m
-	}
+	readIDTable(d, &ix.mappings)
 }
 
 func (ix *Index) decRelations(d *snapReader) {
@@ -429,6 +401,17 @@ func (ix *Index) check(d *snapReader) {
 	for _, o := range ix.placeOrd {
 		if int(o) >= len(ix.places) {
 			d.fail("place ordinal %d of %d places", o, len(ix.places))
+		}
+	}
+	for id, t := range ix.techs.all() {
+		if int(t.vendor) >= len(ix.names.vals) || int(t.product) >= len(ix.names.vals) ||
+			int(t.category) >= len(ix.names.vals) || int(t.spelling) >= len(ix.spells.vals) {
+			d.fail("tech_stack %d refers outside the interners", id)
+		}
+	}
+	for id, m := range ix.mappings.all() {
+		if int(m.owner) >= len(ix.names.vals) {
+			d.fail("customer_mapping %d refers outside the interners", id)
 		}
 	}
 }

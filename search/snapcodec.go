@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"math/bits"
 	"os"
 	"time"
 	"unsafe"
@@ -372,4 +373,48 @@ func (d *snapReader) lists() map[int64][]int64 {
 		m[k] = readRaw[int64](d)
 	}
 	return m
+}
+
+// writeIDTable writes an idTable of pointer-free values: its dense slice
+// and bits as raw arrays, then its sparse ids and values.
+func writeIDTable[V any](e *snapWriter, t *idTable[V]) {
+	raw(e, t.dense)
+	raw(e, t.has)
+	e.uvarint(uint64(len(t.sparse)))
+	for id, v := range t.sparse {
+		e.varint(id)
+		e.Write(unsafe.Slice((*byte)(unsafe.Pointer(&v)), unsafe.Sizeof(v)))
+	}
+}
+
+// readIDTable reads what writeIDTable wrote into t.
+func readIDTable[V any](d *snapReader, t *idTable[V]) {
+	var zero V
+	size := int(unsafe.Sizeof(zero))
+	t.dense = readRaw[V](d)
+	t.has = readRaw[uint64](d)
+	if len(t.has) != (len(t.dense)+63)/64 {
+		d.fail("id table of %d values with %d words of bits", len(t.dense), len(t.has))
+	}
+	if r := len(t.dense) % 64; r != 0 && t.has[len(t.has)-1]>>r != 0 {
+		d.fail("id table bits past its %d values", len(t.dense))
+	}
+	t.n = 0
+	for _, w := range t.has {
+		t.n += bits.OnesCount64(w)
+	}
+	n := d.n(1 + size)
+	if n > 0 {
+		t.sparse = make(map[int64]V, n)
+	}
+	for range n {
+		id := d.varint()
+		var v V
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&v)), size), d.next(size))
+		if id >= 0 && id < int64(len(t.dense)) && t.has[id>>6]&(1<<(id&63)) != 0 {
+			d.fail("id %d both dense and sparse", id)
+		}
+		t.sparse[id] = v
+	}
+	t.n += len(t.sparse)
 }

@@ -122,7 +122,7 @@ func decodeHeader(b []byte) (snapHeader, bool) {
 // makes an old snapshot a stale format rather than garbage.
 func layoutFingerprint() uint64 {
 	h := fnv.New64a()
-	for _, v := range []any{contactDoc{}, hotDoc{}, pursuit.Place{}, postList{}} {
+	for _, v := range []any{contactDoc{}, hotDoc{}, pursuit.Place{}, postList{}, techRow{}, mappingRow{}} {
 		t := reflect.TypeOf(v)
 		fmt.Fprintf(h, "%s %d;", t.Name(), t.Size())
 		for i := range t.NumField() {

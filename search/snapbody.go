@@ -481,19 +481,19 @@ func (d *snapReader) place(pd *placeDoc) {
 		case 1, 2, 3, 8:
 			*s = d.istr()
 		default:
-			*s = d.str()
+			*s = d.sstr()
 		}
 	}
 	p.Population = d.varint()
 	p.FiscalYearStart = d.varint()
 	p.CreatedAt = d.time()
 	p.UpdatedAt = d.time()
-	pd.contacts = readRaw[uint32](d)
-	pd.techs = readRaw[int64](d)
+	pd.contacts = readRawSlab(d, &d.u32Slab)
+	pd.techs = readRawSlab(d, &d.i64Slab)
 	pd.vendors = d.istrs()
 	pd.products = d.istrs()
 	pd.categories = d.istrs()
-	pd.vendorSpells = readRaw[uint32](d)
+	pd.vendorSpells = readRawSlab(d, &d.u32Slab)
 	pd.stateID = uint16(d.uvarint())
 	pd.typeID = uint16(d.uvarint())
 	pd.nameLen = uint8(d.uvarint())

@@ -163,6 +163,12 @@ type snapReader struct {
 	crc    uint32   // CRC-32C of the section's bytes before crcPos
 	crcPos int
 	strs   map[string]string
+	// Slabs the places' own strings and short lists are carved from:
+	// a few big allocations instead of several per place.
+	bytesSlab []byte
+	u32Slab   []uint32
+	i64Slab   []int64
+	strSlab   []string
 	// allocs free what readRawOff mapped, when the snapshot is refused.
 	allocs []func()
 }
@@ -268,7 +274,7 @@ func (d *snapReader) istrs() []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := carve(&d.strSlab, n)
 	for i := range out {
 		out[i] = d.istr()
 	}
@@ -281,6 +287,40 @@ func (d *snapReader) time() time.Time {
 		d.fail("time: %v", err)
 	}
 	return t
+}
+
+// carve returns n elements of slab, refilling it when short. The slice's
+// capacity is its length: an append moves it out of the slab.
+func carve[T any](slab *[]T, n int) []T {
+	if n > len(*slab) {
+		*slab = make([]T, max(n, 1<<14))
+	}
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
+}
+
+// sstr is str, the string carved from the reader's byte slab.
+func (d *snapReader) sstr() string {
+	b := d.bytes()
+	if len(b) == 0 {
+		return ""
+	}
+	s := carve(&d.bytesSlab, len(b))
+	copy(s, b)
+	return unsafe.String(&s[0], len(s))
+}
+
+// readRawSlab is readRaw, the slice carved from slab.
+func readRawSlab[T any](d *snapReader, slab *[]T) []T {
+	var zero T
+	n := d.n(int(unsafe.Sizeof(zero)))
+	if n == 0 {
+		return nil
+	}
+	s := carve(slab, n)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))), d.next(n*int(unsafe.Sizeof(zero))))
+	return s
 }
 
 // readRaw reads a slice written by raw onto the Go heap; nil when empty.

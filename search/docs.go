@@ -167,9 +167,10 @@ func (a *arena) size() int64 { return int64(len(a.chunks)) * arenaChunk }
 // ordMap maps contact ids to ordinals: a slice for the usual dense ids,
 // a map for the rest.
 type ordMap struct {
-	dense  []uint32 // ordinal+1 by id; 0 is absent
-	sparse map[int64]uint32
-	n      int
+	dense   []uint32 // ordinal+1 by id; 0 is absent; off the Go heap
+	sparse  map[int64]uint32
+	n       int
+	retired *[]func() // the index's: where a mapping grown out of goes
 }
 
 const maxDenseID = 1 << 28
@@ -187,7 +188,7 @@ func (m *ordMap) set(id int64, ord uint32) {
 	if id >= 0 && id < maxDenseID {
 		if id >= int64(len(m.dense)) {
 			n := max(int(id)+1, len(m.dense)*5/4, 1024)
-			m.dense = append(m.dense, make([]uint32, n-len(m.dense))...)
+			m.dense = growOffTo(m.retired, m.dense, n)
 		}
 		if m.dense[id] == 0 {
 			m.n++

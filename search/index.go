@@ -137,6 +137,9 @@ func newIndex(src Source, opt Options) *Index {
 		contactCust: make(map[int64][]int64),
 	}
 	ix.snapSeq.Store(-1)
+	ix.contactOrd.retired = &ix.retired
+	ix.techs.retired = &ix.retired
+	ix.mappings.retired = &ix.retired
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}
@@ -348,7 +351,9 @@ func (ix *Index) optimize() {
 	// The build's garbage (rows, batches, the bitmaps' pre-optimisation
 	// containers) is as big as the index: collect it and give its pages
 	// back to the system now, or the process keeps them resident (half a
-	// gigabyte at the seed's scale) until the scavenger gets to them.
+	// gigabyte at the seed's scale) until the scavenger gets to them; and
+	// unmap what arrays grew out of (Build holds the write lock).
+	ix.freeRetired()
 	debug.FreeOSMemory()
 }
 

@@ -77,7 +77,8 @@ func (ix *Index) Memory() []MemoryPart {
 	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, off}) }
 
 	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
-	add("documents", docs+int64(cap(ix.contactOrd.dense))*4+mapBytes(len(ix.contactOrd.sparse), 12), docs)
+	docs += int64(len(ix.contactOrd.dense)) * 4
+	add("documents", docs+mapBytes(len(ix.contactOrd.sparse), 12), docs)
 	var text int64
 	for _, c := range ix.arena.chunks {
 		text += int64(len(c))
@@ -115,7 +116,8 @@ func (ix *Index) Memory() []MemoryPart {
 	}
 	pPost += bitmapsBytes(ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats) + bitmapBytes(ix.placeAlive) + ix.ppop.memory()
 	add("place postings", pPost, pOff)
-	add("tech stack", ix.techs.memory(), 0)
+	techs, techsOff := ix.techs.memory()
+	add("tech stack", techs, techsOff)
 
 	var grants, sets, maps int64
 	lists := func(m map[int64][]int64) int64 {
@@ -131,9 +133,9 @@ func (ix *Index) Memory() []MemoryPart {
 		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
 	grants += lists(ix.placeCust) + lists(ix.contactCust)
-	maps += ix.mappings.memory()
+	mapRows, mapOff := ix.mappings.memory()
 	add("grants", grants, 0)
 	add("visible sets", sets, 0)
-	add("mappings", maps, 0)
+	add("mappings", maps+mapRows, mapOff)
 	return parts
 }

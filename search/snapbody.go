@@ -75,7 +75,7 @@ func (ix *Index) encInterners(e *snapWriter) {
 func (ix *Index) encContacts(e *snapWriter) {
 	rawPage(e, ix.contacts)
 	rawPage(e, ix.hot)
-	raw(e, ix.contactOrd.dense)
+	rawPage(e, ix.contactOrd.dense)
 	e.uvarint(uint64(len(ix.contactOrd.sparse)))
 	for id, o := range ix.contactOrd.sparse {
 		e.varint(id)
@@ -273,7 +273,7 @@ func (ix *Index) decContacts(d *snapReader) {
 	room := func(n int) int { return n + n/32 }
 	ix.contacts = readRawOff[contactDoc](d, room)
 	ix.hot = readRawOff[hotDoc](d, room)
-	ix.contactOrd.dense = readRaw[uint32](d)
+	ix.contactOrd.dense = readRawOff[uint32](d, room)
 	if n := d.n(2); n > 0 {
 		ix.contactOrd.sparse = make(map[int64]uint32, n)
 		for range n {

@@ -418,8 +418,8 @@ func (d *snapReader) lists() map[int64][]int64 {
 // writeIDTable writes an idTable of pointer-free values: its dense slice
 // and bits as raw arrays, then its sparse ids and values.
 func writeIDTable[V any](e *snapWriter, t *idTable[V]) {
-	raw(e, t.dense)
-	raw(e, t.has)
+	rawPage(e, t.dense)
+	rawPage(e, t.has)
 	e.uvarint(uint64(len(t.sparse)))
 	for id, v := range t.sparse {
 		e.varint(id)
@@ -431,8 +431,9 @@ func writeIDTable[V any](e *snapWriter, t *idTable[V]) {
 func readIDTable[V any](d *snapReader, t *idTable[V]) {
 	var zero V
 	size := int(unsafe.Sizeof(zero))
-	t.dense = readRaw[V](d)
-	t.has = readRaw[uint64](d)
+	room := func(n int) int { return n + n/8 }
+	t.dense = readRawOff[V](d, room)
+	t.has = readRawOff[uint64](d, room)
 	if len(t.has) != (len(t.dense)+63)/64 {
 		d.fail("id table of %d values with %d words of bits", len(t.dense), len(t.has))
 	}

@@ -164,7 +164,8 @@ type snapReader struct {
 	crcPos int
 	strs   map[string]string
 	// Slabs the places' own strings and short lists are carved from:
-	// a few big allocations instead of several per place.
+	// a few big allocations instead of several per place, off the Go
+	// heap but for the strings' headers (carveOff).
 	bytesSlab []byte
 	u32Slab   []uint32
 	i64Slab   []int64
@@ -300,25 +301,39 @@ func carve[T any](slab *[]T, n int) []T {
 	return s
 }
 
+// carveOff is carve for pointer-free elements, the slab off the Go heap
+// (freed with the reader's other allocations if the snapshot is refused;
+// otherwise never: what the places' lists move out of stays mapped).
+func carveOff[T any](d *snapReader, slab *[]T, n int) []T {
+	if n > len(*slab) {
+		s := offheap[T](max(n, 1<<16), max(n, 1<<16))
+		d.allocs = append(d.allocs, func() { offheapFree(s) })
+		*slab = s
+	}
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
+}
+
 // sstr is str, the string carved from the reader's byte slab.
 func (d *snapReader) sstr() string {
 	b := d.bytes()
 	if len(b) == 0 {
 		return ""
 	}
-	s := carve(&d.bytesSlab, len(b))
+	s := carveOff(d, &d.bytesSlab, len(b))
 	copy(s, b)
 	return unsafe.String(&s[0], len(s))
 }
 
-// readRawSlab is readRaw, the slice carved from slab.
+// readRawSlab is readRaw, the slice carved from slab off the Go heap.
 func readRawSlab[T any](d *snapReader, slab *[]T) []T {
 	var zero T
 	n := d.n(int(unsafe.Sizeof(zero)))
 	if n == 0 {
 		return nil
 	}
-	s := carve(slab, n)
+	s := carveOff(d, slab, n)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))), d.next(n*int(unsafe.Sizeof(zero))))
 	return s
 }

@@ -337,24 +337,6 @@ next:
 	return out
 }
 
-// termArena holds the strings of terms in large chunks, so that a term
-// costs the garbage collector no object of its own. Terms are never freed.
-type termArena struct {
-	chunk []byte
-}
-
-func (a *termArena) put(s string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	if len(a.chunk)+len(s) > cap(a.chunk) {
-		a.chunk = make([]byte, 0, max(1<<20, len(s)))
-	}
-	off := len(a.chunk)
-	a.chunk = append(a.chunk, s...)
-	return unsafe.String(&a.chunk[off], len(s))
-}
-
 // bitmaps is a set of bitmaps keyed by value.
 type bitmaps map[string]*roaring.Bitmap
 

@@ -374,19 +374,19 @@ func (ix *Index) Stats() Stats {
 	var mem uint64
 	for _, f := range ix.fields {
 		s.Terms += f.numTerms()
-		mem += uint64(len(f.small))*32 + uint64(cap(f.terms.chunk)) + uint64(f.pool.size())
+		mem += uint64(f.small.memory()) + uint64(f.pool.size())
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}
 	}
 	// The pair postings are no terms, but memory.
-	mem += uint64(len(ix.pairDocs.small))*32 + uint64(ix.pairDocs.pool.size())
+	mem += uint64(ix.pairDocs.small.memory()) + uint64(ix.pairDocs.pool.size())
 	for _, bm := range ix.pairDocs.big {
 		mem += bm.GetSizeInBytes() + 56
 	}
 	for _, f := range ix.pfields {
 		s.Terms += f.numTerms()
-		mem += uint64(len(f.small))*32 + uint64(cap(f.terms.chunk)) + uint64(f.pool.size())
+		mem += uint64(f.small.memory()) + uint64(f.pool.size())
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}

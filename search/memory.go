@@ -43,11 +43,7 @@ func (f *field) memory() (total, off int64) {
 	for t, bm := range f.big {
 		total += bitmapBytes(bm) + int64(len(t)) + 24
 	}
-	total += mapBytes(len(f.small), unsafe.Sizeof("")+unsafe.Sizeof(postList{}))
-	total += int64(cap(f.terms.chunk)) // the current chunk; older ones are counted by their terms
-	for t := range f.small {
-		total += int64(len(t))
-	}
+	off = f.small.memory()
 	for _, c := range f.pool.chunks {
 		off += int64(len(c)) * 4
 	}

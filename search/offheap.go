@@ -109,6 +109,12 @@ func (ix *Index) freeRetired() {
 		f()
 	}
 	ix.retired = nil
+	for _, fd := range append(append(ix.fields[:], ix.pfields[:]...), ix.pairDocs) {
+		for _, f := range fd.retired {
+			f()
+		}
+		fd.retired = nil
+	}
 }
 
 // populate faults in the pages of b, a slice offheap returned, in one

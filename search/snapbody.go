@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -165,13 +166,8 @@ func (e *snapWriter) field(f *field) {
 		e.str(t)
 		e.bitmap(bm)
 	}
-	e.uvarint(uint64(len(f.small)))
-	for t, l := range f.small {
-		e.str(t)
-		e.uvarint(uint64(l.off))
-		e.uvarint(uint64(l.n))
-		e.uvarint(uint64(l.capLog))
-	}
+	rawPage(e, f.small.slots)
+	rawPage(e, f.small.arena)
 	e.uvarint(uint64(len(f.pool.chunks)))
 	for _, c := range f.pool.chunks {
 		rawPage(e, c)
@@ -421,23 +417,35 @@ func (d *snapReader) field() *field {
 	n := d.n(2)
 	f.big = make(map[string]*roaring.Bitmap, n)
 	for range n {
-		t := f.terms.put(d.view())
-		f.big[t] = d.bitmapNew()
+		f.big[d.str()] = d.bitmapNew()
 	}
-	n = d.n(4)
-	f.small = make(map[string]postList, n)
-	type ref struct {
-		l    postList
-		term string
+	t := &f.small
+	t.slots = readRawOff[termSlot](d, func(n int) int { return n })
+	t.arena = readRawOff[byte](d, func(n int) int { return n + n/8 + 1024 })
+	if len(t.slots)&(len(t.slots)-1) != 0 || len(t.slots) > 0 && len(t.arena) == 0 || len(t.arena) >= int(tombOff) {
+		d.fail("a term table of %d slots and %d bytes", len(t.slots), len(t.arena))
 	}
-	refs := make([]ref, 0, n)
-	for range n {
-		t := f.terms.put(d.view())
-		l := postList{off: uint32(d.uvarint()), n: uint16(d.uvarint()), capLog: uint8(d.uvarint())}
-		f.small[t] = l
-		if l.n >= 2 {
-			refs = append(refs, ref{l, t})
+	for i := range t.slots {
+		s := &t.slots[i]
+		switch s.off {
+		case 0:
+			continue
+		case tombOff:
+			t.used++
+			continue
 		}
+		t.used++
+		t.n++
+		if int(s.off) >= len(t.arena) {
+			d.fail("term slot %d outside the arena", i)
+		}
+		k, w := binary.Uvarint(t.arena[s.off:])
+		if w <= 0 || k > uint64(len(t.arena)-int(s.off)-w) {
+			d.fail("term slot %d's term outside the arena", i)
+		}
+	}
+	if len(t.slots) > 0 && t.used*8 > len(t.slots)*7 {
+		d.fail("a term table %d of %d slots full", t.used, len(t.slots))
 	}
 	f.pool.chunks = make([][]uint32, d.n(1))
 	for i := range f.pool.chunks {
@@ -450,10 +458,14 @@ func (d *snapReader) field() *field {
 	for i := range f.pool.free {
 		f.pool.free[i] = readRaw[uint32](d)
 	}
-	for _, r := range refs {
-		c := int(r.l.off >> poolChunkLog)
-		if c >= len(f.pool.chunks) || int(r.l.off&(poolChunk-1))+int(r.l.n) > len(f.pool.chunks[c]) || r.l.n > 1<<r.l.capLog {
-			d.fail("term %q's postings are outside the pool", r.term)
+	for i := range t.slots {
+		l := t.slots[i].list
+		if o := t.slots[i].off; o == 0 || o == tombOff || l.n < 2 {
+			continue
+		}
+		c := int(l.off >> poolChunkLog)
+		if c >= len(f.pool.chunks) || int(l.off&(poolChunk-1))+int(l.n) > len(f.pool.chunks[c]) || l.n > 1<<l.capLog {
+			d.fail("term %q's postings are outside the pool", t.key(&t.slots[i]))
 		}
 	}
 	f.totalLen = d.varint()

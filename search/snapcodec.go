@@ -251,13 +251,6 @@ func (d *snapReader) bytes() []byte { return d.next(d.n(1)) }
 
 func (d *snapReader) str() string { return string(d.bytes()) }
 
-// view returns a string of the mapped file, valid only while it is
-// mapped: for a caller that copies it (termArena.put).
-func (d *snapReader) view() string {
-	b := d.bytes()
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
-
 // istr reads a string and shares one copy of each distinct value (facet
 // values, place types, owners: few values, many rows).
 func (d *snapReader) istr() string {

@@ -122,7 +122,7 @@ func decodeHeader(b []byte) (snapHeader, bool) {
 // makes an old snapshot a stale format rather than garbage.
 func layoutFingerprint() uint64 {
 	h := fnv.New64a()
-	for _, v := range []any{contactDoc{}, hotDoc{}, pursuit.Place{}, postList{}, techRow{}, mappingRow{}} {
+	for _, v := range []any{contactDoc{}, hotDoc{}, pursuit.Place{}, postList{}, techRow{}, mappingRow{}, termSlot{}} {
 		t := reflect.TypeOf(v)
 		fmt.Fprintf(h, "%s %d;", t.Name(), t.Size())
 		for i := range t.NumField() {
@@ -130,6 +130,9 @@ func layoutFingerprint() uint64 {
 			fmt.Fprintf(h, "%s %s %d;", f.Name, f.Type, f.Offset)
 		}
 	}
+	// Term tables are written as their memory: where a term's slot is
+	// depends on its hash.
+	fmt.Fprintf(h, "termHash %d;", termHash("pursuit snapshot"))
 	return h.Sum64()
 }
 

@@ -145,7 +145,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			}
 			out[key(t)] = ids(what+" "+t, bm.ToArray())
 		}
-		for t, l := range f.small {
+		for t, l := range f.small.all() {
 			if _, ok := f.big[t]; ok {
 				bad("%s: term %q is both small and big", what, t)
 			}

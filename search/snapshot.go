@@ -280,14 +280,17 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 	if tableOff >= snapHeaderSize && tableOff <= uint64(size-snapTrailerSize-8) {
 		table = b[tableOff : size-snapTrailerSize]
 	}
+	// The version before the table: an older format's trailer says
+	// something else, and its log line should say "stale format".
 	switch {
-	case [8]byte(tb[12:]) != snapEndMagic || table == nil ||
-		uint64(len(table)) != 8+binary.LittleEndian.Uint64(table)*snapEntrySize:
+	case [8]byte(tb[12:]) != snapEndMagic:
 		return bad("truncated or incomplete (no valid trailer)", nil)
 	case h.version != SnapshotVersion:
 		return bad(fmt.Sprintf("stale format: version %d, this build reads %d", h.version, SnapshotVersion), nil)
 	case h.layout != layoutFingerprint():
 		return bad("stale format: the documents' layout changed", nil)
+	case table == nil || uint64(len(table)) != 8+binary.LittleEndian.Uint64(table)*snapEntrySize:
+		return bad("truncated or incomplete (no valid section table)", nil)
 	case crc32.Update(crc32Castagnoli(hb), castagnoli, table) != wantCRC:
 		return bad("corrupt (checksum mismatch in the header or the section table)", nil)
 	}

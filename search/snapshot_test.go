@@ -385,8 +385,14 @@ func TestSnapshotSections(t *testing.T) {
 	crc := crc32.Update(crc32Castagnoli(bad[:snapHeaderSize]), castagnoli, bad[tableOff:len(bad)-snapTrailerSize])
 	binary.LittleEndian.PutUint32(bad[len(bad)-snapTrailerSize+8:], crc)
 	load("overlapping sections", bad, "does not follow the one before")
+	// A file of format 2 (one body, its trailer the body's length and
+	// checksum) is a stale format, not a truncated one.
+	bad = bytes.Clone(data)
+	binary.LittleEndian.PutUint32(bad[8:], 2)
+	binary.LittleEndian.PutUint64(bad[len(bad)-snapTrailerSize:], uint64(len(bad)-snapHeaderSize-snapTrailerSize))
+	load("a format 2 file", bad, "stale format: version 2")
 	// Fewer sections than this build writes.
 	bad = bytes.Clone(data)
 	binary.LittleEndian.PutUint64(bad[tableOff:], uint64(len(names)-1))
-	load("a short table", bad, "truncated or incomplete")
+	load("a short table", bad, "no valid section table")
 }

@@ -45,6 +45,7 @@ func (ix *Index) sections() []snapSection {
 	secs := []snapSection{
 		{"interners", ix.encInterners, ix.decInterners},
 		{"contacts", ix.encContacts, ix.decContacts},
+		{"text", ix.encText, ix.decText},
 	}
 	for i := range ix.fields {
 		secs = append(secs, snapSection{fmt.Sprint("field ", i),
@@ -83,11 +84,16 @@ func (ix *Index) encContacts(e *snapWriter) {
 		e.uvarint(uint64(o))
 	}
 	e.int(ix.contactOrd.n)
+	e.bitmap(ix.alive)
+}
+
+// encText writes the contacts' text arena: a section of its own, as big
+// as the documents, so that two cores read them at once.
+func (ix *Index) encText(e *snapWriter) {
 	e.uvarint(uint64(len(ix.arena.chunks)))
 	for _, c := range ix.arena.chunks {
 		rawPage(e, c)
 	}
-	e.bitmap(ix.alive)
 }
 
 func (ix *Index) encPairs(e *snapWriter) {
@@ -278,12 +284,15 @@ func (ix *Index) decContacts(d *snapReader) {
 		}
 	}
 	ix.contactOrd.n = d.int()
+	ix.alive = d.bitmapNew()
+}
+
+func (ix *Index) decText(d *snapReader) {
 	ix.arena.chunks = make([][]byte, d.n(1))
 	for i := range ix.arena.chunks {
 		// The last chunk is appended to: every chunk gets its capacity.
 		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
 	}
-	ix.alive = d.bitmapNew()
 }
 
 func (ix *Index) decPairs(d *snapReader) {

@@ -167,9 +167,10 @@ func (a *arena) size() int64 { return int64(len(a.chunks)) * arenaChunk }
 // ordMap maps contact ids to ordinals: a slice for the usual dense ids,
 // a map for the rest.
 type ordMap struct {
-	dense  []uint32 // ordinal+1 by id; 0 is absent
-	sparse map[int64]uint32
-	n      int
+	dense   []uint32 // ordinal+1 by id; 0 is absent; off the Go heap
+	sparse  map[int64]uint32
+	n       int
+	retired *[]func() // the index's: where a mapping grown out of goes
 }
 
 const maxDenseID = 1 << 28
@@ -187,7 +188,7 @@ func (m *ordMap) set(id int64, ord uint32) {
 	if id >= 0 && id < maxDenseID {
 		if id >= int64(len(m.dense)) {
 			n := max(int(id)+1, len(m.dense)*5/4, 1024)
-			m.dense = append(m.dense, make([]uint32, n-len(m.dense))...)
+			m.dense = growOffTo(m.retired, m.dense, n)
 		}
 		if m.dense[id] == 0 {
 			m.n++
@@ -247,7 +248,7 @@ type techRow struct {
 // mappingRow is the part of a customer_mapping row the index keeps.
 type mappingRow struct {
 	customer, place, contact int64
-	owner                    string // normalised account_owner, interned
+	owner                    uint32 // normalised account_owner, in Index.names (0: none)
 }
 
 // text is an interned field value with its analysis.
@@ -334,24 +335,6 @@ next:
 		out = append(out, termTF{t, 1})
 	}
 	return out
-}
-
-// termArena holds the strings of terms in large chunks, so that a term
-// costs the garbage collector no object of its own. Terms are never freed.
-type termArena struct {
-	chunk []byte
-}
-
-func (a *termArena) put(s string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	if len(a.chunk)+len(s) > cap(a.chunk) {
-		a.chunk = make([]byte, 0, max(1<<20, len(s)))
-	}
-	off := len(a.chunk)
-	a.chunk = append(a.chunk, s...)
-	return unsafe.String(&a.chunk[off], len(s))
 }
 
 // bitmaps is a set of bitmaps keyed by value.

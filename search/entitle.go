@@ -173,11 +173,10 @@ func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
 
 // putMapping inserts or replaces a customer_mapping row.
 func (ix *Index) putMapping(m pursuit.CustomerMapping) {
-	_, replaces := ix.mappings[m.CustomerMappingID]
+	_, replaces := ix.mappings.get(m.CustomerMappingID)
 	ix.deleteMapping(m.CustomerMappingID)
-	row := mappingRow{customer: m.CustomerID, place: m.PlaceID, contact: m.ContactID,
-		owner: ix.names.vals[ix.name(m.AccountOwner)].s}
-	ix.mappings[m.CustomerMappingID] = row
+	row := mappingRow{customer: m.CustomerID, place: m.PlaceID, contact: m.ContactID, owner: ix.name(m.AccountOwner)}
+	ix.mappings.set(m.CustomerMappingID, row)
 	c := ix.customer(m.CustomerID)
 	switch {
 	case m.ContactID != 0:
@@ -207,8 +206,8 @@ func (ix *Index) addMapping(c *customer, m mappingRow) bool {
 			return false
 		}
 		c.mapped.Add(ord)
-		if m.owner != "" {
-			c.owners.add(m.owner, ord)
+		if m.owner != 0 {
+			c.owners.add(ix.names.vals[m.owner].s, ord)
 		}
 	case m.place != 0:
 		ord, ok := ix.placeOrd[m.place]
@@ -218,9 +217,10 @@ func (ix *Index) addMapping(c *customer, m mappingRow) bool {
 		pd := &ix.places[ord]
 		c.placesMapped.Add(ord)
 		c.mapped.AddMany(pd.contacts)
-		if m.owner != "" {
-			c.placeOwners.add(m.owner, ord)
-			c.owners.addMany(m.owner, pd.contacts)
+		if m.owner != 0 {
+			owner := ix.names.vals[m.owner].s
+			c.placeOwners.add(owner, ord)
+			c.owners.addMany(owner, pd.contacts)
 		}
 	}
 	return true
@@ -228,11 +228,11 @@ func (ix *Index) addMapping(c *customer, m mappingRow) bool {
 
 // deleteMapping deletes a customer_mapping row.
 func (ix *Index) deleteMapping(id int64) {
-	m, ok := ix.mappings[id]
+	m, ok := ix.mappings.get(id)
 	if !ok {
 		return
 	}
-	delete(ix.mappings, id)
+	ix.mappings.delete(id)
 	c := ix.customer(m.customer)
 	drop := func(ids []int64) []int64 {
 		return slices.DeleteFunc(ids, func(x int64) bool { return x == id })
@@ -291,8 +291,8 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
 	for _, ids := range [2][]int64{byContact, byPlace} {
 		for _, id := range ids {
-			if k := ix.mappings[id].owner; k != "" {
-				c.owners.add(k, ord)
+			if k := ix.mappings.at(id).owner; k != 0 {
+				c.owners.add(ix.names.vals[k].s, ord)
 			}
 		}
 	}
@@ -314,8 +314,8 @@ func (ix *Index) refreshPlace(c *customer, ord uint32) {
 		return
 	}
 	for _, id := range maps {
-		if k := ix.mappings[id].owner; k != "" {
-			c.placeOwners.add(k, ord)
+		if k := ix.mappings.at(id).owner; k != 0 {
+			c.placeOwners.add(ix.names.vals[k].s, ord)
 		}
 	}
 }

@@ -288,16 +288,16 @@ func TestStateSeesEveryStructure(t *testing.T) {
 			pd.contacts = pd.contacts[1:]
 		}},
 		{"tech row", func(ix *Index, o uint32, c *customer) {
-			for id, row := range ix.techs {
+			for id, row := range ix.techs.all() {
 				row.category = ix.name("fax machines")
-				ix.techs[id] = row
+				ix.techs.set(id, row)
 				return
 			}
 		}},
 		{"mapping row", func(ix *Index, o uint32, c *customer) {
-			for id, m := range ix.mappings {
-				m.owner = "mallory"
-				ix.mappings[id] = m
+			for id, m := range ix.mappings.all() {
+				m.owner = ix.name("mallory")
+				ix.mappings.set(id, m)
 				return
 			}
 		}},

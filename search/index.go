@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,10 +76,10 @@ type Index struct {
 	pproducts  bitmaps
 	pcats      bitmaps
 	ppop       *rangeIndex
-	techs      map[int64]techRow
+	techs      idTable[techRow]
 
 	customers   map[int64]*customer
-	mappings    map[int64]mappingRow
+	mappings    idTable[mappingRow]
 	names       *interner         // tech vendors, products, categories and mapping owners, normalised
 	spells      *interner         // tech vendors as written, for facet labels
 	small       *interner         // states and place types
@@ -129,9 +129,7 @@ func newIndex(src Source, opt Options) *Index {
 		pproducts:   bitmaps{},
 		pcats:       bitmaps{},
 		ppop:        newRangeIndex(popBucket),
-		techs:       make(map[int64]techRow),
 		customers:   make(map[int64]*customer),
-		mappings:    make(map[int64]mappingRow),
 		names:       newInterner(),
 		spells:      newKeyedInterner(),
 		small:       newInterner(),
@@ -139,6 +137,9 @@ func newIndex(src Source, opt Options) *Index {
 		contactCust: make(map[int64][]int64),
 	}
 	ix.snapSeq.Store(-1)
+	ix.contactOrd.retired = &ix.retired
+	ix.techs.retired = &ix.retired
+	ix.mappings.retired = &ix.retired
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}
@@ -313,7 +314,8 @@ func (ix *Index) setKey(key []byte) error {
 // techChunk is how many tech_stack rows Build hands putTechs at a time.
 const techChunk = 8192
 
-// optimize run-compresses the bitmaps after a build.
+// optimize run-compresses the bitmaps after a build, and frees the
+// build's garbage.
 func (ix *Index) optimize() {
 	opt := func(bm *roaring.Bitmap) { bm.RunOptimize() }
 	for _, f := range append(ix.fields[:], ix.pairDocs) {
@@ -346,7 +348,13 @@ func (ix *Index) optimize() {
 		opt(c.full)
 		opt(c.mapped)
 	}
-	runtime.GC()
+	// The build's garbage (rows, batches, the bitmaps' pre-optimisation
+	// containers) is as big as the index: collect it and give its pages
+	// back to the system now, or the process keeps them resident (half a
+	// gigabyte at the seed's scale) until the scavenger gets to them; and
+	// unmap what arrays grew out of (Build holds the write lock).
+	ix.freeRetired()
+	debug.FreeOSMemory()
 }
 
 // Stats returns the index's statistics.
@@ -366,19 +374,19 @@ func (ix *Index) Stats() Stats {
 	var mem uint64
 	for _, f := range ix.fields {
 		s.Terms += f.numTerms()
-		mem += uint64(len(f.small))*32 + uint64(cap(f.terms.chunk)) + uint64(f.pool.size())
+		mem += uint64(f.small.memory()) + uint64(f.pool.size())
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}
 	}
 	// The pair postings are no terms, but memory.
-	mem += uint64(len(ix.pairDocs.small))*32 + uint64(ix.pairDocs.pool.size())
+	mem += uint64(ix.pairDocs.small.memory()) + uint64(ix.pairDocs.pool.size())
 	for _, bm := range ix.pairDocs.big {
 		mem += bm.GetSizeInBytes() + 56
 	}
 	for _, f := range ix.pfields {
 		s.Terms += f.numTerms()
-		mem += uint64(len(f.small))*32 + uint64(cap(f.terms.chunk)) + uint64(f.pool.size())
+		mem += uint64(f.small.memory()) + uint64(f.pool.size())
 		for k, bm := range f.big {
 			mem += bm.GetSizeInBytes() + uint64(len(k)) + 48
 		}

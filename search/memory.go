@@ -43,11 +43,7 @@ func (f *field) memory() (total, off int64) {
 	for t, bm := range f.big {
 		total += bitmapBytes(bm) + int64(len(t)) + 24
 	}
-	total += mapBytes(len(f.small), unsafe.Sizeof("")+unsafe.Sizeof(postList{}))
-	total += int64(cap(f.terms.chunk)) // the current chunk; older ones are counted by their terms
-	for t := range f.small {
-		total += int64(len(t))
-	}
+	off = f.small.memory()
 	for _, c := range f.pool.chunks {
 		off += int64(len(c)) * 4
 	}
@@ -66,9 +62,10 @@ func (r *rangeIndex) memory() int64 {
 // their hot copy, the id map), their text, the postings of contacts
 // (terms, pools, bitmaps, and the pairs of title and department), the
 // filter bitmaps (states, types, departments, vendors, classes, tiers,
-// ranges), the places (documents, postings, filters, tech rows), and per
-// customer the grants, visible and full sets, and mappings. Callers hold
-// no lock.
+// ranges), the places (documents and id map; their lists of contacts,
+// tech rows and vendors; their postings and filters), the tech stack
+// rows, and per customer the grants, visible and full sets, and mappings.
+// Callers hold no lock.
 func (ix *Index) Memory() []MemoryPart {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -76,7 +73,8 @@ func (ix *Index) Memory() []MemoryPart {
 	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, off}) }
 
 	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
-	add("documents", docs+int64(cap(ix.contactOrd.dense))*4+mapBytes(len(ix.contactOrd.sparse), 12), docs)
+	docs += int64(len(ix.contactOrd.dense)) * 4
+	add("documents", docs+mapBytes(len(ix.contactOrd.sparse), 12), docs)
 	var text int64
 	for _, c := range ix.arena.chunks {
 		text += int64(len(c))
@@ -96,22 +94,26 @@ func (ix *Index) Memory() []MemoryPart {
 	add("filters", filters, 0)
 
 	places := int64(len(ix.places)) * int64(unsafe.Sizeof(placeDoc{}))
+	var placeLists int64
 	for i := range ix.places {
 		pd := &ix.places[i]
 		p := &pd.p
-		places += int64(len(p.Name) + len(p.County) + len(p.Website) + len(p.EmailDomain) + len(p.GEOID) + len(p.NCESID) + len(p.AccountOwner))
-		places += int64(cap(pd.contacts))*4 + int64(cap(pd.techs))*8 + int64(cap(pd.vendorSpells))*4
-		places += int64(cap(pd.vendors)+cap(pd.products)+cap(pd.categories)) * 16
+		places += int64(len(p.Name) + len(p.Website) + len(p.EmailDomain) + len(p.GEOID) + len(p.NCESID))
+		placeLists += int64(cap(pd.contacts))*4 + int64(cap(pd.techs))*8 + int64(cap(pd.vendorSpells))*4
+		placeLists += int64(cap(pd.vendors)+cap(pd.products)+cap(pd.categories)) * 16
 	}
 	places += int64(len(ix.placeHot))*int64(unsafe.Sizeof(placeHot{})) + mapBytes(len(ix.placeOrd), 12)
-	var pOff int64
+	add("places", places, 0)
+	add("place lists", placeLists, 0)
+	var pPost, pOff int64
 	for _, f := range ix.pfields {
 		t, o := f.memory()
-		places, pOff = places+t, pOff+o
+		pPost, pOff = pPost+t, pOff+o
 	}
-	places += bitmapsBytes(ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats) + bitmapBytes(ix.placeAlive) + ix.ppop.memory()
-	places += mapBytes(len(ix.techs), 8+unsafe.Sizeof(techRow{}))
-	add("places and tech stack", places, pOff)
+	pPost += bitmapsBytes(ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats) + bitmapBytes(ix.placeAlive) + ix.ppop.memory()
+	add("place postings", pPost, pOff)
+	techs, techsOff := ix.techs.memory()
+	add("tech stack", techs, techsOff)
 
 	var grants, sets, maps int64
 	lists := func(m map[int64][]int64) int64 {
@@ -127,9 +129,9 @@ func (ix *Index) Memory() []MemoryPart {
 		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
 	grants += lists(ix.placeCust) + lists(ix.contactCust)
-	maps += mapBytes(len(ix.mappings), 8+unsafe.Sizeof(mappingRow{}))
+	mapRows, mapOff := ix.mappings.memory()
 	add("grants", grants, 0)
 	add("visible sets", sets, 0)
-	add("mappings", maps, 0)
+	add("mappings", maps+mapRows, mapOff)
 	return parts
 }

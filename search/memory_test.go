@@ -23,7 +23,7 @@ func TestMemoryParts(t *testing.T) {
 		return m, ix.Stats().Contacts
 	}
 	small, n := sum(newWorld(r, 10, 100, 2))
-	for _, name := range []string{"documents", "text", "postings", "filters", "places and tech stack", "grants", "visible sets", "mappings"} {
+	for _, name := range []string{"documents", "text", "postings", "filters", "places", "place lists", "place postings", "tech stack", "grants", "visible sets", "mappings"} {
 		if _, ok := small[name]; !ok {
 			t.Fatalf("no part %q in %v", name, small)
 		}

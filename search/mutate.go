@@ -63,7 +63,7 @@ func (ix *Index) deletePlace(id int64) {
 	ix.deleteContacts(slices.Clone(pd.contacts))
 	ix.indexPlace(ord, removing)
 	for _, t := range pd.techs {
-		delete(ix.techs, t)
+		ix.techs.delete(t)
 	}
 	pd.techs, pd.vendors, pd.products, pd.categories, pd.vendorSpells = nil, nil, nil, nil, nil
 	pd.alive = false
@@ -81,15 +81,15 @@ func (ix *Index) deletePlace(id int64) {
 func (ix *Index) putTechs(rows []pursuit.TechStack) {
 	var touched []uint32
 	for _, t := range rows {
-		if old, ok := ix.techs[t.TechStackID]; ok {
+		if old, ok := ix.techs.get(t.TechStackID); ok {
 			if ord, ok := ix.placeOrd[old.place]; ok {
 				pd := &ix.places[ord]
 				pd.techs = slices.DeleteFunc(pd.techs, func(x int64) bool { return x == t.TechStackID })
 				touched = append(touched, ord)
 			}
 		}
-		ix.techs[t.TechStackID] = techRow{place: t.PlaceID, vendor: ix.name(t.Vendor), product: ix.name(t.Product),
-			category: ix.name(t.Category), spelling: ix.spells.intern(nil, strings.TrimSpace(t.Vendor), false)}
+		ix.techs.set(t.TechStackID, techRow{place: t.PlaceID, vendor: ix.name(t.Vendor), product: ix.name(t.Product),
+			category: ix.name(t.Category), spelling: ix.spells.intern(nil, strings.TrimSpace(t.Vendor), false)})
 		ord := ix.ensurePlace(t.PlaceID)
 		ix.places[ord].techs = append(ix.places[ord].techs, t.TechStackID)
 		touched = append(touched, ord)
@@ -102,11 +102,11 @@ func (ix *Index) putTechs(rows []pursuit.TechStack) {
 
 // deleteTech deletes a tech_stack row.
 func (ix *Index) deleteTech(id int64) {
-	row, ok := ix.techs[id]
+	row, ok := ix.techs.get(id)
 	if !ok {
 		return
 	}
-	delete(ix.techs, id)
+	ix.techs.delete(id)
 	ord, ok := ix.placeOrd[row.place]
 	if !ok {
 		return
@@ -123,7 +123,7 @@ func (ix *Index) deriveTech(ord uint32) {
 	ix.reindexPlace(ord, func(pd *placeDoc) {
 		pd.vendors, pd.products, pd.categories, pd.vendorSpells = nil, nil, nil, nil
 		for _, id := range pd.techs {
-			row := ix.techs[id]
+			row := ix.techs.at(id)
 			if v := ix.names.vals[row.vendor].s; v != "" {
 				switch i := slices.Index(pd.vendors, v); {
 				case i < 0:

@@ -82,15 +82,20 @@ func offheapFree[T any](s []T) {
 // growOff returns s with length need, moved to a mapping a quarter
 // bigger than need when its capacity is short; the old mapping is
 // retired (freed by freeRetired).
-func growOff[T any](ix *Index, s []T, need int) []T {
+func growOff[T any](ix *Index, s []T, need int) []T { return growOffTo(&ix.retired, s, need) }
+
+// growOffTo is growOff for a structure that keeps a pointer to its
+// index's retired list (nil: the old mapping is never freed). The
+// elements past s's length are zero.
+func growOffTo[T any](retired *[]func(), s []T, need int) []T {
 	if need <= cap(s) {
 		return s[:need]
 	}
 	t := offheap[T](need, need+need/4+1024)
 	copy(t, s)
-	if cap(s) > 0 {
+	if cap(s) > 0 && retired != nil {
 		old := s
-		ix.retired = append(ix.retired, func() { offheapFree(old) })
+		*retired = append(*retired, func() { offheapFree(old) })
 	}
 	return t
 }
@@ -102,4 +107,10 @@ func (ix *Index) freeRetired() {
 		f()
 	}
 	ix.retired = nil
+	for _, fd := range append(append(ix.fields[:], ix.pfields[:]...), ix.pairDocs) {
+		for _, f := range fd.retired {
+			f()
+		}
+		fd.retired = nil
+	}
 }

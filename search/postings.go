@@ -18,14 +18,15 @@ import (
 // latency of every search. So a term keeps its sorted ordinals in a
 // pointer-free pool (postPool) until it has more than listMax of them, and
 // only then gets a bitmap. A term of one document keeps its ordinal in the
-// map value itself.
+// table's slot itself. The small terms are in a termTable, off the Go
+// heap like the pool.
 type field struct {
 	big      map[string]*roaring.Bitmap
-	small    map[string]postList
+	small    termTable
 	pool     postPool
-	terms    termArena
-	totalLen int64 // sum of the field's length over live docs
-	listMax  int   // most documents a term keeps in the pool
+	totalLen int64    // sum of the field's length over live docs
+	listMax  int      // most documents a term keeps in the pool
+	retired  []func() // mappings the small terms' table grew out of (freeRetired)
 }
 
 // listMax is the default of field.listMax: a list of 4,096 ordinals is
@@ -42,7 +43,9 @@ type postList struct {
 }
 
 func newField() *field {
-	return &field{big: make(map[string]*roaring.Bitmap), small: make(map[string]postList), listMax: listMax}
+	f := &field{big: make(map[string]*roaring.Bitmap), listMax: listMax}
+	f.small.retired = &f.retired
+	return f
 }
 
 // list returns the ordinals of a small term, read only.
@@ -59,7 +62,7 @@ func (f *field) get(term string) *roaring.Bitmap {
 	if bm := f.big[term]; bm != nil {
 		return bm
 	}
-	if l, ok := f.small[term]; ok {
+	if l, ok := f.small.get(term); ok {
 		bm := roaring.New()
 		bm.AddMany(f.list(&l))
 		return bm
@@ -72,20 +75,21 @@ func (f *field) card(term string) uint64 {
 	if bm := f.big[term]; bm != nil {
 		return bm.GetCardinality()
 	}
-	return uint64(f.small[term].n)
+	l, _ := f.small.get(term)
+	return uint64(l.n)
 }
 
-func (f *field) numTerms() int { return len(f.big) + len(f.small) }
+func (f *field) numTerms() int { return len(f.big) + f.small.len() }
 
 func (f *field) add(term string, ord uint32) {
 	if bm := f.big[term]; bm != nil {
 		bm.Add(ord)
 		return
 	}
-	l, ok := f.small[term]
+	l, ok := f.small.get(term)
 	switch {
 	case !ok:
-		f.small[f.terms.put(term)] = postList{off: ord, n: 1}
+		f.small.set(term, postList{off: ord, n: 1})
 		return
 	case l.n == 1 || int(l.n) == f.listMax:
 		f.addMany(term, []uint32{ord})
@@ -108,7 +112,7 @@ func (f *field) add(term string, ord uint32) {
 	s = f.pool.slice(l.off, int(l.n))
 	copy(s[i+1:], s[i:])
 	s[i] = ord
-	f.small[term] = l
+	f.small.set(term, l)
 }
 
 // addMany adds ords, in any order, to term's documents.
@@ -124,7 +128,7 @@ func (f *field) addMany(term string, ords []uint32) {
 		ords = slices.Clone(ords)
 		slices.Sort(ords)
 	}
-	l, ok := f.small[term]
+	l, ok := f.small.get(term)
 	var old []uint32
 	if ok {
 		old = f.list(&l)
@@ -135,7 +139,7 @@ func (f *field) addMany(term string, ords []uint32) {
 		bm.AddMany(ords)
 		if bm.GetCardinality() > uint64(f.listMax) {
 			f.free(l)
-			delete(f.small, term)
+			f.small.delete(term)
 			f.big[strings.Clone(term)] = bm
 			return
 		}
@@ -144,25 +148,21 @@ func (f *field) addMany(term string, ords []uint32) {
 	if ok && len(merged) == len(old) {
 		return
 	}
-	key := term
-	if !ok {
-		key = f.terms.put(term)
-	}
 	if len(merged) == 1 {
-		f.small[key] = postList{off: merged[0], n: 1}
+		f.small.set(term, postList{off: merged[0], n: 1})
 		return
 	}
 	if l.n >= 2 && len(merged) <= 1<<l.capLog {
 		copy(f.pool.slice(l.off, len(merged)), merged)
 		l.n = uint16(len(merged))
-		f.small[key] = l
+		f.small.set(term, l)
 		return
 	}
 	f.free(l)
 	capLog := uint8(bits.Len(uint(len(merged) - 1)))
 	off := f.pool.alloc(capLog)
 	copy(f.pool.slice(off, len(merged)), merged)
-	f.small[key] = postList{off: off, n: uint16(len(merged)), capLog: capLog}
+	f.small.set(term, postList{off: off, n: uint16(len(merged)), capLog: capLog})
 }
 
 // mergeSorted returns the sorted union of two sorted lists, without
@@ -202,13 +202,13 @@ func (f *field) remove(term string, ord uint32) {
 		}
 		return
 	}
-	l, ok := f.small[term]
+	l, ok := f.small.get(term)
 	if !ok {
 		return
 	}
 	if l.n == 1 {
 		if l.off == ord {
-			delete(f.small, term)
+			f.small.delete(term)
 		}
 		return
 	}
@@ -223,7 +223,7 @@ func (f *field) remove(term string, ord uint32) {
 		f.pool.release(l.off, l.capLog)
 		l = postList{off: s[0], n: 1}
 	}
-	f.small[term] = l
+	f.small.set(term, l)
 }
 
 // postPool holds the ordinal lists of small terms in large pointer-free

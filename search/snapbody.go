@@ -1,11 +1,14 @@
 package search
 
 import (
+	"encoding/binary"
+	"fmt"
+
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// The snapshot's body: every structure of the index, in one order that
-// encodeBody and decodeBody share. What is derived cheaply is not
+// The snapshot's body: every structure of the index, in sections (one
+// encoder and decoder each, in the order sections lists). What is derived cheaply is not
 // written but derived again on load: the analysis of interned titles and
 // departments (re-interned in id order, so ids are the same), the hot
 // array of places and the term arenas. Caches (term unions, document
@@ -28,7 +31,40 @@ func (ix *Index) interners() []struct {
 	}
 }
 
-func (ix *Index) encodeBody(e *snapWriter) {
+// snapSection is one independently checksummed part of the body: what
+// its decoder sets in the index no other section's decoder touches, so
+// the loader decodes the sections on all cores at once.
+type snapSection struct {
+	name string
+	enc  func(*snapWriter)
+	dec  func(*snapReader)
+}
+
+// sections lists the body's sections in file order.
+func (ix *Index) sections() []snapSection {
+	secs := []snapSection{
+		{"interners", ix.encInterners, ix.decInterners},
+		{"contacts", ix.encContacts, ix.decContacts},
+		{"text", ix.encText, ix.decText},
+	}
+	for i := range ix.fields {
+		secs = append(secs, snapSection{fmt.Sprint("field ", i),
+			func(e *snapWriter) { e.field(ix.fields[i]) },
+			func(d *snapReader) { ix.fields[i] = d.field() }})
+	}
+	return append(secs,
+		snapSection{"pairs", ix.encPairs, ix.decPairs},
+		snapSection{"filters", ix.encFilters, ix.decFilters},
+		snapSection{"places", ix.encPlaces, ix.decPlaces},
+		snapSection{"place postings", ix.encPlacePostings, ix.decPlacePostings},
+		snapSection{"tech stack", ix.encTechs, ix.decTechs},
+		snapSection{"customers", ix.encCustomers, ix.decCustomers},
+		snapSection{"mappings", ix.encMappings, ix.decMappings},
+		snapSection{"relations", ix.encRelations, ix.decRelations},
+	)
+}
+
+func (ix *Index) encInterners(e *snapWriter) {
 	for _, it := range ix.interners() {
 		in := *it.in
 		e.uvarint(uint64(len(in.vals)))
@@ -36,23 +72,31 @@ func (ix *Index) encodeBody(e *snapWriter) {
 			e.str(v.s)
 		}
 	}
-	raw(e, ix.contacts)
-	raw(e, ix.hot)
-	raw(e, ix.contactOrd.dense)
+}
+
+func (ix *Index) encContacts(e *snapWriter) {
+	rawPage(e, ix.contacts)
+	rawPage(e, ix.hot)
+	rawPage(e, ix.contactOrd.dense)
 	e.uvarint(uint64(len(ix.contactOrd.sparse)))
 	for id, o := range ix.contactOrd.sparse {
 		e.varint(id)
 		e.uvarint(uint64(o))
 	}
 	e.int(ix.contactOrd.n)
+	e.bitmap(ix.alive)
+}
+
+// encText writes the contacts' text arena: a section of its own, as big
+// as the documents, so that two cores read them at once.
+func (ix *Index) encText(e *snapWriter) {
 	e.uvarint(uint64(len(ix.arena.chunks)))
 	for _, c := range ix.arena.chunks {
-		raw(e, c)
+		rawPage(e, c)
 	}
-	e.bitmap(ix.alive)
-	for _, f := range ix.fields {
-		e.field(f)
-	}
+}
+
+func (ix *Index) encPairs(e *snapWriter) {
 	e.uvarint(uint64(len(ix.pairs)))
 	for _, p := range ix.pairs {
 		e.uvarint(uint64(p[0]))
@@ -60,6 +104,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.uvarint(uint64(ix.classes[p]))
 	}
 	e.field(ix.pairDocs)
+}
+
+func (ix *Index) encFilters(e *snapWriter) {
 	for _, m := range []bitmaps{ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats} {
 		e.bitmaps(m)
 	}
@@ -73,7 +120,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 	e.bitmap(ix.hasPhone)
 	e.rangeIndex(ix.pop)
 	e.rangeIndex(ix.verified)
+}
 
+func (ix *Index) encPlaces(e *snapWriter) {
 	e.uvarint(uint64(len(ix.places)))
 	for i := range ix.places {
 		e.place(&ix.places[i])
@@ -84,6 +133,9 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.uvarint(uint64(o))
 	}
 	e.bitmap(ix.placeAlive)
+}
+
+func (ix *Index) encPlacePostings(e *snapWriter) {
 	for _, f := range ix.pfields {
 		e.field(f)
 	}
@@ -91,31 +143,27 @@ func (ix *Index) encodeBody(e *snapWriter) {
 		e.bitmaps(m)
 	}
 	e.rangeIndex(ix.ppop)
-	e.uvarint(uint64(len(ix.techs)))
-	for id, t := range ix.techs {
-		e.varint(id)
-		e.varint(t.place)
-		for _, v := range []uint32{t.vendor, t.product, t.category, t.spelling} {
-			e.uvarint(uint64(v))
-		}
-	}
+}
 
+func (ix *Index) encTechs(e *snapWriter) {
+	writeIDTable(e, &ix.techs)
+}
+
+func (ix *Index) encCustomers(e *snapWriter) {
 	e.uvarint(uint64(len(ix.customers)))
 	for _, c := range ix.customers {
 		e.customer(c)
 	}
-	e.uvarint(uint64(len(ix.mappings)))
-	for id, m := range ix.mappings {
-		e.varint(id)
-		e.varint(m.customer)
-		e.varint(m.place)
-		e.varint(m.contact)
-		e.str(m.owner)
-	}
+}
+
+func (ix *Index) encMappings(e *snapWriter) {
+	writeIDTable(e, &ix.mappings)
+}
+
+func (ix *Index) encRelations(e *snapWriter) {
 	e.lists(ix.placeCust)
 	e.lists(ix.contactCust)
 	e.varint(ix.version)
-	e.u64(0xfeedf00d) // end of body
 }
 
 func (e *snapWriter) field(f *field) {
@@ -124,16 +172,11 @@ func (e *snapWriter) field(f *field) {
 		e.str(t)
 		e.bitmap(bm)
 	}
-	e.uvarint(uint64(len(f.small)))
-	for t, l := range f.small {
-		e.str(t)
-		e.uvarint(uint64(l.off))
-		e.uvarint(uint64(l.n))
-		e.uvarint(uint64(l.capLog))
-	}
+	rawPage(e, f.small.slots)
+	rawPage(e, f.small.arena)
 	e.uvarint(uint64(len(f.pool.chunks)))
 	for _, c := range f.pool.chunks {
-		raw(e, c)
+		rawPage(e, c)
 	}
 	for _, fl := range f.pool.free {
 		raw(e, fl)
@@ -204,9 +247,11 @@ func (e *snapWriter) customer(c *customer) {
 	e.bitmaps(c.placeOwners)
 }
 
-// decodeBody reads what encodeBody wrote into ix, a new index. It panics
-// with a snapError on a malformed value (decodeBodySafe recovers).
-func (ix *Index) decodeBody(d *snapReader) {
+// The decoders read what the encoders of the same section wrote into ix,
+// a new index. They panic with a snapError on a malformed value (the
+// loader recovers).
+
+func (ix *Index) decInterners(d *snapReader) {
 	for _, it := range ix.interners() {
 		in := newInterner()
 		if it.keyed {
@@ -224,10 +269,13 @@ func (ix *Index) decodeBody(d *snapReader) {
 		}
 		*it.in = in
 	}
+}
+
+func (ix *Index) decContacts(d *snapReader) {
 	room := func(n int) int { return n + n/32 }
 	ix.contacts = readRawOff[contactDoc](d, room)
 	ix.hot = readRawOff[hotDoc](d, room)
-	ix.contactOrd.dense = readRaw[uint32](d)
+	ix.contactOrd.dense = readRawOff[uint32](d, room)
 	if n := d.n(2); n > 0 {
 		ix.contactOrd.sparse = make(map[int64]uint32, n)
 		for range n {
@@ -236,15 +284,18 @@ func (ix *Index) decodeBody(d *snapReader) {
 		}
 	}
 	ix.contactOrd.n = d.int()
+	ix.alive = d.bitmapNew()
+}
+
+func (ix *Index) decText(d *snapReader) {
 	ix.arena.chunks = make([][]byte, d.n(1))
 	for i := range ix.arena.chunks {
 		// The last chunk is appended to: every chunk gets its capacity.
 		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
 	}
-	ix.alive = d.bitmapNew()
-	for i := range ix.fields {
-		ix.fields[i] = d.field()
-	}
+}
+
+func (ix *Index) decPairs(d *snapReader) {
 	np := d.n(3)
 	ix.pairs = make([][2]uint32, np)
 	ix.classes = make(map[[2]uint32]uint8, np)
@@ -254,6 +305,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		ix.classes[p] = uint8(d.uvarint())
 	}
 	ix.pairDocs = d.field()
+}
+
+func (ix *Index) decFilters(d *snapReader) {
 	for _, m := range []*bitmaps{&ix.states, &ix.types, &ix.deptKeys, &ix.vendors, &ix.products, &ix.cats} {
 		*m = d.bitmaps()
 	}
@@ -275,7 +329,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 	ix.hasPhone = d.bitmapNew()
 	d.rangeIndex(ix.pop)
 	d.rangeIndex(ix.verified)
+}
 
+func (ix *Index) decPlaces(d *snapReader) {
 	ix.places = make([]placeDoc, d.n(8))
 	for i := range ix.places {
 		d.place(&ix.places[i])
@@ -288,6 +344,9 @@ func (ix *Index) decodeBody(d *snapReader) {
 		ix.placeOrd[id] = uint32(d.uvarint())
 	}
 	ix.placeAlive = d.bitmapNew()
+}
+
+func (ix *Index) decPlacePostings(d *snapReader) {
 	for i := range ix.pfields {
 		ix.pfields[i] = d.field()
 	}
@@ -295,39 +354,29 @@ func (ix *Index) decodeBody(d *snapReader) {
 		*m = d.bitmaps()
 	}
 	d.rangeIndex(ix.ppop)
-	n = d.n(6)
-	ix.techs = make(map[int64]techRow, n)
-	for range n {
-		id := d.varint()
-		t := techRow{place: d.varint()}
-		t.vendor, t.product, t.category, t.spelling = uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint()), uint32(d.uvarint())
-		ix.techs[id] = t
-	}
+}
 
-	n = d.n(16)
+func (ix *Index) decTechs(d *snapReader) {
+	readIDTable(d, &ix.techs)
+}
+
+func (ix *Index) decCustomers(d *snapReader) {
+	n := d.n(16)
 	ix.customers = make(map[int64]*customer, n)
 	for range n {
 		c := d.customer()
 		ix.customers[c.id] = c
 	}
-	n = d.n(5)
-	ix.mappings = make(map[int64]mappingRow, n)
-	for range n {
-		id := d.varint()
-		m := mappingRow{customer: d.varint(), place: d.varint(), contact: d.varint()}
-		m.owner = d.str()
-		if k, ok := ix.names.ids[m.owner]; ok {
-			m.owner = ix.names.vals[k].s // share the interned copy
-		}
-		ix.mappings[id] = m
-	}
+}
+
+func (ix *Index) decMappings(d *snapReader) {
+	readIDTable(d, &ix.mappings)
+}
+
+func (ix *Index) decRelations(d *snapReader) {
 	ix.placeCust = d.lists()
 	ix.contactCust = d.lists()
 	ix.version = d.varint()
-	if d.u64() != 0xfeedf00d {
-		d.fail("no end-of-body mark")
-	}
-	ix.check(d)
 }
 
 // check verifies what the decoder cannot see value by value: that the
@@ -359,6 +408,17 @@ func (ix *Index) check(d *snapReader) {
 			d.fail("place ordinal %d of %d places", o, len(ix.places))
 		}
 	}
+	for id, t := range ix.techs.all() {
+		if int(t.vendor) >= len(ix.names.vals) || int(t.product) >= len(ix.names.vals) ||
+			int(t.category) >= len(ix.names.vals) || int(t.spelling) >= len(ix.spells.vals) {
+			d.fail("tech_stack %d refers outside the interners", id)
+		}
+	}
+	for id, m := range ix.mappings.all() {
+		if int(m.owner) >= len(ix.names.vals) {
+			d.fail("customer_mapping %d refers outside the interners", id)
+		}
+	}
 }
 
 func (d *snapReader) field() *field {
@@ -366,23 +426,35 @@ func (d *snapReader) field() *field {
 	n := d.n(2)
 	f.big = make(map[string]*roaring.Bitmap, n)
 	for range n {
-		t := f.terms.put(d.str())
-		f.big[t] = d.bitmapNew()
+		f.big[d.str()] = d.bitmapNew()
 	}
-	n = d.n(4)
-	f.small = make(map[string]postList, n)
-	type ref struct {
-		l    postList
-		term string
+	t := &f.small
+	t.slots = readRawOff[termSlot](d, func(n int) int { return n })
+	t.arena = readRawOff[byte](d, func(n int) int { return n + n/8 + 1024 })
+	if len(t.slots)&(len(t.slots)-1) != 0 || len(t.slots) > 0 && len(t.arena) == 0 || len(t.arena) >= int(tombOff) {
+		d.fail("a term table of %d slots and %d bytes", len(t.slots), len(t.arena))
 	}
-	refs := make([]ref, 0, n)
-	for range n {
-		t := f.terms.put(d.str())
-		l := postList{off: uint32(d.uvarint()), n: uint16(d.uvarint()), capLog: uint8(d.uvarint())}
-		f.small[t] = l
-		if l.n >= 2 {
-			refs = append(refs, ref{l, t})
+	for i := range t.slots {
+		s := &t.slots[i]
+		switch s.off {
+		case 0:
+			continue
+		case tombOff:
+			t.used++
+			continue
 		}
+		t.used++
+		t.n++
+		if int(s.off) >= len(t.arena) {
+			d.fail("term slot %d outside the arena", i)
+		}
+		k, w := binary.Uvarint(t.arena[s.off:])
+		if w <= 0 || k > uint64(len(t.arena)-int(s.off)-w) {
+			d.fail("term slot %d's term outside the arena", i)
+		}
+	}
+	if len(t.slots) > 0 && t.used*8 > len(t.slots)*7 {
+		d.fail("a term table %d of %d slots full", t.used, len(t.slots))
 	}
 	f.pool.chunks = make([][]uint32, d.n(1))
 	for i := range f.pool.chunks {
@@ -395,10 +467,14 @@ func (d *snapReader) field() *field {
 	for i := range f.pool.free {
 		f.pool.free[i] = readRaw[uint32](d)
 	}
-	for _, r := range refs {
-		c := int(r.l.off >> poolChunkLog)
-		if c >= len(f.pool.chunks) || int(r.l.off&(poolChunk-1))+int(r.l.n) > len(f.pool.chunks[c]) || r.l.n > 1<<r.l.capLog {
-			d.fail("term %q's postings are outside the pool", r.term)
+	for i := range t.slots {
+		l := t.slots[i].list
+		if o := t.slots[i].off; o == 0 || o == tombOff || l.n < 2 {
+			continue
+		}
+		c := int(l.off >> poolChunkLog)
+		if c >= len(f.pool.chunks) || int(l.off&(poolChunk-1))+int(l.n) > len(f.pool.chunks[c]) || l.n > 1<<l.capLog {
+			d.fail("term %q's postings are outside the pool", t.key(&t.slots[i]))
 		}
 	}
 	f.totalLen = d.varint()
@@ -426,19 +502,19 @@ func (d *snapReader) place(pd *placeDoc) {
 		case 1, 2, 3, 8:
 			*s = d.istr()
 		default:
-			*s = d.str()
+			*s = d.sstr()
 		}
 	}
 	p.Population = d.varint()
 	p.FiscalYearStart = d.varint()
 	p.CreatedAt = d.time()
 	p.UpdatedAt = d.time()
-	pd.contacts = readRaw[uint32](d)
-	pd.techs = readRaw[int64](d)
+	pd.contacts = readRawSlab(d, &d.u32Slab)
+	pd.techs = readRawSlab(d, &d.i64Slab)
 	pd.vendors = d.istrs()
 	pd.products = d.istrs()
 	pd.categories = d.istrs()
-	pd.vendorSpells = readRaw[uint32](d)
+	pd.vendorSpells = readRawSlab(d, &d.u32Slab)
 	pd.stateID = uint16(d.uvarint())
 	pd.typeID = uint16(d.uvarint())
 	pd.nameLen = uint8(d.uvarint())

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"math"
+	"math/bits"
+	"os"
 	"time"
 	"unsafe"
 
@@ -17,19 +18,34 @@ import (
 // The snapshot's primitives: unsigned and signed varints, length-prefixed
 // strings, raw little-endian arrays of pointer-free values (the document
 // arrays are written as their memory), and roaring bitmaps in their
-// portable format. The whole file but its trailer is covered by a CRC-32C
-// that the reader computes on the chunks it pulls from the file, so a
-// checksum costs no work per value.
+// portable format. Each section of the body has its own CRC-32C, which the
+// writer computes on the bytes it writes and the reader on big slices (the
+// mapped file between two raw arrays, and each raw array where it was
+// read to), so a checksum costs no work per value. The big raw arrays
+// (rawPage) start and end on a page boundary of the file: the reader
+// reads them straight into their final memory with one pread each.
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // snapWriter writes a snapshot body, keeping the first error.
 type snapWriter struct {
 	w   *bufio.Writer
-	crc uint32
-	n   int64
+	crc uint32 // of the current section
+	n   int64  // the file offset of the next byte
 	err error
 	buf [binary.MaxVarintLen64]byte
+}
+
+// snapPage is the alignment of the raw arrays rawPage writes.
+const snapPage = 4096
+
+var zeroPage [snapPage]byte
+
+// pad writes zeros up to the next page boundary of the file.
+func (e *snapWriter) pad() {
+	if r := e.n % snapPage; r != 0 {
+		e.Write(zeroPage[:snapPage-r])
+	}
 }
 
 // Write makes snapWriter an io.Writer (roaring writes bitmaps through it).
@@ -91,6 +107,17 @@ func raw[T any](e *snapWriter, s []T) {
 	}
 }
 
+// rawPage writes a slice as raw does, its memory starting and ending on a
+// page boundary of the file (readRawOff reads it with one pread).
+func rawPage[T any](e *snapWriter, s []T) {
+	e.uvarint(uint64(len(s)))
+	e.pad()
+	if len(s) > 0 {
+		e.Write(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0]))))
+	}
+	e.pad()
+}
+
 func (e *snapWriter) bitmap(bm *roaring.Bitmap) {
 	if bm == nil {
 		e.uvarint(0)
@@ -123,36 +150,32 @@ func (e *snapWriter) lists(m map[int64][]int64) {
 // errCorrupt is what a snapshot whose content does not decode wraps.
 var errCorrupt = errors.New("corrupt snapshot")
 
-// crcReader reads at most n bytes of r, checksumming them as they pass.
-type crcReader struct {
-	r   io.Reader
-	n   int64
-	crc uint32
-}
-
-func (c *crcReader) Read(p []byte) (int, error) {
-	if c.n <= 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.n {
-		p = p[:c.n]
-	}
-	n, err := c.r.Read(p)
-	c.crc = crc32.Update(c.crc, castagnoli, p[:n])
-	c.n -= int64(n)
-	return n, err
-}
-
-// snapReader decodes a snapshot body. A malformed value panics with a
-// snapError, which Load recovers into an error; every length is checked
-// against the body's size before anything is allocated for it.
+// snapReader decodes one section of a snapshot from the file mapped
+// read-only in memory (b), the big raw arrays read from f straight into
+// the memory they live in. A malformed value panics with a snapError,
+// which the loader recovers into an error; every length is checked
+// against the section's end before anything is allocated for it.
 type snapReader struct {
-	r    *bufio.Reader
-	size int64 // the body's size: no length can exceed it
-	strs map[string]string
-	buf  []byte
+	b      []byte   // the whole file
+	f      *os.File // the same file, for the raw arrays' preads
+	pos    int      // the next byte to decode
+	end    int      // the section's end
+	crc    uint32   // CRC-32C of the section's bytes before crcPos
+	crcPos int
+	strs   map[string]string
+	// Slabs the places' own strings and short lists are carved from:
+	// a few big allocations instead of several per place, off the Go
+	// heap but for the strings' headers (carveOff).
+	bytesSlab []byte
+	u32Slab   []uint32
+	i64Slab   []int64
+	strSlab   []string
 	// allocs free what readRawOff mapped, when the snapshot is refused.
 	allocs []func()
+}
+
+func newSnapReader(b []byte, f *os.File, off, end int) *snapReader {
+	return &snapReader{b: b, f: f, pos: off, end: end, crcPos: off, strs: map[string]string{}}
 }
 
 type snapError struct{ err error }
@@ -161,59 +184,70 @@ func (d *snapReader) fail(format string, args ...any) {
 	panic(snapError{fmt.Errorf("%w: %s", errCorrupt, fmt.Sprintf(format, args...))})
 }
 
-func (d *snapReader) uvarint() uint64 {
-	v, err := binary.ReadUvarint(d.r)
-	if err != nil {
-		d.fail("read varint: %v", err)
+// sum folds the section's bytes up to off into the checksum.
+func (d *snapReader) sum(off int) {
+	if off > d.crcPos {
+		d.crc = crc32.Update(d.crc, castagnoli, d.b[d.crcPos:off])
+		d.crcPos = off
 	}
+}
+
+// checksum returns the CRC-32C of the whole section; call it once the
+// section is decoded.
+func (d *snapReader) checksum() uint32 {
+	d.sum(d.end)
+	return d.crc
+}
+
+func (d *snapReader) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b[d.pos:d.end])
+	if n <= 0 {
+		d.fail("bad varint at offset %d", d.pos)
+	}
+	d.pos += n
 	return v
 }
 
 func (d *snapReader) varint() int64 {
-	v, err := binary.ReadVarint(d.r)
-	if err != nil {
-		d.fail("read varint: %v", err)
+	v, n := binary.Varint(d.b[d.pos:d.end])
+	if n <= 0 {
+		d.fail("bad varint at offset %d", d.pos)
 	}
+	d.pos += n
 	return v
 }
 
 func (d *snapReader) int() int { return int(d.varint()) }
 
 // n reads a length of items of size bytes each and checks it fits in the
-// body.
+// section.
 func (d *snapReader) n(size int) int {
 	n := d.uvarint()
-	if n > uint64(d.size)/uint64(max(size, 1)) {
-		d.fail("length %d over the file's size", n)
+	if n > uint64(d.end-d.pos)/uint64(max(size, 1)) {
+		d.fail("length %d over the section's size", n)
 	}
 	return int(n)
 }
 
-func (d *snapReader) full(p []byte) {
-	if _, err := io.ReadFull(d.r, p); err != nil {
-		d.fail("read %d bytes: %v", len(p), err)
+// next returns the next n bytes of the mapped file, read only.
+func (d *snapReader) next(n int) []byte {
+	if n < 0 || n > d.end-d.pos {
+		d.fail("read %d bytes at offset %d: past the section's end", n, d.pos)
 	}
+	b := d.b[d.pos : d.pos+n : d.pos+n]
+	d.pos += n
+	return b
 }
 
-func (d *snapReader) u64() uint64 {
-	var b [8]byte
-	d.full(b[:])
-	return binary.LittleEndian.Uint64(b[:])
-}
+func (d *snapReader) u64() uint64 { return binary.LittleEndian.Uint64(d.next(8)) }
 
 func (d *snapReader) f64() float64 { return math.Float64frombits(d.u64()) }
 
 func (d *snapReader) bool() bool { return d.uvarint() != 0 }
 
-func (d *snapReader) bytes() []byte {
-	n := d.n(1)
-	if cap(d.buf) < n {
-		d.buf = make([]byte, n)
-	}
-	d.buf = d.buf[:n]
-	d.full(d.buf)
-	return d.buf
-}
+// bytes returns a length-prefixed byte string of the mapped file, read
+// only: whatever keeps it copies it.
+func (d *snapReader) bytes() []byte { return d.next(d.n(1)) }
 
 func (d *snapReader) str() string { return string(d.bytes()) }
 
@@ -234,7 +268,7 @@ func (d *snapReader) istrs() []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := carve(&d.strSlab, n)
 	for i := range out {
 		out[i] = d.istr()
 	}
@@ -249,7 +283,55 @@ func (d *snapReader) time() time.Time {
 	return t
 }
 
-// readRaw reads a slice written by raw; nil when empty.
+// carve returns n elements of slab, refilling it when short. The slice's
+// capacity is its length: an append moves it out of the slab.
+func carve[T any](slab *[]T, n int) []T {
+	if n > len(*slab) {
+		*slab = make([]T, max(n, 1<<14))
+	}
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
+}
+
+// carveOff is carve for pointer-free elements, the slab off the Go heap
+// (freed with the reader's other allocations if the snapshot is refused;
+// otherwise never: what the places' lists move out of stays mapped).
+func carveOff[T any](d *snapReader, slab *[]T, n int) []T {
+	if n > len(*slab) {
+		s := offheap[T](max(n, 1<<16), max(n, 1<<16))
+		d.allocs = append(d.allocs, func() { offheapFree(s) })
+		*slab = s
+	}
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
+}
+
+// sstr is str, the string carved from the reader's byte slab.
+func (d *snapReader) sstr() string {
+	b := d.bytes()
+	if len(b) == 0 {
+		return ""
+	}
+	s := carveOff(d, &d.bytesSlab, len(b))
+	copy(s, b)
+	return unsafe.String(&s[0], len(s))
+}
+
+// readRawSlab is readRaw, the slice carved from slab off the Go heap.
+func readRawSlab[T any](d *snapReader, slab *[]T) []T {
+	var zero T
+	n := d.n(int(unsafe.Sizeof(zero)))
+	if n == 0 {
+		return nil
+	}
+	s := carveOff(d, slab, n)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))), d.next(n*int(unsafe.Sizeof(zero))))
+	return s
+}
+
+// readRaw reads a slice written by raw onto the Go heap; nil when empty.
 func readRaw[T any](d *snapReader) []T {
 	var zero T
 	n := d.n(int(unsafe.Sizeof(zero)))
@@ -257,21 +339,44 @@ func readRaw[T any](d *snapReader) []T {
 		return nil
 	}
 	s := make([]T, n)
-	d.full(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))))
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))), d.next(n*int(unsafe.Sizeof(zero))))
 	return s
 }
 
-// readRawOff reads a slice written by raw into memory offheap gives it,
-// with room for capacity(n) elements.
+// align skips the zeros rawPage wrote up to the next page boundary.
+func (d *snapReader) align() {
+	if r := d.pos % snapPage; r != 0 {
+		d.next(snapPage - r)
+	}
+}
+
+// readRawOff reads a slice written by rawPage into memory offheap gives
+// it, with room for capacity(n) elements: one pread from the file into
+// its final place (the pages populated first, at once), and the checksum
+// computed there, so the mapped file's pages of it are never touched.
 func readRawOff[T any](d *snapReader, capacity func(n int) int) []T {
 	var zero T
-	n := d.n(int(unsafe.Sizeof(zero)))
+	size := int(unsafe.Sizeof(zero))
+	n := d.n(size)
 	c := max(capacity(n), n)
+	d.align()
+	if n*size > d.end-d.pos {
+		d.fail("array of %d bytes past the section's end", n*size)
+	}
 	s := offheap[T](n, c)
 	d.allocs = append(d.allocs, func() { offheapFree(s) })
 	if n > 0 {
-		d.full(unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*int(unsafe.Sizeof(zero))))
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), n*size)
+		populate(b)
+		if _, err := d.f.ReadAt(b, int64(d.pos)); err != nil {
+			d.fail("read %d bytes at offset %d: %v", len(b), d.pos, err)
+		}
+		d.sum(d.pos)
+		d.crc = crc32.Update(d.crc, castagnoli, b)
+		d.pos += len(b)
+		d.crcPos = d.pos
 	}
+	d.align()
 	return s
 }
 
@@ -280,16 +385,11 @@ func (d *snapReader) bitmap() *roaring.Bitmap {
 	if n == 0 {
 		return nil
 	}
-	if n-1 > uint64(d.size) {
-		d.fail("bitmap of %d bytes over the file's size", n-1)
+	if n-1 > uint64(d.end-d.pos) {
+		d.fail("bitmap of %d bytes past the section's end", n-1)
 	}
-	if cap(d.buf) < int(n-1) {
-		d.buf = make([]byte, n-1)
-	}
-	d.buf = d.buf[:n-1]
-	d.full(d.buf)
 	bm := roaring.New()
-	if err := bm.UnmarshalBinary(d.buf); err != nil {
+	if err := bm.UnmarshalBinary(d.next(int(n - 1))); err != nil {
 		d.fail("bitmap: %v", err)
 	}
 	return bm
@@ -321,4 +421,49 @@ func (d *snapReader) lists() map[int64][]int64 {
 		m[k] = readRaw[int64](d)
 	}
 	return m
+}
+
+// writeIDTable writes an idTable of pointer-free values: its dense slice
+// and bits as raw arrays, then its sparse ids and values.
+func writeIDTable[V any](e *snapWriter, t *idTable[V]) {
+	rawPage(e, t.dense)
+	rawPage(e, t.has)
+	e.uvarint(uint64(len(t.sparse)))
+	for id, v := range t.sparse {
+		e.varint(id)
+		e.Write(unsafe.Slice((*byte)(unsafe.Pointer(&v)), unsafe.Sizeof(v)))
+	}
+}
+
+// readIDTable reads what writeIDTable wrote into t.
+func readIDTable[V any](d *snapReader, t *idTable[V]) {
+	var zero V
+	size := int(unsafe.Sizeof(zero))
+	room := func(n int) int { return n + n/8 }
+	t.dense = readRawOff[V](d, room)
+	t.has = readRawOff[uint64](d, room)
+	if len(t.has) != (len(t.dense)+63)/64 {
+		d.fail("id table of %d values with %d words of bits", len(t.dense), len(t.has))
+	}
+	if r := len(t.dense) % 64; r != 0 && t.has[len(t.has)-1]>>r != 0 {
+		d.fail("id table bits past its %d values", len(t.dense))
+	}
+	t.n = 0
+	for _, w := range t.has {
+		t.n += bits.OnesCount64(w)
+	}
+	n := d.n(1 + size)
+	if n > 0 {
+		t.sparse = make(map[int64]V, n)
+	}
+	for range n {
+		id := d.varint()
+		var v V
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&v)), size), d.next(size))
+		if id >= 0 && id < int64(len(t.dense)) && t.has[id>>6]&(1<<(id&63)) != 0 {
+			d.fail("id %d both dense and sparse", id)
+		}
+		t.sparse[id] = v
+	}
+	t.n += len(t.sparse)
 }

@@ -9,10 +9,15 @@ import (
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pursuit-gov/pursuit"
@@ -23,19 +28,27 @@ import (
 // it and applies only the changes since (Open) instead of building from
 // the store. The file is
 //
-//	header  magic "PURSNAP\n", format version, layout fingerprint, weights
-//	        fingerprint, store fingerprint, seq, reference time, save time
-//	body    the structures (snapshotBody)
-//	trailer body length, CRC-32C of header and body, magic "PURSEND\n"
+//	header   magic "PURSNAP\n", format version, layout fingerprint, weights
+//	         fingerprint, store fingerprint, seq, reference time, save time
+//	sections the structures (snapbody.go), one after the other, each
+//	         ending with its number as a mark; the big raw arrays in them
+//	         start and end on a page boundary (rawPage)
+//	table    the number of sections, then each one's offset, length and
+//	         CRC-32C
+//	trailer  the table's offset, CRC-32C of header and table, magic
+//	         "PURSEND\n"
 //
 // It is written to a temporary file in the same directory, synced and
 // renamed over the old one, so a reader sees the old snapshot or the new
-// one, never part of one.
+// one, never part of one. The loader maps the file read-only, checks
+// header, table and trailer, then decodes the sections on all cores at
+// once, each checking its own checksum; the big arrays are read with one
+// pread each into the memory they then live in.
 
 // SnapshotVersion is the snapshot format's version. Change it whenever
 // what the body holds, or how, changes; the layout fingerprint covers the
 // document structs written as memory.
-const SnapshotVersion = 2
+const SnapshotVersion = 3
 
 var (
 	snapMagic    = [8]byte{'P', 'U', 'R', 'S', 'N', 'A', 'P', '\n'}
@@ -45,6 +58,9 @@ var (
 const (
 	snapHeaderSize  = 8 + 4 + 7*8
 	snapTrailerSize = 8 + 4 + 8
+	snapEntrySize   = 8 + 8 + 4 // a section in the table
+	// snapSectionMark, xor the section's number, ends each section.
+	snapSectionMark = 0xfeedf00d_5ec7_0000
 	// snapMaxAge is the oldest reference time a snapshot may carry: the
 	// recency signal is measured from it, and a fresh build resets it.
 	snapMaxAge = 7 * 24 * time.Hour
@@ -106,7 +122,7 @@ func decodeHeader(b []byte) (snapHeader, bool) {
 // makes an old snapshot a stale format rather than garbage.
 func layoutFingerprint() uint64 {
 	h := fnv.New64a()
-	for _, v := range []any{contactDoc{}, hotDoc{}, pursuit.Place{}, postList{}} {
+	for _, v := range []any{contactDoc{}, hotDoc{}, pursuit.Place{}, postList{}, techRow{}, mappingRow{}, termSlot{}} {
 		t := reflect.TypeOf(v)
 		fmt.Fprintf(h, "%s %d;", t.Name(), t.Size())
 		for i := range t.NumField() {
@@ -114,6 +130,9 @@ func layoutFingerprint() uint64 {
 			fmt.Fprintf(h, "%s %s %d;", f.Name, f.Type, f.Offset)
 		}
 	}
+	// Term tables are written as their memory: where a term's slot is
+	// depends on its hash.
+	fmt.Fprintf(h, "termHash %d;", termHash("pursuit snapshot"))
 	return h.Sum64()
 }
 
@@ -170,15 +189,25 @@ func (ix *Index) SaveSnapshot(path string) (SnapshotInfo, error) {
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	e := &snapWriter{w: bw}
-	e.Write(h.encode())
-	e.n = 0
-	ix.encodeBody(e)
+	hb := h.encode()
+	e.Write(hb)
+	table := binary.LittleEndian.AppendUint64(nil, uint64(len(ix.sections())))
+	for i, sec := range ix.sections() {
+		start := e.n
+		e.crc = 0
+		sec.enc(e)
+		e.u64(snapSectionMark ^ uint64(i))
+		table = binary.LittleEndian.AppendUint64(table, uint64(start))
+		table = binary.LittleEndian.AppendUint64(table, uint64(e.n-start))
+		table = binary.LittleEndian.AppendUint32(table, e.crc)
+	}
 	if e.err != nil {
 		return SnapshotInfo{}, fmt.Errorf("save snapshot %s: %w", path, e.err)
 	}
-	var tr []byte
-	tr = binary.LittleEndian.AppendUint64(tr, uint64(e.n))
-	tr = binary.LittleEndian.AppendUint32(tr, e.crc)
+	tableOff := e.n
+	tr := append([]byte(nil), table...)
+	tr = binary.LittleEndian.AppendUint64(tr, uint64(tableOff))
+	tr = binary.LittleEndian.AppendUint32(tr, crc32.Update(crc32Castagnoli(hb), castagnoli, table))
 	tr = append(tr, snapEndMagic[:]...)
 	if _, err := bw.Write(tr); err != nil {
 		return SnapshotInfo{}, fmt.Errorf("save snapshot %s: %w", path, err)
@@ -201,7 +230,7 @@ func (ix *Index) SaveSnapshot(path string) (SnapshotInfo, error) {
 		d.Sync() // the rename itself, on file systems that need it
 		d.Close()
 	}
-	info := SnapshotInfo{Path: path, Seq: h.seq, Bytes: snapHeaderSize + e.n + snapTrailerSize, Elapsed: time.Since(start)}
+	info := SnapshotInfo{Path: path, Seq: h.seq, Bytes: tableOff + int64(len(tr)), Elapsed: time.Since(start)}
 	ix.log.Info("search index snapshot written", "path", path, "seq", info.Seq, "mb", info.Bytes>>20,
 		"elapsed", info.Elapsed.Round(time.Millisecond))
 	return info, nil
@@ -234,27 +263,36 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 	if size < snapHeaderSize+snapTrailerSize {
 		return bad(fmt.Sprintf("truncated (%d bytes)", size), nil)
 	}
-	hb := make([]byte, snapHeaderSize)
-	if _, err := io.ReadFull(f, hb); err != nil {
-		return bad("cannot read header", err)
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return bad("cannot map", err)
 	}
+	defer syscall.Munmap(b)
+	hb := b[:snapHeaderSize]
 	h, okh := decodeHeader(hb)
 	if !okh {
 		return bad("not a snapshot (bad magic)", nil)
 	}
-	tb := make([]byte, snapTrailerSize)
-	if _, err := f.ReadAt(tb, size-snapTrailerSize); err != nil {
-		return bad("cannot read trailer", err)
-	}
-	bodyLen := int64(binary.LittleEndian.Uint64(tb))
+	tb := b[size-snapTrailerSize:]
+	tableOff := binary.LittleEndian.Uint64(tb)
 	wantCRC := binary.LittleEndian.Uint32(tb[8:])
+	var table []byte
+	if tableOff >= snapHeaderSize && tableOff <= uint64(size-snapTrailerSize-8) {
+		table = b[tableOff : size-snapTrailerSize]
+	}
+	// The version before the table: an older format's trailer says
+	// something else, and its log line should say "stale format".
 	switch {
-	case [8]byte(tb[12:]) != snapEndMagic || bodyLen != size-snapHeaderSize-snapTrailerSize:
+	case [8]byte(tb[12:]) != snapEndMagic:
 		return bad("truncated or incomplete (no valid trailer)", nil)
 	case h.version != SnapshotVersion:
 		return bad(fmt.Sprintf("stale format: version %d, this build reads %d", h.version, SnapshotVersion), nil)
 	case h.layout != layoutFingerprint():
 		return bad("stale format: the documents' layout changed", nil)
+	case table == nil || uint64(len(table)) != 8+binary.LittleEndian.Uint64(table)*snapEntrySize:
+		return bad("truncated or incomplete (no valid section table)", nil)
+	case crc32.Update(crc32Castagnoli(hb), castagnoli, table) != wantCRC:
+		return bad("corrupt (checksum mismatch in the header or the section table)", nil)
 	}
 	ix = newIndex(src, opt)
 	if h.weights != weightsFingerprint(ix.w) {
@@ -287,22 +325,8 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 	ix.refTime, ix.seq = h.refTime, h.seq
 	ix.snapSeq.Store(h.seq)
 
-	cr := &crcReader{r: f, n: bodyLen, crc: crc32Castagnoli(hb)}
-	d := &snapReader{r: bufio.NewReaderSize(cr, 1<<20), size: bodyLen, strs: map[string]string{}}
-	refuse := func(reason string, err error) (*Index, error) {
-		for _, free := range d.allocs {
-			free()
-		}
-		return bad(reason, err)
-	}
-	if err := ix.decodeBodySafe(d); err != nil {
-		return refuse("corrupt", err)
-	}
-	if _, err := io.Copy(io.Discard, d.r); err != nil {
-		return refuse("cannot read", err)
-	}
-	if cr.crc != wantCRC {
-		return refuse("corrupt (checksum mismatch)", nil)
+	if err := ix.decodeSections(b, f, table, tableOff, opt.workers); err != nil {
+		return bad(err.Error(), nil)
 	}
 	ix.buildTime = time.Since(start)
 	ix.lastApplied = time.Now()
@@ -314,9 +338,114 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 
 func crc32Castagnoli(b []byte) uint32 { return crc32.Update(0, castagnoli, b) }
 
-// decodeBodySafe decodes the body, turning the panic of a malformed value
-// (or of anything a corrupt file makes go wrong) into an error.
-func (ix *Index) decodeBodySafe(d *snapReader) (err error) {
+// decodeSections decodes the sections the table lists, workers at a
+// time (0: GOMAXPROCS), biggest first. It returns why the snapshot is
+// refused: a section table that does not tile the file, a section that
+// does not decode or whose checksum differs, or an index that decodes but
+// is inconsistent (check); then everything mapped for it is freed.
+func (ix *Index) decodeSections(b []byte, f *os.File, table []byte, end uint64, workers int) error {
+	secs := ix.sections()
+	if n := binary.LittleEndian.Uint64(table); n != uint64(len(secs)) {
+		return fmt.Errorf("corrupt: %d sections, this build writes %d", n, len(secs))
+	}
+	type span struct {
+		off, end int
+		crc      uint32
+	}
+	spans := make([]span, len(secs))
+	at := uint64(snapHeaderSize)
+	for i := range secs {
+		e := table[8+i*snapEntrySize:]
+		off, n := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
+		if off != at || n < 8 || n > end-off {
+			return fmt.Errorf("corrupt: section %s at %d+%d does not follow the one before", secs[i].name, off, n)
+		}
+		spans[i] = span{int(off), int(off + n), binary.LittleEndian.Uint32(e[16:])}
+		at = off + n
+	}
+	if at != end {
+		return fmt.Errorf("corrupt: the sections end at %d, the table starts at %d", at, end)
+	}
+	order := make([]int, len(secs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return (spans[b].end - spans[b].off) - (spans[a].end - spans[a].off)
+	})
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	readers := make([]*snapReader, len(secs))
+	errs := make([]error, len(secs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(secs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A fault on the mapped file (truncated under us) is a
+			// panic the section's decoder recovers, not a crash.
+			debug.SetPanicOnFault(true)
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(order) {
+					return
+				}
+				i := order[k]
+				d := newSnapReader(b, f, spans[i].off, spans[i].end)
+				readers[i] = d
+				errs[i] = decodeSection(secs[i], i, d, spans[i].crc)
+			}
+		}()
+	}
+	wg.Wait()
+	var err error
+	for _, e := range errs {
+		if e != nil {
+			err = e // the first section's, in file order
+			break
+		}
+	}
+	if err == nil {
+		err = recovered(func() { ix.check(&snapReader{}) })
+	}
+	if err != nil {
+		for _, d := range readers {
+			for _, free := range d.allocs {
+				free()
+			}
+		}
+	}
+	return err
+}
+
+// decodeSection decodes section number i from d, turning the panic of a
+// malformed value (or of anything a corrupt file makes go wrong) into an
+// error, and checks its end mark and checksum.
+func decodeSection(sec snapSection, i int, d *snapReader, crc uint32) error {
+	err := recovered(func() {
+		sec.dec(d)
+		if d.u64() != snapSectionMark^uint64(i) || d.pos != d.end {
+			d.fail("no end mark where the section ends")
+		}
+	})
+	var sum uint32
+	if err := recovered(func() { sum = d.checksum() }); err != nil {
+		return fmt.Errorf("section %s: %w", sec.name, err)
+	}
+	if sum != crc {
+		return fmt.Errorf("corrupt (checksum mismatch in section %s)", sec.name)
+	}
+	if err != nil {
+		return fmt.Errorf("section %s: %w", sec.name, err)
+	}
+	return nil
+}
+
+// recovered runs fn, turning a snapError's or any other panic into an
+// error.
+func recovered(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if se, ok := r.(snapError); ok {
@@ -326,7 +455,7 @@ func (ix *Index) decodeBodySafe(d *snapReader) (err error) {
 			err = fmt.Errorf("%w: %v", errCorrupt, r)
 		}
 	}()
-	ix.decodeBody(d)
+	fn()
 	return nil
 }
 

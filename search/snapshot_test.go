@@ -7,11 +7,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -282,10 +284,115 @@ func TestSnapshotPlaceFields(t *testing.T) {
 	e := &snapWriter{w: bw}
 	e.place(&placeDoc{p: p, alive: true})
 	must(t, bw.Flush())
-	d := &snapReader{r: bufio.NewReader(&buf), size: int64(buf.Len()), strs: map[string]string{}}
+	d := newSnapReader(buf.Bytes(), nil, 0, buf.Len())
 	var got placeDoc
 	d.place(&got)
 	if diff := cmp.Diff(p, got.p); diff != "" {
 		t.Fatalf("place after the snapshot codec (-want +got):\n%s", diff)
 	}
+}
+
+// snapTable returns the sections' offsets, lengths and checksums of a
+// snapshot file's bytes.
+func snapTable(t *testing.T, data []byte) (offs, lens []int) {
+	t.Helper()
+	tableOff := int(binary.LittleEndian.Uint64(data[len(data)-snapTrailerSize:]))
+	n := int(binary.LittleEndian.Uint64(data[tableOff:]))
+	for i := range n {
+		e := data[tableOff+8+i*snapEntrySize:]
+		offs = append(offs, int(binary.LittleEndian.Uint64(e)))
+		lens = append(lens, int(binary.LittleEndian.Uint64(e[8:])))
+	}
+	return offs, lens
+}
+
+// TestSnapshotSections checks the sectioned format: decoding the sections
+// one at a time or all at once gives the same index (and both the built
+// one); the big arrays start on a page boundary; a byte changed inside
+// one of them (read by pread, checksummed where it landed), in the
+// padding before one, or in the middle of any section is refused with
+// the section's name; a section table that does not tile the file is
+// refused even with a right checksum.
+func TestSnapshotSections(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(8, 8))
+	w := newWorld(r, 20, 400, 3)
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	opt := fixedOptions()
+	ix, err := Build(ctx, s, opt)
+	must(t, err)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.snap")
+	_, err = ix.SaveSnapshot(good)
+	must(t, err)
+	for _, workers := range []int{1, 2, 16} {
+		o := opt
+		o.workers = workers
+		loaded, err := LoadSnapshot(ctx, s, good, o)
+		must(t, err)
+		sameState(t, fmt.Sprint(workers, " workers"), ix, loaded)
+		sameAnswers(t, r, w, ix, loaded)
+	}
+
+	data, err := os.ReadFile(good)
+	must(t, err)
+	offs, lens := snapTable(t, data)
+	names := []string{}
+	for _, sec := range ix.sections() {
+		names = append(names, sec.name)
+	}
+	if len(offs) != len(names) {
+		t.Fatalf("%d sections in the file, %d in the index", len(offs), len(names))
+	}
+	// The contacts section: a length, then the documents from the next
+	// page boundary on.
+	ci := slices.Index(names, "contacts")
+	docs := (offs[ci] + 1 + snapPage - 1) / snapPage * snapPage
+	if docs >= offs[ci]+lens[ci] || !bytes.Equal(data[docs:docs+8], binary.LittleEndian.AppendUint64(nil, uint64(ix.contacts[0].id))) {
+		t.Fatalf("the contacts' documents do not start on the page boundary %d", docs)
+	}
+	load := func(what string, data []byte, why string) {
+		t.Helper()
+		path := filepath.Join(dir, "bad.snap")
+		must(t, os.WriteFile(path, data, 0o600))
+		for _, workers := range []int{1, 2} {
+			o := opt
+			o.workers = workers
+			_, err := LoadSnapshot(ctx, s, path, o)
+			var se *SnapshotError
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), why) {
+				t.Fatalf("%s (%d workers): LoadSnapshot error %v, want a SnapshotError saying %q", what, workers, err, why)
+			}
+		}
+	}
+	flip := func(i int) []byte {
+		bad := bytes.Clone(data)
+		bad[i] ^= 0x10
+		return bad
+	}
+	load("a document's byte", flip(docs+70), "checksum mismatch in section contacts")
+	load("the padding before the documents", flip(docs-1), "checksum mismatch in section contacts")
+	load("the last byte of the contacts section", flip(offs[ci]+lens[ci]-1), "section contacts")
+	for i, name := range names {
+		load("the middle of section "+name, flip(offs[i]+lens[i]/2), "section "+name)
+	}
+	// A table whose sections overlap, its checksum made right.
+	bad := bytes.Clone(data)
+	tableOff := int(binary.LittleEndian.Uint64(data[len(data)-snapTrailerSize:]))
+	e := bad[tableOff+8+2*snapEntrySize:]
+	binary.LittleEndian.PutUint64(e, binary.LittleEndian.Uint64(e)-1)
+	crc := crc32.Update(crc32Castagnoli(bad[:snapHeaderSize]), castagnoli, bad[tableOff:len(bad)-snapTrailerSize])
+	binary.LittleEndian.PutUint32(bad[len(bad)-snapTrailerSize+8:], crc)
+	load("overlapping sections", bad, "does not follow the one before")
+	// A file of format 2 (one body, its trailer the body's length and
+	// checksum) is a stale format, not a truncated one.
+	bad = bytes.Clone(data)
+	binary.LittleEndian.PutUint32(bad[8:], 2)
+	binary.LittleEndian.PutUint64(bad[len(bad)-snapTrailerSize:], uint64(len(bad)-snapHeaderSize-snapTrailerSize))
+	load("a format 2 file", bad, "stale format: version 2")
+	// Fewer sections than this build writes.
+	bad = bytes.Clone(data)
+	binary.LittleEndian.PutUint64(bad[tableOff:], uint64(len(names)-1))
+	load("a short table", bad, "no valid section table")
 }

@@ -145,7 +145,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			}
 			out[key(t)] = ids(what+" "+t, bm.ToArray())
 		}
-		for t, l := range f.small {
+		for t, l := range f.small.all() {
 			if _, ok := f.big[t]; ok {
 				bad("%s: term %q is both small and big", what, t)
 			}
@@ -277,8 +277,8 @@ func (ix *Index) state() (st indexState, problems []string) {
 			bad("place %d: hot entry does not mirror the place", pd.p.PlaceID)
 		}
 		for _, id := range pd.techs {
-			if ix.techs[id].place != pd.p.PlaceID {
-				bad("place %d lists tech_stack %d of place %d", pd.p.PlaceID, id, ix.techs[id].place)
+			if ix.techs.at(id).place != pd.p.PlaceID {
+				bad("place %d lists tech_stack %d of place %d", pd.p.PlaceID, id, ix.techs.at(id).place)
 			}
 		}
 		st.Places[pd.p.PlaceID] = ps
@@ -295,7 +295,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 	}
 
 	st.Techs = map[int64]techState{}
-	for id, t := range ix.techs {
+	for id, t := range ix.techs.all() {
 		st.Techs[id] = techState{Place: t.place, Vendor: ix.names.vals[t.vendor].s, Product: ix.names.vals[t.product].s,
 			Category: ix.names.vals[t.category].s, Spelling: ix.spells.vals[t.spelling].s}
 		if ord, ok := ix.placeOrd[t.place]; !ok || !ix.places[ord].alive || !slices.Contains(ix.places[ord].techs, id) {
@@ -303,8 +303,8 @@ func (ix *Index) state() (st indexState, problems []string) {
 		}
 	}
 	st.Mappings = map[int64]mappingState{}
-	for id, m := range ix.mappings {
-		st.Mappings[id] = mappingState{m.customer, m.place, m.contact, m.owner}
+	for id, m := range ix.mappings.all() {
+		st.Mappings[id] = mappingState{m.customer, m.place, m.contact, ix.names.vals[m.owner].s}
 	}
 
 	st.Customers = map[int64]customerState{}

@@ -257,7 +257,7 @@ func (f *field) cardIn(term string, within *roaring.Bitmap) uint64 {
 	if bm := f.big[term]; bm != nil {
 		return bm.AndCardinality(within)
 	}
-	l, ok := f.small[term]
+	l, ok := f.small.get(term)
 	switch {
 	case !ok:
 		return 0

@@ -240,6 +240,10 @@ type Options struct {
 	// by the first index that asks). Indexes accept each other's cursors
 	// only when they have the same key. At least 16 bytes.
 	CursorKey []byte
+
+	// workers is how many sections of a snapshot LoadSnapshot decodes at
+	// once; 0 means GOMAXPROCS (tests set 1 to compare).
+	workers int
 }
 
 // Stats describe the index, for /metrics and logs.

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package search
+
+// populate is a no-op where MADV_POPULATE_WRITE does not exist: the read
+// into b faults its pages in.
+func populate(b []byte) {}

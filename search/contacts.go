@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -53,8 +54,13 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
+	fkey := requestKey{customer: customerID, hash: p.hash, n: p.facetN}
+	var cached map[string][]Bucket
+	if req.Facets && !shared {
+		cached = ix.requestFacets(fkey)
+	}
 	var fc *facetCounter
-	if req.Facets && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
+	if req.Facets && cached == nil && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
 		// result to rank it: the facets are counted in the same walk,
 		// unless the result is an index bitmap, whose facets are cached.
@@ -63,12 +69,16 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	hits := ix.rankContacts(r, p, st, fc, emails)
 	switch {
+	case cached != nil:
+		res.Facets = cached
 	case fc != nil:
 		res.Facets = fc.result(p.facetN)
+		ix.keepRequestFacets(fkey, res.Facets)
 	case req.Facets && shared:
 		res.Facets = ix.cachedFacets(r, p.facetN)
 	case req.Facets:
 		res.Facets = ix.contactFacets(r, p.facetN)
+		ix.keepRequestFacets(fkey, res.Facets)
 	}
 	if req.Facets && byState != nil {
 		res.Facets[FacetState] = ix.stateCounts(byState)
@@ -332,22 +342,36 @@ func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
 }
 
 // allTerms returns the docs of within holding every term in field f.
+//
+// The terms' postings are intersected first, smallest first, and within
+// last: within is often a customer's visible set, made of runs, and an
+// intersection of runs with runs (a common word's postings hold some)
+// builds its answer range by range, at a cost quadratic in the runs.
 func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roaring.Bitmap {
-	var out *roaring.Bitmap
-	for i, t := range terms {
-		bm := fs[f].get(t)
-		switch {
-		case bm == nil:
-			return roaring.New()
-		case i == 0:
-			out = roaring.And(within, bm)
-		default:
-			out.And(bm)
-		}
-	}
-	if out == nil {
+	if len(terms) == 0 {
 		return within.Clone()
 	}
+	bms := make([]*roaring.Bitmap, 0, len(terms))
+	for _, t := range terms {
+		bm := fs[f].get(t)
+		if bm == nil {
+			return roaring.New()
+		}
+		bms = append(bms, bm)
+	}
+	slices.SortFunc(bms, func(a, b *roaring.Bitmap) int {
+		return cmp.Compare(a.GetCardinality(), b.GetCardinality())
+	})
+	var out *roaring.Bitmap
+	if len(bms) == 1 {
+		out = roaring.And(bms[0], within)
+		return out
+	}
+	out = roaring.And(bms[0], bms[1])
+	for _, bm := range bms[2:] {
+		out.And(bm)
+	}
+	out.And(within)
 	return out
 }
 
@@ -488,46 +512,55 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 		return out
 	}
 	// Title and department are interned: check each distinct value once
-	// (memo: 0 unknown, 1 matches, 2 does not).
+	// (memo: 0 unknown, 1 matches, 2 does not), reading the contacts'
+	// ids from the hot documents.
 	var memo []uint8
+	var tab *interner
 	switch f {
 	case fTitle:
-		memo = make([]uint8, len(ix.titles.vals))
+		memo, tab = make([]uint8, len(ix.titles.vals)), ix.titles
 	case fDept:
-		memo = make([]uint8, len(ix.depts.vals))
+		memo, tab = make([]uint8, len(ix.depts.vals)), ix.depts
 	}
-	it := cand.Iterator()
-	for it.HasNext() {
-		o := it.Next()
-		d := &ix.contacts[o]
-		var ok bool
-		switch f {
-		case fTitle, fDept:
-			id, tab := d.title, ix.titles
-			if f == fDept {
-				id, tab = d.dept, ix.depts
-			}
-			if memo[id] == 0 {
-				t := &tab.vals[id]
-				memo[id] = 2
-				if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
-					memo[id] = 1
+	buf := ordBufs.Get().(*[512]uint32)
+	defer ordBufs.Put(buf)
+	var keep []uint32
+	it := cand.ManyIterator()
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			break
+		}
+		for _, o := range buf[:n] {
+			var ok bool
+			if tab != nil {
+				id := ix.hot[o].title
+				if f == fDept {
+					id = ix.hot[o].dept
 				}
+				if memo[id] == 0 {
+					t := &tab.vals[id]
+					memo[id] = 2
+					if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
+						memo[id] = 1
+					}
+				}
+				ok = memo[id] == 1
+			} else {
+				name, _, _, email, _ := ix.unpack(&ix.contacts[o])
+				s := name
+				if f == fEmail {
+					s = email
+				}
+				plain := a.Plain(s)
+				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
 			}
-			ok = memo[id] == 1
-		default:
-			name, _, _, email, _ := ix.unpack(d)
-			s := name
-			if f == fEmail {
-				s = email
+			if ok {
+				keep = append(keep, o)
 			}
-			plain := a.Plain(s)
-			ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
-		}
-		if ok {
-			out.Add(o)
 		}
 	}
+	out.AddMany(keep)
 	return out
 }
 

@@ -507,9 +507,8 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 	if only != nil {
 		cand.And(only)
 	}
-	out := roaring.New()
 	if cand.IsEmpty() {
-		return out
+		return cand
 	}
 	// Title and department are interned: check each distinct value once
 	// (memo: 0 unknown, 1 matches, 2 does not), reading the contacts'
@@ -522,30 +521,82 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 	case fDept:
 		memo, tab = make([]uint8, len(ix.depts.vals)), ix.depts
 	}
+	matches := func(id uint32) bool {
+		if memo[id] == 0 {
+			t := &tab.vals[id]
+			memo[id] = 2
+			if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
+				memo[id] = 1
+			}
+		}
+		return memo[id] == 1
+	}
+	walk := cand
+	var walked *roaring.Bitmap
+	if ro := ix.order.Load(); tab != nil && ro != nil {
+		// The rank order lists the titles and departments holding each
+		// term, and each pair's contacts: the candidates whose value
+		// holds the terms but not the phrase are those of the values
+		// that do not match (usually none), taken out at once; only the
+		// contacts the order does not know (dirty: their value may be
+		// newer than it) are checked one by one.
+		byTerm := ro.titleTerms
+		if f == fDept {
+			byTerm = ro.deptTerms
+		}
+		bad := map[uint32]bool{}
+		notHolding(byTerm, cl.terms, matches, bad)
+		if cl.plain != nil {
+			notHolding(byTerm, cl.plain, matches, bad)
+		}
+		walk = roaring.New()
+		if !ro.dirty.IsEmpty() {
+			walk = roaring.And(cand, ro.dirty)
+			cand.AndNot(walk)
+		}
+		if len(bad) > 0 {
+			var out []uint32
+			for _, pr := range ro.pairs {
+				v := pr.title
+				if f == fDept {
+					v = pr.dept
+				}
+				if bad[v] {
+					out = append(out, ro.order[pr.start:pr.end]...)
+				}
+			}
+			slices.Sort(out)
+			cand.AndNot(roaring.BitmapOf(out...))
+		}
+		walked = cand
+	}
+	if walked != nil && walk.IsEmpty() {
+		return walked
+	}
 	buf := ordBufs.Get().(*[512]uint32)
 	defer ordBufs.Put(buf)
-	var keep []uint32
-	it := cand.ManyIterator()
+	var ids [512]uint32
+	var drop []uint32
+	it := walk.ManyIterator()
 	for {
 		n := it.NextMany(buf[:])
 		if n == 0 {
 			break
 		}
-		for _, o := range buf[:n] {
+		if tab != nil {
+			// The ids first: loads that do not wait on each other.
+			for i, o := range buf[:n] {
+				if f == fDept {
+					ids[i] = ix.hot[o].dept
+				} else {
+					ids[i] = ix.hot[o].title
+				}
+			}
+		}
+		for i, o := range buf[:n] {
 			var ok bool
 			if tab != nil {
-				id := ix.hot[o].title
-				if f == fDept {
-					id = ix.hot[o].dept
-				}
-				if memo[id] == 0 {
-					t := &tab.vals[id]
-					memo[id] = 2
-					if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
-						memo[id] = 1
-					}
-				}
-				ok = memo[id] == 1
+				ok = matches(ids[i])
 			} else {
 				name, _, _, email, _ := ix.unpack(&ix.contacts[o])
 				s := name
@@ -555,13 +606,40 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 				plain := a.Plain(s)
 				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
 			}
-			if ok {
-				keep = append(keep, o)
+			if !ok {
+				drop = append(drop, o)
 			}
 		}
 	}
-	out.AddMany(keep)
-	return out
+	// Most candidates hold the phrase: take the others out of them.
+	if len(drop) > 0 {
+		walk.AndNot(roaring.BitmapOf(drop...))
+	}
+	if walked != nil {
+		walked.Or(walk)
+		return walked
+	}
+	return walk
+}
+
+// notHolding adds to bad the values listed under every one of terms in
+// byTerm (the titles or departments of the rank order holding each term)
+// that do not match.
+func notHolding(byTerm map[string][]uint32, terms []string, matches func(uint32) bool, bad map[uint32]bool) {
+	if len(terms) == 0 {
+		return
+	}
+	count := map[uint32]int{}
+	for _, t := range terms {
+		for _, id := range byTerm[t] {
+			count[id]++
+		}
+	}
+	for id, n := range count {
+		if n == len(terms) && !matches(id) {
+			bad[id] = true
+		}
+	}
 }
 
 func equal(a, b []string) bool {

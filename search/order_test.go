@@ -205,3 +205,58 @@ func TestRequestFacetsNotShared(t *testing.T) {
 		t.Fatalf("customers' facets differed for %d requests, %d cached: the test exercises too little", differ, hits)
 	}
 }
+
+// TestPhraseByOrderMatchesWalk checks phrase matching through the rank
+// order (the titles and departments holding a phrase's terms but not the
+// phrase, their contacts taken out at once; dirty contacts checked one by
+// one) against checking every candidate, on a followed index whose
+// contacts change title and department (dirty in the order), with
+// phrases that some values hold only out of order.
+func TestPhraseByOrderMatchesWalk(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(14, 1))
+	w := newWorld(r, 30, 600, 4)
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	ix, err := Build(ctx, s, Options{})
+	must(t, err)
+	ix.PrepareRanking()
+	ix.orderDirtyMax = 1 << 20
+	phrases := []string{`"it director"`, `"director it"`, `"technology director"`, `"director information technology"`,
+		`"superintendent assistant"`, `"assistant superintendent"`, `"police chief"`, `"manager finance"`,
+		`title:"hr manager"`, `dept:"parks recreation"`, `"information technology"`, `clerk -"it director"`, `director -"police chief"`}
+	compared := 0
+	for round := range 4 {
+		if round > 0 {
+			for range 10 + r.IntN(20) {
+				c := w.contacts[r.IntN(len(w.contacts))]
+				c.Title, c.Department = wTitles[r.IntN(len(wTitles))], wDepts[r.IntN(len(wDepts))]
+				if err := s.UpdateContact(ctx, &c); pursuit.ErrorCode(err) != "" && pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+					t.Fatal(err)
+				}
+			}
+			must(t, ix.Sync(ctx))
+		}
+		ro := ix.order.Load()
+		if ro == nil || round > 0 && ro.dirty.IsEmpty() {
+			t.Fatalf("round %d: the order must be there, with dirty contacts after changes", round)
+		}
+		for _, q := range phrases {
+			for cust := range int64(4) {
+				req := Request{Q: q, Limit: 7}
+				ix.order.Store(ro)
+				gotFirst, got := collect(t, ix, cust+1, req)
+				ix.order.Store(nil)
+				wantFirst, want := collect(t, ix, cust+1, req)
+				ix.order.Store(ro)
+				if gotFirst.Total != wantFirst.Total || !cmp.Equal(got, want) {
+					t.Fatalf("round %d customer %d q=%s: %d hits through the order, %d checking each candidate", round, cust+1, q, gotFirst.Total, wantFirst.Total)
+				}
+				compared += len(got)
+			}
+		}
+	}
+	if compared < 200 {
+		t.Fatalf("only %d hits compared", compared)
+	}
+}

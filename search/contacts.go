@@ -533,7 +533,7 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 	}
 	walk := cand
 	var walked *roaring.Bitmap
-	if ro := ix.order.Load(); tab != nil && ro != nil {
+	if ro := ix.order.Load(); tab != nil && ro != nil && cand.GetCardinality() >= ix.phraseByOrderMin {
 		// The rank order lists the titles and departments holding each
 		// term, and each pair's contacts: the candidates whose value
 		// holds the terms but not the phrase are those of the values
@@ -621,6 +621,13 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 	}
 	return walk
 }
+
+// phraseByOrderMin is the number of candidates from which phraseMatches
+// takes the candidates of values that do not hold the phrase out through
+// the rank order (which costs a look at every pair of it, and the lists
+// of those values' contacts, whoever sees them) rather than checking
+// each candidate.
+const phraseByOrderMin = 8192
 
 // notHolding adds to bad the values listed under every one of terms in
 // byTerm (the titles or departments of the rank order holding each term)

@@ -163,7 +163,7 @@ func TestFollowMatchesReference(t *testing.T) {
 	t.Run("rank order", func(t *testing.T) {
 		// Changed contacts are dirty in the order; past 60 it is dropped
 		// and built again by the next search that wants it.
-		testFollowMatchesReference(t, func(ix *Index) { ix.orderMin, ix.orderDirtyMax = 0, 60; ix.PrepareRanking() })
+		testFollowMatchesReference(t, func(ix *Index) { ix.orderMin, ix.orderDirtyMax, ix.phraseByOrderMin = 0, 60, 0; ix.PrepareRanking() })
 	})
 }
 

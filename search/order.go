@@ -271,18 +271,31 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 		}
 		return float64(v)
 	}
-	hp := make(orderHeap, 0, len(ro.pairs))
+	// Only the pairs with a text score go in the heap: a pair without
+	// one (no query term in its title or department) has contacts in r
+	// only through a name or email match (named, scored above) unless a
+	// field weight is 0 or less; rest bounds them all, and the walk gives
+	// up if it ever has to look past it.
+	hp := make(orderHeap, 0, 256)
+	rest := math.Inf(-1)
 	for i := range ro.pairs {
 		pr := &ro.pairs[i]
 		text := known(s.titleS[pr.title]) + known(s.deptS[pr.dept])
+		if text <= 0 {
+			rest = max(rest, text+float64(pr.top))
+			continue
+		}
 		hp = append(hp, orderCursor{bound: text + float64(pr.top), text: text, pos: pr.start, end: pr.end})
 	}
 	hp.init()
-	for len(hp) > 0 {
-		c := &hp[0]
-		if top.full() && c.bound < top.h[0].score {
+	for {
+		if top.full() && (len(hp) == 0 || hp[0].bound < top.h[0].score) && rest < top.h[0].score {
 			return true // no contact left can enter
 		}
+		if len(hp) == 0 || hp[0].bound < rest {
+			return false // the pairs without a text score could
+		}
+		c := &hp[0]
 		end := min(c.pos+orderChunk, c.end)
 		budget -= int(end - c.pos)
 		for i := c.pos; i < end; i++ {
@@ -304,7 +317,6 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 		}
 		hp.down(0)
 	}
-	return true
 }
 
 // eachHot calls fn for every ordinal of bm with a copy of its hot

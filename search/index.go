@@ -37,7 +37,9 @@ type Index struct {
 
 	order         atomic.Pointer[rankOrder] // nil until built (order.go)
 	orderBuilding atomic.Bool
-	orderDirtyMax uint64 // see the orderDirtyMax constant
+	orderPending  *roaring.Bitmap // contacts added again while an order is sorted (buildOrder)
+	orderSorted   func()          // tests: called while an order is sorted, with no lock held
+	orderDirtyMax uint64          // see the orderDirtyMax constant
 
 	sealer  *sealer // seals and opens cursors
 	storeFP uint64  // storeFingerprint of the cursor key: which store this is

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -59,72 +60,130 @@ func orderedFloat(f float32) uint32 {
 	return b | 1<<31
 }
 
-// buildOrder builds the rank order from the index as it is. Callers hold
-// ix.mu (for reading at least).
-func (ix *Index) buildOrder() *rankOrder {
-	ro := &rankOrder{dirty: roaring.New()}
-	n := int(ix.alive.GetCardinality())
-	ro.order = make([]uint32, 0, n)
-	ro.static = make([]float32, 0, n)
-	ro.pairs = make([]orderPair, 0, len(ix.pairDocs.small)+len(ix.pairDocs.big))
-	var keys []uint64
-	add := func(k string, ords func(func(uint32))) {
-		if len(k) != 8 {
+// orderDraft is what buildOrder reads from the index under the read
+// lock: each pair's contacts with their static scores, as sort keys, and
+// the terms of the pairs' titles and departments. Sorting it into the
+// order needs no lock.
+type orderDraft struct {
+	pairs                 []orderPair // start and end index keys
+	keys                  []uint64    // ^orderedFloat(static)<<32 | ordinal
+	titleTerms, deptTerms map[string][]uint32
+}
+
+// draftOrder reads the draft of a rank order. Callers hold ix.mu (for
+// reading at least).
+func (ix *Index) draftOrder() *orderDraft {
+	dr := &orderDraft{keys: make([]uint64, 0, ix.alive.GetCardinality())}
+	add := func(o uint32) {
+		dr.keys = append(dr.keys, uint64(^orderedFloat(ix.hot[o].static))<<32|uint64(o))
+	}
+	pair := func(k string) {
+		if n := uint32(len(dr.keys)); len(dr.pairs) > 0 && dr.pairs[len(dr.pairs)-1].end == 0 {
+			dr.pairs[len(dr.pairs)-1].end = n
+		}
+		if k == "" {
 			return
 		}
 		t := uint32(k[0]) | uint32(k[1])<<8 | uint32(k[2])<<16 | uint32(k[3])<<24
 		d := uint32(k[4]) | uint32(k[5])<<8 | uint32(k[6])<<16 | uint32(k[7])<<24
-		keys = keys[:0]
-		ords(func(o uint32) {
-			keys = append(keys, uint64(^orderedFloat(ix.hot[o].static))<<32|uint64(o))
-		})
-		if len(keys) == 0 {
-			return
-		}
-		slices.Sort(keys)
-		p := orderPair{title: t, dept: d, start: uint32(len(ro.order)), top: ix.hot[uint32(keys[0])].static}
-		for _, key := range keys {
-			ro.order = append(ro.order, uint32(key))
-			ro.static = append(ro.static, ix.hot[uint32(key)].static)
-		}
-		p.end = uint32(len(ro.order))
-		ro.pairs = append(ro.pairs, p)
+		dr.pairs = append(dr.pairs, orderPair{title: t, dept: d, start: uint32(len(dr.keys))})
 	}
-	ro.titleTerms, ro.deptTerms = map[string][]uint32{}, map[string][]uint32{}
-	seenT, seenD := map[uint32]bool{}, map[uint32]bool{}
-	defer func() {
-		for _, pr := range ro.pairs {
-			if !seenT[pr.title] {
-				seenT[pr.title] = true
-				for _, tt := range ix.titles.vals[pr.title].terms {
-					ro.titleTerms[tt.term] = append(ro.titleTerms[tt.term], pr.title)
-				}
-			}
-			if !seenD[pr.dept] {
-				seenD[pr.dept] = true
-				for _, tt := range ix.depts.vals[pr.dept].terms {
-					ro.deptTerms[tt.term] = append(ro.deptTerms[tt.term], pr.dept)
-				}
-			}
-		}
-	}()
 	f := ix.pairDocs
 	for k, l := range f.small {
-		add(k, func(fn func(uint32)) {
-			for _, o := range f.list(&l) {
-				fn(o)
-			}
-		})
+		if len(k) != 8 {
+			continue
+		}
+		pair(k)
+		for _, o := range f.list(&l) {
+			add(o)
+		}
 	}
 	for k, bm := range f.big {
-		add(k, func(fn func(uint32)) { eachOrd(bm, fn) })
+		if len(k) != 8 {
+			continue
+		}
+		pair(k)
+		eachOrd(bm, add)
+	}
+	pair("")
+	dr.titleTerms, dr.deptTerms = map[string][]uint32{}, map[string][]uint32{}
+	seenT, seenD := map[uint32]bool{}, map[uint32]bool{}
+	for _, pr := range dr.pairs {
+		if !seenT[pr.title] {
+			seenT[pr.title] = true
+			for _, tt := range ix.titles.vals[pr.title].terms {
+				dr.titleTerms[tt.term] = append(dr.titleTerms[tt.term], pr.title)
+			}
+		}
+		if !seenD[pr.dept] {
+			seenD[pr.dept] = true
+			for _, tt := range ix.depts.vals[pr.dept].terms {
+				dr.deptTerms[tt.term] = append(dr.deptTerms[tt.term], pr.dept)
+			}
+		}
+	}
+	return dr
+}
+
+// sort turns the draft into a rank order (no lock needed: it reads only
+// the draft).
+func (dr *orderDraft) sort() *rankOrder {
+	ro := &rankOrder{dirty: roaring.New(), titleTerms: dr.titleTerms, deptTerms: dr.deptTerms,
+		order: make([]uint32, len(dr.keys)), static: make([]float32, len(dr.keys))}
+	for _, pr := range dr.pairs {
+		keys := dr.keys[pr.start:pr.end]
+		if len(keys) == 0 {
+			continue
+		}
+		slices.Sort(keys)
+		for i, key := range keys {
+			ro.order[int(pr.start)+i] = uint32(key)
+			ro.static[int(pr.start)+i] = fromOrderedFloat(^uint32(key >> 32))
+		}
+		pr.top = ro.static[pr.start]
+		ro.pairs = append(ro.pairs, pr)
 	}
 	return ro
+}
+
+// fromOrderedFloat inverts orderedFloat.
+func fromOrderedFloat(u uint32) float32 {
+	if u&(1<<31) != 0 {
+		return math.Float32frombits(u &^ (1 << 31))
+	}
+	return math.Float32frombits(^u)
+}
+
+// buildOrder builds the rank order from the index as it is, and installs
+// it. The index is read under the read lock, the draft sorted with no
+// lock held (most of the work: a waiting writer would hold every search
+// up meanwhile), and the order installed under the read lock again, with
+// the contacts the writers added again in between (ix.orderPending) as
+// its dirty ones. Callers hold no lock; one build runs at a time
+// (orderBuilding).
+func (ix *Index) buildOrder() {
+	ix.mu.RLock()
+	dr := ix.draftOrder()
+	ix.orderPending = roaring.New()
+	ix.mu.RUnlock()
+	ro := dr.sort()
+	if ix.orderSorted != nil {
+		ix.orderSorted()
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	ro.dirty, ix.orderPending = ix.orderPending, nil
+	if ro.dirty.GetCardinality() <= ix.orderDirtyMax {
+		ix.order.Store(ro)
+	}
 }
 
 // markDirty records that the writers added the contacts ords again.
 // Callers hold ix.mu for writing.
 func (ix *Index) markDirty(ords []uint32) {
+	if ix.orderPending != nil {
+		ix.orderPending.AddMany(ords)
+	}
 	ro := ix.order.Load()
 	if ro == nil {
 		return
@@ -136,33 +195,31 @@ func (ix *Index) markDirty(ords []uint32) {
 }
 
 // rankOrderFor returns the rank order when it is built; otherwise it
-// starts building it (once, on a goroutine of its own, which reads the
-// index under the read lock) and returns nil. Callers hold ix.mu for
-// reading.
+// starts building it (once, on a goroutine of its own) and returns nil.
+// Callers hold ix.mu for reading.
 func (ix *Index) rankOrderFor() *rankOrder {
 	if ro := ix.order.Load(); ro != nil {
 		return ro
 	}
 	if ix.orderBuilding.CompareAndSwap(false, true) {
 		go func() {
-			ix.mu.RLock()
-			defer ix.mu.RUnlock()
 			defer ix.orderBuilding.Store(false)
-			if ix.order.Load() == nil {
-				ix.order.Store(ix.buildOrder())
-			}
+			ix.buildOrder()
 		}()
 	}
 	return nil
 }
 
 // PrepareRanking builds what ranking a big result needs (the rank order)
-// now, rather than on a goroutine when the first search wants it.
+// now, rather than on a goroutine when the first search wants it. Callers
+// hold no lock of the index.
 func (ix *Index) PrepareRanking() {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
+	for !ix.orderBuilding.CompareAndSwap(false, true) {
+		time.Sleep(time.Millisecond) // a search started a build: wait for it
+	}
+	defer ix.orderBuilding.Store(false)
 	if ix.order.Load() == nil {
-		ix.order.Store(ix.buildOrder())
+		ix.buildOrder()
 	}
 }
 

@@ -82,8 +82,23 @@ func TestRankByOrderMatchesFullWalk(t *testing.T) {
 				w.customers = make([]pursuit.Customer, 4)
 				ix.orderDirtyMax = uint64([]int{5, 40, 1000}[r.IntN(3)])
 				must(t, ix.Sync(ctx))
-				if r.IntN(3) == 0 {
+				switch r.IntN(3) {
+				case 0:
 					ix.PrepareRanking() // built again when dropped
+				case 1:
+					// Built again with changes applied while it is
+					// sorted: they must be dirty in it.
+					ix.order.Store(nil)
+					ix.orderSorted = func() {
+						for range 1 + r.IntN(10) {
+							mutate(t, r, s, w)
+						}
+						must(t, ix.Sync(ctx))
+					}
+					ix.PrepareRanking()
+					ix.orderSorted = nil
+					w = worldFromStore(t, s)
+					w.customers = make([]pursuit.Customer, 4)
 				}
 			}
 			if ix.order.Load() != nil {
@@ -143,6 +158,20 @@ func TestRankByOrderFollowsChanges(t *testing.T) {
 	o, _ := ix.contactOrd.get(c.ContactID)
 	if ix.order.Load() != ro || !ro.dirty.Contains(o) {
 		t.Fatalf("an updated contact must be dirty in the same order")
+	}
+	// Changes applied while an order is sorted are dirty in it.
+	ix.order.Store(nil)
+	c = w.contacts[2]
+	ix.orderSorted = func() {
+		c.Title = "Police Chief"
+		must(t, s.UpdateContact(ctx, &c))
+		must(t, ix.Sync(ctx))
+	}
+	ix.PrepareRanking()
+	ix.orderSorted = nil
+	o, _ = ix.contactOrd.get(c.ContactID)
+	if ro = ix.order.Load(); ro == nil || !ro.dirty.Contains(o) || ix.orderPending != nil {
+		t.Fatalf("a contact updated while the order was sorted must be dirty in it")
 	}
 	ix.orderDirtyMax = 1
 	c = w.contacts[1]

@@ -195,10 +195,20 @@ func (ix *Index) stateCounts(r *roaring.Bitmap) []Bucket {
 func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared bool) {
 	req := &p.req
 	r, shared = c.visible, true
-	and := func(bm *roaring.Bitmap) {
+	// A customer who sees every contact: its visible set within a filter
+	// is the filter's bitmap itself (no structure holds a dead
+	// ordinal), taken read only rather than copied.
+	all := c.visible.GetCardinality() == ix.alive.GetCardinality()
+	// owned tells whether bm is one of the index's own bitmaps (a filter
+	// of one value), which the index keeps for as long as its facets
+	// are cached by it (cachedFacets); a union made for the search is
+	// copied as before.
+	and := func(bm *roaring.Bitmap, owned ...bool) {
 		switch {
 		case bm == nil:
 			r, shared = roaring.New(), false
+		case shared && all && r == c.visible && len(owned) == 1 && owned[0]:
+			r = bm
 		case shared:
 			r, shared = roaring.And(r, bm), false
 		default:
@@ -216,10 +226,10 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 		}
 	}
 	if len(p.states) > 0 {
-		and(orOf(ix.states, p.states, false))
+		and(orOf(ix.states, p.states, false), len(p.states) == 1)
 	}
 	if len(req.PlaceTypes) > 0 {
-		and(orOf(ix.types, req.PlaceTypes, false))
+		and(orOf(ix.types, req.PlaceTypes, false), len(req.PlaceTypes) == 1)
 	}
 	if len(req.PlaceIDs) > 0 {
 		bm := roaring.New()
@@ -231,25 +241,25 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 		and(bm)
 	}
 	if len(req.Departments) > 0 {
-		and(orOf(ix.deptKeys, req.Departments, true))
+		and(orOf(ix.deptKeys, req.Departments, true), len(req.Departments) == 1)
 	}
 	if len(p.functs) > 0 {
-		and(orIdx(ix.functions, p.functs))
+		and(orIdx(ix.functions, p.functs), len(p.functs) == 1)
 	}
 	if len(p.seniors) > 0 {
-		and(orIdx(ix.seniorities, p.seniors))
+		and(orIdx(ix.seniorities, p.seniors), len(p.seniors) == 1)
 	}
 	if len(p.emails) > 0 {
-		and(orIdx(ix.emailStatuses, p.emails))
+		and(orIdx(ix.emailStatuses, p.emails), len(p.emails) == 1)
 	}
 	if len(req.Vendors) > 0 {
-		and(orOf(ix.vendors, req.Vendors, true))
+		and(orOf(ix.vendors, req.Vendors, true), len(req.Vendors) == 1)
 	}
 	if len(req.Products) > 0 {
-		and(orOf(ix.products, req.Products, true))
+		and(orOf(ix.products, req.Products, true), len(req.Products) == 1)
 	}
 	if len(req.Categories) > 0 {
-		and(orOf(ix.cats, req.Categories, true))
+		and(orOf(ix.cats, req.Categories, true), len(req.Categories) == 1)
 	}
 	if req.HasEmail != nil {
 		andOrNot(ix.hasEmail, *req.HasEmail)
@@ -258,7 +268,7 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 		andOrNot(ix.hasPhone, *req.HasPhone)
 	}
 	if req.AccountOwner != "" {
-		and(c.owners[normKey(req.AccountOwner)])
+		and(c.owners[normKey(req.AccountOwner)], true)
 	}
 	if req.Mapped != nil {
 		andOrNot(c.mapped, *req.Mapped)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -53,8 +54,13 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
+	fkey := requestKey{customer: customerID, hash: p.hash, n: p.facetN}
+	var cached map[string][]Bucket
+	if req.Facets && !shared {
+		cached = ix.requestFacets(fkey)
+	}
 	var fc *facetCounter
-	if req.Facets && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
+	if req.Facets && cached == nil && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
 		// result to rank it: the facets are counted in the same walk,
 		// unless the result is an index bitmap, whose facets are cached.
@@ -63,12 +69,16 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	hits := ix.rankContacts(r, p, st, fc, emails)
 	switch {
+	case cached != nil:
+		res.Facets = cached
 	case fc != nil:
 		res.Facets = fc.result(p.facetN)
+		ix.keepRequestFacets(fkey, res.Facets)
 	case req.Facets && shared:
 		res.Facets = ix.cachedFacets(r, p.facetN)
 	case req.Facets:
 		res.Facets = ix.contactFacets(r, p.facetN)
+		ix.keepRequestFacets(fkey, res.Facets)
 	}
 	if req.Facets && byState != nil {
 		res.Facets[FacetState] = ix.stateCounts(byState)
@@ -185,10 +195,20 @@ func (ix *Index) stateCounts(r *roaring.Bitmap) []Bucket {
 func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared bool) {
 	req := &p.req
 	r, shared = c.visible, true
-	and := func(bm *roaring.Bitmap) {
+	// A customer who sees every contact: its visible set within a filter
+	// is the filter's bitmap itself (no structure holds a dead
+	// ordinal), taken read only rather than copied.
+	all := c.visible.GetCardinality() == ix.alive.GetCardinality()
+	// owned tells whether bm is one of the index's own bitmaps (a filter
+	// of one value), which the index keeps for as long as its facets
+	// are cached by it (cachedFacets); a union made for the search is
+	// copied as before.
+	and := func(bm *roaring.Bitmap, owned ...bool) {
 		switch {
 		case bm == nil:
 			r, shared = roaring.New(), false
+		case shared && all && r == c.visible && len(owned) == 1 && owned[0]:
+			r = bm
 		case shared:
 			r, shared = roaring.And(r, bm), false
 		default:
@@ -206,10 +226,10 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 		}
 	}
 	if len(p.states) > 0 {
-		and(orOf(ix.states, p.states, false))
+		and(orOf(ix.states, p.states, false), len(p.states) == 1)
 	}
 	if len(req.PlaceTypes) > 0 {
-		and(orOf(ix.types, req.PlaceTypes, false))
+		and(orOf(ix.types, req.PlaceTypes, false), len(req.PlaceTypes) == 1)
 	}
 	if len(req.PlaceIDs) > 0 {
 		bm := roaring.New()
@@ -221,25 +241,25 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 		and(bm)
 	}
 	if len(req.Departments) > 0 {
-		and(orOf(ix.deptKeys, req.Departments, true))
+		and(orOf(ix.deptKeys, req.Departments, true), len(req.Departments) == 1)
 	}
 	if len(p.functs) > 0 {
-		and(orIdx(ix.functions, p.functs))
+		and(orIdx(ix.functions, p.functs), len(p.functs) == 1)
 	}
 	if len(p.seniors) > 0 {
-		and(orIdx(ix.seniorities, p.seniors))
+		and(orIdx(ix.seniorities, p.seniors), len(p.seniors) == 1)
 	}
 	if len(p.emails) > 0 {
-		and(orIdx(ix.emailStatuses, p.emails))
+		and(orIdx(ix.emailStatuses, p.emails), len(p.emails) == 1)
 	}
 	if len(req.Vendors) > 0 {
-		and(orOf(ix.vendors, req.Vendors, true))
+		and(orOf(ix.vendors, req.Vendors, true), len(req.Vendors) == 1)
 	}
 	if len(req.Products) > 0 {
-		and(orOf(ix.products, req.Products, true))
+		and(orOf(ix.products, req.Products, true), len(req.Products) == 1)
 	}
 	if len(req.Categories) > 0 {
-		and(orOf(ix.cats, req.Categories, true))
+		and(orOf(ix.cats, req.Categories, true), len(req.Categories) == 1)
 	}
 	if req.HasEmail != nil {
 		andOrNot(ix.hasEmail, *req.HasEmail)
@@ -248,7 +268,7 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 		andOrNot(ix.hasPhone, *req.HasPhone)
 	}
 	if req.AccountOwner != "" {
-		and(c.owners[normKey(req.AccountOwner)])
+		and(c.owners[normKey(req.AccountOwner)], true)
 	}
 	if req.Mapped != nil {
 		andOrNot(c.mapped, *req.Mapped)
@@ -332,21 +352,31 @@ func termBitmap(fs []*field, fields []int, term string) *roaring.Bitmap {
 }
 
 // allTerms returns the docs of within holding every term in field f.
+//
+// The terms' postings and within are intersected smallest first: within
+// is often a big customer's visible set, made of runs, and an
+// intersection of runs with runs (a common word's postings hold some)
+// builds its answer range by range, at a cost quadratic in the runs;
+// a small grant's is best taken first.
 func allTerms(fs []*field, f int, terms []string, within *roaring.Bitmap) *roaring.Bitmap {
-	var out *roaring.Bitmap
-	for i, t := range terms {
-		bm := fs[f].get(t)
-		switch {
-		case bm == nil:
-			return roaring.New()
-		case i == 0:
-			out = roaring.And(within, bm)
-		default:
-			out.And(bm)
-		}
-	}
-	if out == nil {
+	if len(terms) == 0 {
 		return within.Clone()
+	}
+	bms := make([]*roaring.Bitmap, 0, len(terms)+1)
+	for _, t := range terms {
+		bm := fs[f].get(t)
+		if bm == nil {
+			return roaring.New()
+		}
+		bms = append(bms, bm)
+	}
+	bms = append(bms, within)
+	slices.SortStableFunc(bms, func(a, b *roaring.Bitmap) int {
+		return cmp.Compare(a.GetCardinality(), b.GetCardinality())
+	})
+	out := roaring.And(bms[0], bms[1])
+	for _, bm := range bms[2:] {
+		out.And(bm)
 	}
 	return out
 }
@@ -483,52 +513,146 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 	if only != nil {
 		cand.And(only)
 	}
-	out := roaring.New()
 	if cand.IsEmpty() {
-		return out
+		return cand
 	}
 	// Title and department are interned: check each distinct value once
-	// (memo: 0 unknown, 1 matches, 2 does not).
+	// (memo: 0 unknown, 1 matches, 2 does not), reading the contacts'
+	// ids from the hot documents.
 	var memo []uint8
+	var tab *interner
 	switch f {
 	case fTitle:
-		memo = make([]uint8, len(ix.titles.vals))
+		memo, tab = make([]uint8, len(ix.titles.vals)), ix.titles
 	case fDept:
-		memo = make([]uint8, len(ix.depts.vals))
+		memo, tab = make([]uint8, len(ix.depts.vals)), ix.depts
 	}
-	it := cand.Iterator()
-	for it.HasNext() {
-		o := it.Next()
-		d := &ix.contacts[o]
-		var ok bool
-		switch f {
-		case fTitle, fDept:
-			id, tab := d.title, ix.titles
-			if f == fDept {
-				id, tab = d.dept, ix.depts
+	matches := func(id uint32) bool {
+		if memo[id] == 0 {
+			t := &tab.vals[id]
+			memo[id] = 2
+			if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
+				memo[id] = 1
 			}
-			if memo[id] == 0 {
-				t := &tab.vals[id]
-				memo[id] = 2
-				if analysis.Contains(t.canon, cl.terms) || cl.plain != nil && analysis.Contains(t.plain, cl.plain) {
-					memo[id] = 1
+		}
+		return memo[id] == 1
+	}
+	walk := cand
+	var walked *roaring.Bitmap
+	if ro := ix.order.Load(); tab != nil && ro != nil && cand.GetCardinality() >= ix.phraseByOrderMin {
+		// The rank order lists the titles and departments holding each
+		// term, and each pair's contacts: the candidates whose value
+		// holds the terms but not the phrase are those of the values
+		// that do not match (usually none), taken out at once; only the
+		// contacts the order does not know (dirty: their value may be
+		// newer than it) are checked one by one.
+		byTerm := ro.titleTerms
+		if f == fDept {
+			byTerm = ro.deptTerms
+		}
+		bad := map[uint32]bool{}
+		notHolding(byTerm, cl.terms, matches, bad)
+		if cl.plain != nil {
+			notHolding(byTerm, cl.plain, matches, bad)
+		}
+		walk = roaring.New()
+		if !ro.dirty.IsEmpty() {
+			walk = roaring.And(cand, ro.dirty)
+			cand.AndNot(walk)
+		}
+		if len(bad) > 0 {
+			var out []uint32
+			for _, pr := range ro.pairs {
+				v := pr.title
+				if f == fDept {
+					v = pr.dept
+				}
+				if bad[v] {
+					out = append(out, ro.order[pr.start:pr.end]...)
 				}
 			}
-			ok = memo[id] == 1
-		default:
-			name, _, _, email, _ := ix.unpack(d)
-			s := name
-			if f == fEmail {
-				s = email
-			}
-			plain := a.Plain(s)
-			ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
+			slices.Sort(out)
+			cand.AndNot(roaring.BitmapOf(out...))
 		}
-		if ok {
-			out.Add(o)
+		walked = cand
+	}
+	if walked != nil && walk.IsEmpty() {
+		return walked
+	}
+	buf := ordBufs.Get().(*[512]uint32)
+	defer ordBufs.Put(buf)
+	var ids [512]uint32
+	var drop []uint32
+	it := walk.ManyIterator()
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			break
+		}
+		if tab != nil {
+			// The ids first: loads that do not wait on each other.
+			for i, o := range buf[:n] {
+				if f == fDept {
+					ids[i] = ix.hot[o].dept
+				} else {
+					ids[i] = ix.hot[o].title
+				}
+			}
+		}
+		for i, o := range buf[:n] {
+			var ok bool
+			if tab != nil {
+				ok = matches(ids[i])
+			} else {
+				name, _, _, email, _ := ix.unpack(&ix.contacts[o])
+				s := name
+				if f == fEmail {
+					s = email
+				}
+				plain := a.Plain(s)
+				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)
+			}
+			if !ok {
+				drop = append(drop, o)
+			}
 		}
 	}
-	return out
+	// Most candidates hold the phrase: take the others out of them.
+	if len(drop) > 0 {
+		walk.AndNot(roaring.BitmapOf(drop...))
+	}
+	if walked != nil {
+		walked.Or(walk)
+		return walked
+	}
+	return walk
+}
+
+// phraseByOrderMin is the number of candidates from which phraseMatches
+// takes the candidates of values that do not hold the phrase out through
+// the rank order (which costs a look at every pair of it, and the lists
+// of those values' contacts, whoever sees them) rather than checking
+// each candidate.
+const phraseByOrderMin = 8192
+
+// notHolding adds to bad the values listed under every one of terms in
+// byTerm (the titles or departments of the rank order holding each term)
+// that do not match.
+func notHolding(byTerm map[string][]uint32, terms []string, matches func(uint32) bool, bad map[uint32]bool) {
+	if len(terms) == 0 {
+		return
+	}
+	count := map[uint32]int{}
+	for _, t := range terms {
+		for _, id := range byTerm[t] {
+			count[id]++
+		}
+	}
+	for id, n := range count {
+		if n == len(terms) && !matches(id) {
+			bad[id] = true
+		}
+	}
 }
 
 func equal(a, b []string) bool {

@@ -24,6 +24,54 @@ type facetCache struct {
 	mu      sync.Mutex
 	version int64
 	m       map[facetKey]map[string][]Bucket
+	// byReq holds the facets of the searches run since the index last
+	// changed, by customer and normalised request (requestKey).
+	byReq map[requestKey]map[string][]Bucket
+}
+
+// requestKey names a search's result set: the customer and the hash of
+// the normalised request (plan.hash: the analysed clauses and every
+// filter, not the page), with the facet size. Within one version of the
+// index, the same key is the same set, seen by the same customer, so the
+// same facets. The customer is part of the key: two customers' results of
+// one request differ by their grants, masking (which emails match) and
+// statistics.
+type requestKey struct {
+	customer int64
+	hash     [32]byte
+	n        int
+}
+
+const requestFacetsSize = 1024
+
+// requestFacets returns the cached facets of a search, nil when none.
+// Callers hold ix.mu for reading.
+func (ix *Index) requestFacets(k requestKey) map[string][]Bucket {
+	c := &ix.facets
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != ix.version || c.byReq == nil {
+		return nil
+	}
+	if f, ok := c.byReq[k]; ok {
+		return maps.Clone(f)
+	}
+	return nil
+}
+
+// keepRequestFacets caches the facets f of a search (the caller's map is
+// copied). Callers hold ix.mu for reading.
+func (ix *Index) keepRequestFacets(k requestKey, f map[string][]Bucket) {
+	c := &ix.facets
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != ix.version || c.m == nil {
+		c.m, c.byReq, c.version = map[facetKey]map[string][]Bucket{}, nil, ix.version
+	}
+	if c.byReq == nil || len(c.byReq) >= requestFacetsSize {
+		c.byReq = map[requestKey]map[string][]Bucket{}
+	}
+	c.byReq[k] = maps.Clone(f)
 }
 
 type facetKey struct {
@@ -41,7 +89,7 @@ func (ix *Index) cachedFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	k := facetKey{r, n}
 	c.mu.Lock()
 	if c.version != ix.version || c.m == nil {
-		c.m, c.version = map[facetKey]map[string][]Bucket{}, ix.version
+		c.m, c.byReq, c.version = map[facetKey]map[string][]Bucket{}, nil, ix.version
 	}
 	f, ok := c.m[k]
 	c.mu.Unlock()
@@ -137,6 +185,47 @@ func (fc *facetCounter) addBatch(hot []hotDoc, ords []uint32) {
 	fc.prev, fc.run = prev, run
 }
 
+// addDocs counts contacts as addBatch does, from copies of their hot
+// documents (in ordinal order).
+func (fc *facetCounter) addDocs(docs []hotDoc) {
+	depts, class, emails := fc.depts, &fc.class, &fc.emails
+	prev, run := fc.prev, fc.run
+	for i := range docs {
+		h := &docs[i]
+		if int(h.place) != prev {
+			fc.prev, fc.run = prev, run
+			fc.flush()
+			prev, run = int(h.place), 0
+		}
+		run++
+		depts[h.dept]++
+		class[h.class]++
+		emails[h.email&3]++
+	}
+	fc.prev, fc.run = prev, run
+}
+
+// addAll counts every contact of r.
+// The batch's hot documents are copied first, as in rankContacts: the
+// copies' loads overlap their cache misses.
+func (fc *facetCounter) addAll(ix *Index, r *roaring.Bitmap) {
+	it := r.ManyIterator()
+	buf := ordBufs.Get().(*[512]uint32)
+	defer ordBufs.Put(buf)
+	hb := hotBufs.Get().(*[512]hotDoc)
+	defer hotBufs.Put(hb)
+	for {
+		k := it.NextMany(buf[:])
+		if k == 0 {
+			return
+		}
+		for i, o := range buf[:k] {
+			hb[i] = ix.hot[o]
+		}
+		fc.addDocs(hb[:k])
+	}
+}
+
 func (fc *facetCounter) flush() {
 	if fc.prev < 0 {
 		return
@@ -193,16 +282,7 @@ func (ix *Index) contactFacets(r *roaring.Bitmap, n int) map[string][]Bucket {
 	if r.GetCardinality() <= ix.facetWalk {
 		fc := ix.newFacetCounter()
 		defer fc.release()
-		it := r.ManyIterator()
-		buf := ordBufs.Get().(*[512]uint32)
-		defer ordBufs.Put(buf)
-		for {
-			k := it.NextMany(buf[:])
-			if k == 0 {
-				break
-			}
-			fc.addBatch(ix.hot, buf[:k])
-		}
+		fc.addAll(ix, r)
 		return fc.result(n)
 	}
 	out := map[string][]Bucket{}

@@ -160,6 +160,11 @@ func TestFollowMatchesReference(t *testing.T) {
 	t.Run("shared term bitmaps", func(t *testing.T) {
 		testFollowMatchesReference(t, func(ix *Index) { ix.subsetMin = 0 })
 	})
+	t.Run("rank order", func(t *testing.T) {
+		// Changed contacts are dirty in the order; past 60 it is dropped
+		// and built again by the next search that wants it.
+		testFollowMatchesReference(t, func(ix *Index) { ix.orderMin, ix.orderDirtyMax, ix.phraseByOrderMin = 0, 60, 0; ix.PrepareRanking() })
+	})
 }
 
 func testFollowMatchesReference(t *testing.T, tune func(*Index)) {

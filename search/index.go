@@ -31,6 +31,15 @@ type Index struct {
 	facetWalk uint64 // see the facetWalk constant
 	subsetMin uint64 // see the subsetMin constant
 	pruneMin  uint64 // see the pruneMin constant
+	orderMin  uint64 // see the orderMin constant
+	// phraseByOrderMin: see the phraseByOrderMin constant.
+	phraseByOrderMin uint64
+
+	order         atomic.Pointer[rankOrder] // nil until built (order.go)
+	orderBuilding atomic.Bool
+	orderPending  *roaring.Bitmap // contacts added again while an order is sorted (buildOrder)
+	orderSorted   func()          // tests: called while an order is sorted, with no lock held
+	orderDirtyMax uint64          // see the orderDirtyMax constant
 
 	sealer  *sealer // seals and opens cursors
 	storeFP uint64  // storeFingerprint of the cursor key: which store this is
@@ -101,40 +110,43 @@ type Index struct {
 func newIndex(src Source, opt Options) *Index {
 	ix := &Index{
 		src: src, opt: opt, w: DefaultWeights, log: opt.Logger,
-		facetWalk:   facetWalk,
-		subsetMin:   subsetMin,
-		pruneMin:    pruneMin,
-		notify:      make(chan struct{}, 1),
-		synced:      make(chan struct{}),
-		alive:       roaring.New(),
-		titles:      newInterner(),
-		depts:       newKeyedInterner(),
-		owners:      newInterner(),
-		classes:     make(map[[2]uint32]uint8),
-		states:      bitmaps{},
-		types:       bitmaps{},
-		deptKeys:    bitmaps{},
-		hasEmail:    roaring.New(),
-		hasPhone:    roaring.New(),
-		vendors:     bitmaps{},
-		products:    bitmaps{},
-		cats:        bitmaps{},
-		pop:         newRangeIndex(popBucket),
-		verified:    newRangeIndex(monthBucket),
-		placeOrd:    make(map[int64]uint32),
-		placeAlive:  roaring.New(),
-		pstates:     bitmaps{},
-		ptypes:      bitmaps{},
-		pvendors:    bitmaps{},
-		pproducts:   bitmaps{},
-		pcats:       bitmaps{},
-		ppop:        newRangeIndex(popBucket),
-		customers:   make(map[int64]*customer),
-		names:       newInterner(),
-		spells:      newKeyedInterner(),
-		small:       newInterner(),
-		placeCust:   make(map[int64][]int64),
-		contactCust: make(map[int64][]int64),
+		facetWalk:        facetWalk,
+		subsetMin:        subsetMin,
+		pruneMin:         pruneMin,
+		orderMin:         orderMin,
+		orderDirtyMax:    orderDirtyMax,
+		phraseByOrderMin: phraseByOrderMin,
+		notify:           make(chan struct{}, 1),
+		synced:           make(chan struct{}),
+		alive:            roaring.New(),
+		titles:           newInterner(),
+		depts:            newKeyedInterner(),
+		owners:           newInterner(),
+		classes:          make(map[[2]uint32]uint8),
+		states:           bitmaps{},
+		types:            bitmaps{},
+		deptKeys:         bitmaps{},
+		hasEmail:         roaring.New(),
+		hasPhone:         roaring.New(),
+		vendors:          bitmaps{},
+		products:         bitmaps{},
+		cats:             bitmaps{},
+		pop:              newRangeIndex(popBucket),
+		verified:         newRangeIndex(monthBucket),
+		placeOrd:         make(map[int64]uint32),
+		placeAlive:       roaring.New(),
+		pstates:          bitmaps{},
+		ptypes:           bitmaps{},
+		pvendors:         bitmaps{},
+		pproducts:        bitmaps{},
+		pcats:            bitmaps{},
+		ppop:             newRangeIndex(popBucket),
+		customers:        make(map[int64]*customer),
+		names:            newInterner(),
+		spells:           newKeyedInterner(),
+		small:            newInterner(),
+		placeCust:        make(map[int64][]int64),
+		contactCust:      make(map[int64][]int64),
 	}
 	ix.snapSeq.Store(-1)
 	ix.contactOrd.retired = &ix.retired

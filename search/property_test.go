@@ -200,8 +200,10 @@ func TestSearchMatchesReference(t *testing.T) {
 	bitmapPaths := func(ix *Index) { ix.facetWalk, ix.subsetMin, ix.pruneMin = 0, 0, 0 }
 	tierRanking := func(ix *Index) { ix.pruneMin = 0 }
 	sharedTerms := func(ix *Index) { ix.subsetMin = 0 }
+	rankOrder := func(ix *Index) { ix.orderMin, ix.phraseByOrderMin = 0, 0; ix.PrepareRanking() }
 	for name, tune := range map[string]func(*Index){"default": nil, "bitmap paths": bitmapPaths,
-		"tier ranking, walked facets": tierRanking, "shared term bitmaps, cached facets, walked ranking": sharedTerms} {
+		"tier ranking, walked facets": tierRanking, "shared term bitmaps, cached facets, walked ranking": sharedTerms,
+		"rank order": rankOrder} {
 		t.Run(name, func(t *testing.T) { testSearchMatchesReference(t, tune) })
 	}
 }

@@ -279,6 +279,23 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 	s := ix.newScorer(p, st, emails)
 	defer s.release()
 	named := s.matchNames(r)
+	// The order pays when most of r is ranked by its pair: a result of
+	// mostly name or email matches (a surname) is scored whole, in one
+	// walk with its facets.
+	if n := r.GetCardinality(); n >= ix.orderMin && (named == nil || 2*named.GetCardinality() < n) {
+		if ro := ix.rankOrderFor(); ro != nil {
+			if ix.rankByOrder(ro, r, p, s, named, top, int(2*n)+16384) {
+				if fc != nil {
+					fc.addAll(ix, r)
+				}
+				return top.sorted()
+			}
+			// r holds few of the contacts the order lists first: score
+			// every one instead.
+			top = &topK{k: p.limit + 1}
+			clear(s.namePos)
+		}
+	}
 	if fc == nil && r.GetCardinality() >= ix.pruneMin {
 		return ix.rankByTier(r, p, s, named, top)
 	}
@@ -293,16 +310,24 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 	it := r.ManyIterator()
 	buf := ordBufs.Get().(*[512]uint32)
 	defer ordBufs.Put(buf)
+	hb := hotBufs.Get().(*[512]hotDoc)
+	defer hotBufs.Put(hb)
 	for {
 		n := it.NextMany(buf[:])
 		if n == 0 {
 			break
 		}
-		if fc != nil {
-			fc.addBatch(ix.hot, buf[:n])
+		// Copy the batch's hot documents first: the loads do not depend
+		// on each other, so the processor overlaps their cache misses
+		// (a sparse result's contacts are each on a line of their own).
+		for i, o := range buf[:n] {
+			hb[i] = ix.hot[o]
 		}
-		for _, o := range buf[:n] {
-			h := &ix.hot[o]
+		if fc != nil {
+			fc.addDocs(hb[:n])
+		}
+		for i, o := range buf[:n] {
+			h := &hb[i]
 			sc := s.interned(s.titleS, s.ix.titles, fTitle, h.title) +
 				s.interned(s.deptS, s.ix.depts, fDept, h.dept) + float64(h.static)
 			if j < len(extra) && extra[j] == o {
@@ -480,6 +505,9 @@ func (ix *Index) tierTop(t int) float64 {
 // up to 64 bitmaps: pooling them keeps searches from making garbage, and
 // garbage collection is what sets the tail latency of searches.
 var ordBufs = sync.Pool{New: func() any { return new([512]uint32) }}
+
+// hotBufs are the copies of a batch's hot documents, pooled like ordBufs.
+var hotBufs = sync.Pool{New: func() any { return new([512]hotDoc) }}
 
 // eachOrd calls fn for every ordinal of bm, in batches.
 func eachOrd(bm *roaring.Bitmap, fn func(uint32)) {

@@ -151,6 +151,9 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 	bySen := make([][]uint32, len(titles.Seniorities))
 	byEmail := make([][]uint32, len(pursuit.EmailStatuses))
 	var withEmail, withPhone, verified []uint32
+	if e == adding {
+		ix.markDirty(ords)
+	}
 	for _, o := range ords {
 		d := &ix.contacts[o]
 		if e == adding {
@@ -222,6 +225,9 @@ func (ix *Index) indexContactsPlace(ords []uint32, e edit) {
 		return
 	}
 	ords = sortedOrds(ords)
+	if e == adding {
+		ix.markDirty(ords)
+	}
 	var rs rangeSets
 	var tiers [numTiers][]uint32
 	for i := 0; i < len(ords); {

@@ -122,6 +122,9 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	}
 	st := ix.Stats()
 	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, ready in %v\n", st.Contacts, st.Places, time.Since(start).Round(time.Millisecond))
+	prep := time.Now()
+	ix.PrepareRanking() // serve builds it on a goroutine once ready
+	fmt.Fprintf(e.stdout, "ranking prepared in %s\n", time.Since(prep).Round(time.Millisecond))
 	// The index follows the change log as a server's does (polling every
 	// 25 ms; the writer below does not Notify, as a write on another
 	// server would not).

@@ -100,6 +100,9 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	build := time.Since(start)
+	prep := time.Now()
+	ix.PrepareRanking()
+	fmt.Fprintf(e.stdout, "ranking prepared in %s (the rank order of big results; serve builds it on the first search that wants it)\n", time.Since(prep).Round(time.Millisecond))
 	debug.FreeOSMemory()
 	if *memProfile != "" {
 		if err := writeHeapProfile(*memProfile); err != nil {

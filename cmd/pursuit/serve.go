@@ -269,6 +269,10 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		e.log.Info("search index ready", "contacts", st.Contacts, "places", st.Places,
 			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
 		api.SetIndex(ix)
+		// The rank order of big results, built now rather than by the
+		// first search that wants it (searches rank the slower way until
+		// it is there).
+		go ix.PrepareRanking()
 		if o.dispatch {
 			d := newDispatcher(s, e, o.webhooksAllowPrivate, api.NotifyFeed, ix)
 			_, unsub := ix.Subscribe(func([]pursuit.Change) { d.Notify() })

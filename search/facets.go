@@ -164,29 +164,10 @@ func zeroed[T any](s []T, n int) []T {
 	return s
 }
 
-// addBatch counts the contacts ords (ascending), as add does one by one,
-// with the counters in locals: the walks over a big result spend most of
-// their time here (a million contacts at the seed's scale).
-func (fc *facetCounter) addBatch(hot []hotDoc, ords []uint32) {
-	depts, class, emails := fc.depts, &fc.class, &fc.emails
-	prev, run := fc.prev, fc.run
-	for _, o := range ords {
-		h := &hot[o]
-		if int(h.place) != prev {
-			fc.prev, fc.run = prev, run
-			fc.flush()
-			prev, run = int(h.place), 0
-		}
-		run++
-		depts[h.dept]++
-		class[h.class]++
-		emails[h.email&3]++
-	}
-	fc.prev, fc.run = prev, run
-}
-
-// addDocs counts contacts as addBatch does, from copies of their hot
-// documents (in ordinal order).
+// addDocs counts contacts from copies of their hot documents (in
+// ordinal order), with the counters in locals: the walks over a big
+// result spend most of their time here (a million contacts at the seed's
+// scale).
 func (fc *facetCounter) addDocs(docs []hotDoc) {
 	depts, class, emails := fc.depts, &fc.class, &fc.emails
 	prev, run := fc.prev, fc.run

@@ -79,6 +79,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	mixed := fs.Bool("mixed", true, "also run every customer with a place grant at once, each request as a random one of them (multi-tenant traffic)")
 	writes := fs.Duration("write-every", 100*time.Millisecond, "during the mixed run, commit a contact with a unique word this often and measure the delay until a search finds it (0: none)")
 	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
+	perCustomer := fs.Bool("per-customer", true, "measure the chosen customers one at a time (false: only the mixed run)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -156,6 +157,9 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	var results []httpBenchResult
+	if !*perCustomer {
+		want = nil
+	}
 	for _, cid := range want {
 		if _, err := s.GetCustomer(ctx, cid); err != nil {
 			return fmt.Errorf("bench http: customer %d: %w", cid, err)

@@ -54,16 +54,21 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	}
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
-	fkey := requestKey{customer: customerID, hash: p.hash, n: p.facetN}
+	// The facets' cache entry: the bitmap r is, when it is the index's
+	// own, or the request's.
+	fkey := requestKey{customer: customerID, hash: p.hash}
+	var fbm *roaring.Bitmap
+	if shared {
+		fbm = r
+	}
 	var cached map[string][]Bucket
-	if req.Facets && !shared {
-		cached = ix.requestFacets(fkey)
+	if req.Facets {
+		cached = ix.facetsFor(fbm, fkey, r, p.facetN)
 	}
 	var fc *facetCounter
 	if req.Facets && cached == nil && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
-		// result to rank it: the facets are counted in the same walk,
-		// unless the result is an index bitmap, whose facets are cached.
+		// result to rank it: the facets are counted in the same walk.
 		fc = ix.newFacetCounter()
 		defer fc.release()
 	}
@@ -71,14 +76,17 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	switch {
 	case cached != nil:
 		res.Facets = cached
-	case fc != nil:
-		res.Facets = fc.result(p.facetN)
-		ix.keepRequestFacets(fkey, res.Facets)
-	case req.Facets && shared:
-		res.Facets = ix.cachedFacets(r, p.facetN)
 	case req.Facets:
-		res.Facets = ix.contactFacets(r, p.facetN)
-		ix.keepRequestFacets(fkey, res.Facets)
+		var counts *facetCounts
+		if fc != nil {
+			counts = fc.counts()
+		} else {
+			counts = ix.contactCounts(r)
+		}
+		res.Facets = ix.facetsOf(counts, p.facetN)
+		// r is not read after this: the cache takes it (a copy of it
+		// when it is the index's).
+		ix.keepFacets(fbm, fkey, r, !shared, counts)
 	}
 	if req.Facets && byState != nil {
 		res.Facets[FacetState] = ix.stateCounts(byState)

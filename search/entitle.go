@@ -139,7 +139,11 @@ func (ix *Index) setAll(c *customer, set *roaring.Bitmap, contacts []uint32, on 
 			set.Remove(o)
 		}
 	}
-	switch d := int64(set.GetCardinality()) - int64(before); {
+	d := int64(set.GetCardinality()) - int64(before)
+	if d != 0 {
+		ix.touchCustomer(c)
+	}
+	switch {
 	case d == 0:
 	case d == int64(len(contacts)) || d == -int64(len(contacts)):
 		sign := int64(1)

@@ -96,8 +96,9 @@ type Index struct {
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
 
 	seq         int64
-	snapSeq     atomic.Int64 // seq of the snapshot last loaded or written; -1: none
-	version     int64        // counts applied batches
+	snapSeq     atomic.Int64       // seq of the snapshot last loaded or written; -1: none
+	version     int64              // counts applied batches
+	dirtyCust   map[int64]struct{} // customers whose sets the batch being applied changed (keep.go)
 	ors         orCache
 	dfs         dfCache
 	facets      facetCache

@@ -71,8 +71,10 @@ func (ix *Index) setIn(c *customer, set *roaring.Bitmap, ord uint32, on bool) {
 	switch {
 	case on && set.CheckedAdd(ord):
 		addLens(&c.lens, ix.contactLens(ord), 1, set == c.visible, set == c.full)
+		ix.touchCustomer(c)
 	case !on && set.CheckedRemove(ord):
 		addLens(&c.lens, ix.contactLens(ord), -1, set == c.visible, set == c.full)
+		ix.touchCustomer(c)
 	}
 }
 
@@ -87,6 +89,7 @@ func (ix *Index) setPlace(c *customer, ord uint32, on bool) {
 		sign = -1
 	}
 	if sign != 0 {
+		ix.touchCustomer(c)
 		l := ix.placeLens(ord)
 		for f := range l {
 			c.placeLens[f] += sign * l[f]

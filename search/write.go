@@ -227,6 +227,8 @@ func (ix *Index) indexContactsPlace(ords []uint32, e edit) {
 	ords = sortedOrds(ords)
 	if e == adding {
 		ix.markDirty(ords)
+	} else {
+		ix.facets.note(ix, ords)
 	}
 	var rs rangeSets
 	var tiers [numTiers][]uint32

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -45,6 +46,9 @@ type facetCache struct {
 	// cur is the batch being applied.
 	journals []*facetJournal
 	cur      *facetJournal
+	// carried counts the searches answered from an entry counted at an
+	// older version of the index (tests check the path is taken).
+	carried atomic.Int64
 }
 
 // requestKey names a search's result set: the customer and the hash of
@@ -200,6 +204,9 @@ func (ix *Index) facetsFor(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap, 
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.version != ix.version {
+		c.carried.Add(1)
+	}
 	if !c.catchUp(ix, e, ix.version) {
 		c.drop(bm, k, e)
 		return nil

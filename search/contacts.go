@@ -408,7 +408,7 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 			for j, t := range cl.terms {
 				x, ex := ix.termDocs(cl.fields, t, emails)
 				switch {
-				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
+				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin, ix.alive.GetCardinality()):
 					m, mShared = x, true
 				case j == 0:
 					m = roaring.And(r, x)
@@ -504,10 +504,17 @@ const subsetMin = 1 << 16
 // common word over a nationwide grant is the usual case: the term's own
 // bitmap is then the result, read only, rather than a copy of it (up to
 // 8 kB per 65,536 ordinals, most of what such a search allocates, and so
-// of its garbage collection work).
-func subsetOf(x, r *roaring.Bitmap, min uint64) bool {
+// of its garbage collection work). alive is the number of live contacts:
+// r (a customer's contacts, within the live ones) holding that many is
+// every live contact, and so holds x (no posting holds a dead ordinal)
+// without the intersection.
+func subsetOf(x, r *roaring.Bitmap, min, alive uint64) bool {
 	n := x.GetCardinality()
-	return n >= min && r.GetCardinality() >= n && x.AndCardinality(r) == n
+	if n < min {
+		return false
+	}
+	rn := r.GetCardinality()
+	return rn == alive || rn >= n && x.AndCardinality(r) == n
 }
 
 // phraseMatches returns the docs of within (and of only, when not nil)

@@ -67,9 +67,10 @@ type facetEntry struct {
 	mu      sync.Mutex
 	set     *roaring.Bitmap // private to the entry
 	counts  *facetCounts
-	version int64 // the index version the counts are of
-	checked int64 // set is the key's result at this version (-1: unknown)
-	bytes   uint64
+	version int64                       // the index version the counts are of
+	checked int64                       // set is the key's result at this version (-1: unknown)
+	bytes   uint64                      // set's size, under facetCache.mu
+	gone    bool                        // out of the cache (under facetCache.mu)
 	memo    map[int]map[string][]Bucket // facets by facet size, of set at checked
 }
 
@@ -267,8 +268,9 @@ func (ix *Index) keepFacets(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap,
 	}
 	if old != nil {
 		c.bytes -= old.bytes
+		old.gone = true
 	}
-	e.bytes = r.GetSizeInBytes()
+	e.bytes = r.GetSizeInBytes() // e is not shared yet
 	c.bytes += e.bytes
 	for c.bytes > facetCacheBytes && len(c.byBitmap)+len(c.byReq) > 1 {
 		c.evict(len(c.byBitmap) > len(c.byReq))
@@ -281,12 +283,14 @@ func (c *facetCache) evict(bitmapKeys bool) {
 		for k, e := range c.byBitmap {
 			delete(c.byBitmap, k)
 			c.bytes -= e.bytes
+			e.gone = true
 			return
 		}
 	}
 	for k, e := range c.byReq {
 		delete(c.byReq, k)
 		c.bytes -= e.bytes
+		e.gone = true
 		return
 	}
 }
@@ -298,10 +302,12 @@ func (c *facetCache) drop(bm *roaring.Bitmap, k requestKey, e *facetEntry) {
 	if bm != nil && c.byBitmap[bm] == e {
 		delete(c.byBitmap, bm)
 		c.bytes -= e.bytes
+		e.gone = true
 	}
 	if bm == nil && c.byReq[k] == e {
 		delete(c.byReq, k)
 		c.bytes -= e.bytes
+		e.gone = true
 	}
 }
 
@@ -310,9 +316,11 @@ func (c *facetCache) resize(e *facetEntry, set *roaring.Bitmap) {
 	e.set = set
 	b := set.GetSizeInBytes()
 	c.mu.Lock()
-	c.bytes += b - e.bytes
-	c.mu.Unlock()
+	if !e.gone {
+		c.bytes += b - e.bytes
+	}
 	e.bytes = b
+	c.mu.Unlock()
 }
 
 // facetCounts are the raw facet counts of a set of contacts, by interned

@@ -32,6 +32,11 @@ type Index struct {
 	subsetMin uint64 // see the subsetMin constant
 	pruneMin  uint64 // see the pruneMin constant
 	orderMin  uint64 // see the orderMin constant
+	// orderAsk, when not 0, is how many times rankByOrder asks the
+	// bitmaps whether a contact is in the result before it writes the
+	// result out flat (by default a 32nd of the flat array's words);
+	// tests set it to take one way or the other.
+	orderAsk int
 	// phraseByOrderMin: see the phraseByOrderMin constant.
 	phraseByOrderMin uint64
 

@@ -278,23 +278,51 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 	score := func(o uint32, h *hotDoc) float64 {
 		return s.interned(s.titleS, ix.titles, fTitle, h.title) + s.interned(s.deptS, ix.depts, fDept, h.dept) + float64(h.static)
 	}
+	// Whether a contact of the order is in r (and neither named nor
+	// dirty, which are scored outright): asked of the bitmaps while the
+	// walk is short (a few hundred contacts over a nationwide grant),
+	// and of a flat bit array of r, written out once the walk has asked
+	// as many times as writing it costs (it is as big as the index: 560
+	// kB at the seed's scale, and cleared again after).
 	words := int(r.DenseSize())
 	var dense []uint64
-	if v, ok := denseBufs.Get().(*[]uint64); ok && cap(*v) >= words {
-		dense = (*v)[:words]
-	} else {
-		dense = make([]uint64, words)
+	var outright *roaring.Bitmap // dirty contacts of r scored outright
+	asked, denseAfter := 0, words/32
+	if ix.orderAsk != 0 {
+		denseAfter = ix.orderAsk
 	}
 	defer func() {
-		clear(dense)
-		denseBufs.Put(&dense)
+		if dense != nil {
+			clear(dense)
+			denseBufs.Put(&dense)
+		}
 	}()
-	r.WriteDenseTo(dense)
-	unset := func(o uint32) { dense[o>>6] &^= 1 << (o & 63) }
+	in := func(o uint32) bool {
+		if dense == nil {
+			if asked++; asked <= denseAfter {
+				return r.Contains(o) && (named == nil || !named.Contains(o)) && (outright == nil || !outright.Contains(o))
+			}
+			if v, ok := denseBufs.Get().(*[]uint64); ok && cap(*v) >= words {
+				dense = (*v)[:words]
+			} else {
+				dense = make([]uint64, words)
+			}
+			r.WriteDenseTo(dense)
+			unset := func(o uint32) { dense[o>>6] &^= 1 << (o & 63) }
+			for _, x := range []*roaring.Bitmap{named, outright} {
+				if x != nil {
+					it := x.Iterator()
+					for it.HasNext() {
+						unset(it.Next())
+					}
+				}
+			}
+		}
+		return int(o>>6) < words && dense[o>>6]&(1<<(o&63)) != 0
+	}
 	if named != nil {
 		eachHot(ix, named, func(o uint32, h *hotDoc) {
 			ix.offer(top, p.cursor, o, score(o, h)+s.nameEmail(o, h))
-			unset(o)
 		})
 	}
 	if !ro.dirty.IsEmpty() {
@@ -304,8 +332,8 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 		}
 		eachHot(ix, x, func(o uint32, h *hotDoc) {
 			ix.offer(top, p.cursor, o, score(o, h))
-			unset(o)
 		})
+		outright = x
 	}
 	// Score the titles and departments that hold a query term; every
 	// other one scores 0 (interned's sum over no term), and is left NaN
@@ -356,10 +384,10 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 		end := min(c.pos+orderChunk, c.end)
 		budget -= int(end - c.pos)
 		for i := c.pos; i < end; i++ {
-			// Dead, filtered out, named and dirty contacts are not in
-			// dense; the others' static scores are those they were
+			// Dead, filtered out, named and dirty contacts are not
+			// in; the others' static scores are those they were
 			// ordered by.
-			if o := ro.order[i]; int(o>>6) < words && dense[o>>6]&(1<<(o&63)) != 0 {
+			if o := ro.order[i]; in(o) {
 				ix.offer(top, p.cursor, o, c.text+float64(ro.static[i]))
 			}
 		}

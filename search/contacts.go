@@ -405,10 +405,16 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		mShared := false
 		if !cl.phrase {
 			m = roaring.New()
+			// r holding every live contact (a nationwide grant, no
+			// filter) holds every term's documents: the first term's
+			// bitmap is read as it is, not intersected with r.
+			all := r.GetCardinality() == ix.alive.GetCardinality()
 			for j, t := range cl.terms {
 				x, ex := ix.termDocs(cl.fields, t, emails)
 				switch {
 				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin, ix.alive.GetCardinality()):
+					m, mShared = x, true
+				case j == 0 && ex == nil && all:
 					m, mShared = x, true
 				case j == 0:
 					m = roaring.And(r, x)
@@ -417,8 +423,14 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 					}
 				case ex != nil:
 					y := roaring.And(m, ex)
-					m.And(x)
+					if mShared {
+						m, mShared = roaring.And(m, x), false
+					} else {
+						m.And(x)
+					}
 					orEmails(m, y, emails)
+				case mShared:
+					m, mShared = roaring.And(m, x), false
 				default:
 					m.And(x)
 				}

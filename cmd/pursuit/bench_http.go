@@ -49,7 +49,13 @@ type httpBenchResult struct {
 	firstErr      error
 	// engine is the searches/s of the same mix without HTTP.
 	engine float64
+	// cpu is the process's CPU time (user and system: server, client,
+	// follower, collector) per successful request of the measured run,
+	// and engineCPU per search of the engine-only run: what a loaded
+	// machine changes least.
+	cpu, engineCPU time.Duration
 }
+
 
 // summarize sets the rate and percentiles of the successful requests'
 // latencies lat, measured over took.
@@ -171,14 +177,19 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		urls, reqs := httpBenchMix(base, *seed, httpBenchStates(stateOf, grants[cid]))
 		b := &httpLoad{client: client, keys: []string{key}, urls: urls, concurrency: *concurrency}
 		b.run(ctx, time.Second, 0, false)
+		cpu0 := cpuTime()
 		lat, fails, took, firstErr := b.run(ctx, *duration, *maxRequests, true)
+		cpu := cpuTime() - cpu0
 		s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		r := httpBenchResult{customer: cid, places: len(grants[cid]), ok: len(lat), failed: int(fails), firstErr: firstErr}
+		if len(lat) > 0 {
+			r.cpu = cpu / time.Duration(len(lat))
+		}
 		if *engine {
-			r.engine = engineRate(ctx, ix, cid, reqs, *duration)
+			r.engine, r.engineCPU = engineRate(ctx, ix, cid, reqs, *duration)
 		}
 		r.summarize(lat, took)
 		results = append(results, r)
@@ -199,22 +210,24 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		results = append(results, r)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tengine only/s\t")
+	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tcpu/request\tengine only/s\tengine cpu/search\t")
 	for _, r := range results {
 		goal := "met"
 		if r.rps < 3000 || r.p99 > 25*time.Millisecond {
 			goal = "NOT met"
 		}
 		round := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
-		eng := "-"
+		eng, engCPU := "-", "-"
 		if r.engine > 0 {
 			eng = fmt.Sprintf("%.0f", r.engine)
+			engCPU = r.engineCPU.Round(time.Microsecond).String()
 		}
 		label := r.label
 		if label == "" {
 			label = strconv.FormatInt(r.customer, 10)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%s\t\n", label, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal, eng)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%v\t%s\t%s\t\n", label, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal,
+			r.cpu.Round(time.Microsecond), eng, engCPU)
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -256,11 +269,16 @@ func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, b
 		b.keyOf = append(b.keyOf, i)
 	}
 	b.run(ctx, time.Second, 0, false)
+	cpu0 := cpuTime()
 	lat, fails, took, firstErr := b.run(ctx, d, limit, true)
+	cpu := cpuTime() - cpu0
 	if ctx.Err() != nil {
 		return httpBenchResult{}, ctx.Err()
 	}
 	r := httpBenchResult{label: fmt.Sprintf("all %d, mixed", len(ids)), places: places / max(len(ids), 1), ok: len(lat), failed: int(fails), firstErr: firstErr}
+	if len(lat) > 0 {
+		r.cpu = cpu / time.Duration(len(lat))
+	}
 	r.summarize(lat, took)
 	return r, nil
 }
@@ -376,13 +394,14 @@ func httpBenchMix(base string, seed uint64, states []string) ([]string, []search
 }
 
 // engineRate runs the requests straight against the index, one goroutine
-// per core, for d, and returns searches per second: the ceiling the HTTP
-// numbers compare with.
-func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.Request, d time.Duration) float64 {
+// per core, for d, and returns searches per second (the ceiling the HTTP
+// numbers compare with) and the process's CPU time per search.
+func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.Request, d time.Duration) (float64, time.Duration) {
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	stop := time.Now().Add(d)
 	begin := time.Now()
+	cpu0 := cpuTime()
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -394,7 +413,8 @@ func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.
 		}(w)
 	}
 	wg.Wait()
-	return float64(n.Load()) / time.Since(begin).Seconds()
+	rate := float64(n.Load()) / time.Since(begin).Seconds()
+	return rate, (cpuTime() - cpu0) / time.Duration(max(n.Load(), 1))
 }
 
 // httpBenchGrants returns every customer's granted place ids.

@@ -56,7 +56,6 @@ type httpBenchResult struct {
 	cpu, engineCPU time.Duration
 }
 
-
 // summarize sets the rate and percentiles of the successful requests'
 // latencies lat, measured over took.
 func (r *httpBenchResult) summarize(lat []time.Duration, took time.Duration) {

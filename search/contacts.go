@@ -45,20 +45,28 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	defer analyzers.Put(a)
 	emails := c.emailWithin()
 	var r, byState *roaring.Bitmap
-	var shared bool
-	if req.SidebarCounts {
+	var shared, reused bool
+	fkey := requestKey{customer: customerID, hash: p.hash}
+	switch {
+	case req.SidebarCounts:
 		r, shared, byState, res.Mapped = ix.sidebarSearch(a, c, p, emails)
-	} else {
+	default:
+		// The same request of the same customer in one version of the
+		// index is the same set: an entry that holds it at this version
+		// answers without filtering and matching (read only).
+		if r = ix.resultOf(fkey); r != nil {
+			shared, reused = true, true
+			break
+		}
 		r, shared = ix.contactFilter(c, p)
 		r, shared = ix.matchClauses(a, r, shared, p.clauses, emails)
 	}
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
-	// The facets' cache entry: the bitmap r is, when it is the index's
-	// own, or the request's.
-	fkey := requestKey{customer: customerID, hash: p.hash}
+	// The cache entry: the bitmap r is, when it is the index's own (and
+	// not an entry's set), or the request's.
 	var fbm *roaring.Bitmap
-	if shared {
+	if shared && !reused {
 		fbm = r
 	}
 	var cached map[string][]Bucket
@@ -66,7 +74,7 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		cached = ix.facetsFor(fbm, fkey, r, p.facetN)
 	}
 	var fc *facetCounter
-	if req.Facets && cached == nil && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
+	if req.Facets && cached == nil && st != nil && (!shared || reused) && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
 		// result to rank it: the facets are counted in the same walk.
 		fc = ix.newFacetCounter()
@@ -87,6 +95,9 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 		// r is not read after this: the cache takes it (a copy of it
 		// when it is the index's).
 		ix.keepFacets(fbm, fkey, r, !shared, counts)
+	case !shared && !req.SidebarCounts:
+		// The result alone, for the next search of the request.
+		ix.keepFacets(nil, fkey, r, true, nil)
 	}
 	if req.Facets && byState != nil {
 		res.Facets[FacetState] = ix.stateCounts(byState)

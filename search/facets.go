@@ -49,6 +49,8 @@ type facetCache struct {
 	// carried counts the searches answered from an entry counted at an
 	// older version of the index (tests check the path is taken).
 	carried atomic.Int64
+	// reused counts the searches whose result was an entry's set.
+	reused atomic.Int64
 }
 
 // requestKey names a search's result set: the customer and the hash of
@@ -178,8 +180,12 @@ func (c *facetCache) catchUp(ix *Index, e *facetEntry, version int64) bool {
 			continue
 		}
 		x := roaring.And(e.set, j.ords)
-		eachOrd(x, func(o uint32) { e.counts.addAttrs(j.old[o], -1) })
-		e.set.AndNot(x)
+		if e.counts != nil {
+			eachOrd(x, func(o uint32) { e.counts.addAttrs(j.old[o], -1) })
+		}
+		// A new set: searches of the entry's version may read the old
+		// one as their result (resultOf).
+		c.resize(e, roaring.AndNot(e.set, x))
 		e.memo = nil
 	}
 	e.version = version
@@ -188,40 +194,17 @@ func (c *facetCache) catchUp(ix *Index, e *facetEntry, version int64) bool {
 
 // facetsFor returns the facets of r (a search's result), with n buckets
 // of the top-n facets, from the cache entry of bm (a bitmap of the index
-// that r is) or of k; nil when there is none. Callers hold ix.mu for
+// that r is) or of k; nil when there is none or it holds no counts. The
+// entry is brought up to date with r (refresh). Callers hold ix.mu for
 // reading.
 func (ix *Index) facetsFor(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap, n int) map[string][]Bucket {
-	c := &ix.facets
-	c.mu.Lock()
-	var e *facetEntry
-	if bm != nil {
-		e = c.byBitmap[bm]
-	} else {
-		e = c.byReq[k]
-	}
-	c.mu.Unlock()
+	e := ix.refresh(bm, k, r)
 	if e == nil {
 		return nil
 	}
-	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.version != ix.version {
-		c.carried.Add(1)
-	}
-	if !c.catchUp(ix, e, ix.version) {
-		c.drop(bm, k, e)
+	if e.counts == nil {
 		return nil
-	}
-	if e.checked != ix.version {
-		sub, add := roaring.AndNot(e.set, r), roaring.AndNot(r, e.set)
-		if !sub.IsEmpty() || !add.IsEmpty() {
-			e.counts.add(ix.contactCounts(sub), -1)
-			e.counts.add(ix.contactCounts(add), 1)
-			// The search goes on reading r: the entry takes a copy.
-			c.resize(e, r.Clone())
-			e.memo = nil
-		}
-		e.checked = ix.version
 	}
 	f := e.memo[n]
 	if f == nil {
@@ -235,10 +218,84 @@ func (ix *Index) facetsFor(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap, 
 	return maps.Clone(f)
 }
 
+// refresh returns the entry of bm or k, locked, with its set made r and
+// its counts (when it has any) r's: caught up with the batches since it
+// was counted, then the difference with r subtracted and added. nil when
+// there is no entry (or it was too old). Callers hold ix.mu for reading,
+// and unlock the entry.
+func (ix *Index) refresh(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap) *facetEntry {
+	c := &ix.facets
+	c.mu.Lock()
+	var e *facetEntry
+	if bm != nil {
+		e = c.byBitmap[bm]
+	} else {
+		e = c.byReq[k]
+	}
+	c.mu.Unlock()
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	if e.version != ix.version {
+		c.carried.Add(1)
+	}
+	if !c.catchUp(ix, e, ix.version) {
+		e.mu.Unlock()
+		c.drop(bm, k, e)
+		return nil
+	}
+	if e.checked != ix.version {
+		if e.set != r {
+			sub, add := roaring.AndNot(e.set, r), roaring.AndNot(r, e.set)
+			if !sub.IsEmpty() || !add.IsEmpty() {
+				if e.counts != nil {
+					e.counts.add(ix.contactCounts(sub), -1)
+					e.counts.add(ix.contactCounts(add), 1)
+				}
+				// The search goes on reading r: the entry takes a copy.
+				c.resize(e, r.Clone())
+				e.memo = nil
+			}
+		}
+		e.checked = ix.version
+	}
+	return e
+}
+
+// resultOf returns the result of the search k at the index's version
+// when its entry holds it (the same key in one version is the same set),
+// nil otherwise; read only. Callers hold ix.mu for reading.
+func (ix *Index) resultOf(k requestKey) *roaring.Bitmap {
+	c := &ix.facets
+	c.mu.Lock()
+	e := c.byReq[k]
+	c.mu.Unlock()
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.checked != ix.version {
+		return nil
+	}
+	c.reused.Add(1)
+	return e.set
+}
+
 // keepFacets caches the counts of r, a search's result at the index's
 // version (r is taken when owned, copied otherwise), under bm or k.
 // Callers hold ix.mu for reading.
 func (ix *Index) keepFacets(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap, owned bool, counts *facetCounts) {
+	if e := ix.refresh(bm, k, r); e != nil {
+		// An entry of the request without counts (a search without
+		// facets), now r's set: it takes the counts.
+		if e.counts == nil {
+			e.counts, e.memo = counts, nil
+		}
+		e.mu.Unlock()
+		return
+	}
 	if !owned {
 		r = r.Clone()
 	}

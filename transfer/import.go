@@ -335,19 +335,14 @@ func (im *importer) reject(in input, p *rowProblem) error {
 var fkTargets = []string{pursuit.TableCustomers, pursuit.TablePlaces, pursuit.TableContacts}
 
 // loadStoreKeys reads the store's keys of the tables the import's foreign
-// keys point at.
+// keys point at, and the keys of deleted rows of the tables it imports.
 func (im *importer) loadStoreKeys(ctx context.Context) error {
 	im.storeKeys = make(map[string]*roaring64.Bitmap)
 	for _, table := range fkTargets {
-		bm := roaring64.New()
-		err := im.s.ScanKeys(ctx, table, func(k int64) error {
-			bm.Add(uint64(k))
-			return nil
-		})
+		bm, err := readKeys(ctx, im.s.ScanKeys, table)
 		if err != nil {
 			return fmt.Errorf("read the keys of %s: %w", table, err)
 		}
-		bm.RunOptimize()
 		im.storeKeys[table] = bm
 	}
 	im.deletedKeys = make(map[string]*roaring64.Bitmap)
@@ -355,11 +350,7 @@ func (im *importer) loadStoreKeys(ctx context.Context) error {
 		if len(im.inputs[table]) == 0 {
 			continue
 		}
-		bm := roaring64.New()
-		err := im.s.ScanDeletedKeys(ctx, table, func(k int64) error {
-			bm.Add(uint64(k))
-			return nil
-		})
+		bm, err := readKeys(ctx, im.s.ScanDeletedKeys, table)
 		if err != nil {
 			return fmt.Errorf("read the deleted keys of %s: %w", table, err)
 		}
@@ -370,12 +361,7 @@ func (im *importer) loadStoreKeys(ctx context.Context) error {
 		// refused it) is an update of that row.
 		held := im.storeKeys[table]
 		if held == nil {
-			held = roaring64.New()
-			err := im.s.ScanKeys(ctx, table, func(k int64) error {
-				held.Add(uint64(k))
-				return nil
-			})
-			if err != nil {
+			if held, err = readKeys(ctx, im.s.ScanKeys, table); err != nil {
 				return fmt.Errorf("read the keys of %s: %w", table, err)
 			}
 		}
@@ -383,6 +369,17 @@ func (im *importer) loadStoreKeys(ctx context.Context) error {
 		im.deletedKeys[table] = bm
 	}
 	return nil
+}
+
+// readKeys collects the keys scan streams of table into a bitmap.
+func readKeys(ctx context.Context, scan func(context.Context, string, func(int64) error) error, table string) (*roaring64.Bitmap, error) {
+	bm := roaring64.New()
+	err := scan(ctx, table, func(k int64) error {
+		bm.Add(uint64(k))
+		return nil
+	})
+	bm.RunOptimize()
+	return bm, err
 }
 
 // idTables are the tables whose one-column key the store hands out and

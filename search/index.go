@@ -105,6 +105,9 @@ type Index struct {
 	lastApplied time.Time
 	buildTime   time.Duration
 	retired     []func() // mappings to free at the end of a batch (offheap.go)
+
+	frozen      [numFrozen]int64 // bytes of bitmaps frozenBitmaps moved off the heap, by group
+	frozenSlabs *[][]byte        // their slabs (freeze.go)
 }
 
 func newIndex(src Source, opt Options) *Index {
@@ -366,6 +369,7 @@ func (ix *Index) optimize() {
 	// gigabyte at the seed's scale) until the scavenger gets to them; and
 	// unmap what arrays grew out of (Build holds the write lock).
 	ix.freeRetired()
+	ix.freezeBitmaps()
 	debug.FreeOSMemory()
 }
 

@@ -86,12 +86,12 @@ func (ix *Index) Memory() []MemoryPart {
 		t, o := f.memory()
 		post, postOff = post+t, postOff+o
 	}
-	add("postings", post, postOff)
+	add("postings", post, postOff+ix.frozen[frozenPostings])
 
 	filters := bitmapsBytes(ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats)
 	filters += bitmapBytes(ix.functions...) + bitmapBytes(ix.seniorities...) + bitmapBytes(ix.emailStatuses...) + bitmapBytes(ix.tiers[:]...)
 	filters += bitmapBytes(ix.alive, ix.hasEmail, ix.hasPhone) + ix.pop.memory() + ix.verified.memory()
-	add("filters", filters, 0)
+	add("filters", filters, ix.frozen[frozenFilters])
 
 	places := int64(len(ix.places)) * int64(unsafe.Sizeof(placeDoc{}))
 	var placeLists int64
@@ -111,7 +111,7 @@ func (ix *Index) Memory() []MemoryPart {
 		pPost, pOff = pPost+t, pOff+o
 	}
 	pPost += bitmapsBytes(ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats) + bitmapBytes(ix.placeAlive) + ix.ppop.memory()
-	add("place postings", pPost, pOff)
+	add("place postings", pPost, pOff+ix.frozen[frozenPlacePostings])
 	techs, techsOff := ix.techs.memory()
 	add("tech stack", techs, techsOff)
 
@@ -131,7 +131,7 @@ func (ix *Index) Memory() []MemoryPart {
 	grants += lists(ix.placeCust) + lists(ix.contactCust)
 	mapRows, mapOff := ix.mappings.memory()
 	add("grants", grants, 0)
-	add("visible sets", sets, 0)
-	add("mappings", maps+mapRows, mapOff)
+	add("visible sets", sets, ix.frozen[frozenSets])
+	add("mappings", maps+mapRows, mapOff+ix.frozen[frozenMappings])
 	return parts
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -575,6 +576,7 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			cand.AndNot(roaring.BitmapOf(out...))
 		}
 		walked = cand
+		runtime.KeepAlive(ro) // its arrays are off the heap (orderDraft.sort)
 	}
 	if walked != nil && walk.IsEmpty() {
 		return walked

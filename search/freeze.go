@@ -1,7 +1,10 @@
 package search
 
 import (
+	"bufio"
+	"bytes"
 	"runtime"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -156,3 +159,66 @@ type sliceFullError struct{}
 func (sliceFullError) Error() string { return "slice full" }
 
 var errSliceFull error = sliceFullError{}
+
+// relaidSections are the sections whose layout after a build is bigger
+// than after a load: places (their strings and lists, carved from
+// off-heap slabs by the decoder), place postings, customers (grant maps
+// sized for their rows, per-row lists from slabs) and the per-row
+// customer lists.
+var relaidSections = map[string]bool{"places": true, "place postings": true, "customers": true, "relations": true}
+
+// relayout gives a built index the layout of a loaded one: it encodes
+// the relaidSections and decodes them again, as LoadSnapshot would, in
+// place of what the build made (garbage then, which the caller frees).
+// Callers hold the write lock. A section that does not decode again
+// (cannot happen: it was just written) is left as the build made it.
+func (ix *Index) relayout() {
+	for i, sec := range ix.sections() {
+		if !relaidSections[sec.name] {
+			continue
+		}
+		var buf bytes.Buffer
+		bw := bufio.NewWriterSize(&buf, 1<<16)
+		e := &snapWriter{w: bw}
+		sec.enc(e)
+		e.u64(snapSectionMark ^ uint64(i))
+		if e.err != nil || bw.Flush() != nil {
+			continue
+		}
+		b := buf.Bytes()
+		saved := ix.relaid()
+		d := newSnapReader(b, bytes.NewReader(b), 0, len(b))
+		if err := decodeSection(sec, i, d, e.crc); err != nil {
+			ix.log.Error("search index: relayout", "section", sec.name, "err", err)
+			saved.restore(ix)
+			for _, free := range d.allocs {
+				free()
+			}
+		}
+	}
+}
+
+// relaidState is what the relaidSections' decoders replace.
+type relaidState struct {
+	places                               []placeDoc
+	placeOrd                             map[int64]uint32
+	placeAlive                           *roaring.Bitmap
+	placeHot                             []placeHot
+	pfields                              [numPlaceFields]*field
+	pstates, ptypes, pvendors, pproducts bitmaps
+	pcats                                bitmaps
+	customers                            map[int64]*customer
+	placeCust, contactCust               map[int64][]int64
+	version                              int64
+}
+
+func (ix *Index) relaid() relaidState {
+	return relaidState{ix.places, ix.placeOrd, ix.placeAlive, slices.Clone(ix.placeHot), ix.pfields,
+		ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats, ix.customers, ix.placeCust, ix.contactCust, ix.version}
+}
+
+func (s relaidState) restore(ix *Index) {
+	ix.places, ix.placeOrd, ix.placeAlive, ix.placeHot, ix.pfields = s.places, s.placeOrd, s.placeAlive, s.placeHot, s.pfields
+	ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats = s.pstates, s.ptypes, s.pvendors, s.pproducts, s.pcats
+	ix.customers, ix.placeCust, ix.contactCust, ix.version = s.customers, s.placeCust, s.contactCust, s.version
+}

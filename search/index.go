@@ -369,6 +369,7 @@ func (ix *Index) optimize() {
 	// gigabyte at the seed's scale) until the scavenger gets to them; and
 	// unmap what arrays grew out of (Build holds the write lock).
 	ix.freeRetired()
+	ix.relayout()
 	ix.freezeBitmaps()
 	debug.FreeOSMemory()
 }

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"math/bits"
-	"os"
 	"time"
 	"unsafe"
 
@@ -156,11 +156,11 @@ var errCorrupt = errors.New("corrupt snapshot")
 // which the loader recovers into an error; every length is checked
 // against the section's end before anything is allocated for it.
 type snapReader struct {
-	b      []byte   // the whole file
-	f      *os.File // the same file, for the raw arrays' preads
-	pos    int      // the next byte to decode
-	end    int      // the section's end
-	crc    uint32   // CRC-32C of the section's bytes before crcPos
+	b      []byte      // the whole file
+	f      io.ReaderAt // the same file, for the raw arrays' preads
+	pos    int         // the next byte to decode
+	end    int         // the section's end
+	crc    uint32      // CRC-32C of the section's bytes before crcPos
 	crcPos int
 	strs   map[string]string
 	// Slabs the places' own strings and short lists are carved from:
@@ -174,7 +174,7 @@ type snapReader struct {
 	allocs []func()
 }
 
-func newSnapReader(b []byte, f *os.File, off, end int) *snapReader {
+func newSnapReader(b []byte, f io.ReaderAt, off, end int) *snapReader {
 	return &snapReader{b: b, f: f, pos: off, end: end, crcPos: off, strs: map[string]string{}}
 }
 

@@ -606,10 +606,10 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			if tab != nil {
 				ok = matches(ids[i])
 			} else {
-				name, _, _, email, _ := ix.unpack(&ix.contacts[o])
-				s := name
-				if f == fEmail {
-					s = email
+				name, first, last, email, _ := ix.unpackRaw(&ix.contacts[o])
+				s := email
+				if f != fEmail {
+					s = unpackName(name, first, last)
 				}
 				plain := a.Plain(s)
 				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)

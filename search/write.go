@@ -167,7 +167,7 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 		byFunc[d.function()] = append(byFunc[d.function()], o)
 		bySen[d.seniority()] = append(bySen[d.seniority()], o)
 		byEmail[d.email] = append(byEmail[d.email], o)
-		_, _, _, email, phone := ix.unpack(d)
+		_, _, _, email, phone := ix.unpackRaw(d)
 		if email != "" {
 			withEmail = append(withEmail, o)
 		}

@@ -418,7 +418,7 @@ func (d *snapReader) lists() map[int64][]int64 {
 	m := make(map[int64][]int64, n)
 	for range n {
 		k := d.varint()
-		m[k] = readRaw[int64](d)
+		m[k] = readRawSlab(d, &d.i64Slab) // off the heap; an append moves a list to it
 	}
 	return m
 }

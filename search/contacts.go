@@ -107,25 +107,25 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 }
 
 func (ix *Index) contactHit(c *customer, h hit) ContactHit {
-	d := &ix.contacts[h.ord]
-	pd := &ix.places[d.place]
+	d, hd := &ix.contacts[h.ord], &ix.hot[h.ord]
+	pd := &ix.places[hd.place]
 	name, first, last, email, phone := ix.unpack(d)
 	access := c.access(h.ord)
 	contact := pursuit.Contact{
 		ContactID: d.id, PlaceID: pd.p.PlaceID,
 		Name: name, FirstName: first, LastName: last, Email: email, Phone: phone,
-		Title: ix.titles.vals[d.title].s, Department: ix.depts.vals[d.dept].s,
+		Title: ix.titles.vals[hd.title].s, Department: ix.depts.vals[hd.dept].s,
 		AccountOwner: ix.owners.vals[d.owner].s,
 		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
-		EmailStatus: pursuit.EmailStatuses[d.email],
+		EmailStatus: pursuit.EmailStatuses[hd.email],
 	}
 	return ContactHit{
 		Contact:    contact.Masked(access),
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
-		Function:   functionName(d.function()),
-		Seniority:  seniorityName(d.seniority()),
+		Function:   functionName(hd.function()),
+		Seniority:  seniorityName(hd.seniority()),
 		AccessType: access,
 		Score:      h.score,
 	}
@@ -276,7 +276,7 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 	}
 	if p.hasPop && !r.IsEmpty() {
 		r, shared = ix.pop.query(p.popLo, p.popHi, r, func(o uint32) int64 {
-			return ix.places[ix.contacts[o].place].p.Population
+			return ix.places[ix.hot[o].place].p.Population
 		}), false
 	}
 	if p.verified != 0 && !r.IsEmpty() {

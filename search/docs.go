@@ -33,38 +33,41 @@ const (
 	numPlaceFields
 )
 
-// contactDoc is one contact as the index keeps it: the short, frequent
-// strings (title, department, owner) interned, the rest packed into one
-// string, times as Unix microseconds.
+// contactDoc is one contact as the index keeps it, but for what its
+// hotDoc holds (place, title, department, class, email status, static
+// score, field lengths: not twice, 48 bytes a contact rather than 64):
+// the owner interned, the text packed into one string of the arena,
+// times as Unix microseconds.
 type contactDoc struct {
 	id       int64
 	packed   uint64 // arena ref of name, first, last, email, phone joined by sep
 	verified int64
 	created  int64
 	updated  int64
-	place    uint32 // place ordinal
-	title    uint32 // in Index.titles
-	dept     uint32 // in Index.depts
 	owner    uint32 // in Index.owners
-	static   float32
-	nameLen  uint8
-	emailLen uint8
-	class    uint8 // function*8 + seniority
 	alive    bool
-	email    uint8 // email_status, an index of pursuit.EmailStatuses
+}
+
+// newContact is a contact's document and hot entry, as newDoc makes them.
+type newContact struct {
+	d contactDoc
+	h hotDoc
 }
 
 const sep = "\x1f"
 
 // hotDoc is the part of a contact the ranking and facet walks read, kept
-// in a dense array of its own beside Index.contacts: a walk over a million
-// contacts then streams 16 bytes per contact instead of 64.
+// in a dense array of its own beside Index.contacts (by ordinal): a walk
+// over a million contacts then streams 16 bytes per contact instead of
+// 64. The document does not hold these fields again.
 type hotDoc struct {
-	place, title, dept uint32
+	place              uint32 // place ordinal
+	title              uint32 // in Index.titles
+	dept               uint32 // in Index.depts
 	static             float32
 	nameLen, emailLen  uint8
 	class              uint8 // function*8 + seniority (fits the struct's padding)
-	email              uint8 // email_status (the padding's last byte)
+	email              uint8 // email_status, an index of pursuit.EmailStatuses
 }
 
 // placeHot is the part of a place the facet walk reads.
@@ -240,8 +243,8 @@ func (m *ordMap) set(id int64, ord uint32) {
 	m.sparse[id] = ord
 }
 
-func (d *contactDoc) function() int  { return int(d.class >> 3) }
-func (d *contactDoc) seniority() int { return int(d.class & 7) }
+func (h *hotDoc) function() int  { return int(h.class >> 3) }
+func (h *hotDoc) seniority() int { return int(h.class & 7) }
 
 func micros(t time.Time) int64 {
 	if t.IsZero() {
@@ -542,9 +545,9 @@ func seniorityLevel(i int) float64 {
 }
 
 // staticScore is the query-independent part of a contact's score.
-func (ix *Index) staticScore(d *contactDoc, pop int64) float32 {
+func (ix *Index) staticScore(d *contactDoc, h *hotDoc, pop int64) float32 {
 	w := &ix.w
-	s := w.Seniority * seniorityLevel(d.seniority())
+	s := w.Seniority * seniorityLevel(h.seniority())
 	s += w.Population * math.Min(1, math.Log10(float64(max(pop, 0))+1)/7)
 	if d.verified != 0 && w.RecencyHalfLife > 0 {
 		age := float64(ix.refTime - d.verified)

@@ -283,7 +283,7 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 		c.mapped.Remove(ord)
 		return
 	}
-	pid := ix.places[d.place].p.PlaceID
+	pid := ix.places[ix.hot[ord].place].p.PlaceID
 	l := max(c.contactGrant[d.id], c.placeGrant[pid])
 	ix.setIn(c, c.visible, ord, l != accessNone)
 	ix.setIn(c, c.full, ord, l == accessFull)

@@ -222,7 +222,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type read struct {
-		docs []contactDoc
+		docs []newContact
 		pids []int64
 		err  error
 	}

@@ -387,9 +387,9 @@ func (ix *Index) check(d *snapReader) {
 		d.fail("%d hot documents for %d contacts", len(ix.hot), len(ix.contacts))
 	}
 	for i := range ix.contacts {
-		c := &ix.contacts[i]
-		if int(c.place) >= len(ix.places) && c.alive || int(c.title) >= len(ix.titles.vals) ||
-			int(c.dept) >= len(ix.depts.vals) || int(c.owner) >= len(ix.owners.vals) ||
+		c, h := &ix.contacts[i], &ix.hot[i]
+		if int(h.place) >= len(ix.places) && c.alive || int(h.title) >= len(ix.titles.vals) ||
+			int(h.dept) >= len(ix.depts.vals) || int(c.owner) >= len(ix.owners.vals) ||
 			c.packed&0xffff != 0 && int(c.packed>>48) >= len(ix.arena.chunks) {
 			d.fail("contact %d refers outside the index", c.id)
 		}

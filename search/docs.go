@@ -61,13 +61,13 @@ const sep = "\x1f"
 // over a million contacts then streams 16 bytes per contact instead of
 // 64. The document does not hold these fields again.
 type hotDoc struct {
-	place              uint32 // place ordinal
-	title              uint32 // in Index.titles
-	dept               uint32 // in Index.depts
-	static             float32
-	nameLen, emailLen  uint8
-	class              uint8 // function*8 + seniority (fits the struct's padding)
-	email              uint8 // email_status, an index of pursuit.EmailStatuses
+	place             uint32 // place ordinal
+	title             uint32 // in Index.titles
+	dept              uint32 // in Index.depts
+	static            float32
+	nameLen, emailLen uint8
+	class             uint8 // function*8 + seniority (fits the struct's padding)
+	email             uint8 // email_status, an index of pursuit.EmailStatuses
 }
 
 // placeHot is the part of a place the facet walk reads.

@@ -70,7 +70,9 @@ func (ix *Index) Memory() []MemoryPart {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var parts []MemoryPart
-	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, off}) }
+	// off is at most bytes: a frozen bitmap's serialised size (freeze.go)
+	// may exceed the estimate of its containers.
+	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, min(off, bytes)}) }
 
 	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
 	docs += int64(len(ix.contactOrd.dense)) * 4

@@ -169,7 +169,8 @@ type snapReader struct {
 	bytesSlab []byte
 	u32Slab   []uint32
 	i64Slab   []int64
-	strSlab   []string
+	strSlab   []string          // off the heap: see istrs
+	offStrs   map[string]string // offStr's interned strings
 	// allocs free what readRawOff mapped, when the snapshot is refused.
 	allocs []func()
 }
@@ -263,16 +264,43 @@ func (d *snapReader) istr() string {
 	return s
 }
 
+//
+// The list and its strings are off the Go heap (a place's vendors,
+// products and categories: 44 MB of string headers at the seed's scale),
+// which is safe because nothing in them points into the heap: the strings
+// are interned copies in the byte slab (offStr), and a list is only ever
+// replaced, never written (mutate.go sets it to nil, then appends to a
+// new one on the heap).
 func (d *snapReader) istrs() []string {
 	n := d.n(1)
 	if n == 0 {
 		return nil
 	}
-	out := carve(&d.strSlab, n)
+	out := carveOff(d, &d.strSlab, n)
 	for i := range out {
-		out[i] = d.istr()
+		out[i] = d.offStr()
 	}
 	return out
+}
+
+// offStr is istr, the string interned as a copy in the byte slab (off
+// the Go heap, never freed).
+func (d *snapReader) offStr() string {
+	b := d.bytes()
+	if s, ok := d.offStrs[string(b)]; ok {
+		return s
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	c := carveOff(d, &d.bytesSlab, len(b))
+	copy(c, b)
+	s := unsafe.String(&c[0], len(c))
+	if d.offStrs == nil {
+		d.offStrs = map[string]string{}
+	}
+	d.offStrs[s] = s
+	return s
 }
 
 func (d *snapReader) time() time.Time {

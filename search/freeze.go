@@ -194,6 +194,14 @@ func (ix *Index) relayout() {
 			for _, free := range d.allocs {
 				free()
 			}
+			continue
+		}
+		if sec.name == "customers" {
+			// The build's grant tables are off the heap: unmap them.
+			for _, c := range saved.customers {
+				offheapFree(c.placeGrant.dense)
+				offheapFree(c.placeGrant.has)
+			}
 		}
 	}
 }

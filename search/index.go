@@ -410,7 +410,7 @@ func (ix *Index) Stats() Stats {
 	}
 	for _, c := range ix.customers {
 		mem += c.visible.GetSizeInBytes() + c.full.GetSizeInBytes() + c.mapped.GetSizeInBytes()
-		mem += uint64(len(c.contactGrant)+len(c.placeGrant)) * 24
+		mem += uint64(len(c.contactGrant))*24 + uint64(len(c.placeGrant.dense)+len(c.placeGrant.has)*8+len(c.placeGrant.sparse)*24)
 	}
 	mem += uint64(ix.arena.size())
 	mem += uint64(cap(ix.contacts)) * uint64(unsafe.Sizeof(contactDoc{}))

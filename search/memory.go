@@ -117,7 +117,7 @@ func (ix *Index) Memory() []MemoryPart {
 	techs, techsOff := ix.techs.memory()
 	add("tech stack", techs, techsOff)
 
-	var grants, sets, maps int64
+	var grants, grantsOff, sets, maps int64
 	lists := func(m map[int64][]int64) int64 {
 		n := mapBytes(len(m), 8+24)
 		for _, l := range m {
@@ -126,13 +126,15 @@ func (ix *Index) Memory() []MemoryPart {
 		return n
 	}
 	for _, c := range ix.customers {
-		grants += mapBytes(len(c.placeGrant), 9) + mapBytes(len(c.contactGrant), 9)
+		pg, pgOff := c.placeGrant.memory()
+		grants += pg + mapBytes(len(c.contactGrant), 9)
+		grantsOff += pgOff
 		sets += bitmapBytes(c.visible, c.full, c.places)
 		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
 	grants += lists(ix.placeCust) + lists(ix.contactCust)
 	mapRows, mapOff := ix.mappings.memory()
-	add("grants", grants, 0)
+	add("grants", grants, grantsOff)
 	add("visible sets", sets, ix.frozen[frozenSets])
 	add("mappings", maps+mapRows, mapOff+ix.frozen[frozenMappings])
 	return parts

@@ -69,7 +69,7 @@ func (ix *Index) deletePlace(id int64) {
 	pd.alive = false
 	for _, cid := range ix.placeCust[id] {
 		if c := ix.customers[cid]; c != nil {
-			delete(c.placeGrant, id)
+			c.placeGrant.delete(id)
 		}
 	}
 	ix.refreshPlaceCustomers(id)

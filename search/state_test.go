@@ -310,7 +310,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 	st.Customers = map[int64]customerState{}
 	for id, c := range ix.customers {
 		cs := customerState{
-			PlaceGrant: nonEmpty(c.placeGrant), ContactGrant: nonEmpty(c.contactGrant),
+			PlaceGrant: nonEmpty(maps.Collect(c.placeGrant.all())), ContactGrant: nonEmpty(c.contactGrant),
 			Visible: bmIDs("visible", c.visible), Full: bmIDs("full", c.full), Mapped: bmIDs("mapped", c.mapped),
 			Places: placeIDs("places", c.places.ToArray()), PlacesMapped: placeIDs("places mapped", c.placesMapped.ToArray()),
 			Lens: c.lens, PlaceLens: c.placeLens,
@@ -323,7 +323,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			keys  []int64
 			lists map[int64][]int64
 		}{
-			{"a grant on place", slices.Collect(maps.Keys(c.placeGrant)), ix.placeCust},
+			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), ix.placeCust},
 			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), ix.placeCust},
 			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), ix.contactCust},
 			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), ix.contactCust},

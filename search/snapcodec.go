@@ -264,7 +264,6 @@ func (d *snapReader) istr() string {
 	return s
 }
 
-//
 // The list and its strings are off the Go heap (a place's vendors,
 // products and categories: 44 MB of string headers at the seed's scale),
 // which is safe because nothing in them points into the heap: the strings

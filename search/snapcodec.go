@@ -264,6 +264,8 @@ func (d *snapReader) istr() string {
 	return s
 }
 
+// istrs reads a list of strings written by strs.
+//
 // The list and its strings are off the Go heap (a place's vendors,
 // products and categories: 44 MB of string headers at the seed's scale),
 // which is safe because nothing in them points into the heap: the strings

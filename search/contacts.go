@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -125,25 +126,25 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 }
 
 func (ix *Index) contactHit(c *customer, h hit) ContactHit {
-	d := &ix.contacts[h.ord]
-	pd := &ix.places[d.place]
+	d, hd := &ix.contacts[h.ord], &ix.hot[h.ord]
+	pd := &ix.places[hd.place]
 	name, first, last, email, phone := ix.unpack(d)
 	access := c.access(h.ord)
 	contact := pursuit.Contact{
 		ContactID: d.id, PlaceID: pd.p.PlaceID,
 		Name: name, FirstName: first, LastName: last, Email: email, Phone: phone,
-		Title: ix.titles.vals[d.title].s, Department: ix.depts.vals[d.dept].s,
+		Title: ix.titles.vals[hd.title].s, Department: ix.depts.vals[hd.dept].s,
 		AccountOwner: ix.owners.vals[d.owner].s,
 		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
-		EmailStatus: pursuit.EmailStatuses[d.email],
+		EmailStatus: pursuit.EmailStatuses[hd.email],
 	}
 	return ContactHit{
 		Contact:    contact.Masked(access),
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
-		Function:   functionName(d.function()),
-		Seniority:  seniorityName(d.seniority()),
+		Function:   functionName(hd.function()),
+		Seniority:  seniorityName(hd.seniority()),
 		AccessType: access,
 		Score:      h.score,
 	}
@@ -294,7 +295,7 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 	}
 	if p.hasPop && !r.IsEmpty() {
 		r, shared = ix.pop.query(p.popLo, p.popHi, r, func(o uint32) int64 {
-			return ix.places[ix.contacts[o].place].p.Population
+			return ix.places[ix.hot[o].place].p.Population
 		}), false
 	}
 	if p.verified != 0 && !r.IsEmpty() {
@@ -613,6 +614,7 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			cand.AndNot(roaring.BitmapOf(out...))
 		}
 		walked = cand
+		runtime.KeepAlive(ro) // its arrays are off the heap (orderDraft.sort)
 	}
 	if walked != nil && walk.IsEmpty() {
 		return walked
@@ -642,10 +644,10 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			if tab != nil {
 				ok = matches(ids[i])
 			} else {
-				name, _, _, email, _ := ix.unpack(&ix.contacts[o])
-				s := name
-				if f == fEmail {
-					s = email
+				name, first, last, email, _ := ix.unpackRaw(&ix.contacts[o])
+				s := email
+				if f != fEmail {
+					s = unpackName(name, first, last)
 				}
 				plain := a.Plain(s)
 				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)

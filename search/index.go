@@ -111,6 +111,9 @@ type Index struct {
 	lastApplied time.Time
 	buildTime   time.Duration
 	retired     []func() // mappings to free at the end of a batch (offheap.go)
+
+	frozen      [numFrozen]int64 // bytes of bitmaps frozenBitmaps moved off the heap, by group
+	frozenSlabs *[][]byte        // their slabs (freeze.go)
 }
 
 func newIndex(src Source, opt Options) *Index {
@@ -225,7 +228,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type read struct {
-		docs []contactDoc
+		docs []newContact
 		pids []int64
 		err  error
 	}
@@ -372,6 +375,8 @@ func (ix *Index) optimize() {
 	// gigabyte at the seed's scale) until the scavenger gets to them; and
 	// unmap what arrays grew out of (Build holds the write lock).
 	ix.freeRetired()
+	ix.relayout()
+	ix.freezeBitmaps()
 	debug.FreeOSMemory()
 }
 
@@ -411,7 +416,7 @@ func (ix *Index) Stats() Stats {
 	}
 	for _, c := range ix.customers {
 		mem += c.visible.GetSizeInBytes() + c.full.GetSizeInBytes() + c.mapped.GetSizeInBytes()
-		mem += uint64(len(c.contactGrant)+len(c.placeGrant)) * 24
+		mem += uint64(len(c.contactGrant))*24 + uint64(len(c.placeGrant.dense)+len(c.placeGrant.has)*8+len(c.placeGrant.sparse)*24)
 	}
 	mem += uint64(ix.arena.size())
 	mem += uint64(cap(ix.contacts)) * uint64(unsafe.Sizeof(contactDoc{}))

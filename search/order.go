@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -68,12 +69,26 @@ type orderDraft struct {
 	pairs                 []orderPair // start and end index keys
 	keys                  []uint64    // ^orderedFloat(static)<<32 | ordinal
 	titleTerms, deptTerms map[string][]uint32
+	mapped                []uint64 // the off-heap array keys started in
+}
+
+// free unmaps the draft's keys (keys may have moved to the heap if more
+// contacts than alive were listed, which does not happen).
+func (dr *orderDraft) free() {
+	offheapFree(dr.mapped)
+	dr.keys, dr.mapped = nil, nil
 }
 
 // draftOrder reads the draft of a rank order. Callers hold ix.mu (for
 // reading at least).
+//
+// The keys are off the Go heap (36 MB at the seed's scale that would
+// otherwise be garbage the heap grows by): the caller frees them with
+// dr.free once sorted.
 func (ix *Index) draftOrder() *orderDraft {
-	dr := &orderDraft{keys: make([]uint64, 0, ix.alive.GetCardinality())}
+	n := int(ix.alive.GetCardinality())
+	dr := &orderDraft{keys: offheap[uint64](0, n)}
+	dr.mapped = dr.keys
 	add := func(o uint32) {
 		dr.keys = append(dr.keys, uint64(^orderedFloat(ix.hot[o].static))<<32|uint64(o))
 	}
@@ -127,9 +142,18 @@ func (ix *Index) draftOrder() *orderDraft {
 
 // sort turns the draft into a rank order (no lock needed: it reads only
 // the draft).
+//
+// The order and its scores (8 bytes a contact) live off the Go heap
+// (offheap.go), unmapped when the order is unreachable: its readers keep
+// it alive (runtime.KeepAlive) while they read its arrays.
 func (dr *orderDraft) sort() *rankOrder {
+	n := len(dr.keys)
 	ro := &rankOrder{dirty: roaring.New(), titleTerms: dr.titleTerms, deptTerms: dr.deptTerms,
-		order: make([]uint32, len(dr.keys)), static: make([]float32, len(dr.keys))}
+		order: offheap[uint32](n, n), static: offheap[float32](n, n)}
+	runtime.AddCleanup(ro, func(a orderArrays) {
+		offheapFree(a.order)
+		offheapFree(a.static)
+	}, orderArrays{ro.order, ro.static})
 	for _, pr := range dr.pairs {
 		keys := dr.keys[pr.start:pr.end]
 		if len(keys) == 0 {
@@ -144,6 +168,12 @@ func (dr *orderDraft) sort() *rankOrder {
 		ro.pairs = append(ro.pairs, pr)
 	}
 	return ro
+}
+
+// orderArrays are a rank order's off-heap arrays, for its cleanup.
+type orderArrays struct {
+	order  []uint32
+	static []float32
 }
 
 // fromOrderedFloat inverts orderedFloat.
@@ -167,6 +197,7 @@ func (ix *Index) buildOrder() {
 	ix.orderPending = roaring.New()
 	ix.mu.RUnlock()
 	ro := dr.sort()
+	dr.free()
 	if ix.orderSorted != nil {
 		ix.orderSorted()
 	}
@@ -278,6 +309,7 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 	score := func(o uint32, h *hotDoc) float64 {
 		return s.interned(s.titleS, ix.titles, fTitle, h.title) + s.interned(s.deptS, ix.depts, fDept, h.dept) + float64(h.static)
 	}
+	defer runtime.KeepAlive(ro) // its arrays are off the heap (sort)
 	// Whether a contact of the order is in r (and neither named nor
 	// dirty, which are scored outright): asked of the bitmaps while the
 	// walk is short (a few hundred contacts over a nationwide grant),

@@ -35,12 +35,12 @@ func dfKey(field, term string) string { return field + "\x00" + term }
 
 // contactLens returns the lengths of a contact's fields, in terms.
 func (ix *Index) contactLens(ord uint32) [numFields]int64 {
-	d := &ix.contacts[ord]
+	h := &ix.hot[ord]
 	return [numFields]int64{
-		fName:  int64(d.nameLen),
-		fTitle: int64(ix.titles.vals[d.title].n),
-		fDept:  int64(ix.depts.vals[d.dept].n),
-		fEmail: int64(d.emailLen),
+		fName:  int64(h.nameLen),
+		fTitle: int64(ix.titles.vals[h.title].n),
+		fDept:  int64(ix.depts.vals[h.dept].n),
+		fEmail: int64(h.emailLen),
 	}
 }
 

@@ -131,6 +131,8 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	prep := time.Now()
 	ix.PrepareRanking() // serve builds it on a goroutine once ready
 	fmt.Fprintf(e.stdout, "ranking prepared in %s\n", time.Since(prep).Round(time.Millisecond))
+	printMemory(e.stdout, ix, st.Contacts)
+	fmt.Fprintf(e.stdout, "process memory when ready: %s\n", procMemory())
 	// The index follows the change log as a server's does (polling every
 	// 25 ms; the writer below does not Notify, as a write on another
 	// server would not).
@@ -234,6 +236,13 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "customer %d first failure: %v\n", r.customer, r.firstErr)
 		}
 	}
+	// The resident memory after the load, as a server's (issue 15 goal
+	// 3: the client's share of it is small): the Go heap grows to its GC
+	// goal between cycles under load.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(e.stdout, "process memory after the load: %s; Go heap in use %d MiB, GC goal %d MiB\n",
+		procMemory(), ms.HeapInuse>>20, ms.NextGC>>20)
 	return nil
 }
 

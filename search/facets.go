@@ -95,7 +95,7 @@ type facetAttrs struct {
 
 const (
 	facetCacheSize  = 2048      // entries of each key kind
-	facetCacheBytes = 128 << 20 // the entries' sets, at most
+	facetCacheBytes = 32 << 20 // the entries' sets, at most (on the Go heap, so doubled by the collector's headroom: issue 15 goal 3)
 	facetJournals   = 64        // batches an entry can catch up with
 	facetJournalMax = 1 << 18   // contacts a batch's journal notes
 )

@@ -80,6 +80,7 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	customers := fs.String("customers", "", "comma-separated customer `IDs` to search as (default: the one with the most place grants and the median one)")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `FILE`")
+	memProfile := fs.String("memprofile", "", "write a heap profile of the process after the load to `FILE` (go tool pprof -sample_index=inuse_space)")
 	engine := fs.Bool("engine", true, "also run the same mix straight against the index, without HTTP, for comparison")
 	mixed := fs.Bool("mixed", true, "also run every customer with a place grant at once, each request as a random one of them (multi-tenant traffic)")
 	writes := fs.Duration("write-every", 100*time.Millisecond, "during the mixed run, commit a contact with a unique word this often and measure the delay until a search finds it (0: none)")
@@ -243,6 +244,11 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(e.stdout, "process memory after the load: %s; Go heap in use %d MiB, GC goal %d MiB\n",
 		procMemory(), ms.HeapInuse>>20, ms.NextGC>>20)
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -212,10 +212,17 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		results = append(results, r)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tcpu/request\tengine only/s\tengine cpu/search\t")
+	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (one customer >= 3000/s, p99 <= 25 ms; mixed >= 5000/s, p99 <= 15 ms)\tcpu/request\tengine only/s\tengine cpu/search\t")
 	for _, r := range results {
+		// Issue 15 goal 1: a customer alone (the nationwide one is the
+		// hardest) at least 3,000/s with p99 <= 25 ms; all customers
+		// mixed at least 5,000/s with p99 <= 15 ms.
+		minRPS, maxP99 := 3000.0, 25*time.Millisecond
+		if r.label != "" {
+			minRPS, maxP99 = 5000, 15*time.Millisecond
+		}
 		goal := "met"
-		if r.rps < 3000 || r.p99 > 25*time.Millisecond {
+		if r.rps < minRPS || r.p99 > maxP99 {
 			goal = "NOT met"
 		}
 		round := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -193,4 +194,70 @@ func TestBodyInput(t *testing.T) {
 			t.Errorf("a title with a tab and a CRLF = %d %s, want 201", r.status, r.body)
 		}
 	})
+}
+
+// TestUnknownQueryParameters sends every route, without a key, first a
+// parameter no route knows, then each parameter openapi.json documents for
+// it. The unknown one answers 400 naming it on every route, also on those
+// that take no parameters (before, they ignored it); a documented one
+// passes the query check and meets the key check (401), or on a public
+// route is served. So the document lists exactly what a route accepts
+// from a client that never misspells.
+func TestUnknownQueryParameters(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, testdb.SQLite(t))
+	public := map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /v1/openapi.json": true}
+	for _, pattern := range ts.srv.Patterns() {
+		method, path, _ := strings.Cut(pattern, " ")
+		for _, name := range []string{"{customer_id}", "{place_id}", "{contact_id}", "{customer_mapping_id}", "{tech_stack_id}",
+			"{api_key_id}", "{saved_search_id}", "{job_id}", "{external_crm_id}", "{endpoint_id}", "{delivery_id}"} {
+			path = strings.ReplaceAll(path, name, "1")
+		}
+		if strings.Contains(path, "{") {
+			t.Fatalf("%s: a path parameter this test does not fill", pattern)
+		}
+		r := ts.do(method, path+"?zz_unknown=1", "", nil)
+		if r.status != 400 {
+			t.Errorf("%s with zz_unknown: status %d, want 400: %s", pattern, r.status, r.body)
+			continue
+		}
+		if e := r.apiError(t); e.Code != pursuit.EINVALID || e.Field != "zz_unknown" {
+			t.Errorf("%s with zz_unknown: error %+v, want invalid naming zz_unknown", pattern, e)
+		}
+		for _, p := range ts.documentedQuery(t, pattern) {
+			r := ts.do(method, path+"?"+url.QueryEscape(p)+"=1", "", nil)
+			want := 401
+			if public[pattern] {
+				want = r.status // served; it must only not be a query error
+				if r.status == 400 {
+					want = 200
+				}
+			}
+			if r.status != want {
+				t.Errorf("%s?%s=1 without a key: status %d, want %d: %s", pattern, p, r.status, want, r.body)
+			}
+		}
+	}
+}
+
+// documentedQuery returns the query parameters openapi.json documents for
+// the operation pattern ("GET /v1/me").
+func (ts *testServer) documentedQuery(t *testing.T, pattern string) []string {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name, In string } `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	method, path, _ := strings.Cut(pattern, " ")
+	var out []string
+	for _, p := range doc.Paths[path][strings.ToLower(method)].Parameters {
+		if p.In == "query" {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -71,16 +74,73 @@ func parseQuery(raw string) (url.Values, error) {
 }
 
 // checkQuery rejects a request whose URL query cannot be parsed, on every
-// route, also those that read no parameter.
-func (s *Server) checkQuery(h http.HandlerFunc) http.HandlerFunc {
+// route, also those that read no parameter, and a parameter the route does
+// not know (a misspelt filter, or one given to a route that takes none), so
+// that nothing a client sends is silently ignored. The known parameters of
+// a route are those openapi.json documents for it.
+func (s *Server) checkQuery(pattern string, h http.HandlerFunc) http.HandlerFunc {
+	known := documentedQueryParams()[pattern]
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, err := parseQuery(r.URL.RawQuery); err != nil {
+		v, err := parseQuery(r.URL.RawQuery)
+		if err == nil {
+			err = onlyKnown(v, known)
+		}
+		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		h(w, r)
 	}
 }
+
+// onlyKnown fails on the first parameter of v, in name order, that is not
+// in known.
+func onlyKnown(v url.Values, known []string) error {
+	var unknown []string
+	for name := range v {
+		if !slices.Contains(known, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	if len(known) == 0 {
+		return pursuit.FieldErrorf(pursuit.EINVALID, shown(unknown[0]), "is not a parameter of this route, which takes no query parameters")
+	}
+	return pursuit.FieldErrorf(pursuit.EINVALID, shown(unknown[0]), "is not a known parameter (known: %s)", strings.Join(known, ", "))
+}
+
+// documentedQueryParams maps each operation of openapi.json ("GET
+// /v1/me") to the names of its query parameters, in the document's order.
+// TestOpenAPIMatchesRoutes keeps the operations equal to the routes.
+var documentedQueryParams = sync.OnceValue(func() map[string][]string {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		panic("httpapi: openapi.json: " + err.Error()) // embedded; TestOpenAPIMatchesRoutes parses it
+	}
+	out := make(map[string][]string)
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			key := strings.ToUpper(method) + " " + path
+			out[key] = []string{}
+			for _, p := range op.Parameters {
+				if p.In == "query" {
+					out[key] = append(out[key], p.Name)
+				}
+			}
+		}
+	}
+	return out
+})
 
 // escapeProblem describes a url.QueryUnescape error.
 func escapeProblem(err error) string {

@@ -143,10 +143,11 @@ func (s *Server) allowed(r *http.Request) []string {
 }
 
 // handle registers a route and remembers its pattern for the OpenAPI
-// check. Every route refuses a URL query it cannot parse.
+// check. Every route refuses a URL query it cannot parse and a parameter
+// openapi.json does not document for it.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
-	s.mux.HandleFunc(pattern, s.checkQuery(h))
+	s.mux.HandleFunc(pattern, s.checkQuery(pattern, h))
 }
 
 // Patterns returns every route pattern, in registration order.

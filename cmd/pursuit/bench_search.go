@@ -67,7 +67,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the query set")
 	procs := fs.Int("procs", 1, "GOMAXPROCS while queries run (the goal is stated for one core)")
 	timeout := fs.Duration("sql-timeout", 30*time.Second, "per-query timeout of the SQL baselines")
-	memLimit := fs.Int64("memory-limit-mib", 1800, "soft memory limit of the Go runtime in MiB (0 leaves GOMEMLIMIT/none); the goal is RSS under 2 GB")
+	memLimit := fs.Int64("memory-limit-mib", 0, "soft memory limit of the Go runtime in MiB (0: none, as pursuit serve runs; the resident memory printed is then what a server holds)")
 	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
 	learned := fs.String("learned-candidates", fmt.Sprint(rank.DefaultCandidates), "also run the query set through the learned ranking re-ranking this many candidates (a comma-separated list runs each), interleaved with relevance_basic (0: skip)")

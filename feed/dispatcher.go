@@ -40,7 +40,8 @@ type Config struct {
 	Now func() time.Time
 	// Client sends deliveries: NewClient(allowPrivate).
 	Client *http.Client
-	// Batch is how many changes one derivation step reads at most.
+	// Batch is how many changes one transaction of a derivation step
+	// stores at most (a step stores several from one snapshot).
 	Batch int
 	// Poll is how often Run looks for work without a Notify.
 	Poll time.Duration
@@ -137,21 +138,35 @@ func (d *Dispatcher) Derive(ctx context.Context) (int64, error) {
 		d.cfg.Log.Info("feed: dispatcher starts at the change log's head", "seq", head)
 		return 0, nil
 	}
-	events, upto, err := Derive(ctx, s, pos, d.cfg.Batch)
-	if err != nil || upto == pos {
-		return 0, err
-	}
-	if err := s.AppendFeed(ctx, pos, upto, events); err != nil {
-		if pursuit.ErrorCode(err) == pursuit.ECONFLICT {
-			return 0, nil
+	// One snapshot serves batch after batch, each stored in its own
+	// transaction, until the log is done or the step has run for twice
+	// what reading the snapshot took (at least stepBudget), so that alerts
+	// and deliveries get their turn while a huge backlog drains, and the
+	// tail is read a bounded number of times.
+	start, from := time.Now(), pos
+	var budget time.Duration
+	_, err = DeriveEach(ctx, s, pos, d.cfg.Batch, func(events []pursuit.FeedEvent, upto int64) (bool, error) {
+		if budget == 0 {
+			budget = max(stepBudget, 2*time.Since(start))
 		}
-		return 0, err
-	}
-	if len(events) > 0 && d.cfg.Appended != nil {
-		d.cfg.Appended()
-	}
-	return upto - pos, nil
+		if err := s.AppendFeed(ctx, from, upto, events); err != nil {
+			if pursuit.ErrorCode(err) == pursuit.ECONFLICT {
+				return false, nil // another dispatcher moved it; read again
+			}
+			return false, err
+		}
+		from = upto
+		if len(events) > 0 && d.cfg.Appended != nil {
+			d.cfg.Appended()
+		}
+		return time.Since(start) < budget, nil
+	})
+	return from - pos, err
 }
+
+// stepBudget is the least time one derivation step may spend storing
+// batches of one snapshot.
+const stepBudget = 2 * time.Second
 
 // Send claims the deliveries due now (up to claimPerWorker per worker), sends them
 // concurrently and records the results in one transaction. It returns how

@@ -2,6 +2,7 @@ package feed_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -223,3 +224,68 @@ func TestRetriesThenDisable(t *testing.T) {
 // hangBound only bounds a wait that should end on its own, so that a bug
 // fails the test instead of hanging it; no test asserts a speed.
 const hangBound = 60 * time.Second
+
+// snapshotCounter is a real store that counts its feed snapshots and
+// appends.
+type snapshotCounter struct {
+	pursuit.Store
+	snapshots, appends int
+}
+
+func (c *snapshotCounter) FeedSnapshot(ctx context.Context, fn func(pursuit.FeedReader) error) error {
+	c.snapshots++
+	return c.Store.FeedSnapshot(ctx, fn)
+}
+
+func (c *snapshotCounter) AppendFeed(ctx context.Context, from, to int64, events []pursuit.FeedEvent) error {
+	c.appends++
+	return c.Store.AppendFeed(ctx, from, to, events)
+}
+
+// TestBacklogReadOnce: a backlog of many batches (a bulk import while the
+// dispatcher was behind) is derived from one snapshot, batch by batch in
+// transactions of its own, instead of one snapshot of the whole tail per
+// batch (quadratic in the backlog). Every contact still gets its event.
+func TestBacklogReadOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx := context.Background()
+		customer, place, _ := setup(t, s, "http://127.0.0.1:1/unused")
+		const n, batch = 300, 7
+		rows := make([]pursuit.Contact, n)
+		for i := range rows {
+			rows[i] = pursuit.Contact{ContactID: int64(1000 + i), PlaceID: place, Name: fmt.Sprintf("Pat %d", i), Title: "Clerk"}
+		}
+		if err := s.Bulk(ctx, func(w pursuit.BulkWriter) error { return w.UpsertContacts(ctx, rows) }); err != nil {
+			t.Fatal(err)
+		}
+		cs := &snapshotCounter{Store: s}
+		d := feed.New(feed.Config{Store: cs, Batch: batch})
+		moved, err := d.Derive(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, err := s.LastSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pos, _, _ := s.FeedPosition(ctx); pos != head || moved == 0 {
+			t.Fatalf("after one step the position is %d (moved %d), want the head %d", pos, moved, head)
+		}
+		if cs.snapshots != 1 || cs.appends < n/batch {
+			t.Errorf("one step took %d snapshots and %d appends, want 1 and at least %d", cs.snapshots, cs.appends, n/batch)
+		}
+		evs, err := s.FeedEvents(ctx, customer, 0, pursuit.MaxListLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		created := 0
+		for _, e := range evs {
+			if e.Type == pursuit.EventContactCreated {
+				created++
+			}
+		}
+		if created != n {
+			t.Errorf("%d contact.created events, want %d", created, n)
+		}
+	})
+}

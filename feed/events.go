@@ -19,39 +19,75 @@ import (
 // the customer's access at that change, and an update that changes
 // nothing the customer can see is no event at all.
 func Derive(ctx context.Context, store pursuit.FeedStore, after int64, limit int) (events []pursuit.FeedEvent, upto int64, err error) {
+	upto, err = DeriveEach(ctx, store, after, limit, func(evs []pursuit.FeedEvent, to int64) (bool, error) {
+		events = evs
+		return false, nil
+	})
+	return events, upto, err
+}
+
+// DeriveEach is Derive over the whole log after seq after, in batches of
+// up to limit changes, all from one snapshot of the store: emit gets each
+// batch's events and the seq it reaches, in order, and returns whether to
+// go on. It returns the seq of the last batch emitted (after when none).
+//
+// The snapshot holds the whole tail of the log in memory (a row as of a
+// seq is the old image of its next change, which may lie past the batch),
+// so a caller that took one batch per snapshot would read a tail of n
+// changes n/limit times: quadratic after a bulk import of millions of
+// rows. DeriveEach reads it once.
+func DeriveEach(ctx context.Context, store pursuit.FeedStore, after int64, limit int, emit func(events []pursuit.FeedEvent, upto int64) (more bool, err error)) (upto int64, err error) {
+	upto = after
 	err = store.FeedSnapshot(ctx, func(r pursuit.FeedReader) error {
 		head, err := r.LastSeq(ctx)
 		if err != nil {
 			return err
 		}
-		upto = after
 		if head <= after {
 			return nil
 		}
-		// The whole tail up to the snapshot's head is loaded: a row as of a
-		// seq is the Old image of its next change, which may lie past the
-		// batch.
 		s, err := loadSnapshot(ctx, r, after, head)
 		if err != nil {
 			return err
 		}
-		n := min(len(s.changes), max(limit, 1))
-		for i := range n {
-			evs, err := s.derive(i)
-			if err != nil {
-				c := s.changes[i]
-				return fmt.Errorf("derive change %d (%s %s %d): %w", c.Seq, c.Table, c.Op, c.Key, err)
+		if len(s.changes) == 0 { // seqs after the last change that are not changes
+			_, err := emit(nil, head)
+			if err == nil {
+				upto = head
 			}
-			events = append(events, evs...)
+			return err
 		}
-		if n == len(s.changes) {
-			upto = head
-		} else {
-			upto = s.changes[n-1].Seq
+		limit := max(limit, 1)
+		for from := 0; from < len(s.changes); from += limit {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			to := min(from+limit, len(s.changes))
+			var events []pursuit.FeedEvent
+			for i := from; i < to; i++ {
+				evs, err := s.derive(i)
+				if err != nil {
+					c := s.changes[i]
+					return fmt.Errorf("derive change %d (%s %s %d): %w", c.Seq, c.Table, c.Op, c.Key, err)
+				}
+				events = append(events, evs...)
+			}
+			end := s.changes[to-1].Seq
+			if to == len(s.changes) {
+				end = head
+			}
+			more, err := emit(events, end)
+			if err != nil {
+				return err
+			}
+			upto = end
+			if !more {
+				return nil
+			}
 		}
 		return nil
 	})
-	return events, upto, err
+	return upto, err
 }
 
 // derive returns the events of change i.

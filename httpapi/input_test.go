@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -224,7 +223,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 		if e := r.apiError(t); e.Code != pursuit.EINVALID || e.Field != "zz_unknown" {
 			t.Errorf("%s with zz_unknown: error %+v, want invalid naming zz_unknown", pattern, e)
 		}
-		for _, p := range ts.documentedQuery(t, pattern) {
+		for _, p := range httpapi.DocumentedQueryParams()[pattern] {
 			r := ts.do(method, path+"?"+url.QueryEscape(p)+"=1", "", nil)
 			want := 401
 			if public[pattern] {
@@ -238,26 +237,4 @@ func TestUnknownQueryParameters(t *testing.T) {
 			}
 		}
 	}
-}
-
-// documentedQuery returns the query parameters openapi.json documents for
-// the operation pattern ("GET /v1/me").
-func (ts *testServer) documentedQuery(t *testing.T, pattern string) []string {
-	t.Helper()
-	var doc struct {
-		Paths map[string]map[string]struct {
-			Parameters []struct{ Name, In string } `json:"parameters"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal(httpapi.OpenAPI(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	method, path, _ := strings.Cut(pattern, " ")
-	var out []string
-	for _, p := range doc.Paths[path][strings.ToLower(method)].Parameters {
-		if p.In == "query" {
-			out = append(out, p.Name)
-		}
-	}
-	return out
 }

@@ -630,11 +630,19 @@ func readRawRows(rg parquet.RowGroup) ([]parquet.Row, error) {
 	defer rows.Close()
 	out := make([]parquet.Row, 0, rg.NumRows())
 	buf := make([]parquet.Row, 128)
+	// The rows' values are carved from one slab (a row group's rows all
+	// have one value per leaf column, none repeated), their bytes from
+	// blocks: a few allocations per group instead of one per row.
+	slab := make([]parquet.Value, 0, int(rg.NumRows())*len(rg.Schema().Columns()))
 	var block []byte
 	for {
 		n, err := rows.ReadRows(buf)
 		for _, r := range buf[:n] {
-			c := make(parquet.Row, len(r))
+			if cap(slab)-len(slab) < len(r) {
+				slab = make([]parquet.Value, 0, max(4096, len(r)))
+			}
+			c := slab[len(slab) : len(slab)+len(r) : len(slab)+len(r)]
+			slab = slab[:len(slab)+len(r)]
 			for j, v := range r {
 				if !v.IsNull() && v.Kind() == parquet.ByteArray {
 					b := v.ByteArray()

@@ -78,6 +78,19 @@ func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) 
 	}, fn, `SELECT `+first+` FROM `+table+` ORDER BY `+keys)
 }
 
+// ScanDeletedKeys streams the keys change_log records as deleted from a
+// table, in order, once each.
+func (db *DB) ScanDeletedKeys(ctx context.Context, table string, fn func(int64) error) error {
+	if _, err := checkTable(table); err != nil {
+		return err
+	}
+	return scan(ctx, db, func(row pgx.Row) (int64, error) {
+		var k int64
+		err := row.Scan(&k)
+		return k, err
+	}, fn, `SELECT DISTINCT key FROM change_log WHERE table_name = $1 AND op = 'delete' ORDER BY key`, table)
+}
+
 // Count returns the number of rows of a table.
 func (db *DB) Count(ctx context.Context, table string) (int64, error) {
 	if _, err := checkTable(table); err != nil {

@@ -18,14 +18,14 @@ import (
 // indexes the places and the tech stack, so it touches only what contact
 // documents alone use (the arena and the title, department and owner
 // interners), with an analyser of its own.
-func (ix *Index) readContacts(ctx context.Context, sc contactScan) ([]contactDoc, []int64, error) {
-	var docs []contactDoc
+func (ix *Index) readContacts(ctx context.Context, sc contactScan) ([]newContact, []int64, error) {
+	var docs []newContact
 	var pids []int64
 	if c, ok := ix.src.(interface {
 		Count(context.Context, string) (int64, error)
 	}); ok {
 		if n, err := c.Count(ctx, pursuit.TableContacts); err == nil && n > 0 {
-			docs = offheap[contactDoc](int(n+n/32), int(n+n/32))
+			docs = offheap[newContact](int(n+n/32), int(n+n/32))
 			pids = make([]int64, len(docs))
 		}
 	}
@@ -34,9 +34,9 @@ func (ix *Index) readContacts(ctx context.Context, sc contactScan) ([]contactDoc
 	// from the back, so the documents take one array (the peak memory of
 	// the build is set here); whatever does not fit goes to over.
 	front, back := 0, len(docs)
-	over := make([][]contactDoc, len(sc.parts))
+	over := make([][]newContact, len(sc.parts))
 	overP := make([][]int64, len(sc.parts))
-	put := func(part int, d contactDoc, pid int64) {
+	put := func(part int, d newContact, pid int64) {
 		switch {
 		case part == 0 && front < back && len(over[0]) == 0:
 			docs[front], pids[front] = d, pid
@@ -97,9 +97,9 @@ func joinParts[T any](arr []T, front, back int, over [][]T) []T {
 // each state's, are a run of ordinals, and hands them all to
 // indexContacts, the writer following uses one contact at a time.
 // Callers hold mu.
-func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int64) error {
+func (ix *Index) loadContacts(ctx context.Context, docs []newContact, pids []int64) error {
 	for i := range docs {
-		docs[i].place = ix.ensurePlace(pids[i])
+		docs[i].h.place = ix.ensurePlace(pids[i])
 	}
 	pids = nil
 	t0 := time.Now()
@@ -127,7 +127,7 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 	}
 	start := make([]int, len(ix.places)+1)
 	for i := range docs {
-		start[rank[docs[i].place]+1]++
+		start[rank[docs[i].h.place]+1]++
 	}
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
@@ -137,7 +137,7 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 	dest := make([]uint32, len(docs))
 	next := slices.Clone(start[:len(ix.places)])
 	for i := range docs {
-		r := rank[docs[i].place]
+		r := rank[docs[i].h.place]
 		dest[i] = uint32(next[r])
 		next[r]++
 	}
@@ -149,8 +149,14 @@ func (ix *Index) loadContacts(ctx context.Context, docs []contactDoc, pids []int
 		}
 	}
 	dest = nil
-	ix.contacts = docs
-	ix.hot = offheap[hotDoc](0, cap(docs))
+	// The documents and their hot entries go to arrays of their own
+	// (with the same room), the build's array is unmapped.
+	ix.contacts = offheap[contactDoc](len(docs), cap(docs))
+	ix.hot = offheap[hotDoc](len(docs), cap(docs))
+	for i := range docs {
+		ix.contacts[i], ix.hot[i] = docs[i].d, docs[i].h
+	}
+	offheapFree(docs)
 	docs = nil
 	n := len(ix.contacts)
 	if n == 0 {
@@ -239,21 +245,23 @@ func scanBatches(ctx context.Context, scan func(fn func(pursuit.Contact) error) 
 
 // newDoc makes the document of a contact, without its ordinal-dependent
 // parts. Callers hold mu.
-func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) contactDoc {
+func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) newContact {
 	d := contactDoc{
 		id:       c.ContactID,
 		packed:   ix.arena.putContact(c),
 		verified: micros(c.VerifiedAt),
 		created:  micros(c.CreatedAt),
 		updated:  micros(c.UpdatedAt),
-		place:    place,
-		title:    ix.titles.intern(a, c.Title, true),
-		dept:     ix.depts.intern(a, c.Department, true),
 		owner:    ix.owners.intern(a, c.AccountOwner, false),
 		alive:    true,
-		email:    emailStatusIndex(c.EmailStatus),
 	}
-	key := [2]uint32{d.title, d.dept}
+	h := hotDoc{
+		place: place,
+		title: ix.titles.intern(a, c.Title, true),
+		dept:  ix.depts.intern(a, c.Department, true),
+		email: emailStatusIndex(c.EmailStatus),
+	}
+	key := [2]uint32{h.title, h.dept}
 	class, ok := ix.classes[key]
 	if !ok {
 		f, s := titles.Classify(c.Title, c.Department)
@@ -261,6 +269,6 @@ func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) 
 		ix.classes[key] = class
 		ix.pairs = append(ix.pairs, key)
 	}
-	d.class = class
-	return d
+	h.class = class
+	return newContact{d, h}
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -45,25 +46,38 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	defer analyzers.Put(a)
 	emails := c.emailWithin()
 	var r, byState *roaring.Bitmap
-	var shared bool
-	if req.SidebarCounts {
+	var shared, reused bool
+	fkey := requestKey{customer: customerID, hash: p.hash}
+	switch {
+	case req.SidebarCounts:
 		r, shared, byState, res.Mapped = ix.sidebarSearch(a, c, p, emails)
-	} else {
+	default:
+		// The same request of the same customer in one version of the
+		// index is the same set: an entry that holds it at this version
+		// answers without filtering and matching (read only).
+		if r = ix.resultOf(fkey); r != nil {
+			shared, reused = true, true
+			break
+		}
 		r, shared = ix.contactFilter(c, p)
 		r, shared = ix.matchClauses(a, r, shared, p.clauses, emails)
 	}
 	res.Total = int(r.GetCardinality())
 	st := ix.contactStats(c, p)
-	fkey := requestKey{customer: customerID, hash: p.hash, n: p.facetN}
+	// The cache entry: the bitmap r is, when it is the index's own (and
+	// not an entry's set), or the request's.
+	var fbm *roaring.Bitmap
+	if shared && !reused {
+		fbm = r
+	}
 	var cached map[string][]Bucket
-	if req.Facets && !shared {
-		cached = ix.requestFacets(fkey)
+	if req.Facets {
+		cached = ix.facetsFor(fbm, fkey, r, p.facetN)
 	}
 	var fc *facetCounter
-	if req.Facets && cached == nil && st != nil && !shared && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
+	if req.Facets && cached == nil && st != nil && (!shared || reused) && uint64(res.Total) <= ix.facetWalk && uint64(res.Total) < ix.pruneMin {
 		// A text search of a result under pruneMin walks the whole
-		// result to rank it: the facets are counted in the same walk,
-		// unless the result is an index bitmap, whose facets are cached.
+		// result to rank it: the facets are counted in the same walk.
 		fc = ix.newFacetCounter()
 		defer fc.release()
 	}
@@ -71,14 +85,20 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 	switch {
 	case cached != nil:
 		res.Facets = cached
-	case fc != nil:
-		res.Facets = fc.result(p.facetN)
-		ix.keepRequestFacets(fkey, res.Facets)
-	case req.Facets && shared:
-		res.Facets = ix.cachedFacets(r, p.facetN)
 	case req.Facets:
-		res.Facets = ix.contactFacets(r, p.facetN)
-		ix.keepRequestFacets(fkey, res.Facets)
+		var counts *facetCounts
+		if fc != nil {
+			counts = fc.counts()
+		} else {
+			counts = ix.contactCounts(r)
+		}
+		res.Facets = ix.facetsOf(counts, p.facetN)
+		// r is not read after this: the cache takes it (a copy of it
+		// when it is the index's).
+		ix.keepFacets(fbm, fkey, r, !shared, counts)
+	case !shared && !req.SidebarCounts:
+		// The result alone, for the next search of the request.
+		ix.keepFacets(nil, fkey, r, true, nil)
 	}
 	if req.Facets && byState != nil {
 		res.Facets[FacetState] = ix.stateCounts(byState)
@@ -106,25 +126,25 @@ func (ix *Index) SearchContacts(customerID int64, req Request) (ContactResult, e
 }
 
 func (ix *Index) contactHit(c *customer, h hit) ContactHit {
-	d := &ix.contacts[h.ord]
-	pd := &ix.places[d.place]
+	d, hd := &ix.contacts[h.ord], &ix.hot[h.ord]
+	pd := &ix.places[hd.place]
 	name, first, last, email, phone := ix.unpack(d)
 	access := c.access(h.ord)
 	contact := pursuit.Contact{
 		ContactID: d.id, PlaceID: pd.p.PlaceID,
 		Name: name, FirstName: first, LastName: last, Email: email, Phone: phone,
-		Title: ix.titles.vals[d.title].s, Department: ix.depts.vals[d.dept].s,
+		Title: ix.titles.vals[hd.title].s, Department: ix.depts.vals[hd.dept].s,
 		AccountOwner: ix.owners.vals[d.owner].s,
 		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
-		EmailStatus: pursuit.EmailStatuses[d.email],
+		EmailStatus: pursuit.EmailStatuses[hd.email],
 	}
 	return ContactHit{
 		Contact:    contact.Masked(access),
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
-		Function:   functionName(d.function()),
-		Seniority:  seniorityName(d.seniority()),
+		Function:   functionName(hd.function()),
+		Seniority:  seniorityName(hd.seniority()),
 		AccessType: access,
 		Score:      h.score,
 	}
@@ -275,7 +295,7 @@ func (ix *Index) contactFilter(c *customer, p *plan) (r *roaring.Bitmap, shared 
 	}
 	if p.hasPop && !r.IsEmpty() {
 		r, shared = ix.pop.query(p.popLo, p.popHi, r, func(o uint32) int64 {
-			return ix.places[ix.contacts[o].place].p.Population
+			return ix.places[ix.hot[o].place].p.Population
 		}), false
 	}
 	if p.verified != 0 && !r.IsEmpty() {
@@ -397,10 +417,16 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 		mShared := false
 		if !cl.phrase {
 			m = roaring.New()
+			// r holding every live contact (a nationwide grant, no
+			// filter) holds every term's documents: the first term's
+			// bitmap is read as it is, not intersected with r.
+			all := r.GetCardinality() == ix.alive.GetCardinality()
 			for j, t := range cl.terms {
 				x, ex := ix.termDocs(cl.fields, t, emails)
 				switch {
-				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin):
+				case j == 0 && ex == nil && len(cl.terms) == 1 && !cl.negate && subsetOf(x, r, ix.subsetMin, ix.alive.GetCardinality()):
+					m, mShared = x, true
+				case j == 0 && ex == nil && all:
 					m, mShared = x, true
 				case j == 0:
 					m = roaring.And(r, x)
@@ -409,8 +435,14 @@ func (ix *Index) matchClauses(a *analysis.Analyzer, r *roaring.Bitmap, shared bo
 					}
 				case ex != nil:
 					y := roaring.And(m, ex)
-					m.And(x)
+					if mShared {
+						m, mShared = roaring.And(m, x), false
+					} else {
+						m.And(x)
+					}
 					orEmails(m, y, emails)
+				case mShared:
+					m, mShared = roaring.And(m, x), false
 				default:
 					m.And(x)
 				}
@@ -496,10 +528,17 @@ const subsetMin = 1 << 16
 // common word over a nationwide grant is the usual case: the term's own
 // bitmap is then the result, read only, rather than a copy of it (up to
 // 8 kB per 65,536 ordinals, most of what such a search allocates, and so
-// of its garbage collection work).
-func subsetOf(x, r *roaring.Bitmap, min uint64) bool {
+// of its garbage collection work). alive is the number of live contacts:
+// r (a customer's contacts, within the live ones) holding that many is
+// every live contact, and so holds x (no posting holds a dead ordinal)
+// without the intersection.
+func subsetOf(x, r *roaring.Bitmap, min, alive uint64) bool {
 	n := x.GetCardinality()
-	return n >= min && r.GetCardinality() >= n && x.AndCardinality(r) == n
+	if n < min {
+		return false
+	}
+	rn := r.GetCardinality()
+	return rn == alive || rn >= n && x.AndCardinality(r) == n
 }
 
 // phraseMatches returns the docs of within (and of only, when not nil)
@@ -575,6 +614,7 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			cand.AndNot(roaring.BitmapOf(out...))
 		}
 		walked = cand
+		runtime.KeepAlive(ro) // its arrays are off the heap (orderDraft.sort)
 	}
 	if walked != nil && walk.IsEmpty() {
 		return walked
@@ -604,10 +644,10 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			if tab != nil {
 				ok = matches(ids[i])
 			} else {
-				name, _, _, email, _ := ix.unpack(&ix.contacts[o])
-				s := name
-				if f == fEmail {
-					s = email
+				name, first, last, email, _ := ix.unpackRaw(&ix.contacts[o])
+				s := email
+				if f != fEmail {
+					s = unpackName(name, first, last)
 				}
 				plain := a.Plain(s)
 				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)

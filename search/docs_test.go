@@ -150,3 +150,35 @@ func TestTextScore(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedName checks that names the arena stores as derived from the
+// first and last names, and the others, come back as they went in.
+func TestPackedName(t *testing.T) {
+	ix := newIndex(nil, Options{})
+	for _, c := range []pursuit.Contact{
+		{Name: "Mary Lewis", FirstName: "Mary", LastName: "Lewis", Email: "m@x.gov", Phone: "1"},
+		{Name: "Mary  Lewis", FirstName: "Mary", LastName: "Lewis"},
+		{Name: "Lewis Mary", FirstName: "Mary", LastName: "Lewis"},
+		{Name: " ", FirstName: "", LastName: ""},
+		{Name: "", FirstName: "", LastName: ""},
+		{Name: "Mary", FirstName: "Mary", LastName: ""},
+		{Name: "Mary ", FirstName: "Mary", LastName: ""},
+		{Name: "\x1e", FirstName: "a", LastName: "b"},
+		{Name: "\x1e\x1eX", FirstName: "a", LastName: "b"},
+		{Name: "Dr. Ann Lee", FirstName: "Ann", LastName: "Lee"},
+	} {
+		d := contactDoc{packed: ix.arena.putContact(&c)}
+		name, first, last, email, phone := ix.unpack(&d)
+		if name != c.Name || first != c.FirstName || last != c.LastName || email != c.Email || phone != c.Phone {
+			t.Errorf("%q %q %q: unpacked %q %q %q", c.Name, c.FirstName, c.LastName, name, first, last)
+		}
+		d.packed = ix.arena.put(packContact(&c))
+		if name, _, _, _, _ := ix.unpack(&d); name != c.Name {
+			t.Errorf("%q via packContact: unpacked %q", c.Name, name)
+		}
+	}
+	c := pursuit.Contact{Name: "Mary Lewis", FirstName: "Mary", LastName: "Lewis"}
+	if got := packedName(&c); got != derivedName {
+		t.Errorf("packedName(%q) = %q, want the derived marker", c.Name, got)
+	}
+}

@@ -210,8 +210,9 @@ func TestStateSeesEveryStructure(t *testing.T) {
 		for o := range ix.contacts {
 			d := &ix.contacts[o]
 			_, _, _, email, phone := ix.unpack(d)
-			pd := &ix.places[d.place]
-			if email == "" || phone == "" || d.title == 0 || d.dept == 0 || len(pd.vendors) == 0 || d.verified == 0 {
+			h := &ix.hot[o]
+			pd := &ix.places[h.place]
+			if email == "" || phone == "" || h.title == 0 || h.dept == 0 || len(pd.vendors) == 0 || d.verified == 0 {
 				continue
 			}
 			for _, c := range ix.customers {
@@ -234,36 +235,35 @@ func TestStateSeesEveryStructure(t *testing.T) {
 		{"email posting", func(ix *Index, o uint32, c *customer) { ix.fields[fEmail].add("zzzz", o) }},
 		{"title length sum", func(ix *Index, o uint32, c *customer) { ix.fields[fTitle].totalLen++ }},
 		{"pair postings", func(ix *Index, o uint32, c *customer) {
-			d := &ix.contacts[o]
-			ix.pairDocs.remove(pairKey(d.title, d.dept), o)
+			h := &ix.hot[o]
+			ix.pairDocs.remove(pairKey(h.title, h.dept), o)
 		}},
 		{"department filter", func(ix *Index, o uint32, c *customer) {
-			ix.deptKeys.remove(normKey(ix.depts.vals[ix.contacts[o].dept].s), o)
+			ix.deptKeys.remove(normKey(ix.depts.vals[ix.hot[o].dept].s), o)
 		}},
 		{"has_phone", func(ix *Index, o uint32, c *customer) { ix.hasPhone.Remove(o) }},
 		{"function", func(ix *Index, o uint32, c *customer) { ix.functions[0].Add(o); ix.functions[1].Add(o) }},
 		{"vendor filter", func(ix *Index, o uint32, c *customer) {
-			ix.vendors.remove(ix.places[ix.contacts[o].place].vendors[0], o)
+			ix.vendors.remove(ix.places[ix.hot[o].place].vendors[0], o)
 		}},
 		{"tier", func(ix *Index, o uint32, c *customer) {
-			t := ix.tierOf(ix.contacts[o].static)
+			t := ix.tierOf(ix.hot[o].static)
 			ix.tiers[t].Remove(o)
 			ix.tiers[(t+1)%numTiers].Add(o)
 		}},
 		{"population bucket", func(ix *Index, o uint32, c *customer) {
-			ix.pop.remove(o, ix.places[ix.contacts[o].place].p.Population)
+			ix.pop.remove(o, ix.places[ix.hot[o].place].p.Population)
 		}},
 		{"verified bucket bounds", func(ix *Index, o uint32, c *customer) {
 			b := ix.verified.buckets[monthBucket(ix.contacts[o].verified)]
 			b.max = b.min - 1
 		}},
 		{"static score", func(ix *Index, o uint32, c *customer) {
-			ix.contacts[o].static += 0.25
-			ix.hot[o].static = ix.contacts[o].static
+			ix.hot[o].static += 0.25
 		}},
 		{"hot array", func(ix *Index, o uint32, c *customer) { ix.hot[o].emailLen++ }},
-		{"place hot array", func(ix *Index, o uint32, c *customer) { ix.placeHot[ix.contacts[o].place].typeID++ }},
-		{"interned title", func(ix *Index, o uint32, c *customer) { ix.titles.vals[ix.contacts[o].title].s += " (changed)" }},
+		{"place hot array", func(ix *Index, o uint32, c *customer) { ix.placeHot[ix.hot[o].place].typeID++ }},
+		{"interned title", func(ix *Index, o uint32, c *customer) { ix.titles.vals[ix.hot[o].title].s += " (changed)" }},
 		{"dead ordinal in a filter", func(ix *Index, o uint32, c *customer) {
 			ix.contacts = append(ix.contacts, contactDoc{id: 1 << 40})
 			ix.states.add("NY", uint32(len(ix.contacts)-1))
@@ -277,14 +277,14 @@ func TestStateSeesEveryStructure(t *testing.T) {
 				ix.placeCust[pid] = nil
 			}
 		}},
-		{"place posting", func(ix *Index, o uint32, c *customer) { ix.pfields[pfName].add("zzzz", ix.contacts[o].place) }},
+		{"place posting", func(ix *Index, o uint32, c *customer) { ix.pfields[pfName].add("zzzz", ix.hot[o].place) }},
 		{"place vendor spelling", func(ix *Index, o uint32, c *customer) {
-			pd := &ix.places[ix.contacts[o].place]
+			pd := &ix.places[ix.hot[o].place]
 			pd.vendorSpells[0] = ix.spells.intern(nil, "MICRO SOFT", false)
-			ix.syncPlaceHot(ix.contacts[o].place)
+			ix.syncPlaceHot(ix.hot[o].place)
 		}},
 		{"place's contact list", func(ix *Index, o uint32, c *customer) {
-			pd := &ix.places[ix.contacts[o].place]
+			pd := &ix.places[ix.hot[o].place]
 			pd.contacts = pd.contacts[1:]
 		}},
 		{"tech row", func(ix *Index, o uint32, c *customer) {

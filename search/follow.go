@@ -122,9 +122,11 @@ func (ix *Index) Sync(ctx context.Context) error {
 			return err
 		}
 		ix.mu.Lock()
+		ix.beginChanges()
 		for _, r := range rows {
 			r()
 		}
+		ix.endChanges(ix.version + 1)
 		ix.freeRetired()
 		ix.seq = changes[len(changes)-1].Seq
 		ix.version++

@@ -32,6 +32,11 @@ type Index struct {
 	subsetMin uint64 // see the subsetMin constant
 	pruneMin  uint64 // see the pruneMin constant
 	orderMin  uint64 // see the orderMin constant
+	// orderAsk, when not 0, is how many times rankByOrder asks the
+	// bitmaps whether a contact is in the result before it writes the
+	// result out flat (by default a 32nd of the flat array's words);
+	// tests set it to take one way or the other.
+	orderAsk int
 	// phraseByOrderMin: see the phraseByOrderMin constant.
 	phraseByOrderMin uint64
 
@@ -96,8 +101,9 @@ type Index struct {
 	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
 
 	seq         int64
-	snapSeq     atomic.Int64 // seq of the snapshot last loaded or written; -1: none
-	version     int64        // counts applied batches
+	snapSeq     atomic.Int64       // seq of the snapshot last loaded or written; -1: none
+	version     int64              // counts applied batches
+	dirtyCust   map[int64]struct{} // customers whose sets the batch being applied changed (keep.go)
 	ors         orCache
 	dfs         dfCache
 	facets      facetCache
@@ -105,6 +111,9 @@ type Index struct {
 	lastApplied time.Time
 	buildTime   time.Duration
 	retired     []func() // mappings to free at the end of a batch (offheap.go)
+
+	frozen      [numFrozen]int64 // bytes of bitmaps frozenBitmaps moved off the heap, by group
+	frozenSlabs *[][]byte        // their slabs (freeze.go)
 }
 
 func newIndex(src Source, opt Options) *Index {
@@ -219,7 +228,7 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type read struct {
-		docs []contactDoc
+		docs []newContact
 		pids []int64
 		err  error
 	}
@@ -366,6 +375,8 @@ func (ix *Index) optimize() {
 	// gigabyte at the seed's scale) until the scavenger gets to them; and
 	// unmap what arrays grew out of (Build holds the write lock).
 	ix.freeRetired()
+	ix.relayout()
+	ix.freezeBitmaps()
 	debug.FreeOSMemory()
 }
 
@@ -405,7 +416,7 @@ func (ix *Index) Stats() Stats {
 	}
 	for _, c := range ix.customers {
 		mem += c.visible.GetSizeInBytes() + c.full.GetSizeInBytes() + c.mapped.GetSizeInBytes()
-		mem += uint64(len(c.contactGrant)+len(c.placeGrant)) * 24
+		mem += uint64(len(c.contactGrant))*24 + uint64(len(c.placeGrant.dense)+len(c.placeGrant.has)*8+len(c.placeGrant.sparse)*24)
 	}
 	mem += uint64(ix.arena.size())
 	mem += uint64(cap(ix.contacts)) * uint64(unsafe.Sizeof(contactDoc{}))

@@ -70,7 +70,9 @@ func (ix *Index) Memory() []MemoryPart {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var parts []MemoryPart
-	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, off}) }
+	// off is at most bytes: a frozen bitmap's serialised size (freeze.go)
+	// may exceed the estimate of its containers.
+	add := func(name string, bytes, off int64) { parts = append(parts, MemoryPart{name, bytes, min(off, bytes)}) }
 
 	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
 	docs += int64(len(ix.contactOrd.dense)) * 4
@@ -86,12 +88,12 @@ func (ix *Index) Memory() []MemoryPart {
 		t, o := f.memory()
 		post, postOff = post+t, postOff+o
 	}
-	add("postings", post, postOff)
+	add("postings", post, postOff+ix.frozen[frozenPostings])
 
 	filters := bitmapsBytes(ix.states, ix.types, ix.deptKeys, ix.vendors, ix.products, ix.cats)
 	filters += bitmapBytes(ix.functions...) + bitmapBytes(ix.seniorities...) + bitmapBytes(ix.emailStatuses...) + bitmapBytes(ix.tiers[:]...)
 	filters += bitmapBytes(ix.alive, ix.hasEmail, ix.hasPhone) + ix.pop.memory() + ix.verified.memory()
-	add("filters", filters, 0)
+	add("filters", filters, ix.frozen[frozenFilters])
 
 	places := int64(len(ix.places)) * int64(unsafe.Sizeof(placeDoc{}))
 	var placeLists int64
@@ -111,11 +113,11 @@ func (ix *Index) Memory() []MemoryPart {
 		pPost, pOff = pPost+t, pOff+o
 	}
 	pPost += bitmapsBytes(ix.pstates, ix.ptypes, ix.pvendors, ix.pproducts, ix.pcats) + bitmapBytes(ix.placeAlive) + ix.ppop.memory()
-	add("place postings", pPost, pOff)
+	add("place postings", pPost, pOff+ix.frozen[frozenPlacePostings])
 	techs, techsOff := ix.techs.memory()
 	add("tech stack", techs, techsOff)
 
-	var grants, sets, maps int64
+	var grants, grantsOff, sets, maps int64
 	lists := func(m map[int64][]int64) int64 {
 		n := mapBytes(len(m), 8+24)
 		for _, l := range m {
@@ -124,14 +126,16 @@ func (ix *Index) Memory() []MemoryPart {
 		return n
 	}
 	for _, c := range ix.customers {
-		grants += mapBytes(len(c.placeGrant), 9) + mapBytes(len(c.contactGrant), 9)
+		pg, pgOff := c.placeGrant.memory()
+		grants += pg + mapBytes(len(c.contactGrant), 9)
+		grantsOff += pgOff
 		sets += bitmapBytes(c.visible, c.full, c.places)
 		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
 	grants += lists(ix.placeCust) + lists(ix.contactCust)
 	mapRows, mapOff := ix.mappings.memory()
-	add("grants", grants, 0)
-	add("visible sets", sets, 0)
-	add("mappings", maps+mapRows, mapOff)
+	add("grants", grants, grantsOff)
+	add("visible sets", sets, ix.frozen[frozenSets])
+	add("mappings", maps+mapRows, mapOff+ix.frozen[frozenMappings])
 	return parts
 }

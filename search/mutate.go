@@ -69,7 +69,7 @@ func (ix *Index) deletePlace(id int64) {
 	pd.alive = false
 	for _, cid := range ix.placeCust[id] {
 		if c := ix.customers[cid]; c != nil {
-			delete(c.placeGrant, id)
+			c.placeGrant.delete(id)
 		}
 	}
 	ix.refreshPlaceCustomers(id)
@@ -163,16 +163,18 @@ func (ix *Index) putContact(c pursuit.Contact) {
 	var oldPlace int64
 	var oldLens [numFields]int64
 	if ok && ix.contacts[ord].alive {
-		oldPlace = ix.places[ix.contacts[ord].place].p.PlaceID
+		oldPlace = ix.places[ix.hot[ord].place].p.PlaceID
 		oldLens = ix.contactLens(ord)
 		ix.indexContacts([]uint32{ord}, removing)
 	} else if !ok {
 		ord = uint32(len(ix.contacts))
 		ix.contacts = growOff(ix, ix.contacts, len(ix.contacts)+1)
 		ix.contacts[ord] = contactDoc{}
+		ix.hot = growOff(ix, ix.hot, len(ix.contacts))
 		ix.contactOrd.set(c.ContactID, ord)
 	}
-	ix.contacts[ord] = ix.newDoc(&ix.a, &c, pord)
+	nc := ix.newDoc(&ix.a, &c, pord)
+	ix.contacts[ord], ix.hot[ord] = nc.d, nc.h
 	ix.indexContacts([]uint32{ord}, adding)
 	if oldPlace != 0 {
 		// The customers that see the contact keep seeing it until the
@@ -201,7 +203,7 @@ func (ix *Index) deleteContacts(ords []uint32) {
 	}
 	pids := make([]int64, len(ords))
 	for i, o := range ords {
-		pids[i] = ix.places[ix.contacts[o].place].p.PlaceID
+		pids[i] = ix.places[ix.hot[o].place].p.PlaceID
 	}
 	ix.indexContacts(ords, removing)
 	for i, o := range ords {

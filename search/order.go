@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -68,12 +69,26 @@ type orderDraft struct {
 	pairs                 []orderPair // start and end index keys
 	keys                  []uint64    // ^orderedFloat(static)<<32 | ordinal
 	titleTerms, deptTerms map[string][]uint32
+	mapped                []uint64 // the off-heap array keys started in
+}
+
+// free unmaps the draft's keys (keys may have moved to the heap if more
+// contacts than alive were listed, which does not happen).
+func (dr *orderDraft) free() {
+	offheapFree(dr.mapped)
+	dr.keys, dr.mapped = nil, nil
 }
 
 // draftOrder reads the draft of a rank order. Callers hold ix.mu (for
 // reading at least).
+//
+// The keys are off the Go heap (36 MB at the seed's scale that would
+// otherwise be garbage the heap grows by): the caller frees them with
+// dr.free once sorted.
 func (ix *Index) draftOrder() *orderDraft {
-	dr := &orderDraft{keys: make([]uint64, 0, ix.alive.GetCardinality())}
+	n := int(ix.alive.GetCardinality())
+	dr := &orderDraft{keys: offheap[uint64](0, n)}
+	dr.mapped = dr.keys
 	add := func(o uint32) {
 		dr.keys = append(dr.keys, uint64(^orderedFloat(ix.hot[o].static))<<32|uint64(o))
 	}
@@ -127,9 +142,18 @@ func (ix *Index) draftOrder() *orderDraft {
 
 // sort turns the draft into a rank order (no lock needed: it reads only
 // the draft).
+//
+// The order and its scores (8 bytes a contact) live off the Go heap
+// (offheap.go), unmapped when the order is unreachable: its readers keep
+// it alive (runtime.KeepAlive) while they read its arrays.
 func (dr *orderDraft) sort() *rankOrder {
+	n := len(dr.keys)
 	ro := &rankOrder{dirty: roaring.New(), titleTerms: dr.titleTerms, deptTerms: dr.deptTerms,
-		order: make([]uint32, len(dr.keys)), static: make([]float32, len(dr.keys))}
+		order: offheap[uint32](n, n), static: offheap[float32](n, n)}
+	runtime.AddCleanup(ro, func(a orderArrays) {
+		offheapFree(a.order)
+		offheapFree(a.static)
+	}, orderArrays{ro.order, ro.static})
 	for _, pr := range dr.pairs {
 		keys := dr.keys[pr.start:pr.end]
 		if len(keys) == 0 {
@@ -144,6 +168,12 @@ func (dr *orderDraft) sort() *rankOrder {
 		ro.pairs = append(ro.pairs, pr)
 	}
 	return ro
+}
+
+// orderArrays are a rank order's off-heap arrays, for its cleanup.
+type orderArrays struct {
+	order  []uint32
+	static []float32
 }
 
 // fromOrderedFloat inverts orderedFloat.
@@ -167,6 +197,7 @@ func (ix *Index) buildOrder() {
 	ix.orderPending = roaring.New()
 	ix.mu.RUnlock()
 	ro := dr.sort()
+	dr.free()
 	if ix.orderSorted != nil {
 		ix.orderSorted()
 	}
@@ -278,23 +309,52 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 	score := func(o uint32, h *hotDoc) float64 {
 		return s.interned(s.titleS, ix.titles, fTitle, h.title) + s.interned(s.deptS, ix.depts, fDept, h.dept) + float64(h.static)
 	}
+	defer runtime.KeepAlive(ro) // its arrays are off the heap (sort)
+	// Whether a contact of the order is in r (and neither named nor
+	// dirty, which are scored outright): asked of the bitmaps while the
+	// walk is short (a few hundred contacts over a nationwide grant),
+	// and of a flat bit array of r, written out once the walk has asked
+	// as many times as writing it costs (it is as big as the index: 560
+	// kB at the seed's scale, and cleared again after).
 	words := int(r.DenseSize())
 	var dense []uint64
-	if v, ok := denseBufs.Get().(*[]uint64); ok && cap(*v) >= words {
-		dense = (*v)[:words]
-	} else {
-		dense = make([]uint64, words)
+	var outright *roaring.Bitmap // dirty contacts of r scored outright
+	asked, denseAfter := 0, words/32
+	if ix.orderAsk != 0 {
+		denseAfter = ix.orderAsk
 	}
 	defer func() {
-		clear(dense)
-		denseBufs.Put(&dense)
+		if dense != nil {
+			clear(dense)
+			denseBufs.Put(&dense)
+		}
 	}()
-	r.WriteDenseTo(dense)
-	unset := func(o uint32) { dense[o>>6] &^= 1 << (o & 63) }
+	in := func(o uint32) bool {
+		if dense == nil {
+			if asked++; asked <= denseAfter {
+				return r.Contains(o) && (named == nil || !named.Contains(o)) && (outright == nil || !outright.Contains(o))
+			}
+			if v, ok := denseBufs.Get().(*[]uint64); ok && cap(*v) >= words {
+				dense = (*v)[:words]
+			} else {
+				dense = make([]uint64, words)
+			}
+			r.WriteDenseTo(dense)
+			unset := func(o uint32) { dense[o>>6] &^= 1 << (o & 63) }
+			for _, x := range []*roaring.Bitmap{named, outright} {
+				if x != nil {
+					it := x.Iterator()
+					for it.HasNext() {
+						unset(it.Next())
+					}
+				}
+			}
+		}
+		return int(o>>6) < words && dense[o>>6]&(1<<(o&63)) != 0
+	}
 	if named != nil {
 		eachHot(ix, named, func(o uint32, h *hotDoc) {
 			ix.offer(top, p.cursor, o, score(o, h)+s.nameEmail(o, h))
-			unset(o)
 		})
 	}
 	if !ro.dirty.IsEmpty() {
@@ -304,8 +364,8 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 		}
 		eachHot(ix, x, func(o uint32, h *hotDoc) {
 			ix.offer(top, p.cursor, o, score(o, h))
-			unset(o)
 		})
+		outright = x
 	}
 	// Score the titles and departments that hold a query term; every
 	// other one scores 0 (interned's sum over no term), and is left NaN
@@ -356,10 +416,10 @@ func (ix *Index) rankByOrder(ro *rankOrder, r *roaring.Bitmap, p *plan, s *score
 		end := min(c.pos+orderChunk, c.end)
 		budget -= int(end - c.pos)
 		for i := c.pos; i < end; i++ {
-			// Dead, filtered out, named and dirty contacts are not in
-			// dense; the others' static scores are those they were
+			// Dead, filtered out, named and dirty contacts are not
+			// in; the others' static scores are those they were
 			// ordered by.
-			if o := ro.order[i]; int(o>>6) < words && dense[o>>6]&(1<<(o&63)) != 0 {
+			if o := ro.order[i]; in(o) {
 				ix.offer(top, p.cursor, o, c.text+float64(ro.static[i]))
 			}
 		}

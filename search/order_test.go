@@ -50,6 +50,9 @@ func TestRankByOrderMatchesFullWalk(t *testing.T) {
 			ix.orderMin, ix.pruneMin = math.MaxUint64, math.MaxUint64
 			if byOrder {
 				ix.orderMin = 0
+				// Membership asked of the bitmaps, written out flat
+				// at once, or after a few asks.
+				ix.orderAsk = []int{-1, math.MaxInt, 7}[r.IntN(3)]
 			} else {
 				ix.facets.mu.Lock()
 				ix.facets.byReq = nil

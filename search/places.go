@@ -102,7 +102,7 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 		res.Hits = append(res.Hits, PlaceHit{
 			Place:      pd.p,
 			Contacts:   len(pd.contacts),
-			AccessType: accessName(c.placeGrant[pd.p.PlaceID]),
+			AccessType: accessName(c.placeGrant.at(pd.p.PlaceID)),
 			Score:      h.score,
 		})
 	}

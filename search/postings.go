@@ -27,6 +27,20 @@ type field struct {
 	totalLen int64    // sum of the field's length over live docs
 	listMax  int      // most documents a term keeps in the pool
 	retired  []func() // mappings the small terms' table grew out of (freeRetired)
+	// dirty, while a batch of changes is applied (Index.beginChanges),
+	// collects the terms whose postings the batch touched: the caches
+	// keyed by term forget only those (endChanges).
+	dirty map[string]struct{}
+}
+
+// touch records that term's postings change, while a batch is applied.
+func (f *field) touch(term string) {
+	if f.dirty == nil {
+		return
+	}
+	if _, ok := f.dirty[term]; !ok {
+		f.dirty[strings.Clone(term)] = struct{}{}
+	}
 }
 
 // listMax is the default of field.listMax: a list of 4,096 ordinals is
@@ -82,6 +96,7 @@ func (f *field) card(term string) uint64 {
 func (f *field) numTerms() int { return len(f.big) + f.small.len() }
 
 func (f *field) add(term string, ord uint32) {
+	f.touch(term)
 	if bm := f.big[term]; bm != nil {
 		bm.Add(ord)
 		return
@@ -120,6 +135,7 @@ func (f *field) addMany(term string, ords []uint32) {
 	if len(ords) == 0 {
 		return
 	}
+	f.touch(term)
 	if bm := f.big[term]; bm != nil {
 		bm.AddMany(ords)
 		return
@@ -195,6 +211,7 @@ func (f *field) free(l postList) {
 }
 
 func (f *field) remove(term string, ord uint32) {
+	f.touch(term)
 	if bm := f.big[term]; bm != nil {
 		bm.Remove(ord)
 		if bm.IsEmpty() {

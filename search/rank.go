@@ -198,9 +198,9 @@ func (s *scorer) interned(cache []float32, tab *interner, f int, id uint32) floa
 }
 
 // base is the score of a contact without its name and email terms.
-func (s *scorer) base(d *contactDoc) float64 {
-	return s.interned(s.titleS, s.ix.titles, fTitle, d.title) +
-		s.interned(s.deptS, s.ix.depts, fDept, d.dept) + float64(d.static)
+func (s *scorer) base(h *hotDoc) float64 {
+	return s.interned(s.titleS, s.ix.titles, fTitle, h.title) +
+		s.interned(s.deptS, s.ix.depts, fDept, h.dept) + float64(h.static)
 }
 
 // matchNames intersects each name and email term with the result r,
@@ -268,9 +268,9 @@ func (ix *Index) rankContacts(r *roaring.Bitmap, p *plan, st *stats, fc *facetCo
 			}
 			x := roaring.And(r, ix.tiers[t])
 			eachOrd(x, func(o uint32) {
-				d := &ix.contacts[o]
-				if sc := float64(d.static); p.cursor.after(sc, d.id) {
-					top.push(hit{sc, d.id, o})
+				id := ix.contacts[o].id
+				if sc := float64(ix.hot[o].static); p.cursor.after(sc, id) {
+					top.push(hit{sc, id, o})
 				}
 			})
 		}

@@ -43,15 +43,14 @@ func (ix *Index) fillSignals(c *customer, p *plan, st *stats, hits []hit, out []
 		defer s.release()
 	}
 	for i, h := range hits {
-		d := &ix.contacts[h.ord]
 		hd := &ix.hot[h.ord]
-		pd := &ix.places[d.place]
+		pd := &ix.places[hd.place]
 		sg := &Signals{
 			ord:         h.ord,
 			Static:      float64(hd.static),
 			Population:  pd.p.Population,
 			HasEmail:    ix.hasEmail.Contains(h.ord),
-			EmailStatus: pursuit.EmailStatuses[d.email],
+			EmailStatus: pursuit.EmailStatuses[hd.email],
 			Mapped:      c.mapped != nil && c.mapped.Contains(h.ord),
 			Categories:  pd.categories[:len(pd.categories):len(pd.categories)],
 		}
@@ -76,15 +75,15 @@ func (ix *Index) fillSignals(c *customer, p *plan, st *stats, hits []hit, out []
 
 // leanHit is a hit without its text (Request.Lean).
 func (ix *Index) leanHit(c *customer, h hit) ContactHit {
-	d := &ix.contacts[h.ord]
-	pd := &ix.places[d.place]
+	d, hd := &ix.contacts[h.ord], &ix.hot[h.ord]
+	pd := &ix.places[hd.place]
 	return ContactHit{
 		Contact:    pursuit.Contact{ContactID: d.id, PlaceID: pd.p.PlaceID, VerifiedAt: fromMicros(d.verified)},
 		PlaceName:  pd.p.Name,
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
-		Function:   functionName(d.function()),
-		Seniority:  seniorityName(d.seniority()),
+		Function:   functionName(hd.function()),
+		Seniority:  seniorityName(hd.seniority()),
 		AccessType: c.access(h.ord),
 		Score:      h.score,
 	}

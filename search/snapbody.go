@@ -228,7 +228,11 @@ func (e *snapWriter) grants(m map[int64]uint8) {
 
 func (e *snapWriter) customer(c *customer) {
 	e.varint(c.id)
-	e.grants(c.placeGrant)
+	e.uvarint(uint64(c.placeGrant.len()))
+	for id, a := range c.placeGrant.all() {
+		e.varint(id)
+		e.uvarint(uint64(a))
+	}
 	e.grants(c.contactGrant)
 	e.bitmap(c.visible)
 	e.bitmap(c.full)
@@ -365,6 +369,7 @@ func (ix *Index) decCustomers(d *snapReader) {
 	ix.customers = make(map[int64]*customer, n)
 	for range n {
 		c := d.customer()
+		c.placeGrant.retired = &ix.retired
 		ix.customers[c.id] = c
 	}
 }
@@ -387,9 +392,9 @@ func (ix *Index) check(d *snapReader) {
 		d.fail("%d hot documents for %d contacts", len(ix.hot), len(ix.contacts))
 	}
 	for i := range ix.contacts {
-		c := &ix.contacts[i]
-		if int(c.place) >= len(ix.places) && c.alive || int(c.title) >= len(ix.titles.vals) ||
-			int(c.dept) >= len(ix.depts.vals) || int(c.owner) >= len(ix.owners.vals) ||
+		c, h := &ix.contacts[i], &ix.hot[i]
+		if int(h.place) >= len(ix.places) && c.alive || int(h.title) >= len(ix.titles.vals) ||
+			int(h.dept) >= len(ix.depts.vals) || int(c.owner) >= len(ix.owners.vals) ||
 			c.packed&0xffff != 0 && int(c.packed>>48) >= len(ix.arena.chunks) {
 			d.fail("contact %d refers outside the index", c.id)
 		}
@@ -534,7 +539,19 @@ func (d *snapReader) grants() map[int64]uint8 {
 
 func (d *snapReader) customer() *customer {
 	c := &customer{id: d.varint()}
-	c.placeGrant = d.grants()
+	// The table grows as it is read: what it grows out of is freed at
+	// once (no reader has it yet).
+	var retired []func()
+	c.placeGrant.retired = &retired
+	n := d.n(2)
+	for range n {
+		id := d.varint()
+		c.placeGrant.set(id, uint8(d.uvarint()))
+	}
+	for _, free := range retired {
+		free()
+	}
+	c.placeGrant.retired = nil // decCustomers sets the index's
 	c.contactGrant = d.grants()
 	c.visible, c.full, c.places = d.bitmapNew(), d.bitmapNew(), d.bitmapNew()
 	for i := range c.lens {

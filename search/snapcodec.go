@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"math/bits"
-	"os"
 	"time"
 	"unsafe"
 
@@ -156,11 +156,11 @@ var errCorrupt = errors.New("corrupt snapshot")
 // which the loader recovers into an error; every length is checked
 // against the section's end before anything is allocated for it.
 type snapReader struct {
-	b      []byte   // the whole file
-	f      *os.File // the same file, for the raw arrays' preads
-	pos    int      // the next byte to decode
-	end    int      // the section's end
-	crc    uint32   // CRC-32C of the section's bytes before crcPos
+	b      []byte      // the whole file
+	f      io.ReaderAt // the same file, for the raw arrays' preads
+	pos    int         // the next byte to decode
+	end    int         // the section's end
+	crc    uint32      // CRC-32C of the section's bytes before crcPos
 	crcPos int
 	strs   map[string]string
 	// Slabs the places' own strings and short lists are carved from:
@@ -169,12 +169,13 @@ type snapReader struct {
 	bytesSlab []byte
 	u32Slab   []uint32
 	i64Slab   []int64
-	strSlab   []string
+	strSlab   []string          // off the heap: see istrs
+	offStrs   map[string]string // offStr's interned strings
 	// allocs free what readRawOff mapped, when the snapshot is refused.
 	allocs []func()
 }
 
-func newSnapReader(b []byte, f *os.File, off, end int) *snapReader {
+func newSnapReader(b []byte, f io.ReaderAt, off, end int) *snapReader {
 	return &snapReader{b: b, f: f, pos: off, end: end, crcPos: off, strs: map[string]string{}}
 }
 
@@ -263,16 +264,44 @@ func (d *snapReader) istr() string {
 	return s
 }
 
+// istrs reads a list of strings written by strs.
+//
+// The list and its strings are off the Go heap (a place's vendors,
+// products and categories: 44 MB of string headers at the seed's scale),
+// which is safe because nothing in them points into the heap: the strings
+// are interned copies in the byte slab (offStr), and a list is only ever
+// replaced, never written (mutate.go sets it to nil, then appends to a
+// new one on the heap).
 func (d *snapReader) istrs() []string {
 	n := d.n(1)
 	if n == 0 {
 		return nil
 	}
-	out := carve(&d.strSlab, n)
+	out := carveOff(d, &d.strSlab, n)
 	for i := range out {
-		out[i] = d.istr()
+		out[i] = d.offStr()
 	}
 	return out
+}
+
+// offStr is istr, the string interned as a copy in the byte slab (off
+// the Go heap, never freed).
+func (d *snapReader) offStr() string {
+	b := d.bytes()
+	if s, ok := d.offStrs[string(b)]; ok {
+		return s
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	c := carveOff(d, &d.bytesSlab, len(b))
+	copy(c, b)
+	s := unsafe.String(&c[0], len(c))
+	if d.offStrs == nil {
+		d.offStrs = map[string]string{}
+	}
+	d.offStrs[s] = s
+	return s
 }
 
 func (d *snapReader) time() time.Time {
@@ -418,7 +447,7 @@ func (d *snapReader) lists() map[int64][]int64 {
 	m := make(map[int64][]int64, n)
 	for range n {
 		k := d.varint()
-		m[k] = readRaw[int64](d)
+		m[k] = readRawSlab(d, &d.i64Slab) // off the heap; an append moves a list to it
 	}
 	return m
 }

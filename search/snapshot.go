@@ -48,7 +48,7 @@ import (
 // SnapshotVersion is the snapshot format's version. Change it whenever
 // what the body holds, or how, changes; the layout fingerprint covers the
 // document structs written as memory.
-const SnapshotVersion = 3
+const SnapshotVersion = 4 // 4: derived names in the text arena (packedName)
 
 var (
 	snapMagic    = [8]byte{'P', 'U', 'R', 'S', 'N', 'A', 'P', '\n'}
@@ -328,6 +328,11 @@ func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix
 	if err := ix.decodeSections(b, f, table, tableOff, opt.workers); err != nil {
 		return bad(err.Error(), nil)
 	}
+	// The decoded containers the freeze copied are garbage now: give
+	// their pages back rather than keep them resident until the
+	// scavenger gets to them.
+	ix.freezeBitmaps()
+	debug.FreeOSMemory()
 	ix.buildTime = time.Since(start)
 	ix.lastApplied = time.Now()
 	ix.log.Info("search index loaded from snapshot", "path", path, "seq", h.seq,

@@ -165,23 +165,23 @@ func (ix *Index) state() (st indexState, problems []string) {
 			bad("contact %d at ordinal %d: contactOrd says %d, %v", d.id, o, got, ok)
 		}
 		name, first, last, email, phone := ix.unpack(d)
-		pd := &ix.places[d.place]
+		if o >= len(ix.hot) {
+			bad("contact %d: no hot entry for ordinal %d", d.id, o)
+			continue
+		}
+		h := &ix.hot[o]
+		pd := &ix.places[h.place]
 		if !pd.alive {
 			bad("contact %d is at a dead place %d", d.id, pd.p.PlaceID)
 		}
 		st.Contacts[d.id] = contactState{
 			Name: name, First: first, Last: last, Email: email, Phone: phone,
 			Verified: d.verified, Created: d.created, Updated: d.updated, Place: pd.p.PlaceID,
-			Title: ix.titles.vals[d.title].s, Dept: ix.depts.vals[d.dept].s, Owner: ix.owners.vals[d.owner].s,
-			Static: d.static, NameLen: int(d.nameLen), EmailLen: int(d.emailLen), Function: d.function(), Sen: d.seniority(),
+			Title: ix.titles.vals[h.title].s, Dept: ix.depts.vals[h.dept].s, Owner: ix.owners.vals[d.owner].s,
+			Static: h.static, NameLen: int(h.nameLen), EmailLen: int(h.emailLen), Function: h.function(), Sen: h.seniority(),
 		}
-		if o >= len(ix.hot) {
-			bad("contact %d: no hot entry for ordinal %d", d.id, o)
-		} else if h := ix.hot[o]; h != (hotDoc{place: d.place, title: d.title, dept: d.dept, static: d.static, nameLen: d.nameLen, emailLen: d.emailLen, class: d.class, email: d.email}) {
-			bad("contact %d: hot entry %+v does not mirror the document", d.id, h)
-		}
-		if c, ok := ix.classes[[2]uint32{d.title, d.dept}]; !ok || c != d.class {
-			bad("contact %d: class %d, classes say %d, %v", d.id, d.class, c, ok)
+		if c, ok := ix.classes[[2]uint32{h.title, h.dept}]; !ok || c != h.class {
+			bad("contact %d: class %d, classes say %d, %v", d.id, h.class, c, ok)
 		}
 		if !slices.Contains(pd.contacts, uint32(o)) {
 			bad("contact %d is missing from its place's list", d.id)
@@ -239,7 +239,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 		}
 		st.Ranges[name] = m
 	}
-	contactPop := func(o uint32) int64 { return ix.places[ix.contacts[o].place].p.Population }
+	contactPop := func(o uint32) int64 { return ix.places[ix.hot[o].place].p.Population }
 	ranges("population", ix.pop, contactIDs, contactPop)
 	ranges("verified", ix.verified, contactIDs, func(o uint32) int64 { return ix.contacts[o].verified })
 	ranges("place population", ix.ppop, placeIDs, func(o uint32) int64 { return ix.places[o].p.Population })
@@ -310,7 +310,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 	st.Customers = map[int64]customerState{}
 	for id, c := range ix.customers {
 		cs := customerState{
-			PlaceGrant: nonEmpty(c.placeGrant), ContactGrant: nonEmpty(c.contactGrant),
+			PlaceGrant: nonEmpty(maps.Collect(c.placeGrant.all())), ContactGrant: nonEmpty(c.contactGrant),
 			Visible: bmIDs("visible", c.visible), Full: bmIDs("full", c.full), Mapped: bmIDs("mapped", c.mapped),
 			Places: placeIDs("places", c.places.ToArray()), PlacesMapped: placeIDs("places mapped", c.placesMapped.ToArray()),
 			Lens: c.lens, PlaceLens: c.placeLens,
@@ -323,7 +323,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			keys  []int64
 			lists map[int64][]int64
 		}{
-			{"a grant on place", slices.Collect(maps.Keys(c.placeGrant)), ix.placeCust},
+			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), ix.placeCust},
 			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), ix.placeCust},
 			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), ix.contactCust},
 			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), ix.contactCust},

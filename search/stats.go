@@ -35,12 +35,12 @@ func dfKey(field, term string) string { return field + "\x00" + term }
 
 // contactLens returns the lengths of a contact's fields, in terms.
 func (ix *Index) contactLens(ord uint32) [numFields]int64 {
-	d := &ix.contacts[ord]
+	h := &ix.hot[ord]
 	return [numFields]int64{
-		fName:  int64(d.nameLen),
-		fTitle: int64(ix.titles.vals[d.title].n),
-		fDept:  int64(ix.depts.vals[d.dept].n),
-		fEmail: int64(d.emailLen),
+		fName:  int64(h.nameLen),
+		fTitle: int64(ix.titles.vals[h.title].n),
+		fDept:  int64(ix.depts.vals[h.dept].n),
+		fEmail: int64(h.emailLen),
 	}
 }
 
@@ -71,8 +71,10 @@ func (ix *Index) setIn(c *customer, set *roaring.Bitmap, ord uint32, on bool) {
 	switch {
 	case on && set.CheckedAdd(ord):
 		addLens(&c.lens, ix.contactLens(ord), 1, set == c.visible, set == c.full)
+		ix.touchCustomer(c)
 	case !on && set.CheckedRemove(ord):
 		addLens(&c.lens, ix.contactLens(ord), -1, set == c.visible, set == c.full)
+		ix.touchCustomer(c)
 	}
 }
 
@@ -87,6 +89,7 @@ func (ix *Index) setPlace(c *customer, ord uint32, on bool) {
 		sign = -1
 	}
 	if sign != 0 {
+		ix.touchCustomer(c)
 		l := ix.placeLens(ord)
 		for f := range l {
 			c.placeLens[f] += sign * l[f]

@@ -65,9 +65,9 @@ func clampLen(n int) uint8 { return uint8(min(n, 255)) }
 // indexContacts adds contacts to every structure of the index, or removes
 // them: their own fields (indexText, indexContactsOwn), what they inherit
 // from their place (indexContactsPlace) and their place's list of
-// contacts. The documents are in ix.contacts, live, with their place set;
-// adding sets their derived parts (field lengths, static score, hot
-// entry). Build passes every contact at once (in ordinal order, each
+// contacts. The documents are in ix.contacts and ix.hot, live, with
+// their place, title, department, class and email status set; adding sets
+// their derived parts (field lengths, static score). Build passes every contact at once (in ordinal order, each
 // place's contacts a run), putContact and deleteContact one.
 func (ix *Index) indexContacts(ords []uint32, e edit) {
 	if len(ords) == 0 {
@@ -98,7 +98,7 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 	ix.indexContactsOwn(ords, e)
 	ix.indexContactsPlace(ords, e)
 	for _, o := range ords {
-		pd := &ix.places[ix.contacts[o].place]
+		pd := &ix.places[ix.hot[o].place]
 		i, found := slices.BinarySearch(pd.contacts, o)
 		switch {
 		case e == adding && !found && i == len(pd.contacts):
@@ -121,14 +121,13 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 	for _, o := range ords {
 		d := &ix.contacts[o]
 		name, _, _, email, _ := ix.unpack(d)
-		text, n, hn := name, &d.nameLen, &ix.hot[o].nameLen
+		text, n := name, &ix.hot[o].nameLen
 		if f == fEmail {
-			text, n, hn = email, &d.emailLen, &ix.hot[o].emailLen
+			text, n = email, &ix.hot[o].emailLen
 		}
 		buf = a.Terms(text, buf[:0])
 		if e == adding {
 			*n = clampLen(len(buf))
-			*hn = *n
 		}
 		fd.totalLen += e.sign() * int64(*n)
 		for _, t := range buf {
@@ -155,19 +154,15 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 		ix.markDirty(ords)
 	}
 	for _, o := range ords {
-		d := &ix.contacts[o]
-		if e == adding {
-			h := &ix.hot[o]
-			h.title, h.dept, h.class, h.email = d.title, d.dept, d.class, d.email
-		}
-		byTitle.add(d.title, o)
-		byDept.add(d.dept, o)
-		pk := [2]uint32{d.title, d.dept}
+		d, h := &ix.contacts[o], &ix.hot[o]
+		byTitle.add(h.title, o)
+		byDept.add(h.dept, o)
+		pk := [2]uint32{h.title, h.dept}
 		byPair[pk] = append(byPair[pk], o)
-		byFunc[d.function()] = append(byFunc[d.function()], o)
-		bySen[d.seniority()] = append(bySen[d.seniority()], o)
-		byEmail[d.email] = append(byEmail[d.email], o)
-		_, _, _, email, phone := ix.unpack(d)
+		byFunc[h.function()] = append(byFunc[h.function()], o)
+		bySen[h.seniority()] = append(bySen[h.seniority()], o)
+		byEmail[h.email] = append(byEmail[h.email], o)
+		_, _, _, email, phone := ix.unpackRaw(d)
 		if email != "" {
 			withEmail = append(withEmail, o)
 		}
@@ -227,13 +222,15 @@ func (ix *Index) indexContactsPlace(ords []uint32, e edit) {
 	ords = sortedOrds(ords)
 	if e == adding {
 		ix.markDirty(ords)
+	} else {
+		ix.facets.note(ix, ords)
 	}
 	var rs rangeSets
 	var tiers [numTiers][]uint32
 	for i := 0; i < len(ords); {
-		place := ix.contacts[ords[i]].place
+		place := ix.hot[ords[i]].place
 		j := i + 1
-		for j < len(ords) && ords[j] == ords[j-1]+1 && ix.contacts[ords[j]].place == place {
+		for j < len(ords) && ords[j] == ords[j-1]+1 && ix.hot[ords[j]].place == place {
 			j++
 		}
 		run := [2]uint32{ords[i], ords[j-1] + 1}
@@ -257,13 +254,11 @@ func (ix *Index) indexContactsPlace(ords []uint32, e edit) {
 			rs.to(b.bm, run)
 		}
 		for _, o := range ords[i:j] {
-			d := &ix.contacts[o]
+			h := &ix.hot[o]
 			if e == adding {
-				d.static = ix.staticScore(d, pd.p.Population)
-				h := &ix.hot[o]
-				h.place, h.static = d.place, d.static
+				h.static = ix.staticScore(&ix.contacts[o], h, pd.p.Population)
 			}
-			t := ix.tierOf(d.static)
+			t := ix.tierOf(h.static)
 			tiers[t] = append(tiers[t], o)
 		}
 		i = j

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -135,8 +136,8 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err != nil {
 		return dbErr(fmt.Errorf("bulk: begin: %w", err))
 	}
-	if db.BulkCacheKiB > 0 {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", db.BulkCacheKiB)); err != nil {
+	if cache := cmp.Or(max(db.BulkCacheKiB, 0), bulkCacheKiB); cache != writerCacheKiB {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", cache)); err != nil {
 			tx.Rollback()
 			return dbErr(fmt.Errorf("bulk: cache size: %w", err))
 		}

@@ -93,6 +93,19 @@ func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) 
 	return scanTable(ctx, db, scan, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
 }
 
+// ScanDeletedKeys streams the keys change_log records as deleted from a
+// table of pursuit.DataTables, in order, once each.
+func (db *DB) ScanDeletedKeys(ctx context.Context, table string, fn func(int64) error) error {
+	if _, err := checkTable(table, true); err != nil {
+		return err
+	}
+	scan := func(s scanner) (int64, error) {
+		var k int64
+		return k, s.Scan(&k)
+	}
+	return scanTable(ctx, db, scan, fn, `SELECT DISTINCT key FROM change_log WHERE table_name = ? AND op = 'delete' ORDER BY key`, table)
+}
+
 // Count returns the number of rows of a table: one of pursuit.DataTables,
 // api_keys, contact_reveals or change_log.
 func (db *DB) Count(ctx context.Context, table string) (int64, error) {

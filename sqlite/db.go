@@ -18,11 +18,16 @@ import (
 	"github.com/pursuit-gov/pursuit"
 )
 
-// Connection settings. The writer gets a large page cache because it runs
-// the bulk loads and their index builds; readers get a smaller one each.
+// Connection settings. The writer gets a large page cache while it runs a
+// bulk load and its index builds (bulkCacheKiB, unless DB.BulkCacheKiB
+// says otherwise), and otherwise the readers' size: a server's ordinary
+// writes (engagement events on every search, single rows) filled a 256 MiB
+// cache page by page, memory outside the Go heap that stayed resident (160
+// MB after 10 s of search traffic at the seed's scale).
 const (
 	busyTimeout    = 10 * time.Second
-	writerCacheKiB = 256 << 10
+	writerCacheKiB = 32 << 10
+	bulkCacheKiB   = 256 << 10
 	readerCacheKiB = 32 << 10
 	maxReaders     = 4
 )
@@ -47,9 +52,9 @@ type DB struct {
 	// the WAL mid-transaction; spilled pages must be found again through
 	// the WAL index, which gets slow as the WAL grows to gigabytes. Memory
 	// is only taken as pages are touched: about 3.4 GiB of RSS for the
-	// seed scale (4.5M contacts). Open leaves it 0 (the writer's normal
-	// 256 MiB), because at the seed scale a 4 GiB cache did not lower the
-	// CPU time of a load and made its commit one long flush.
+	// seed scale (4.5M contacts). Open leaves it 0 (256 MiB, bulkCacheKiB),
+	// because at the seed scale a 4 GiB cache did not lower the CPU time of
+	// a load and made its commit one long flush.
 	BulkCacheKiB int
 	// Log receives debug records of the bulk path's phases (how long each
 	// index rebuild took, …); nil means no logging.

@@ -261,6 +261,10 @@ type importer struct {
 	// those tables accepted by the current pass.
 	storeKeys map[string]*roaring64.Bitmap
 	fileKeys  map[string]*roaring64.Bitmap
+	// deletedKeys holds, per table with a one-column key, the keys of rows
+	// deleted from the store that no row holds again: ids are never
+	// reused, so an import may not bring them back.
+	deletedKeys map[string]*roaring64.Bitmap
 	// storeNatural maps the natural keys the store holds of a table with
 	// one (customer_mapping) to the rows' primary keys; fileNatural holds
 	// those claimed by the accepted rows of the current pass.
@@ -311,22 +315,61 @@ func (im *importer) reject(in input, p *rowProblem) error {
 var fkTargets = []string{pursuit.TableCustomers, pursuit.TablePlaces, pursuit.TableContacts}
 
 // loadStoreKeys reads the store's keys of the tables the import's foreign
-// keys point at.
+// keys point at, and the keys of deleted rows of the tables it imports.
 func (im *importer) loadStoreKeys(ctx context.Context) error {
 	im.storeKeys = make(map[string]*roaring64.Bitmap)
 	for _, table := range fkTargets {
-		bm := roaring64.New()
-		err := im.s.ScanKeys(ctx, table, func(k int64) error {
-			bm.Add(uint64(k))
-			return nil
-		})
+		bm, err := readKeys(ctx, im.s.ScanKeys, table)
 		if err != nil {
 			return fmt.Errorf("read the keys of %s: %w", table, err)
 		}
-		bm.RunOptimize()
 		im.storeKeys[table] = bm
 	}
+	im.deletedKeys = make(map[string]*roaring64.Bitmap)
+	for _, table := range idTables {
+		if len(im.inputs[table]) == 0 {
+			continue
+		}
+		bm, err := readKeys(ctx, im.s.ScanDeletedKeys, table)
+		if err != nil {
+			return fmt.Errorf("read the deleted keys of %s: %w", table, err)
+		}
+		if bm.IsEmpty() {
+			continue
+		}
+		// A key deleted and then given a row again (before imports
+		// refused it) is an update of that row.
+		held := im.storeKeys[table]
+		if held == nil {
+			if held, err = readKeys(ctx, im.s.ScanKeys, table); err != nil {
+				return fmt.Errorf("read the keys of %s: %w", table, err)
+			}
+		}
+		bm.AndNot(held)
+		im.deletedKeys[table] = bm
+	}
 	return nil
+}
+
+// readKeys collects the keys scan streams of table into a bitmap.
+func readKeys(ctx context.Context, scan func(context.Context, string, func(int64) error) error, table string) (*roaring64.Bitmap, error) {
+	bm := roaring64.New()
+	err := scan(ctx, table, func(k int64) error {
+		bm.Add(uint64(k))
+		return nil
+	})
+	bm.RunOptimize()
+	return bm, err
+}
+
+// idTables are the tables whose one-column key the store hands out and
+// never hands out again.
+var idTables = []string{pursuit.TableCustomers, pursuit.TablePlaces, pursuit.TableContacts, pursuit.TableTechStack, pursuit.TableCustomerMapping}
+
+// wasDeleted reports whether k is the key of a row deleted from table.
+func (im *importer) wasDeleted(table string, k int64) bool {
+	bm := im.deletedKeys[table]
+	return bm != nil && bm.Contains(uint64(k))
 }
 
 // resetPass starts a pass over the files.

@@ -373,3 +373,72 @@ func TestImportProgress(t *testing.T) {
 		t.Errorf("last progress = %+v (%.1f%%), want done, 100%%, 15 rows", last, last.Percent())
 	}
 }
+
+// TestImportDeletedIDs deletes a customer that revealed a contact and
+// another contact, then imports the original files again, as someone
+// restoring an old export would: the rows with the deleted ids are
+// rejected (strict: nothing applied; skip-invalid: only they are
+// skipped), so the customer's reveals, an audit trail without a foreign
+// key, never pass to a new customer holding its id.
+func TestImportDeletedIDs(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx := context.Background()
+		importBase(t, s)
+		if _, err := s.RevealContact(ctx, &pursuit.Reveal{CustomerID: 1, ContactID: 1, RevealedAt: ts("2026-01-02T03:04:05Z")}); err != nil {
+			t.Fatal(err)
+		}
+		must(t, s.DeleteCustomer(ctx, 1))
+		must(t, s.DeleteContact(ctx, 2))
+		var deleted []int64
+		must(t, s.ScanDeletedKeys(ctx, pursuit.TableCustomers, func(k int64) error {
+			deleted = append(deleted, k)
+			return nil
+		}))
+		if diff := cmp.Diff([]int64{1}, deleted); diff != "" {
+			t.Errorf("ScanDeletedKeys(customers) diff (-want +got):\n%s", diff)
+		}
+		before := counts(t, s)
+		base := filepath.Join("testdata", "base")
+		res, err := Import(ctx, s, []string{base}, Options{})
+		if pursuit.ErrorCode(err) != pursuit.EINVALID {
+			t.Fatalf("strict import of deleted ids: err %v, want %s", err, pursuit.EINVALID)
+		}
+		want := []Reject{
+			{File: filepath.Join(base, "customers.csv"), Line: 2, Column: "customer_id"},
+			{File: filepath.Join(base, "contacts.csv"), Line: 3, Column: "contact_id"},
+		}
+		var got []Reject
+		for _, r := range res.Problems {
+			if !strings.Contains(r.Reason, "ids are never reused") {
+				t.Errorf("reject %s does not say why", r)
+			}
+			r.Reason = ""
+			got = append(got, r)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("rejects diff (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(before, counts(t, s)); diff != "" {
+			t.Errorf("a failed strict import changed the store (-before +after):\n%s", diff)
+		}
+		if _, err := Import(ctx, s, []string{base}, Options{SkipInvalid: true}); err != nil {
+			t.Fatalf("skip-invalid import: %v", err)
+		}
+		if _, err := s.GetCustomer(ctx, 1); pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+			t.Errorf("customer 1 after skip-invalid: err %v, want not found", err)
+		}
+		if _, err := s.GetContact(ctx, 2); pursuit.ErrorCode(err) != pursuit.ENOTFOUND {
+			t.Errorf("contact 2 after skip-invalid: err %v, want not found", err)
+		}
+		if c, err := s.GetCustomer(ctx, 2); err != nil || c.Name != "Beta Corp" {
+			t.Errorf("customer 2 after skip-invalid: %+v, %v", c, err)
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

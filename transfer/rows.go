@@ -209,6 +209,10 @@ func (c *checker[T]) check(row *T, line int64) *rowProblem {
 	if p := c.duplicate(k1, k2, line); p != nil {
 		return p
 	}
+	if len(sp.keyCols) == 1 && c.im.wasDeleted(sp.table, k1) {
+		return &rowProblem{line: line, column: sp.keyCols[0],
+			reason: fmt.Sprintf("%d is the id of a row deleted from %s, and ids are never reused (what hangs on an id, such as the reveals of a contact or by a customer, would pass to the new row): give the row an id the store never had", k1, sp.table)}
+	}
 	if err := sp.validate(row); err != nil {
 		return &rowProblem{line: line, column: pursuit.ErrorField(err), reason: errorMessage(err)}
 	}

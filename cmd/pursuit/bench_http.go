@@ -49,6 +49,11 @@ type httpBenchResult struct {
 	firstErr      error
 	// engine is the searches/s of the same mix without HTTP.
 	engine float64
+	// cpu is the process's CPU time (user and system: server, client,
+	// follower, collector) per successful request of the measured run,
+	// and engineCPU per search of the engine-only run: what a loaded
+	// machine changes least.
+	cpu, engineCPU time.Duration
 }
 
 // summarize sets the rate and percentiles of the successful requests'
@@ -75,10 +80,12 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	customers := fs.String("customers", "", "comma-separated customer `IDs` to search as (default: the one with the most place grants and the median one)")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `FILE`")
+	memProfile := fs.String("memprofile", "", "write a heap profile of the process after the load to `FILE` (go tool pprof -sample_index=inuse_space)")
 	engine := fs.Bool("engine", true, "also run the same mix straight against the index, without HTTP, for comparison")
 	mixed := fs.Bool("mixed", true, "also run every customer with a place grant at once, each request as a random one of them (multi-tenant traffic)")
 	writes := fs.Duration("write-every", 100*time.Millisecond, "during the mixed run, commit a contact with a unique word this often and measure the delay until a search finds it (0: none)")
 	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
+	perCustomer := fs.Bool("per-customer", true, "measure the chosen customers one at a time (false: only the mixed run)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -125,6 +132,8 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 	prep := time.Now()
 	ix.PrepareRanking() // serve builds it on a goroutine once ready
 	fmt.Fprintf(e.stdout, "ranking prepared in %s\n", time.Since(prep).Round(time.Millisecond))
+	printMemory(e.stdout, ix, st.Contacts)
+	fmt.Fprintf(e.stdout, "process memory when ready: %s\n", procMemory())
 	// The index follows the change log as a server's does (polling every
 	// 25 ms; the writer below does not Notify, as a write on another
 	// server would not).
@@ -156,6 +165,9 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	var results []httpBenchResult
+	if !*perCustomer {
+		want = nil
+	}
 	for _, cid := range want {
 		if _, err := s.GetCustomer(ctx, cid); err != nil {
 			return fmt.Errorf("bench http: customer %d: %w", cid, err)
@@ -167,14 +179,19 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		urls, reqs := httpBenchMix(base, *seed, httpBenchStates(stateOf, grants[cid]))
 		b := &httpLoad{client: client, keys: []string{key}, urls: urls, concurrency: *concurrency}
 		b.run(ctx, time.Second, 0, false)
+		cpu0 := cpuTime()
 		lat, fails, took, firstErr := b.run(ctx, *duration, *maxRequests, true)
+		cpu := cpuTime() - cpu0
 		s.RevokeAPIKey(context.WithoutCancel(ctx), k.APIKeyID, time.Now())
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		r := httpBenchResult{customer: cid, places: len(grants[cid]), ok: len(lat), failed: int(fails), firstErr: firstErr}
+		if len(lat) > 0 {
+			r.cpu = cpu / time.Duration(len(lat))
+		}
 		if *engine {
-			r.engine = engineRate(ctx, ix, cid, reqs, *duration)
+			r.engine, r.engineCPU = engineRate(ctx, ix, cid, reqs, *duration)
 		}
 		r.summarize(lat, took)
 		results = append(results, r)
@@ -195,27 +212,41 @@ func benchHTTP(ctx context.Context, e *env, args []string) error {
 		results = append(results, r)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tengine only/s\t")
+	fmt.Fprintln(tw, "customer\tgranted places\tok\tfailed\trequests/s\tp50\tp95\tp99\tgoal (>= 3000/s, p99 <= 25 ms)\tcpu/request\tengine only/s\tengine cpu/search\t")
 	for _, r := range results {
 		goal := "met"
 		if r.rps < 3000 || r.p99 > 25*time.Millisecond {
 			goal = "NOT met"
 		}
 		round := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
-		eng := "-"
+		eng, engCPU := "-", "-"
 		if r.engine > 0 {
 			eng = fmt.Sprintf("%.0f", r.engine)
+			engCPU = r.engineCPU.Round(time.Microsecond).String()
 		}
 		label := r.label
 		if label == "" {
 			label = strconv.FormatInt(r.customer, 10)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%s\t\n", label, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal, eng)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%v\t%v\t%v\t%s\t%v\t%s\t%s\t\n", label, r.places, r.ok, r.failed, r.rps, round(r.p50), round(r.p95), round(r.p99), goal,
+			r.cpu.Round(time.Microsecond), eng, engCPU)
 	}
 	tw.Flush()
 	for _, r := range results {
 		if r.firstErr != nil {
 			fmt.Fprintf(e.stdout, "customer %d first failure: %v\n", r.customer, r.firstErr)
+		}
+	}
+	// The resident memory after the load, as a server's (issue 15 goal
+	// 3: the client's share of it is small): the Go heap grows to its GC
+	// goal between cycles under load.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(e.stdout, "process memory after the load: %s; Go heap in use %d MiB, GC goal %d MiB\n",
+		procMemory(), ms.HeapInuse>>20, ms.NextGC>>20)
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -252,11 +283,16 @@ func benchHTTPMixed(ctx context.Context, s pursuit.Store, client *http.Client, b
 		b.keyOf = append(b.keyOf, i)
 	}
 	b.run(ctx, time.Second, 0, false)
+	cpu0 := cpuTime()
 	lat, fails, took, firstErr := b.run(ctx, d, limit, true)
+	cpu := cpuTime() - cpu0
 	if ctx.Err() != nil {
 		return httpBenchResult{}, ctx.Err()
 	}
 	r := httpBenchResult{label: fmt.Sprintf("all %d, mixed", len(ids)), places: places / max(len(ids), 1), ok: len(lat), failed: int(fails), firstErr: firstErr}
+	if len(lat) > 0 {
+		r.cpu = cpu / time.Duration(len(lat))
+	}
 	r.summarize(lat, took)
 	return r, nil
 }
@@ -372,13 +408,14 @@ func httpBenchMix(base string, seed uint64, states []string) ([]string, []search
 }
 
 // engineRate runs the requests straight against the index, one goroutine
-// per core, for d, and returns searches per second: the ceiling the HTTP
-// numbers compare with.
-func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.Request, d time.Duration) float64 {
+// per core, for d, and returns searches per second (the ceiling the HTTP
+// numbers compare with) and the process's CPU time per search.
+func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.Request, d time.Duration) (float64, time.Duration) {
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	stop := time.Now().Add(d)
 	begin := time.Now()
+	cpu0 := cpuTime()
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -390,7 +427,8 @@ func engineRate(ctx context.Context, ix *search.Index, cid int64, reqs []search.
 		}(w)
 	}
 	wg.Wait()
-	return float64(n.Load()) / time.Since(begin).Seconds()
+	rate := float64(n.Load()) / time.Since(begin).Seconds()
+	return rate, (cpuTime() - cpu0) / time.Duration(max(n.Load(), 1))
 }
 
 // httpBenchGrants returns every customer's granted place ids.

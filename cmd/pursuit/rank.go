@@ -216,7 +216,12 @@ func rankStatus(ctx context.Context, e *env, args []string) error {
 // model at once and on every reload tick (a model trained by another
 // server or by pursuit rank train), and trains a new one on every train
 // tick (nil: never). Ticks are channels so that tests drive them.
-func rankLoop(ctx context.Context, e *env, s pursuit.Store, rk *rank.Ranker, reload, train <-chan time.Time, retention time.Duration) {
+//
+// Every server over one store ticks train on its own; a tick trains only
+// when the active model is at least half of trainEvery old (0: always), so
+// that the first server to tick trains and the others load its model
+// instead of training one each.
+func rankLoop(ctx context.Context, e *env, s pursuit.Store, rk *rank.Ranker, reload, train <-chan time.Time, trainEvery, retention time.Duration) {
 	load := func() {
 		changed, err := rk.Load(ctx, s)
 		if err != nil {
@@ -239,6 +244,11 @@ func rankLoop(ctx context.Context, e *env, s pursuit.Store, rk *rank.Ranker, rel
 		case <-reload:
 			load()
 		case <-train:
+			load()
+			if m := rk.Model(); m != nil && time.Since(m.Trained) < trainEvery/2 {
+				e.log.Info("rank: scheduled training skipped, the active model is recent", "model_id", m.ModelID, "trained", m.Trained)
+				continue
+			}
 			m, pruned, err := trainModel(ctx, e, s, 1, retention)
 			if err != nil {
 				if ctx.Err() == nil {

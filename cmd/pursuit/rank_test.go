@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,7 +110,7 @@ func TestRankLoop(t *testing.T) {
 	rk := rank.NewRanker(0, nil)
 	reload, train := make(chan time.Time), make(chan time.Time)
 	done := make(chan struct{})
-	go func() { rankLoop(ctx, e, db, rk, reload, train, 0); close(done) }()
+	go func() { rankLoop(ctx, e, db, rk, reload, train, 0, 0); close(done) }()
 	// Each send returns once the loop takes it, so once the previous one
 	// is handled.
 	reload <- time.Time{}
@@ -131,4 +132,62 @@ func TestRankLoop(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestRankLoopTrainsOncePerPeriod runs two servers' ranking loops over one
+// store, as a fleet does: a train tick on the second, just after the first
+// trained, loads the first one's model instead of training another; once
+// the active model is older than half the period, a tick trains again.
+func TestRankLoopTrainsOncePerPeriod(t *testing.T) {
+	path, _ := simStore(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	e := &env{getenv: func(string) string { return "" }, log: slog.New(slog.DiscardHandler)}
+	const every = 400 * time.Millisecond
+	type server struct {
+		rk            *rank.Ranker
+		reload, train chan time.Time
+	}
+	var servers [2]server
+	var wg sync.WaitGroup
+	for i := range servers {
+		sv := server{rank.NewRanker(0, nil), make(chan time.Time), make(chan time.Time)}
+		servers[i] = sv
+		wg.Add(1)
+		go func() { defer wg.Done(); rankLoop(ctx, e, db, sv.rk, sv.reload, sv.train, every, 0) }()
+	}
+	active := func() int64 {
+		t.Helper()
+		m, err := db.RankModel(ctx, pursuit.ModelActive)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ModelID
+	}
+	servers[0].train <- time.Time{} // no model yet: trains model 1
+	servers[0].reload <- time.Time{}
+	if got := active(); got != 1 {
+		t.Fatalf("after the first tick the active model is %d, want 1", got)
+	}
+	servers[1].train <- time.Time{} // model 1 is fresh: loads it
+	servers[1].reload <- time.Time{}
+	if got := active(); got != 1 {
+		t.Fatalf("a second server's tick right after trained model %d, want none", got)
+	}
+	if m := servers[1].rk.Model(); m == nil || m.ModelID != 1 {
+		t.Fatalf("the second server serves %+v, want model 1", m)
+	}
+	time.Sleep(every/2 + 50*time.Millisecond)
+	servers[1].train <- time.Time{} // model 1 is now old: trains model 2
+	servers[1].reload <- time.Time{}
+	if got := active(); got != 2 {
+		t.Fatalf("a tick after half the period: active model %d, want 2", got)
+	}
+	cancel()
+	wg.Wait()
 }

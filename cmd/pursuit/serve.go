@@ -235,7 +235,7 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 			defer t.Stop()
 			train = t.C
 		}
-		rankLoop(ctx, e, s, ranker, reload.C, train, o.retention)
+		rankLoop(ctx, e, s, ranker, reload.C, train, o.trainEvery, o.retention)
 	}()
 	// Expired sessions and used or expired sign-in links are deleted
 	// every o.sessionSweep (expiry itself is checked on every read).

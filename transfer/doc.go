@@ -20,11 +20,13 @@
 // row: decoding, Validate, duplicate keys within a file, and foreign keys
 // against the keys of the import and of the store, kept in roaring bitmaps.
 // Every rejected row is reported as a Reject with its file, line, column and
-// reason. A strict import (the default) checks everything first and applies
-// nothing when any row is rejected; Options.SkipInvalid applies the rest.
-// Rows are applied in one Store.Bulk transaction, table by table in
-// dependency order and in batches, so an interrupted import applies
-// nothing and can simply be run again.
+// reason. Each file is read once, and the accepted rows are applied as they
+// are checked, in one Store.Bulk transaction, table by table in dependency
+// order and in batches, so an interrupted import applies nothing and can
+// simply be run again. A strict import (the default) stops writing at the
+// first rejected row, checks the rest to report every problem, and rolls
+// the transaction back: nothing is applied. Options.SkipInvalid applies
+// the rest.
 //
 // See docs/import.md for the full description and the choices behind it.
 package transfer

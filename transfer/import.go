@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2/roaring64"
@@ -24,8 +25,9 @@ const (
 // Options tunes Import. The zero value is a strict import.
 type Options struct {
 	// SkipInvalid applies the valid rows and skips the rejected ones.
-	// Without it (strict, the default) Import first checks every file and
-	// applies nothing when any row is rejected.
+	// Without it (strict, the default) Import applies nothing when any row
+	// is rejected: it still reads and checks every file, to report every
+	// problem, but rolls the load back.
 	SkipInvalid bool
 	// OnReject, if set, is called with every rejected row, in file order,
 	// in both modes; a rejects file is written through it.
@@ -80,10 +82,9 @@ type Result struct {
 	// Options.MaxProblems of them.
 	Rejected int64
 	Problems []Reject
-	// Checked is the time of the strict check pass, Loaded the time of the
-	// transaction that applied the rows, commit included, and Committed
-	// the commit alone (index builds of a store that defers them).
-	Checked   time.Duration
+	// Loaded is the time of the transaction that read, checked and
+	// applied the rows, commit included, and Committed the commit alone
+	// (index builds of a store that defers them).
 	Loaded    time.Duration
 	Committed time.Duration
 	Elapsed   time.Duration
@@ -169,10 +170,14 @@ func resolve(paths []string) (map[string][]input, error) {
 // in one Store.Bulk transaction: an interrupted import applies nothing, and
 // running it again completes it. Existing keys are replaced.
 //
-// In strict mode (the default) a check pass over every file comes first,
-// and any rejected row fails the import with EINVALID before anything is
-// applied. With Options.SkipInvalid the rejected rows are skipped. Problems
-// of a CSV header fail the import in both modes. The Result reports both.
+// Every file is read once: a reader goroutine checks the rows while the
+// store writes the batches it sends. In strict mode (the default) the first
+// rejected row stops the batches (the store writes nothing more), the
+// reader goes on checking the rest of the files so that every problem is
+// reported, and the import fails with EINVALID: the transaction is rolled
+// back and nothing is applied. With Options.SkipInvalid the rejected rows
+// are skipped and the rest applied. Problems of a CSV header fail the
+// import in both modes, before any row is read. The Result reports both.
 func Import(ctx context.Context, s pursuit.Store, paths []string, opts Options) (*Result, error) {
 	start := time.Now()
 	if opts.BatchSize <= 0 {
@@ -187,10 +192,6 @@ func Import(ctx context.Context, s pursuit.Store, paths []string, opts Options) 
 	}
 	im := &importer{s: s, opts: opts, inputs: inputs, res: &Result{}, stats: make(map[string]*TableStats)}
 	defer func() { im.res.Elapsed = time.Since(start) }()
-	passes := int64(2)
-	if opts.SkipInvalid {
-		passes = 1
-	}
 	for _, table := range pursuit.DataTables {
 		ins := inputs[table]
 		if len(ins) == 0 {
@@ -200,7 +201,7 @@ func Import(ctx context.Context, s pursuit.Store, paths []string, opts Options) 
 		st := &im.res.Tables[len(im.res.Tables)-1]
 		for _, in := range ins {
 			st.Files = append(st.Files, in.path)
-			im.totalBytes += passes * in.size
+			im.totalBytes += in.size
 		}
 	}
 	for i := range im.res.Tables {
@@ -238,29 +239,7 @@ func Import(ctx context.Context, s pursuit.Store, paths []string, opts Options) 
 			return im.res, err
 		}
 	}
-	if !opts.SkipInvalid {
-		t := time.Now()
-		im.phase = "check"
-		im.resetPass()
-		for _, table := range pursuit.DataTables {
-			if len(inputs[table]) == 0 {
-				continue
-			}
-			if err := runners[table].run(ctx, im, nil); err != nil {
-				if ctx.Err() != nil {
-					err = &pursuit.Error{Code: pursuit.ECANCELED, Message: "canceled, nothing was applied", Err: err}
-				}
-				return im.res, err
-			}
-		}
-		im.progress(true)
-		im.res.Checked = time.Since(t)
-		if im.res.Rejected > 0 {
-			return im.res, im.failed("nothing was applied")
-		}
-	}
 	im.phase = "load"
-	im.applying = true
 	im.resetPass()
 	if err := im.apply(ctx); err != nil {
 		return im.res, err
@@ -292,8 +271,10 @@ type importer struct {
 	storeNatural map[string]map[naturalKey]int64
 	fileNatural  map[string]map[naturalKey]claim
 
-	phase    string
-	applying bool
+	phase string
+	// halted is set by the first rejected row of a strict import: from
+	// then on no batch is sent, and the writer drops those in flight.
+	halted atomic.Bool
 
 	totalBytes   int64
 	doneBytes    int64 // bytes of the files finished
@@ -309,8 +290,7 @@ func (im *importer) failed(what string) error {
 	return pursuit.Errorf(pursuit.EINVALID, "%d rows rejected, %s; first: %s", im.res.Rejected, what, im.res.Problems[0])
 }
 
-// reject records a rejected row. A rejected row while applying a strict
-// import means a file changed since the check: it aborts the transaction.
+// reject records a rejected row; in a strict import it halts the load.
 func (im *importer) reject(in input, p *rowProblem) error {
 	r := Reject{File: in.path, Line: p.line, Column: p.column, Reason: p.reason}
 	im.res.Rejected++
@@ -320,8 +300,8 @@ func (im *importer) reject(in input, p *rowProblem) error {
 	if len(im.res.Problems) < im.opts.MaxProblems {
 		im.res.Problems = append(im.res.Problems, r)
 	}
-	if im.applying && !im.opts.SkipInvalid {
-		return pursuit.Errorf(pursuit.EINVALID, "%s (the file changed since it was checked), nothing was applied", r)
+	if !im.opts.SkipInvalid {
+		im.halted.Store(true)
 	}
 	if im.opts.OnReject != nil {
 		if err := im.opts.OnReject(r); err != nil {
@@ -437,8 +417,10 @@ type batch struct {
 	apply func(w pursuit.BulkWriter) error
 }
 
-// apply runs the load pass in one Bulk transaction: a goroutine reads and
-// checks the files while this one writes the batches it sends.
+// apply runs the import in one Bulk transaction: a goroutine reads and
+// checks the files while this one writes the batches it sends. A strict
+// import that rejected a row returns EINVALID from the transaction, which
+// rolls it back.
 func (im *importer) apply(ctx context.Context) error {
 	t0 := time.Now()
 	var fnDone time.Time
@@ -473,8 +455,8 @@ func (im *importer) apply(ctx context.Context) error {
 		var writeErr error
 		last := time.Now()
 		for b := range batches {
-			if writeErr != nil {
-				continue // drain until the reader sees the cancel
+			if writeErr != nil || im.halted.Load() {
+				continue // drain until the reader sees the cancel or ends
 			}
 			if err := b.apply(w); err != nil {
 				writeErr = fmt.Errorf("load %s: %w", b.table, err)
@@ -488,6 +470,9 @@ func (im *importer) apply(ctx context.Context) error {
 			last = now
 		}
 		wg.Wait()
+		if writeErr == nil && readErr == nil && ctx.Err() == nil && im.halted.Load() {
+			return im.failed("nothing was applied")
+		}
 		if writeErr == nil && readErr == nil && ctx.Err() == nil {
 			// What is left is the store's commit: index builds and the
 			// like on a store that defers them.

@@ -106,8 +106,8 @@ func ReadRejects(r io.Reader, format string) ([]Reject, error) {
 
 // Progress is a snapshot of a running import.
 type Progress struct {
-	// Phase is "check" (the strict check pass), "load", or "commit" (every
-	// row written, the store committing).
+	// Phase is "load" (reading, checking and writing the rows) or
+	// "commit" (every row written, the store committing).
 	Phase string
 	// Table is the table being read.
 	Table string

@@ -3,6 +3,8 @@ package transfer
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,5 +256,133 @@ func TestRoundTripGenerated(t *testing.T) {
 			}
 			sameFiles(t, format, dirs[format], out)
 		}
+	})
+}
+
+// countingStore counts the contact batches its Bulk writes.
+type countingStore struct {
+	pursuit.Store
+	contactBatches int
+}
+
+type countingWriter struct {
+	pursuit.BulkWriter
+	s *countingStore
+}
+
+func (s *countingStore) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
+	return s.Store.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		return fn(countingWriter{w, s})
+	})
+}
+
+func (w countingWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact) error {
+	w.s.contactBatches++
+	return w.BulkWriter.UpsertContacts(ctx, rows)
+}
+
+// appendCSV appends rows to a CSV table file, each made from the file's
+// last row by setting the named columns.
+func appendCSV(t *testing.T, path string, rows ...map[string]string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, last := recs[0], recs[len(recs)-1]
+	var buf bytes.Buffer
+	buf.Write(data)
+	w := csv.NewWriter(&buf)
+	for _, set := range rows {
+		rec := append([]string(nil), last...)
+		for i, col := range header {
+			if v, ok := set[col]; ok {
+				rec[i] = v
+			}
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImportStrictLateReject imports a generated dataset whose contacts
+// file has bad rows at its end, after several batches of contacts were
+// written, and whose tech_stack file (read after the import halted) has
+// one more: the import fails, reports every problem, and leaves each store
+// exactly as it was (same export, same change_log).
+func TestImportStrictLateReject(t *testing.T) {
+	t.Parallel()
+	cfg := gen.SmallConfig()
+	cfg.Places, cfg.Contacts, cfg.Customers = 100, 1000, 3
+	in := t.TempDir()
+	w, err := NewDirWriter(in, FormatCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.Generate(context.Background(), cfg, w, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	contacts, techStack := w.Rows(pursuit.TableContacts), w.Rows(pursuit.TableTechStack)
+	contactsCSV := filepath.Join(in, "contacts.csv")
+	techCSV := filepath.Join(in, "tech_stack.csv")
+	// Line 1 is the header, so the file's rows are lines 2 to n+1.
+	appendCSV(t, contactsCSV,
+		map[string]string{}, // the last row again: a duplicate key
+		map[string]string{"contact_id": "999999", "place_id": "888888"}, // an unknown place
+		map[string]string{"contact_id": "999998", "email": "not an email"})
+	appendCSV(t, techCSV, map[string]string{})
+	want := []Reject{
+		{File: contactsCSV, Line: contacts + 2, Column: "contact_id", Reason: fmt.Sprintf("duplicate key: contact_id %d is on an earlier line of this file", contacts)},
+		{File: contactsCSV, Line: contacts + 3, Column: "place_id", Reason: "888888 is not a key of places, neither in this import nor in the store"},
+		{File: contactsCSV, Line: contacts + 4, Column: "email", Reason: `"not an email" is not an email address`},
+		{File: techCSV, Line: techStack + 2, Column: "tech_stack_id", Reason: fmt.Sprintf("duplicate key: tech_stack_id %d is on an earlier line of this file", techStack)},
+	}
+	testdb.Each(t, func(t *testing.T, s pursuit.Store) {
+		ctx := context.Background()
+		importBase(t, s)
+		before := counts(t, s)
+		exportBefore := t.TempDir()
+		if _, err := Export(ctx, s, exportBefore, FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		cs := &countingStore{Store: s}
+		var rejects []Reject
+		res, err := Import(ctx, cs, []string{in}, Options{BatchSize: 100, OnReject: func(r Reject) error {
+			rejects = append(rejects, r)
+			return nil
+		}})
+		if pursuit.ErrorCode(err) != pursuit.EINVALID || !strings.Contains(err.Error(), "4 rows rejected, nothing was applied") {
+			t.Fatalf("Import = %v, want EINVALID, 4 rows rejected, nothing was applied", err)
+		}
+		if cs.contactBatches < 5 {
+			t.Errorf("%d contact batches written before the bad rows, want the whole file's (at least 5)", cs.contactBatches)
+		}
+		if diff := cmp.Diff(want, res.Problems); diff != "" {
+			t.Errorf("problems (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(want, rejects); diff != "" {
+			t.Errorf("OnReject (-want +got):\n%s", diff)
+		}
+		if res.Rejected != 4 || res.Rows() != 0 {
+			t.Errorf("Rejected = %d, Rows = %d; want 4, 0", res.Rejected, res.Rows())
+		}
+		if diff := cmp.Diff(before, counts(t, s)); diff != "" {
+			t.Errorf("store changed (-before +after):\n%s", diff)
+		}
+		exportAfter := t.TempDir()
+		if _, err := Export(ctx, s, exportAfter, FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, FormatCSV, exportBefore, exportAfter)
 	})
 }

@@ -15,9 +15,9 @@ import (
 // runner is the table-specific part of Import.
 type runner interface {
 	checkHeader(in input) ([]*rowProblem, error)
-	// run reads and checks every file of the table. With send nil it only
-	// checks (the strict check pass); otherwise it sends the accepted rows
-	// in batches.
+	// run reads and checks every file of the table and sends the accepted
+	// rows in batches, until a strict import halts (see importer.halted):
+	// from then on it only checks.
 	run(ctx context.Context, im *importer, send func(batch) error) error
 	// loadNatural reads the natural keys the store holds, for a table
 	// that has them.
@@ -74,7 +74,7 @@ func (r runnerOf[T]) run(ctx context.Context, im *importer, send func(batch) err
 	// until its commit, so a slice is never reused once sent.
 	newBatch := func() []T { return make([]T, 0, im.opts.BatchSize) }
 	flush := func(rows []T) error {
-		if send == nil || len(rows) == 0 {
+		if len(rows) == 0 || im.halted.Load() {
 			return nil
 		}
 		return send(batch{table: sp.table, n: len(rows), apply: func(w pursuit.BulkWriter) error {
@@ -132,7 +132,10 @@ func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBat
 			}
 			continue
 		}
-		if flush == nil || im.phase == "check" {
+		if im.halted.Load() {
+			// A strict import that rejected a row: nothing will be
+			// applied, so only check the rest.
+			rows = nil
 			if im.rows%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -153,10 +156,8 @@ func (r runnerOf[T]) runFile(ctx context.Context, im *importer, in input, newBat
 			im.progress(false)
 		}
 	}
-	if im.phase != "check" {
-		if err := flush(rows); err != nil {
-			return err
-		}
+	if err := flush(rows); err != nil {
+		return err
 	}
 	return ctx.Err()
 }
@@ -197,10 +198,11 @@ func (c *checker[T]) check(row *T, line int64) *rowProblem {
 	if len(sp.keyCols) == 2 && k2 <= 0 {
 		return &rowProblem{line: line, column: sp.keyCols[1], reason: "is required: every imported row needs its key, a positive integer"}
 	}
-	// The strict check pass counts the key of a row it rejects for other
+	// A strict import counts the key of a row it rejects for other
 	// reasons as present, so that one bad place does not also reject
-	// every contact of it: nothing is applied anyway.
-	lenient := !c.im.applying
+	// every contact of it: nothing is applied anyway. (Until a row is
+	// rejected this is the same as counting the accepted keys only.)
+	lenient := !c.im.opts.SkipInvalid
 	if lenient && c.target != nil {
 		c.target.Add(uint64(k1))
 	}
@@ -211,13 +213,8 @@ func (c *checker[T]) check(row *T, line int64) *rowProblem {
 		return &rowProblem{line: line, column: sp.keyCols[0],
 			reason: fmt.Sprintf("%d is the id of a row deleted from %s, and ids are never reused (what hangs on an id, such as the reveals of a contact or by a customer, would pass to the new row): give the row an id the store never had", k1, sp.table)}
 	}
-	// The load pass of a strict import skips Validate: every row passed it
-	// in the check pass, and the stores' Upserts run it again anyway. It
-	// is the costliest check (the email pattern).
-	if !c.im.applying || c.im.opts.SkipInvalid {
-		if err := sp.validate(row); err != nil {
-			return &rowProblem{line: line, column: pursuit.ErrorField(err), reason: errorMessage(err)}
-		}
+	if err := sp.validate(row); err != nil {
+		return &rowProblem{line: line, column: pursuit.ErrorField(err), reason: errorMessage(err)}
 	}
 	for i := range sp.refs {
 		r := &sp.refs[i]

@@ -112,8 +112,8 @@ func printImportSummary(w io.Writer, res *transfer.Result, applied bool) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%s\t\n", t.Table, t.Rows, t.Rejected, t.Elapsed.Seconds(), rate(t.Rows, t.Elapsed))
 	}
 	tw.Flush()
-	times := fmt.Sprintf("in %s (check %s, load %s of which commit %s)",
-		round(res.Elapsed), round(res.Checked), round(res.Loaded), round(res.Committed))
+	times := fmt.Sprintf("in %s (read, check and load %s, commit %s)",
+		round(res.Elapsed), round(res.Loaded-res.Committed), round(res.Committed))
 	if !applied {
 		fmt.Fprintf(w, "nothing applied, %d rows rejected, %s\n", res.Rejected, times)
 		return

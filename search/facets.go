@@ -94,10 +94,10 @@ type facetAttrs struct {
 }
 
 const (
-	facetCacheSize  = 2048      // entries of each key kind
+	facetCacheSize  = 2048     // entries of each key kind
 	facetCacheBytes = 32 << 20 // the entries' sets, at most (on the Go heap, so doubled by the collector's headroom: issue 15 goal 3)
-	facetJournals   = 64        // batches an entry can catch up with
-	facetJournalMax = 1 << 18   // contacts a batch's journal notes
+	facetJournals   = 64       // batches an entry can catch up with
+	facetJournalMax = 1 << 18  // contacts a batch's journal notes
 )
 
 // begin starts noting a batch's facet changes. Callers hold ix.mu for

@@ -146,6 +146,27 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 			db.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB))
 		}()
 	}
+	// Every row of a Bulk passes its Validate (upsert), which checks all
+	// that the tables' CHECK constraints do (enums, ranges, one mapping
+	// target) and more, so SQLite need not check them again row by row:
+	// the email_status IN (…) check alone cost 0.5 µs a contact, about
+	// 2 s of a seed-scale load. Foreign keys stay enforced.
+	if _, err := tx.ExecContext(ctx, "PRAGMA ignore_check_constraints = ON"); err != nil {
+		tx.Rollback()
+		return dbErr(fmt.Errorf("bulk: check constraints: %w", err))
+	}
+	defer func() {
+		// The writer's other statements rely on the constraints again.
+		// Should that fail, the connection is dropped: the next one
+		// opens with the defaults.
+		if _, err := db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA ignore_check_constraints = OFF"); err != nil {
+			if db.Log != nil {
+				db.Log.Error("bulk: turning CHECK constraints back on failed; dropping the writer's connection", "err", err)
+			}
+			db.w.SetMaxIdleConns(0)
+			db.w.SetMaxIdleConns(1)
+		}
+	}()
 	b := &bulk{db: db, tx: tx, now: db.now(), tables: map[string]*bulkTable{}}
 	defer b.closeStmts()
 	start := time.Now()

@@ -217,17 +217,7 @@ func TestRoundTripGenerated(t *testing.T) {
 	dirs := map[string]string{}
 	rows := map[string]int64{}
 	for _, format := range []string{FormatCSV, FormatJSONL} {
-		in := t.TempDir()
-		w, err := NewDirWriter(in, format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := gen.Generate(context.Background(), cfg, w, nil); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
+		in, w := generateDir(t, cfg, format)
 		dirs[format] = in
 		for _, table := range pursuit.DataTables {
 			rows[table] = w.Rows(table)
@@ -321,17 +311,7 @@ func TestImportStrictLateReject(t *testing.T) {
 	t.Parallel()
 	cfg := gen.SmallConfig()
 	cfg.Places, cfg.Contacts, cfg.Customers = 100, 1000, 3
-	in := t.TempDir()
-	w, err := NewDirWriter(in, FormatCSV)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gen.Generate(context.Background(), cfg, w, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	in, w := generateDir(t, cfg, FormatCSV)
 	contacts, techStack := w.Rows(pursuit.TableContacts), w.Rows(pursuit.TableTechStack)
 	contactsCSV := filepath.Join(in, "contacts.csv")
 	techCSV := filepath.Join(in, "tech_stack.csv")
@@ -385,4 +365,22 @@ func TestImportStrictLateReject(t *testing.T) {
 		}
 		sameFiles(t, FormatCSV, exportBefore, exportAfter)
 	})
+}
+
+// generateDir writes the dataset of cfg to a new directory as format
+// files and returns the directory and the closed writer (its row counts).
+func generateDir(t *testing.T, cfg gen.Config, format string) (string, *DirWriter) {
+	t.Helper()
+	in := t.TempDir()
+	w, err := NewDirWriter(in, format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.Generate(context.Background(), cfg, w, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return in, w
 }

@@ -156,13 +156,14 @@ type Store interface {
 	// ScanKeys streams the primary keys of one of DataTables (the first
 	// key column for the relation tables), in order.
 	ScanKeys(ctx context.Context, table string, fn func(int64) error) error
-	// ScanDeletedKeys streams, in order and once each, the keys of the
-	// deleted rows of one of DataTables with a one-column key, as
-	// change_log records them, whether or not a row holds the key again.
-	// Ids are never reused: an import must not bring such a key back,
-	// since what hangs on an id without a foreign key (contact_reveals,
-	// an audit trail) would then belong to the new row.
-	ScanDeletedKeys(ctx context.Context, table string, fn func(int64) error) error
+	// ScanDeletedKeys streams the keys of deleted rows, as change_log
+	// records them, of the tables of DataTables with a one-column key, in
+	// one pass over the log (in no particular order, possibly a key more
+	// than once), whether or not a row holds the key again. Ids are never
+	// reused: an import must not bring such a key back, since what hangs
+	// on an id without a foreign key (contact_reveals, an audit trail)
+	// would then belong to the new row.
+	ScanDeletedKeys(ctx context.Context, fn func(table string, key int64) error) error
 	// Count returns the number of rows of a table.
 	Count(ctx context.Context, table string) (int64, error)
 

@@ -78,17 +78,19 @@ func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) 
 	}, fn, `SELECT `+first+` FROM `+table+` ORDER BY `+keys)
 }
 
-// ScanDeletedKeys streams the keys change_log records as deleted from a
-// table, in order, once each.
-func (db *DB) ScanDeletedKeys(ctx context.Context, table string, fn func(int64) error) error {
-	if _, err := checkTable(table); err != nil {
-		return err
+// ScanDeletedKeys streams the keys change_log records as deleted from the
+// tables with a one-column key, in one pass over the log.
+func (db *DB) ScanDeletedKeys(ctx context.Context, fn func(table string, key int64) error) error {
+	type deleted struct {
+		table string
+		key   int64
 	}
-	return scan(ctx, db, func(row pgx.Row) (int64, error) {
-		var k int64
-		err := row.Scan(&k)
-		return k, err
-	}, fn, `SELECT DISTINCT key FROM change_log WHERE table_name = $1 AND op = 'delete' ORDER BY key`, table)
+	return scan(ctx, db, func(row pgx.Row) (deleted, error) {
+		var d deleted
+		err := row.Scan(&d.table, &d.key)
+		return d, err
+	}, func(d deleted) error { return fn(d.table, d.key) },
+		`SELECT table_name, key FROM change_log WHERE op = 'delete' AND key2 IS NULL`)
 }
 
 // Count returns the number of rows of a table.

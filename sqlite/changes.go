@@ -93,17 +93,19 @@ func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) 
 	return scanTable(ctx, db, scan, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
 }
 
-// ScanDeletedKeys streams the keys change_log records as deleted from a
-// table of pursuit.DataTables, in order, once each.
-func (db *DB) ScanDeletedKeys(ctx context.Context, table string, fn func(int64) error) error {
-	if _, err := checkTable(table, true); err != nil {
-		return err
+// ScanDeletedKeys streams the keys change_log records as deleted from the
+// tables with a one-column key, in one pass over the log.
+func (db *DB) ScanDeletedKeys(ctx context.Context, fn func(table string, key int64) error) error {
+	type deleted struct {
+		table string
+		key   int64
 	}
-	scan := func(s scanner) (int64, error) {
-		var k int64
-		return k, s.Scan(&k)
+	scan := func(s scanner) (deleted, error) {
+		var d deleted
+		return d, s.Scan(&d.table, &d.key)
 	}
-	return scanTable(ctx, db, scan, fn, `SELECT DISTINCT key FROM change_log WHERE table_name = ? AND op = 'delete' ORDER BY key`, table)
+	return scanTable(ctx, db, scan, func(d deleted) error { return fn(d.table, d.key) },
+		`SELECT table_name, key FROM change_log WHERE op = 'delete' AND key2 IS NULL`)
 }
 
 // Count returns the number of rows of a table: one of pursuit.DataTables,

@@ -325,28 +325,41 @@ func (im *importer) loadStoreKeys(ctx context.Context) error {
 		}
 		im.storeKeys[table] = bm
 	}
+	// The deleted keys of the imported id tables, in one pass over the
+	// log.
 	im.deletedKeys = make(map[string]*roaring64.Bitmap)
 	for _, table := range idTables {
-		if len(im.inputs[table]) == 0 {
-			continue
+		if len(im.inputs[table]) > 0 {
+			im.deletedKeys[table] = roaring64.New()
 		}
-		bm, err := readKeys(ctx, im.s.ScanDeletedKeys, table)
-		if err != nil {
-			return fmt.Errorf("read the deleted keys of %s: %w", table, err)
+	}
+	if len(im.deletedKeys) == 0 {
+		return nil
+	}
+	err := im.s.ScanDeletedKeys(ctx, func(table string, k int64) error {
+		if bm := im.deletedKeys[table]; bm != nil {
+			bm.Add(uint64(k))
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the deleted keys: %w", err)
+	}
+	for table, bm := range im.deletedKeys {
 		if bm.IsEmpty() {
+			delete(im.deletedKeys, table)
 			continue
 		}
 		// A key deleted and then given a row again (before imports
 		// refused it) is an update of that row.
 		held := im.storeKeys[table]
 		if held == nil {
+			var err error
 			if held, err = readKeys(ctx, im.s.ScanKeys, table); err != nil {
 				return fmt.Errorf("read the keys of %s: %w", table, err)
 			}
 		}
 		bm.AndNot(held)
-		im.deletedKeys[table] = bm
 	}
 	return nil
 }

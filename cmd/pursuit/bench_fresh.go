@@ -87,7 +87,9 @@ func startFreshness(ctx context.Context, s pursuit.Store, ix *search.Index, gran
 					f.mu.Unlock()
 					break
 				}
-				if ctx.Err() != nil || time.Since(t0) > 10*time.Second {
+				// A write still in flight when the run stops is waited
+				// for too: only one not found within 10 s is lost.
+				if time.Since(t0) > 10*time.Second {
 					f.mu.Lock()
 					f.lost++
 					f.mu.Unlock()

@@ -41,7 +41,7 @@ type facetCache struct {
 	mu       sync.Mutex
 	byBitmap map[*roaring.Bitmap]*facetEntry
 	byReq    map[requestKey]*facetEntry
-	bytes    uint64 // the entries' sets' sizes
+	bytes    uint64 // the entries' sets' sizes, and the bitmap keys'
 	// journals are the last batches' facet changes, oldest first;
 	// cur is the batch being applied.
 	journals []*facetJournal
@@ -69,11 +69,14 @@ type facetEntry struct {
 	mu      sync.Mutex
 	set     *roaring.Bitmap // private to the entry
 	counts  *facetCounts
-	version int64                       // the index version the counts are of
-	checked int64                       // set is the key's result at this version (-1: unknown)
-	bytes   uint64                      // set's size, under facetCache.mu
-	gone    bool                        // out of the cache (under facetCache.mu)
-	memo    map[int]map[string][]Bucket // facets by facet size, of set at checked
+	version int64  // the index version the counts are of
+	checked int64  // set is the key's result at this version (-1: unknown)
+	bytes   uint64 // set's size, under facetCache.mu
+	// keyBytes is the size of a byBitmap entry's key: the key keeps its
+	// bitmap alive, also once no search can produce it again.
+	keyBytes uint64
+	gone     bool                        // out of the cache (under facetCache.mu)
+	memo     map[int]map[string][]Bucket // facets by facet size, of set at checked
 }
 
 // facetJournal is what one batch of changes changed in the facet values
@@ -324,11 +327,14 @@ func (ix *Index) keepFacets(bm *roaring.Bitmap, k requestKey, r *roaring.Bitmap,
 		c.byReq[k] = e
 	}
 	if old != nil {
-		c.bytes -= old.bytes
+		c.bytes -= old.bytes + old.keyBytes
 		old.gone = true
 	}
 	e.bytes = r.GetSizeInBytes() // e is not shared yet
-	c.bytes += e.bytes
+	if bm != nil {
+		e.keyBytes = bm.GetSizeInBytes()
+	}
+	c.bytes += e.bytes + e.keyBytes
 	for c.bytes > facetCacheBytes && len(c.byBitmap)+len(c.byReq) > 1 {
 		c.evict(len(c.byBitmap) > len(c.byReq))
 	}
@@ -339,14 +345,14 @@ func (c *facetCache) evict(bitmapKeys bool) {
 	if bitmapKeys {
 		for k, e := range c.byBitmap {
 			delete(c.byBitmap, k)
-			c.bytes -= e.bytes
+			c.bytes -= e.bytes + e.keyBytes
 			e.gone = true
 			return
 		}
 	}
 	for k, e := range c.byReq {
 		delete(c.byReq, k)
-		c.bytes -= e.bytes
+		c.bytes -= e.bytes + e.keyBytes
 		e.gone = true
 		return
 	}
@@ -358,12 +364,12 @@ func (c *facetCache) drop(bm *roaring.Bitmap, k requestKey, e *facetEntry) {
 	defer c.mu.Unlock()
 	if bm != nil && c.byBitmap[bm] == e {
 		delete(c.byBitmap, bm)
-		c.bytes -= e.bytes
+		c.bytes -= e.bytes + e.keyBytes
 		e.gone = true
 	}
 	if bm == nil && c.byReq[k] == e {
 		delete(c.byReq, k)
-		c.bytes -= e.bytes
+		c.bytes -= e.bytes + e.keyBytes
 		e.gone = true
 	}
 }

@@ -71,6 +71,7 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	snapshot := fs.String("snapshot", "", "load the index from this snapshot file (and catch up) instead of building it; written after a build")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's queries to this file")
 	learned := fs.String("learned-candidates", fmt.Sprint(rank.DefaultCandidates), "also run the query set through the learned ranking re-ranking this many candidates (a comma-separated list runs each), interleaved with relevance_basic (0: skip)")
+	buildProfile := fs.String("build-cpuprofile", "", "write a CPU profile of the index build (or snapshot load) to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile of the built index to this file, and one after the queries to FILE.queries (compare them with go tool pprof -base)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -94,12 +95,25 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 
-	start := time.Now()
+	if *buildProfile != "" {
+		f, err := os.Create(*buildProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	start, cpu0 := time.Now(), cpuTime()
 	ix, err := openBenchIndex(ctx, e, s, *snapshot)
+	if *buildProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return err
 	}
-	build := time.Since(start)
+	build, buildCPU := time.Since(start), cpuTime()-cpu0
 	prep := time.Now()
 	ix.PrepareRanking()
 	fmt.Fprintf(e.stdout, "ranking prepared in %s (the rank order of big results; serve builds it on the first search that wants it)\n", time.Since(prep).Round(time.Millisecond))
@@ -110,8 +124,8 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	st := ix.Stats()
-	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s (GOMAXPROCS %d)\n",
-		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(e.stdout, "index: %d contacts, %d places, %d customers, %d terms, built in %s, %s of CPU (GOMAXPROCS %d)\n",
+		st.Contacts, st.Places, st.Customers, st.Terms, build.Round(time.Millisecond), buildCPU.Round(time.Millisecond), runtime.GOMAXPROCS(0))
 	fmt.Fprintf(e.stdout, "memory after build: %s; index estimate %d MiB\n", procMemory(), st.MemoryBytes>>20)
 	printMemory(e.stdout, ix, st.Contacts)
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -95,12 +96,14 @@ type bulkTable struct {
 // bulk is the pursuit.BulkWriter of one Bulk transaction. It is not safe
 // for concurrent use: fn calls its methods from one goroutine at a time.
 type bulk struct {
-	db     *DB
-	tx     *sql.Tx
-	now    time.Time
-	tables map[string]*bulkTable
-	order  []*bulkTable
-	args   []any
+	db  *DB
+	tx  *sql.Tx
+	now time.Time
+	// cacheKiB is the writer's page cache during the Bulk.
+	cacheKiB int
+	tables   map[string]*bulkTable
+	order    []*bulkTable
+	args     []any
 	// err is the first error an Upsert returned: Bulk fails with it even
 	// when fn went on and returned nil, as on PostgreSQL, where a failed
 	// statement dooms the transaction.
@@ -132,11 +135,37 @@ func (b *bulk) record(err error) error {
 // of the same DB from inside fn would wait for the connection forever.
 // Reads through the DB work, and see the data as it was before Bulk.
 func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
+	// Temporary storage in files, not memory, for the Bulk: with
+	// temp_store = MEMORY SQLite's external sorter, which CREATE INDEX
+	// uses, keeps every record in its own allocation and never writes a
+	// sorted run (sqlite3VdbeSorterInit skips its memory budget when
+	// temp is in memory), and a statement's sub-journal grows in 1 KiB
+	// chunks that are freed one by one when the statement ends. With
+	// files, the sorter fills one contiguous buffer of up to the cache
+	// size per run and the sub-journal spills to a temporary file past
+	// 64 KiB. The pragma cannot change inside a transaction, so it is
+	// set on the writer before BEGIN and set back after.
+	if _, err := db.w.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+		return dbErr(fmt.Errorf("bulk: temp_store: %w", err))
+	}
+	defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY")
+	// Helper threads for the sorter (modernc.org/sqlite allows up to 8 and
+	// the pragma answers the number it accepted): an index build hands
+	// each full run to a helper, which sorts it and writes it to a
+	// temporary file while the writer goes on scanning the table. They
+	// only exist with temp_store = FILE.
+	var threads int
+	if err := db.w.QueryRowContext(ctx, fmt.Sprintf("PRAGMA threads = %d", runtime.NumCPU())).Scan(&threads); err != nil {
+		return dbErr(fmt.Errorf("bulk: threads: %w", err))
+	}
+	defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA threads = 0")
+	db.debug("bulk: sorter helper threads", "threads", threads)
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return dbErr(fmt.Errorf("bulk: begin: %w", err))
 	}
-	if cache := cmp.Or(max(db.BulkCacheKiB, 0), bulkCacheKiB); cache != writerCacheKiB {
+	cache := cmp.Or(max(db.BulkCacheKiB, 0), bulkCacheKiB)
+	if cache != writerCacheKiB {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", cache)); err != nil {
 			tx.Rollback()
 			return dbErr(fmt.Errorf("bulk: cache size: %w", err))
@@ -167,7 +196,7 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 			db.w.SetMaxIdleConns(1)
 		}
 	}()
-	b := &bulk{db: db, tx: tx, now: db.now(), tables: map[string]*bulkTable{}}
+	b := &bulk{db: db, tx: tx, now: db.now(), cacheKiB: cache, tables: map[string]*bulkTable{}}
 	defer b.closeStmts()
 	start := time.Now()
 	if err := fn(b); err != nil {
@@ -260,8 +289,22 @@ func (b *bulk) dropForLoad(ctx context.Context, t *bulkTable) error {
 	return nil
 }
 
-// finish restores what dropForLoad dropped, in dependency order: indexes,
-// the FTS index, the change_log rows of the loaded rows, the triggers.
+// sortCacheKiB is the writer's page cache while finish builds indexes.
+// SQLite's sorter sizes its runs by the page cache (one run per cache
+// size of records): at 256 MiB the largest index of the seed's contacts
+// (4.5 M names) is a single run that the writer sorts alone, at 64 MiB it
+// is several, which the helper threads sort while the writer scans.
+const sortCacheKiB = 64 << 10
+
+// finish restores what dropForLoad dropped: for each table its indexes,
+// the change_log rows of the loaded rows and its triggers, then the FTS
+// indexes of all tables, then fresh statistics.
+//
+// The FTS rebuilds come last: an FTS5 'optimize' frees the pages of the
+// segments it merged, and a later statement of the same transaction that
+// took them from the free list (an index build, the change_log rows)
+// would first copy each into its statement journal. Last, they stay on
+// the free list for the writes after the load.
 func (b *bulk) finish(ctx context.Context) error {
 	exec := func(what, q string) error {
 		start := time.Now()
@@ -278,26 +321,19 @@ func (b *bulk) finish(ctx context.Context) error {
 			continue
 		}
 		name := t.def.name
+		if len(t.indexes) > 0 && b.cacheKiB > sortCacheKiB {
+			if err := exec("sort cache", fmt.Sprintf("PRAGMA cache_size = -%d", sortCacheKiB)); err != nil {
+				return err
+			}
+		}
 		for _, q := range t.indexes {
 			if err := exec("rebuild index of "+name, q); err != nil {
 				return err
 			}
 		}
-		if fts := t.def.fts; fts != "" {
-			// With automerge off, the rebuild writes its segments without
-			// merging them level by level as it goes; one 'optimize' then
-			// merges them all in a single pass into one segment, the best
-			// shape for queries. automerge is then set back to FTS5's
-			// default of 4 for the writes that follow.
-			for _, step := range []struct{ what, q string }{
-				{"pause " + fts + " automerge", "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('automerge', 0)"},
-				{"rebuild " + fts, "INSERT INTO " + fts + " (" + fts + ") VALUES ('rebuild')"},
-				{"optimize " + fts, "INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')"},
-				{"restore " + fts + " automerge", "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('automerge', 4)"},
-			} {
-				if err := exec(step.what, step.q); err != nil {
-					return err
-				}
+		if len(t.indexes) > 0 && b.cacheKiB > sortCacheKiB {
+			if err := exec("bulk cache", fmt.Sprintf("PRAGMA cache_size = -%d", b.cacheKiB)); err != nil {
+				return err
 			}
 		}
 		if err := exec("change_log rows of "+name, `INSERT INTO change_log (table_name, op, key, key2, changed_at)
@@ -311,6 +347,27 @@ func (b *bulk) finish(ctx context.Context) error {
 			}
 		}
 		analyze = true
+	}
+	for _, t := range b.order {
+		fts := t.def.fts
+		if !t.fast || fts == "" {
+			continue
+		}
+		// With automerge off, the rebuild writes its segments without
+		// merging them level by level as it goes; one 'optimize' then
+		// merges them all in a single pass into one segment, the best
+		// shape for queries. automerge is then set back to FTS5's
+		// default of 4 for the writes that follow.
+		for _, step := range []struct{ what, q string }{
+			{"pause " + fts + " automerge", "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('automerge', 0)"},
+			{"rebuild " + fts, "INSERT INTO " + fts + " (" + fts + ") VALUES ('rebuild')"},
+			{"optimize " + fts, "INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')"},
+			{"restore " + fts + " automerge", "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('automerge', 4)"},
+		} {
+			if err := exec(step.what, step.q); err != nil {
+				return err
+			}
+		}
 	}
 	if analyze {
 		// Fresh statistics for the planner, sampled so that this stays

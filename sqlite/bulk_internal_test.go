@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -56,4 +57,74 @@ func TestBulkChecksInGo(t *testing.T) {
 		t.Fatal("a Bulk whose fn failed succeeded")
 	}
 	enforced("after a Bulk whose fn failed")
+}
+
+// TestBulkSortedRuns: a Bulk into empty tables builds their indexes with
+// temp_store = FILE and the sorter's helper threads; with a 1 MiB cache
+// the contacts' name index is sorted in several runs, merged from
+// temporary files. The built indexes pass integrity_check and give every
+// row in order, and after the Bulk the writer is back to temp_store =
+// MEMORY with no helper threads.
+func TestBulkSortedRuns(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.BulkCacheKiB = 1024
+	const n = 20_000
+	contacts := make([]pursuit.Contact, n)
+	for i := range contacts {
+		// Names in an order unrelated to the ids: (i*7919) mod n is a
+		// permutation of 0..n-1, since 7919 is prime and does not divide n.
+		contacts[i] = pursuit.Contact{ContactID: int64(i + 1), PlaceID: 1, Name: fmt.Sprintf("Contact %06d of a place whose name is long enough to fill a few sorted runs", (i*7919)%n)}
+	}
+	err = db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		if err := w.UpsertPlaces(ctx, []pursuit.Place{{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "IL"}}); err != nil {
+			return err
+		}
+		for lo := 0; lo < n; lo += 4000 {
+			if err := w.UpsertContacts(ctx, contacts[lo:lo+4000]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check string
+	if err := db.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
+	rows, err := db.w.QueryContext(ctx, "SELECT name FROM contacts INDEXED BY idx_contact_name ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("Contact %06d of a place whose name is long enough to fill a few sorted runs", i); name != want {
+			t.Fatalf("row %d of the name index: %q, want %q", i, name, want)
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil || i != n {
+		t.Fatalf("name index: %d rows, %v; want %d", i, err, n)
+	}
+	var store, threads int
+	if err := db.w.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&store); err != nil || store != 2 {
+		t.Fatalf("after the Bulk: temp_store = %d, %v; want 2 (MEMORY)", store, err)
+	}
+	if err := db.w.QueryRowContext(ctx, "PRAGMA threads").Scan(&threads); err != nil || threads != 0 {
+		t.Fatalf("after the Bulk: threads = %d, %v; want 0", threads, err)
+	}
 }

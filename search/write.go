@@ -116,6 +116,10 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 // (fEmail) to the field's postings, or removes them, and keeps the field's
 // length sum; adding sets the documents' lengths of the field.
 func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
+	if e == adding && len(ords) >= parallelText {
+		ix.indexTextBulk(a, f, ords)
+		return
+	}
 	fd := ix.fields[f]
 	var buf []string
 	for _, o := range ords {
@@ -133,6 +137,72 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 		for _, t := range buf {
 			e.post(fd, t, o)
 		}
+	}
+}
+
+// indexTextBulk is indexText adding many contacts (a build): it groups
+// the postings by term first and then sets each term's postings once,
+// instead of inserting one ordinal at a time (a hash lookup, a search of
+// the list and, at each doubling, a copy per posting). Pass one analyses
+// every contact, numbering its distinct terms densely and counting each
+// term's contacts; pass two lays the ordinals out term by term (in ords'
+// order, so each term's run is sorted) and hands each run to posts.
+func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
+	fd := ix.fields[f]
+	ords = sortedOrds(ords)
+	ids := make(map[string]uint32)
+	var terms []string
+	var count []uint32
+	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
+	end := make([]uint32, len(ords))      // where each contact's ids end in seq
+	var buf []string
+	for i, o := range ords {
+		name, _, _, email, _ := ix.unpack(&ix.contacts[o])
+		text, n := name, &ix.hot[o].nameLen
+		if f == fEmail {
+			text, n = email, &ix.hot[o].emailLen
+		}
+		buf = a.Terms(text, buf[:0])
+		*n = clampLen(len(buf))
+		fd.totalLen += int64(*n)
+		mine := len(seq)
+	terms:
+		for _, t := range buf {
+			id, ok := ids[t]
+			if !ok {
+				id = uint32(len(terms))
+				ids[t] = id
+				terms = append(terms, t)
+				count = append(count, 0)
+			}
+			for _, prev := range seq[mine:] {
+				if prev == id {
+					continue terms
+				}
+			}
+			seq = append(seq, id)
+			count[id]++
+		}
+		end[i] = uint32(len(seq))
+	}
+	start := make([]uint32, len(terms)+1)
+	for id, c := range count {
+		start[id+1] = start[id] + c
+	}
+	flat := make([]uint32, len(seq))
+	next := count[:0:0]
+	next = append(next, start[:len(terms)]...)
+	k := uint32(0)
+	for i, o := range ords {
+		for _, id := range seq[k:end[i]] {
+			flat[next[id]] = o
+			next[id]++
+		}
+		k = end[i]
+	}
+	seq, end, next = nil, nil, nil
+	for id, t := range terms {
+		adding.posts(fd, t, flat[start[id]:start[id+1]])
 	}
 }
 

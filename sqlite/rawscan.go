@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -164,22 +163,22 @@ func (r *rawRow) int64(i int) int64 {
 	return sqlite3.Xsqlite3_column_int64(r.c.tls, r.stmt, int32(i))
 }
 
-// text copies column i's text into a Go string ("" for NULL).
-func (r *rawRow) text(i int) string {
-	p := sqlite3.Xsqlite3_column_text(r.c.tls, r.stmt, int32(i))
-	n := sqlite3.Xsqlite3_column_bytes(r.c.tls, r.stmt, int32(i))
-	if p == 0 || n <= 0 {
-		return ""
-	}
-	return string(libc.GoBytes(p, int(n))) // GoBytes is a view of SQLite's buffer: copy it
-}
-
 // Scan copies the row's columns into dest, as database/sql would for the
-// types below.
+// types below. The row's texts are copied into one allocation, which the
+// strings share (a kept string keeps its row's texts alive: a few hundred
+// bytes).
 func (r *rawRow) Scan(dest ...any) error {
 	if len(dest) != r.cols {
 		return fmt.Errorf("sqlite: scan: %d destinations for %d columns", len(dest), r.cols)
 	}
+	if len(dest) > maxColumns {
+		return fmt.Errorf("sqlite: scan: more than %d columns", maxColumns)
+	}
+	var texts [maxColumns]struct {
+		p uintptr
+		n int32
+	}
+	size := 0
 	for i, d := range dest {
 		switch d := d.(type) {
 		case *int64:
@@ -191,7 +190,7 @@ func (r *rawRow) Scan(dest ...any) error {
 			if r.null(i) {
 				return fmt.Errorf("sqlite: scan column %d: NULL into string", i)
 			}
-			*d = r.text(i)
+			texts[i].p, texts[i].n = r.textPtr(i)
 		case *sql.NullInt64:
 			d.Valid = !r.null(i)
 			d.Int64 = 0
@@ -202,15 +201,44 @@ func (r *rawRow) Scan(dest ...any) error {
 			d.Valid = !r.null(i)
 			d.String = ""
 			if d.Valid {
-				d.String = r.text(i)
+				texts[i].p, texts[i].n = r.textPtr(i)
 			}
 		case *bool:
 			*d = r.int64(i) != 0
-		case *time.Time:
-			return fmt.Errorf("sqlite: scan column %d: time.Time is not a stored form", i)
 		default:
 			return fmt.Errorf("sqlite: scan column %d: unsupported destination %T", i, d)
 		}
+		size += int(texts[i].n)
+	}
+	buf := make([]byte, 0, size)
+	for i, d := range dest {
+		t := texts[i]
+		if t.n == 0 {
+			if d, ok := d.(*string); ok {
+				*d = ""
+			}
+			continue
+		}
+		from := len(buf)
+		buf = append(buf, libc.GoBytes(t.p, int(t.n))...) // GoBytes is a view of SQLite's buffer
+		v := unsafe.String(&buf[from], int(t.n))
+		switch d := d.(type) {
+		case *string:
+			*d = v
+		case *sql.NullString:
+			d.String = v
+		}
 	}
 	return nil
+}
+
+// textPtr returns column i's text as SQLite holds it, valid until the
+// next step.
+func (r *rawRow) textPtr(i int) (uintptr, int32) {
+	p := sqlite3.Xsqlite3_column_text(r.c.tls, r.stmt, int32(i))
+	n := sqlite3.Xsqlite3_column_bytes(r.c.tls, r.stmt, int32(i))
+	if p == 0 || n <= 0 {
+		return 0, 0
+	}
+	return p, n
 }

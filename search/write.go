@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/pursuit-gov/pursuit"
@@ -140,6 +141,10 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 	}
 }
 
+// maxWordCache bounds indexTextBulk's cache of words as written (emails'
+// local parts are mostly unique).
+const maxWordCache = 1 << 20
+
 // indexTextBulk is indexText adding many contacts (a build): it groups
 // the postings by term first and then sets each term's postings once,
 // instead of inserting one ordinal at a time (a hash lookup, a search of
@@ -153,31 +158,72 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	ids := make(map[string]uint32)
 	var terms []string
 	var count []uint32
+	idOf := func(t string) uint32 {
+		id, ok := ids[t]
+		if !ok {
+			id = uint32(len(terms))
+			ids[t] = id
+			terms = append(terms, t)
+			count = append(count, 0)
+		}
+		return id
+	}
+	// words caches each word as written: its term's id, or that it is a
+	// stop word or starts a synonym phrase (then the text goes through
+	// Terms). One lookup a word instead of the analyser's and ids'.
+	type wordID struct {
+		id          uint32
+		stop, start bool
+	}
+	words := make(map[string]wordID)
 	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
 	end := make([]uint32, len(ords))      // where each contact's ids end in seq
-	var buf []string
+	var buf, ws []string
+	var mine []uint32
 	for i, o := range ords {
 		name, _, _, email, _ := ix.unpack(&ix.contacts[o])
 		text, n := name, &ix.hot[o].nameLen
 		if f == fEmail {
 			text, n = email, &ix.hot[o].emailLen
 		}
-		buf = a.Terms(text, buf[:0])
-		*n = clampLen(len(buf))
-		fd.totalLen += int64(*n)
-		mine := len(seq)
-	terms:
-		for _, t := range buf {
-			id, ok := ids[t]
+		mine = mine[:0]
+		phrase := false
+		ws = a.Words(text, ws[:0])
+		for _, w := range ws {
+			e, ok := words[w]
 			if !ok {
-				id = uint32(len(terms))
-				ids[t] = id
-				terms = append(terms, t)
-				count = append(count, 0)
+				term, stop, start := a.Word(w)
+				e = wordID{stop: stop, start: start}
+				if !stop {
+					e.id = idOf(term)
+				}
+				if len(words) < maxWordCache {
+					words[strings.Clone(w)] = e
+				}
 			}
-			for _, prev := range seq[mine:] {
+			if e.start {
+				phrase = true
+				break
+			}
+			if !e.stop {
+				mine = append(mine, e.id)
+			}
+		}
+		if phrase {
+			buf = a.Terms(text, buf[:0])
+			mine = mine[:0]
+			for _, t := range buf {
+				mine = append(mine, idOf(t))
+			}
+		}
+		*n = clampLen(len(mine))
+		fd.totalLen += int64(*n)
+		from := len(seq)
+	distinct:
+		for _, id := range mine {
+			for _, prev := range seq[from:] {
 				if prev == id {
-					continue terms
+					continue distinct
 				}
 			}
 			seq = append(seq, id)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -171,7 +172,9 @@ func newRowReader[T any](sp *spec[T], format string, r io.Reader) (*rowReader[T]
 	seen := make([]bool, len(sp.columns))
 	for i := range rr.csv.ends {
 		name := rr.csv.field(text, i)
-		ci := sp.index(name)
+		// Spreadsheets write headers as typed: " Name" and "NAME" are
+		// the column name.
+		ci := sp.index(strings.ToLower(strings.TrimSpace(name)))
 		switch {
 		case ci < 0:
 			problems = append(problems, &rowProblem{line: line, column: name, reason: "unknown column of " + sp.table})

@@ -320,6 +320,22 @@ type buildRest struct {
 // readRest reads the grants and mappings of src.
 func readRest(ctx context.Context, src Source) buildRest {
 	var r buildRest
+	// Sized from the row counts where the store gives them: grown by
+	// doubling, the slices would hold twice their rows at the build's peak.
+	if c, ok := src.(interface {
+		Count(context.Context, string) (int64, error)
+	}); ok {
+		count := func(table string) int {
+			n, err := c.Count(ctx, table)
+			if err != nil || n < 0 {
+				return 0
+			}
+			return int(n)
+		}
+		r.placeGrants = make([]pursuit.CustomerPlaceRelation, 0, count(pursuit.TableCustomerPlaceRelation))
+		r.contactGrants = make([]pursuit.CustomerContactRelation, 0, count(pursuit.TableCustomerContactRelation))
+		r.mappings = make([]pursuit.CustomerMapping, 0, count(pursuit.TableCustomerMapping))
+	}
 	if err := src.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
 		r.placeGrants = append(r.placeGrants, g)
 		return nil

@@ -143,7 +143,7 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 
 // maxWordCache bounds indexTextBulk's cache of words as written (emails'
 // local parts are mostly unique).
-const maxWordCache = 1 << 20
+const maxWordCache = 1 << 17
 
 // indexTextBulk is indexText adding many contacts (a build): it groups
 // the postings by term first and then sets each term's postings once,

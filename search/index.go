@@ -59,6 +59,7 @@ type Index struct {
 	a  analysis.Analyzer // used under mu (write side only)
 
 	contacts   []contactDoc
+	updatedAt  map[int64]int64 // updated_at of the contacts (by id) whose documents say updOwn
 	contactOrd ordMap
 	hot        []hotDoc // by ordinal, written with the document (write.go)
 	placeHot   []placeHot

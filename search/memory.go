@@ -76,12 +76,12 @@ func (ix *Index) Memory() []MemoryPart {
 
 	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
 	docs += int64(len(ix.contactOrd.dense)) * 4
-	add("documents", docs+mapBytes(len(ix.contactOrd.sparse), 12), docs)
+	add("documents", docs+mapBytes(len(ix.contactOrd.sparse), 12)+mapBytes(len(ix.updatedAt), 16), docs)
 	var text int64
 	for _, c := range ix.arena.chunks {
 		text += int64(len(c))
 	}
-	add("text", text, text)
+	add("text", text+ix.arena.domainBytes(), text)
 
 	var post, postOff int64
 	for _, f := range append(ix.fields[:], ix.pairDocs) {

@@ -209,6 +209,7 @@ func (ix *Index) deleteContacts(ords []uint32) {
 	for i, o := range ords {
 		ix.contacts[o].alive = false
 		ix.contacts[o].packed = 0
+		delete(ix.updatedAt, ix.contacts[o].id)
 		ix.refreshContactCustomers(o, pids[i])
 	}
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/binary"
 	"fmt"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -85,6 +86,11 @@ func (ix *Index) encContacts(e *snapWriter) {
 	}
 	e.int(ix.contactOrd.n)
 	e.bitmap(ix.alive)
+	e.uvarint(uint64(len(ix.updatedAt)))
+	for id, us := range ix.updatedAt {
+		e.varint(id)
+		e.varint(us)
+	}
 }
 
 // encText writes the contacts' text arena: a section of its own, as big
@@ -93,6 +99,10 @@ func (ix *Index) encText(e *snapWriter) {
 	e.uvarint(uint64(len(ix.arena.chunks)))
 	for _, c := range ix.arena.chunks {
 		rawPage(e, c)
+	}
+	e.uvarint(uint64(len(ix.arena.domains)))
+	for _, d := range ix.arena.domains {
+		e.str(d)
 	}
 }
 
@@ -289,6 +299,13 @@ func (ix *Index) decContacts(d *snapReader) {
 	}
 	ix.contactOrd.n = d.int()
 	ix.alive = d.bitmapNew()
+	if n := d.n(2); n > 0 {
+		ix.updatedAt = make(map[int64]int64, n)
+		for range n {
+			id := d.varint()
+			ix.updatedAt[id] = d.varint()
+		}
+	}
 }
 
 func (ix *Index) decText(d *snapReader) {
@@ -296,6 +313,14 @@ func (ix *Index) decText(d *snapReader) {
 	for i := range ix.arena.chunks {
 		// The last chunk is appended to: every chunk gets its capacity.
 		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
+	}
+	n := d.n(1)
+	ix.arena.domains = make([]string, n)
+	ix.arena.domainIDs = make(map[string]uint32, n)
+	for i := range ix.arena.domains {
+		s := d.str()
+		ix.arena.domains[i] = s
+		ix.arena.domainIDs[s] = uint32(i)
 	}
 }
 
@@ -400,8 +425,12 @@ func (ix *Index) check(d *snapReader) {
 		}
 		if c.packed&0xffff != 0 {
 			ch := ix.arena.chunks[c.packed>>48]
-			if int(c.packed>>16&0xffffffff)+int(c.packed&0xffff) > len(ch) {
+			off, n := int(c.packed>>16&0xffffffff), int(c.packed&0xffff)
+			if off+n > len(ch) {
 				d.fail("contact %d's text is outside the arena", c.id)
+			}
+			if _, m, ok := decodeRecord(unsafe.String(&ch[off], len(ch)-off), len(ix.arena.domains)); !ok || min(m, 0xffff) != n {
+				d.fail("contact %d's text record does not decode", c.id)
 			}
 		}
 	}

@@ -176,7 +176,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 		}
 		st.Contacts[d.id] = contactState{
 			Name: name, First: first, Last: last, Email: email, Phone: phone,
-			Verified: d.verified, Created: d.created, Updated: d.updated, Place: pd.p.PlaceID,
+			Verified: d.verified, Created: d.created, Updated: ix.updated(d), Place: pd.p.PlaceID,
 			Title: ix.titles.vals[h.title].s, Dept: ix.depts.vals[h.dept].s, Owner: ix.owners.vals[d.owner].s,
 			Static: h.static, NameLen: int(h.nameLen), EmailLen: int(h.emailLen), Function: h.function(), Sen: h.seniority(),
 		}

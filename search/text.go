@@ -1,0 +1,385 @@
+package search
+
+import (
+	"encoding/binary"
+	"strings"
+
+	"github.com/pursuit-gov/pursuit"
+)
+
+// A contact's text as the arena keeps it: one record of
+//
+//	header byte (textDerived, the email's kind << 1, the phone's kind << 4)
+//	first name, last name (a uvarint length, then the bytes)
+//	name, unless textDerived (the first name, a space, the last name)
+//	the email, by kind:
+//	  emailLiteral  the address
+//	  emailDomain   the local part, then the domain as a uvarint id in arena.domains
+//	  emailPattern  one byte: the localPatterns pattern of the first and
+//	                last names the local part starts with, the rest of the
+//	                local part ("1" of jsmith1), then the domain id
+//	the phone, by kind: phoneLiteral the number; phoneParen, phoneDash
+//	  its ten digits, two to a byte
+//
+// Most of the seed's addresses are a pattern of the contact's names at its
+// place's domain ("jsmith@co.example.us": 2 to 4 bytes rather than ~28) and
+// most numbers "(907) 555-0100" or "907-555-0100" (5 bytes rather than
+// 12–14): 28 bytes a contact rather than 60. Every field reads back exactly
+// as it went in; what fits no kind is kept as it is.
+const (
+	textDerived = 1 << 0
+
+	emailNone    = 0
+	emailLiteral = 1
+	emailDomain  = 2
+	emailPattern = 3
+
+	phoneNone    = 0
+	phoneLiteral = 1
+	phoneParen   = 2 // (ddd) ddd-dddd
+	phoneDash    = 3 // ddd-ddd-dddd
+)
+
+// localPatterns are the local parts governments make of a first and last
+// name f and l (both slugs: ASCII letters and digits, lower case):
+// first.last, flast, firstl, first_last, firstlast, lastf, f.last, last.first.
+var localPatterns = [...]func(dst []byte, f, l string) []byte{
+	func(d []byte, f, l string) []byte { return append(append(append(d, f...), '.'), l...) },
+	func(d []byte, f, l string) []byte { return append(append(d, f[0]), l...) },
+	func(d []byte, f, l string) []byte { return append(append(d, f...), l[0]) },
+	func(d []byte, f, l string) []byte { return append(append(append(d, f...), '_'), l...) },
+	func(d []byte, f, l string) []byte { return append(append(d, f...), l...) },
+	func(d []byte, f, l string) []byte { return append(append(d, l...), f[0]) },
+	func(d []byte, f, l string) []byte { return append(append(append(d, f[0]), '.'), l...) },
+	func(d []byte, f, l string) []byte { return append(append(append(d, l...), '.'), f...) },
+}
+
+// appendSlug appends s's ASCII letters and digits, lower-cased.
+func appendSlug(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			dst = append(dst, c)
+		case c >= 'A' && c <= 'Z':
+			dst = append(dst, c+'a'-'A')
+		}
+	}
+	return dst
+}
+
+// hasSlug reports whether appendSlug would append anything.
+func hasSlug(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' || s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// maxDomains bounds the domain dictionary: an address at a domain past it
+// is kept whole.
+const maxDomains = 1 << 24
+
+// domainID returns the id of an email domain in the arena's dictionary,
+// adding it; ok is false when the dictionary is full.
+func (a *arena) domainID(d string) (uint32, bool) {
+	if id, ok := a.domainIDs[d]; ok {
+		return id, true
+	}
+	if len(a.domains) >= maxDomains {
+		return 0, false
+	}
+	if a.domainIDs == nil {
+		a.domainIDs = map[string]uint32{}
+	}
+	d = strings.Clone(d)
+	id := uint32(len(a.domains))
+	a.domains = append(a.domains, d)
+	a.domainIDs[d] = id
+	return id, true
+}
+
+func appendField(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
+}
+
+// encodeContact appends c's text record to dst.
+func (a *arena) encodeContact(dst []byte, c *pursuit.Contact) []byte {
+	h := len(dst)
+	dst = append(dst, 0)
+	var hdr byte
+	dst = appendField(dst, c.FirstName)
+	dst = appendField(dst, c.LastName)
+	if n, f, l := c.Name, c.FirstName, c.LastName; len(n) == len(f)+1+len(l) && n[len(f)] == ' ' && n[:len(f)] == f && n[len(f)+1:] == l {
+		hdr |= textDerived
+	} else {
+		dst = appendField(dst, n)
+	}
+	kind := byte(emailNone)
+	if e := c.Email; e != "" {
+		kind = emailLiteral
+		local, domain := "", ""
+		if at := strings.LastIndexByte(e, '@'); at >= 0 {
+			local, domain = e[:at], e[at+1:]
+		}
+		id, ok := uint32(0), false
+		if domain != "" {
+			id, ok = a.domainID(domain)
+		}
+		switch {
+		case !ok:
+			dst = appendField(dst, e)
+		default:
+			var buf [128]byte
+			fs := appendSlug(buf[:0], c.FirstName)
+			nf := len(fs)
+			ls := appendSlug(fs, c.LastName)
+			f, l := string(ls[:nf]), string(ls[nf:]) // small: on the stack
+			best, bestLen := -1, -1
+			if f != "" && l != "" {
+				var pb [256]byte
+				for k, pat := range localPatterns {
+					p := pat(pb[:0], f, l)
+					if len(p) > bestLen && strings.HasPrefix(local, string(p)) {
+						best, bestLen = k, len(p)
+					}
+				}
+			}
+			if best >= 0 {
+				kind = emailPattern
+				dst = append(dst, byte(best))
+				dst = appendField(dst, local[bestLen:])
+			} else {
+				kind = emailDomain
+				dst = appendField(dst, local)
+			}
+			dst = binary.AppendUvarint(dst, uint64(id))
+		}
+	}
+	hdr |= kind << 1
+	pk := byte(phoneNone)
+	if p := c.Phone; p != "" {
+		pk = phoneLiteral
+		var digits [10]byte
+		switch {
+		case phoneDigits(p, "(ddd) ddd-dddd", &digits):
+			pk = phoneParen
+		case phoneDigits(p, "ddd-ddd-dddd", &digits):
+			pk = phoneDash
+		}
+		if pk == phoneLiteral {
+			dst = appendField(dst, p)
+		} else {
+			for i := 0; i < 10; i += 2 {
+				dst = append(dst, digits[i]<<4|digits[i+1])
+			}
+		}
+	}
+	hdr |= pk << 4
+	dst[h] = hdr
+	return dst
+}
+
+// phoneDigits reports whether p has the form of layout (d a digit, any
+// other byte itself), and sets the ten digits.
+func phoneDigits(p, layout string, digits *[10]byte) bool {
+	if len(p) != len(layout) {
+		return false
+	}
+	k := 0
+	for i := 0; i < len(p); i++ {
+		if layout[i] == 'd' {
+			if p[i] < '0' || p[i] > '9' {
+				return false
+			}
+			digits[k] = p[i] - '0'
+			k++
+		} else if p[i] != layout[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// textRecord is a decoded record: views of the arena; what is derived
+// (the name, a patterned email, a packed phone) is made only when asked
+// for.
+type textRecord struct {
+	hdr         byte
+	first, last string
+	name        string // unless textDerived
+	email       string // emailLiteral: the address; emailDomain, emailPattern: the local part or its rest
+	pattern     byte
+	domain      uint32
+	phone       string // phoneLiteral
+	digits      [5]byte
+}
+
+func (r *textRecord) emailKind() byte { return r.hdr >> 1 & 7 }
+func (r *textRecord) phoneKind() byte { return r.hdr >> 4 & 3 }
+
+// readField reads a uvarint length and that many bytes of s at *i.
+func readField(s string, i *int) (string, bool) {
+	n, w := uvarintStr(s[*i:])
+	if w <= 0 || n > uint64(len(s)-*i-w) {
+		return "", false
+	}
+	*i += w
+	out := s[*i : *i+int(n)]
+	*i += int(n)
+	return out, true
+}
+
+func uvarintStr(s string) (uint64, int) {
+	var x uint64
+	var sh uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			return x | uint64(b)<<sh, i + 1
+		}
+		x |= uint64(b&0x7f) << sh
+		sh += 7
+	}
+	return 0, 0
+}
+
+// decodeRecord decodes the record at the start of s (which may run on past
+// it) and returns its length; ok is false for one that does not decode
+// within s or names a domain past the dictionary's ndomains.
+func decodeRecord(s string, ndomains int) (r textRecord, n int, ok bool) {
+	if len(s) == 0 || s[0]>>6 != 0 {
+		return r, 0, false
+	}
+	r.hdr = s[0]
+	i := 1
+	if r.first, ok = readField(s, &i); !ok {
+		return r, 0, false
+	}
+	if r.last, ok = readField(s, &i); !ok {
+		return r, 0, false
+	}
+	if r.hdr&textDerived == 0 {
+		if r.name, ok = readField(s, &i); !ok {
+			return r, 0, false
+		}
+	}
+	switch r.emailKind() {
+	case emailNone:
+	case emailLiteral:
+		if r.email, ok = readField(s, &i); !ok {
+			return r, 0, false
+		}
+	case emailPattern, emailDomain:
+		if r.emailKind() == emailPattern {
+			if i >= len(s) || int(s[i]) >= len(localPatterns) {
+				return r, 0, false
+			}
+			r.pattern = s[i]
+			i++
+			if !hasSlug(r.first) || !hasSlug(r.last) {
+				return r, 0, false
+			}
+		}
+		if r.email, ok = readField(s, &i); !ok {
+			return r, 0, false
+		}
+		id, w := uvarintStr(s[i:])
+		if w <= 0 || id >= uint64(ndomains) {
+			return r, 0, false
+		}
+		r.domain = uint32(id)
+		i += w
+	default:
+		return r, 0, false
+	}
+	switch r.phoneKind() {
+	case phoneNone:
+	case phoneLiteral:
+		if r.phone, ok = readField(s, &i); !ok {
+			return r, 0, false
+		}
+	default:
+		if len(s)-i < 5 {
+			return r, 0, false
+		}
+		copy(r.digits[:], s[i:i+5])
+		for _, b := range r.digits {
+			if b>>4 > 9 || b&15 > 9 {
+				return r, 0, false
+			}
+		}
+		i += 5
+	}
+	return r, i, true
+}
+
+// nameOf returns the contact's name.
+func (r *textRecord) nameOf() string {
+	if r.hdr&textDerived != 0 {
+		return r.first + " " + r.last
+	}
+	return r.name
+}
+
+// hasEmail and hasPhone tell whether the fields are set, without making them.
+func (r *textRecord) hasEmail() bool { return r.emailKind() != emailNone }
+func (r *textRecord) hasPhone() bool { return r.phoneKind() != phoneNone }
+
+// appendEmail appends the contact's email to dst.
+func (r *textRecord) appendEmail(dst []byte, domains []string) []byte {
+	switch r.emailKind() {
+	case emailLiteral:
+		return append(dst, r.email...)
+	case emailPattern:
+		var buf [128]byte
+		fs := appendSlug(buf[:0], r.first)
+		nf := len(fs)
+		ls := appendSlug(fs, r.last)
+		dst = localPatterns[r.pattern](dst, string(ls[:nf]), string(ls[nf:]))
+		fallthrough
+	case emailDomain:
+		dst = append(dst, r.email...)
+		return append(append(dst, '@'), domains[r.domain]...)
+	}
+	return dst
+}
+
+// emailOf returns the contact's email: a view of the arena when it is kept
+// whole, otherwise a new string.
+func (r *textRecord) emailOf(domains []string) string {
+	if k := r.emailKind(); k == emailNone || k == emailLiteral {
+		return r.email
+	}
+	var buf [96]byte
+	return string(r.appendEmail(buf[:0], domains))
+}
+
+// phoneOf returns the contact's phone.
+func (r *textRecord) phoneOf() string {
+	var layout string
+	switch r.phoneKind() {
+	case phoneNone, phoneLiteral:
+		return r.phone
+	case phoneParen:
+		layout = "(ddd) ddd-dddd"
+	default:
+		layout = "ddd-ddd-dddd"
+	}
+	b := make([]byte, len(layout))
+	k := 0
+	for i := range b {
+		if layout[i] != 'd' {
+			b[i] = layout[i]
+			continue
+		}
+		d := r.digits[k/2]
+		if k%2 == 0 {
+			d >>= 4
+		}
+		b[i] = '0' + d&15
+		k++
+	}
+	return string(b)
+}

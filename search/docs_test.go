@@ -206,4 +206,3 @@ func TestTextScore(t *testing.T) {
 		}
 	}
 }
-

@@ -162,7 +162,7 @@ func (a *arena) record(ref uint64) textRecord {
 	}
 	c := a.chunks[ref>>48]
 	off := int(ref >> 16 & 0xffffffff)
-	r, _, ok := decodeRecord(unsafe.String(&c[off], len(c)-off), len(a.domains))
+	r, _, ok := decodeRecord(unsafe.String(&c[off], len(c)-off), len(a.domains.vals), a.words.vals)
 	if !ok {
 		return textRecord{} // check (snapbody.go) refuses a snapshot with one
 	}
@@ -172,7 +172,7 @@ func (a *arena) record(ref uint64) textRecord {
 // unpack returns a contact's text fields.
 func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) {
 	r := ix.arena.record(d.packed)
-	return r.nameOf(), r.first, r.last, r.emailOf(ix.arena.domains), r.phoneOf()
+	return r.nameOf(), r.first, r.last, r.emailOf(ix.arena.domains.vals), r.phoneOf()
 }
 
 // arena holds the contacts' text records (text.go) in large chunks, so
@@ -181,25 +181,19 @@ func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) 
 // changed or freed once written; an updated contact's old text stays
 // until the next build.
 type arena struct {
-	chunks    [][]byte
-	domains   []string
-	domainIDs map[string]uint32
-	buf       []byte // putContact's
+	chunks  [][]byte
+	domains dict   // email domains
+	words   dict   // first and last names
+	buf     []byte // putContact's
 }
 
 const arenaChunk = 64 << 20
 
 // size is the arena's memory.
-func (a *arena) size() int64 { return int64(len(a.chunks))*arenaChunk + a.domainBytes() }
+func (a *arena) size() int64 { return int64(len(a.chunks))*arenaChunk + a.dictBytes() }
 
-// domainBytes estimates the domain dictionary's memory (on the Go heap).
-func (a *arena) domainBytes() int64 {
-	n := mapBytes(len(a.domainIDs), 16+4) + int64(cap(a.domains))*16
-	for _, d := range a.domains {
-		n += int64(len(d))
-	}
-	return n
-}
+// dictBytes estimates the dictionaries' memory (on the Go heap).
+func (a *arena) dictBytes() int64 { return a.domains.bytes() + a.words.bytes() }
 
 // ordMap maps contact ids to ordinals: a slice for the usual dense ids,
 // a map for the rest.

@@ -150,11 +150,11 @@ func TestArenaPutContact(t *testing.T) {
 	}
 	// The usual contact: a derived name, a patterned address at a known
 	// domain, a packed phone.
-	if n := refs[1] & 0xffff; n > 19 {
-		t.Errorf("the usual contact's record is %d bytes, want at most 19", n)
+	if n := refs[1] & 0xffff; n > 12 {
+		t.Errorf("the usual contact's record is %d bytes, want at most 12", n)
 	}
-	if got := len(ix.arena.domains); got != 4 {
-		t.Errorf("%d domains %q, want 4", got, ix.arena.domains)
+	if got := len(ix.arena.domains.vals); got != 4 {
+		t.Errorf("%d domains %q, want 4", got, ix.arena.domains.vals)
 	}
 }
 
@@ -164,16 +164,20 @@ func TestDecodeRecordRefuses(t *testing.T) {
 	var a arena
 	c := pursuit.Contact{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jdoe@x.gov", Phone: "555-010-0100"}
 	rec := string(a.encodeContact(nil, &c))
-	if _, n, ok := decodeRecord(rec, 1); !ok || n != len(rec) {
+	words := a.words.vals
+	if _, n, ok := decodeRecord(rec, 1, words); !ok || n != len(rec) {
 		t.Fatalf("decodeRecord = %d, %v; want %d, true", n, ok, len(rec))
 	}
 	for i := range len(rec) {
-		if _, _, ok := decodeRecord(rec[:i], 1); ok {
+		if _, _, ok := decodeRecord(rec[:i], 1, words); ok {
 			t.Errorf("a record cut at %d of %d bytes decodes", i, len(rec))
 		}
 	}
-	if _, _, ok := decodeRecord(rec, 0); ok {
+	if _, _, ok := decodeRecord(rec, 0, words); ok {
 		t.Errorf("a record of domain 0 decodes with no domains")
+	}
+	if _, _, ok := decodeRecord(rec, 1, words[:1]); ok {
+		t.Errorf("a record of name 1 decodes with one name")
 	}
 }
 

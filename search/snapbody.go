@@ -100,9 +100,11 @@ func (ix *Index) encText(e *snapWriter) {
 	for _, c := range ix.arena.chunks {
 		rawPage(e, c)
 	}
-	e.uvarint(uint64(len(ix.arena.domains)))
-	for _, d := range ix.arena.domains {
-		e.str(d)
+	for _, dc := range []*dict{&ix.arena.domains, &ix.arena.words} {
+		e.uvarint(uint64(len(dc.vals)))
+		for _, v := range dc.vals {
+			e.str(v)
+		}
 	}
 }
 
@@ -314,13 +316,12 @@ func (ix *Index) decText(d *snapReader) {
 		// The last chunk is appended to: every chunk gets its capacity.
 		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
 	}
-	n := d.n(1)
-	ix.arena.domains = make([]string, n)
-	ix.arena.domainIDs = make(map[string]uint32, n)
-	for i := range ix.arena.domains {
-		s := d.str()
-		ix.arena.domains[i] = s
-		ix.arena.domainIDs[s] = uint32(i)
+	for _, dc := range []*dict{&ix.arena.domains, &ix.arena.words} {
+		vals := make([]string, d.n(1))
+		for i := range vals {
+			vals[i] = d.str()
+		}
+		dc.set(vals)
 	}
 }
 
@@ -429,7 +430,7 @@ func (ix *Index) check(d *snapReader) {
 			if off+n > len(ch) {
 				d.fail("contact %d's text is outside the arena", c.id)
 			}
-			if _, m, ok := decodeRecord(unsafe.String(&ch[off], len(ch)-off), len(ix.arena.domains)); !ok || min(m, 0xffff) != n {
+			if _, m, ok := decodeRecord(unsafe.String(&ch[off], len(ch)-off), len(ix.arena.domains.vals), ix.arena.words.vals); !ok || min(m, 0xffff) != n {
 				d.fail("contact %d's text record does not decode", c.id)
 			}
 		}

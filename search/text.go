@@ -9,8 +9,10 @@ import (
 
 // A contact's text as the arena keeps it: one record of
 //
-//	header byte (textDerived, the email's kind << 1, the phone's kind << 4)
-//	first name, last name (a uvarint length, then the bytes)
+//	header byte (textDerived, the email's kind << 1, the phone's kind << 4,
+//	  textFirstID, textLastID)
+//	first name, last name: a uvarint id in arena.words with textFirstID,
+//	  textLastID, otherwise a uvarint length, then the bytes
 //	name, unless textDerived (the first name, a space, the last name)
 //	the email, by kind:
 //	  emailLiteral  the address
@@ -24,10 +26,13 @@ import (
 // Most of the seed's addresses are a pattern of the contact's names at its
 // place's domain ("jsmith@co.example.us": 2 to 4 bytes rather than ~28) and
 // most numbers "(907) 555-0100" or "907-555-0100" (5 bytes rather than
-// 12–14): 28 bytes a contact rather than 60. Every field reads back exactly
+// 12–14), and first and last names are ids in a dictionary of names (2–3
+// bytes rather than ~7): 17 bytes a contact rather than 60. Every field reads back exactly
 // as it went in; what fits no kind is kept as it is.
 const (
 	textDerived = 1 << 0
+	textFirstID = 1 << 6
+	textLastID  = 1 << 7
 
 	emailNone    = 0
 	emailLiteral = 1
@@ -77,27 +82,67 @@ func hasSlug(s string) bool {
 	return false
 }
 
-// maxDomains bounds the domain dictionary: an address at a domain past it
-// is kept whole.
-const maxDomains = 1 << 24
+// maxDict bounds the domain and name dictionaries (and maxDictWord the
+// length of a name in one): what is past them is kept whole.
+const (
+	maxDict     = 1 << 24
+	maxDictWord = 48
+)
 
-// domainID returns the id of an email domain in the arena's dictionary,
-// adding it; ok is false when the dictionary is full.
-func (a *arena) domainID(d string) (uint32, bool) {
-	if id, ok := a.domainIDs[d]; ok {
+// dict numbers strings (email domains, first and last names) for the
+// arena; ids are never freed.
+type dict struct {
+	vals []string
+	ids  map[string]uint32
+}
+
+// id returns the id of s, adding it; ok is false when the dictionary is
+// full.
+func (d *dict) id(s string) (uint32, bool) {
+	if id, ok := d.ids[s]; ok {
 		return id, true
 	}
-	if len(a.domains) >= maxDomains {
+	if len(d.vals) >= maxDict {
 		return 0, false
 	}
-	if a.domainIDs == nil {
-		a.domainIDs = map[string]uint32{}
+	if d.ids == nil {
+		d.ids = map[string]uint32{}
 	}
-	d = strings.Clone(d)
-	id := uint32(len(a.domains))
-	a.domains = append(a.domains, d)
-	a.domainIDs[d] = id
+	s = strings.Clone(s)
+	id := uint32(len(d.vals))
+	d.vals = append(d.vals, s)
+	d.ids[s] = id
 	return id, true
+}
+
+// set replaces the dictionary by vals (a snapshot's).
+func (d *dict) set(vals []string) {
+	d.vals = vals
+	d.ids = make(map[string]uint32, len(vals))
+	for i, v := range vals {
+		d.ids[v] = uint32(i)
+	}
+}
+
+// bytes estimates the dictionary's memory (on the Go heap).
+func (d *dict) bytes() int64 {
+	n := mapBytes(len(d.ids), 16+4) + int64(cap(d.vals))*16
+	for _, v := range d.vals {
+		n += int64(len(v))
+	}
+	return n
+}
+
+// appendWord appends a first or last name: its id in the dictionary of
+// names when it has one (setting flag in the header), otherwise itself.
+func (a *arena) appendWord(dst []byte, hdr *byte, flag byte, s string) []byte {
+	if len(s) <= maxDictWord {
+		if id, ok := a.words.id(s); ok {
+			*hdr |= flag
+			return binary.AppendUvarint(dst, uint64(id))
+		}
+	}
+	return appendField(dst, s)
 }
 
 func appendField(dst []byte, s string) []byte {
@@ -109,8 +154,8 @@ func (a *arena) encodeContact(dst []byte, c *pursuit.Contact) []byte {
 	h := len(dst)
 	dst = append(dst, 0)
 	var hdr byte
-	dst = appendField(dst, c.FirstName)
-	dst = appendField(dst, c.LastName)
+	dst = a.appendWord(dst, &hdr, textFirstID, c.FirstName)
+	dst = a.appendWord(dst, &hdr, textLastID, c.LastName)
 	if n, f, l := c.Name, c.FirstName, c.LastName; len(n) == len(f)+1+len(l) && n[len(f)] == ' ' && n[:len(f)] == f && n[len(f)+1:] == l {
 		hdr |= textDerived
 	} else {
@@ -125,7 +170,7 @@ func (a *arena) encodeContact(dst []byte, c *pursuit.Contact) []byte {
 		}
 		id, ok := uint32(0), false
 		if domain != "" {
-			id, ok = a.domainID(domain)
+			id, ok = a.domains.id(domain)
 		}
 		switch {
 		case !ok:
@@ -245,19 +290,33 @@ func uvarintStr(s string) (uint64, int) {
 	return 0, 0
 }
 
+// readWord reads a first or last name: an id in words with flag set in
+// the header, otherwise a field.
+func readWord(s string, i *int, hdr, flag byte, words []string) (string, bool) {
+	if hdr&flag == 0 {
+		return readField(s, i)
+	}
+	id, w := uvarintStr(s[*i:])
+	if w <= 0 || id >= uint64(len(words)) {
+		return "", false
+	}
+	*i += w
+	return words[id], true
+}
+
 // decodeRecord decodes the record at the start of s (which may run on past
 // it) and returns its length; ok is false for one that does not decode
-// within s or names a domain past the dictionary's ndomains.
-func decodeRecord(s string, ndomains int) (r textRecord, n int, ok bool) {
-	if len(s) == 0 || s[0]>>6 != 0 {
+// within s or names a domain or name past the dictionaries.
+func decodeRecord(s string, ndomains int, words []string) (r textRecord, n int, ok bool) {
+	if len(s) == 0 {
 		return r, 0, false
 	}
 	r.hdr = s[0]
 	i := 1
-	if r.first, ok = readField(s, &i); !ok {
+	if r.first, ok = readWord(s, &i, r.hdr, textFirstID, words); !ok {
 		return r, 0, false
 	}
-	if r.last, ok = readField(s, &i); !ok {
+	if r.last, ok = readWord(s, &i, r.hdr, textLastID, words); !ok {
 		return r, 0, false
 	}
 	if r.hdr&textDerived == 0 {

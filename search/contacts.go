@@ -647,7 +647,7 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 				r := ix.arena.record(ix.contacts[o].packed)
 				var s string
 				if f == fEmail {
-					s = r.emailOf(ix.arena.domains.vals)
+					s = r.emailOf(&ix.arena.domains)
 				} else {
 					s = r.nameOf()
 				}

@@ -162,7 +162,7 @@ func (a *arena) record(ref uint64) textRecord {
 	}
 	c := a.chunks[ref>>48]
 	off := int(ref >> 16 & 0xffffffff)
-	r, _, ok := decodeRecord(unsafe.String(&c[off], len(c)-off), len(a.domains.vals), a.words.vals)
+	r, _, ok := decodeRecord(unsafe.String(&c[off], len(c)-off), &a.domains, &a.words)
 	if !ok {
 		return textRecord{} // check (snapbody.go) refuses a snapshot with one
 	}
@@ -172,7 +172,7 @@ func (a *arena) record(ref uint64) textRecord {
 // unpack returns a contact's text fields.
 func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) {
 	r := ix.arena.record(d.packed)
-	return r.nameOf(), r.first, r.last, r.emailOf(ix.arena.domains.vals), r.phoneOf()
+	return r.nameOf(), r.first, r.last, r.emailOf(&ix.arena.domains), r.phoneOf()
 }
 
 // arena holds the contacts' text records (text.go) in large chunks, so

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -153,8 +154,35 @@ func TestArenaPutContact(t *testing.T) {
 	if n := refs[1] & 0xffff; n > 12 {
 		t.Errorf("the usual contact's record is %d bytes, want at most 12", n)
 	}
-	if got := len(ix.arena.domains.vals); got != 4 {
-		t.Errorf("%d domains %q, want 4", got, ix.arena.domains.vals)
+	if got := ix.arena.domains.len(); got != 4 {
+		t.Errorf("%d domains, want 4", got)
+	}
+}
+
+// TestDict checks that a dictionary gives each string one id through its
+// growth, reads every value back, and refuses what it cannot hold.
+func TestDict(t *testing.T) {
+	var d dict
+	for round := range 2 {
+		for i := range 5000 {
+			id, ok := d.id(fmt.Sprint("name", i))
+			if !ok || id != uint32(i) {
+				t.Fatalf("round %d: id(name%d) = %d, %v", round, i, id, ok)
+			}
+		}
+	}
+	for i := range 5000 {
+		if got, want := d.val(uint32(i)), fmt.Sprint("name", i); got != want {
+			t.Fatalf("val(%d) = %q, want %q", i, got, want)
+		}
+	}
+	if _, ok := d.id(strings.Repeat("x", 256)); ok {
+		t.Errorf("a 256-byte string has an id")
+	}
+	var e dict
+	e.set([]string{"a", "", "b"})
+	if id, _ := e.id("b"); id != 2 || e.val(1) != "" || e.len() != 3 {
+		t.Errorf("set: id(b) = %d, val(1) = %q, len %d", id, e.val(1), e.len())
 	}
 }
 
@@ -164,19 +192,21 @@ func TestDecodeRecordRefuses(t *testing.T) {
 	var a arena
 	c := pursuit.Contact{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jdoe@x.gov", Phone: "555-010-0100"}
 	rec := string(a.encodeContact(nil, &c))
-	words := a.words.vals
-	if _, n, ok := decodeRecord(rec, 1, words); !ok || n != len(rec) {
+	words := &a.words
+	if _, n, ok := decodeRecord(rec, &a.domains, words); !ok || n != len(rec) {
 		t.Fatalf("decodeRecord = %d, %v; want %d, true", n, ok, len(rec))
 	}
 	for i := range len(rec) {
-		if _, _, ok := decodeRecord(rec[:i], 1, words); ok {
+		if _, _, ok := decodeRecord(rec[:i], &a.domains, words); ok {
 			t.Errorf("a record cut at %d of %d bytes decodes", i, len(rec))
 		}
 	}
-	if _, _, ok := decodeRecord(rec, 0, words); ok {
+	if _, _, ok := decodeRecord(rec, &dict{}, words); ok {
 		t.Errorf("a record of domain 0 decodes with no domains")
 	}
-	if _, _, ok := decodeRecord(rec, 1, words[:1]); ok {
+	var one dict
+	one.id("Jane")
+	if _, _, ok := decodeRecord(rec, &a.domains, &one); ok {
 		t.Errorf("a record of name 1 decodes with one name")
 	}
 }

@@ -81,7 +81,8 @@ func (ix *Index) Memory() []MemoryPart {
 	for _, c := range ix.arena.chunks {
 		text += int64(len(c))
 	}
-	add("text", text+ix.arena.dictBytes(), text)
+	text += ix.arena.dictBytes()
+	add("text", text, text)
 
 	var post, postOff int64
 	for _, f := range append(ix.fields[:], ix.pairDocs) {

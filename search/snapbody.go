@@ -101,9 +101,9 @@ func (ix *Index) encText(e *snapWriter) {
 		rawPage(e, c)
 	}
 	for _, dc := range []*dict{&ix.arena.domains, &ix.arena.words} {
-		e.uvarint(uint64(len(dc.vals)))
-		for _, v := range dc.vals {
-			e.str(v)
+		e.uvarint(uint64(dc.len()))
+		for id := range dc.len() {
+			e.str(dc.val(uint32(id)))
 		}
 	}
 }
@@ -430,7 +430,7 @@ func (ix *Index) check(d *snapReader) {
 			if off+n > len(ch) {
 				d.fail("contact %d's text is outside the arena", c.id)
 			}
-			if _, m, ok := decodeRecord(unsafe.String(&ch[off], len(ch)-off), len(ix.arena.domains.vals), ix.arena.words.vals); !ok || min(m, 0xffff) != n {
+			if _, m, ok := decodeRecord(unsafe.String(&ch[off], len(ch)-off), &ix.arena.domains, &ix.arena.words); !ok || min(m, 0xffff) != n {
 				d.fail("contact %d's text record does not decode", c.id)
 			}
 		}

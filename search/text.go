@@ -2,7 +2,9 @@ package search
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strings"
+	"unsafe"
 
 	"github.com/pursuit-gov/pursuit"
 )
@@ -90,45 +92,112 @@ const (
 )
 
 // dict numbers strings (email domains, first and last names) for the
-// arena; ids are never freed.
+// arena; ids are never freed. Nothing of it is on the Go heap: the
+// strings are in chunks that never move (a value is a view of them, kept
+// by whoever read it), and their references and an open-addressing hash
+// table of ids are arrays off the heap.
 type dict struct {
-	vals []string
-	ids  map[string]uint32
+	chunks [][]byte
+	refs   []uint64 // by id: chunk<<40 | offset<<8... see ref
+	slots  []uint32 // id+1 by hash, linear probing; 0 is empty; a power of two
+}
+
+const dictChunk = 1 << 20
+
+func (d *dict) len() int { return len(d.refs) }
+
+// val returns the string of id.
+func (d *dict) val(id uint32) string {
+	r := d.refs[id]
+	n := int(r & 0xff)
+	if n == 0 {
+		return ""
+	}
+	c := d.chunks[r>>40]
+	return unsafe.String(&c[r>>8&0xffffffff], n)
 }
 
 // id returns the id of s, adding it; ok is false when the dictionary is
-// full.
+// full or s too long for it (over 255 bytes).
 func (d *dict) id(s string) (uint32, bool) {
-	if id, ok := d.ids[s]; ok {
-		return id, true
+	h := termHash(s)
+	mask := uint32(len(d.slots) - 1)
+	if len(d.slots) > 0 {
+		for i := h & mask; ; i = (i + 1) & mask {
+			v := d.slots[i]
+			if v == 0 {
+				break
+			}
+			if d.val(v-1) == s {
+				return v - 1, true
+			}
+		}
 	}
-	if len(d.vals) >= maxDict {
+	if len(d.refs) >= maxDict || len(s) > 0xff {
 		return 0, false
 	}
-	if d.ids == nil {
-		d.ids = map[string]uint32{}
+	d.add(s)
+	return uint32(len(d.refs) - 1), true
+}
+
+// add appends s, which the dictionary does not hold.
+func (d *dict) add(s string) {
+	k := len(d.chunks)
+	if k == 0 || len(d.chunks[k-1])+len(s) > cap(d.chunks[k-1]) {
+		d.chunks = append(d.chunks, offheap[byte](0, dictChunk))
+		k++
 	}
-	s = strings.Clone(s)
-	id := uint32(len(d.vals))
-	d.vals = append(d.vals, s)
-	d.ids[s] = id
-	return id, true
+	c := &d.chunks[k-1]
+	off := len(*c)
+	*c = append(*c, s...)
+	d.refs = growOffTo(nil, d.refs, len(d.refs)+1)
+	id := uint32(len(d.refs) - 1)
+	d.refs[id] = uint64(k-1)<<40 | uint64(off)<<8 | uint64(len(s))
+	if 2*len(d.refs) > len(d.slots) {
+		d.rehash(max(1024, 4*len(d.refs)))
+		return
+	}
+	d.place(id)
+}
+
+// place puts id in its slot.
+func (d *dict) place(id uint32) {
+	mask := uint32(len(d.slots) - 1)
+	i := termHash(d.val(id)) & mask
+	for d.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	d.slots[i] = id + 1
+}
+
+// rehash makes a table of n slots (a power of two) and places every id.
+func (d *dict) rehash(n int) {
+	n = 1 << bits.Len(uint(n-1))
+	if len(d.slots) > 0 {
+		offheapFree(d.slots)
+	}
+	d.slots = offheap[uint32](n, n)
+	for id := range d.refs {
+		d.place(uint32(id))
+	}
 }
 
 // set replaces the dictionary by vals (a snapshot's).
 func (d *dict) set(vals []string) {
-	d.vals = vals
-	d.ids = make(map[string]uint32, len(vals))
-	for i, v := range vals {
-		d.ids[v] = uint32(i)
+	*d = dict{}
+	for _, v := range vals {
+		if len(v) > 0xff {
+			v = v[:0xff] // not written by id (a corrupt snapshot): check refuses what uses it
+		}
+		d.add(v)
 	}
 }
 
-// bytes estimates the dictionary's memory (on the Go heap).
+// bytes is the dictionary's memory (off the Go heap).
 func (d *dict) bytes() int64 {
-	n := mapBytes(len(d.ids), 16+4) + int64(cap(d.vals))*16
-	for _, v := range d.vals {
-		n += int64(len(v))
+	n := int64(len(d.refs))*8 + int64(len(d.slots))*4
+	for _, c := range d.chunks {
+		n += int64(len(c))
 	}
 	return n
 }
@@ -136,7 +205,7 @@ func (d *dict) bytes() int64 {
 // appendWord appends a first or last name: its id in the dictionary of
 // names when it has one (setting flag in the header), otherwise itself.
 func (a *arena) appendWord(dst []byte, hdr *byte, flag byte, s string) []byte {
-	if len(s) <= maxDictWord {
+	if len(s) > 0 && len(s) <= maxDictWord {
 		if id, ok := a.words.id(s); ok {
 			*hdr |= flag
 			return binary.AppendUvarint(dst, uint64(id))
@@ -292,22 +361,22 @@ func uvarintStr(s string) (uint64, int) {
 
 // readWord reads a first or last name: an id in words with flag set in
 // the header, otherwise a field.
-func readWord(s string, i *int, hdr, flag byte, words []string) (string, bool) {
+func readWord(s string, i *int, hdr, flag byte, words *dict) (string, bool) {
 	if hdr&flag == 0 {
 		return readField(s, i)
 	}
 	id, w := uvarintStr(s[*i:])
-	if w <= 0 || id >= uint64(len(words)) {
+	if w <= 0 || id >= uint64(words.len()) {
 		return "", false
 	}
 	*i += w
-	return words[id], true
+	return words.val(uint32(id)), true
 }
 
 // decodeRecord decodes the record at the start of s (which may run on past
 // it) and returns its length; ok is false for one that does not decode
 // within s or names a domain or name past the dictionaries.
-func decodeRecord(s string, ndomains int, words []string) (r textRecord, n int, ok bool) {
+func decodeRecord(s string, domains, words *dict) (r textRecord, n int, ok bool) {
 	if len(s) == 0 {
 		return r, 0, false
 	}
@@ -345,7 +414,7 @@ func decodeRecord(s string, ndomains int, words []string) (r textRecord, n int, 
 			return r, 0, false
 		}
 		id, w := uvarintStr(s[i:])
-		if w <= 0 || id >= uint64(ndomains) {
+		if w <= 0 || id >= uint64(domains.len()) {
 			return r, 0, false
 		}
 		r.domain = uint32(id)
@@ -387,7 +456,7 @@ func (r *textRecord) hasEmail() bool { return r.emailKind() != emailNone }
 func (r *textRecord) hasPhone() bool { return r.phoneKind() != phoneNone }
 
 // appendEmail appends the contact's email to dst.
-func (r *textRecord) appendEmail(dst []byte, domains []string) []byte {
+func (r *textRecord) appendEmail(dst []byte, domains *dict) []byte {
 	switch r.emailKind() {
 	case emailLiteral:
 		return append(dst, r.email...)
@@ -400,14 +469,14 @@ func (r *textRecord) appendEmail(dst []byte, domains []string) []byte {
 		fallthrough
 	case emailDomain:
 		dst = append(dst, r.email...)
-		return append(append(dst, '@'), domains[r.domain]...)
+		return append(append(dst, '@'), domains.val(r.domain)...)
 	}
 	return dst
 }
 
 // emailOf returns the contact's email: a view of the arena when it is kept
 // whole, otherwise a new string.
-func (r *textRecord) emailOf(domains []string) string {
+func (r *textRecord) emailOf(domains *dict) string {
 	if k := r.emailKind(); k == emailNone || k == emailLiteral {
 		return r.email
 	}

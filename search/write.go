@@ -123,7 +123,7 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 		var text string
 		n := &ix.hot[o].nameLen
 		if f == fEmail {
-			text, n = r.emailOf(ix.arena.domains.vals), &ix.hot[o].emailLen
+			text, n = r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
 		} else {
 			text = r.nameOf()
 		}

@@ -84,11 +84,7 @@ func (ix *Index) customer(id int64) *customer {
 	return c
 }
 
-func relate(m map[int64][]int64, key, customerID int64) {
-	if !slices.Contains(m[key], customerID) {
-		m[key] = append(m[key], customerID)
-	}
-}
+func relate(l *custLists, key, customerID int64) { l.relate(key, customerID) }
 
 func setBit(bm *roaring.Bitmap, ord uint32, on bool) {
 	if on {
@@ -107,7 +103,7 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 	} else {
 		c.placeGrant.set(placeID, l)
 	}
-	relate(ix.placeCust, placeID, customerID)
+	relate(&ix.placeCust, placeID, customerID)
 	ord, ok := ix.placeOrd[placeID]
 	if !ok {
 		return
@@ -169,7 +165,7 @@ func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
 	} else {
 		c.contactGrant[contactID] = l
 	}
-	relate(ix.contactCust, contactID, customerID)
+	relate(&ix.contactCust, contactID, customerID)
 	if ord, ok := ix.contactOrd.get(contactID); ok {
 		ix.refreshContact(c, ord)
 	}
@@ -185,10 +181,10 @@ func (ix *Index) putMapping(m pursuit.CustomerMapping) {
 	switch {
 	case m.ContactID != 0:
 		c.mapsByContact[m.ContactID] = append(c.mapsByContact[m.ContactID], m.CustomerMappingID)
-		relate(ix.contactCust, m.ContactID, m.CustomerID)
+		relate(&ix.contactCust, m.ContactID, m.CustomerID)
 	case m.PlaceID != 0:
 		c.mapsByPlace[m.PlaceID] = append(c.mapsByPlace[m.PlaceID], m.CustomerMappingID)
-		relate(ix.placeCust, m.PlaceID, m.CustomerID)
+		relate(&ix.placeCust, m.PlaceID, m.CustomerID)
 	}
 	if replaces || !ix.addMapping(c, row) {
 		ix.refreshMapping(c, row)
@@ -328,7 +324,7 @@ func (ix *Index) refreshPlace(c *customer, ord uint32) {
 // with a grant or mapping on it or on the place placeID.
 func (ix *Index) refreshContactCustomers(ord uint32, placeID int64) {
 	id := ix.contacts[ord].id
-	for _, list := range [2][]int64{ix.contactCust[id], ix.placeCust[placeID]} {
+	for _, list := range [2][]int64{ix.contactCust.get(id), ix.placeCust.get(placeID)} {
 		for _, cid := range list {
 			if c := ix.customers[cid]; c != nil {
 				ix.refreshContact(c, ord)
@@ -344,7 +340,7 @@ func (ix *Index) refreshPlaceCustomers(placeID int64) {
 	if !ok {
 		return
 	}
-	for _, cid := range ix.placeCust[placeID] {
+	for _, cid := range ix.placeCust.get(placeID) {
 		if c := ix.customers[cid]; c != nil {
 			ix.refreshPlace(c, ord)
 		}

@@ -216,7 +216,7 @@ type relaidState struct {
 	pstates, ptypes, pvendors, pproducts bitmaps
 	pcats                                bitmaps
 	customers                            map[int64]*customer
-	placeCust, contactCust               map[int64][]int64
+	placeCust, contactCust               custLists
 	version                              int64
 }
 

@@ -98,8 +98,8 @@ type Index struct {
 	names       *interner         // tech vendors, products, categories and mapping owners, normalised
 	spells      *interner         // tech vendors as written, for facet labels
 	small       *interner         // states and place types
-	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
-	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
+	placeCust   custLists // place id → customers with a grant or mapping on it
+	contactCust custLists // contact id → customers with a grant or mapping on it
 
 	seq         int64
 	snapSeq     atomic.Int64       // seq of the snapshot last loaded or written; -1: none
@@ -155,13 +155,12 @@ func newIndex(src Source, opt Options) *Index {
 		names:            newInterner(),
 		spells:           newKeyedInterner(),
 		small:            newInterner(),
-		placeCust:        make(map[int64][]int64),
-		contactCust:      make(map[int64][]int64),
 	}
 	ix.snapSeq.Store(-1)
 	ix.contactOrd.retired = &ix.retired
 	ix.techs.retired = &ix.retired
 	ix.mappings.retired = &ix.retired
+	ix.placeCust.retired, ix.contactCust.retired = &ix.retired, &ix.retired
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}

@@ -133,7 +133,9 @@ func (ix *Index) Memory() []MemoryPart {
 		sets += bitmapBytes(c.visible, c.full, c.places)
 		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
-	grants += lists(ix.placeCust) + lists(ix.contactCust)
+	custs := ix.placeCust.memory() + ix.contactCust.memory()
+	grants += custs
+	grantsOff += custs
 	mapRows, mapOff := ix.mappings.memory()
 	add("grants", grants, grantsOff)
 	add("visible sets", sets, ix.frozen[frozenSets])

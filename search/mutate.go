@@ -67,7 +67,7 @@ func (ix *Index) deletePlace(id int64) {
 	}
 	pd.techs, pd.vendors, pd.products, pd.categories, pd.vendorSpells = nil, nil, nil, nil, nil
 	pd.alive = false
-	for _, cid := range ix.placeCust[id] {
+	for _, cid := range ix.placeCust.get(id) {
 		if c := ix.customers[cid]; c != nil {
 			c.placeGrant.delete(id)
 		}

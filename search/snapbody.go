@@ -173,8 +173,8 @@ func (ix *Index) encMappings(e *snapWriter) {
 }
 
 func (ix *Index) encRelations(e *snapWriter) {
-	e.lists(ix.placeCust)
-	e.lists(ix.contactCust)
+	e.custLists(&ix.placeCust)
+	e.custLists(&ix.contactCust)
 	e.varint(ix.version)
 }
 
@@ -405,8 +405,8 @@ func (ix *Index) decMappings(d *snapReader) {
 }
 
 func (ix *Index) decRelations(d *snapReader) {
-	ix.placeCust = d.lists()
-	ix.contactCust = d.lists()
+	d.custLists(&ix.placeCust)
+	d.custLists(&ix.contactCust)
 	ix.version = d.varint()
 }
 

@@ -139,6 +139,33 @@ func (e *snapWriter) bitmaps(m bitmaps) {
 	}
 }
 
+// custLists writes custLists as lists writes a map of lists.
+func (e *snapWriter) custLists(l *custLists) {
+	e.uvarint(uint64(l.len()))
+	for k, list := range l.all {
+		e.varint(k)
+		raw(e, list)
+	}
+}
+
+// custLists reads what snapWriter.custLists wrote into l, replacing it.
+func (d *snapReader) custLists(l *custLists) {
+	n := d.n(2)
+	*l = custLists{retired: l.retired}
+	l.reserve(n, 2*n)
+	for range n {
+		k := d.varint()
+		m := d.n(8)
+		if m == 0 {
+			continue
+		}
+		b := d.next(8 * m)
+		for i := range m {
+			l.relate(k, int64(binary.LittleEndian.Uint64(b[8*i:])))
+		}
+	}
+}
+
 func (e *snapWriter) lists(m map[int64][]int64) {
 	e.uvarint(uint64(len(m)))
 	for k, l := range m {

@@ -321,15 +321,15 @@ func (ix *Index) state() (st indexState, problems []string) {
 		for _, rel := range []struct {
 			what  string
 			keys  []int64
-			lists map[int64][]int64
+			lists *custLists
 		}{
-			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), ix.placeCust},
-			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), ix.placeCust},
-			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), ix.contactCust},
-			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), ix.contactCust},
+			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), &ix.placeCust},
+			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), &ix.placeCust},
+			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), &ix.contactCust},
+			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), &ix.contactCust},
 		} {
 			for _, key := range rel.keys {
-				if !slices.Contains(rel.lists[key], id) {
+				if !slices.Contains(rel.lists.get(key), id) {
 					bad("customer %d has %s %d but is not listed on it", id, rel.what, key)
 				}
 			}

@@ -95,9 +95,9 @@ type Index struct {
 
 	customers   map[int64]*customer
 	mappings    idTable[mappingRow]
-	names       *interner         // tech vendors, products, categories and mapping owners, normalised
-	spells      *interner         // tech vendors as written, for facet labels
-	small       *interner         // states and place types
+	names       *interner // tech vendors, products, categories and mapping owners, normalised
+	spells      *interner // tech vendors as written, for facet labels
+	small       *interner // states and place types
 	placeCust   custLists // place id → customers with a grant or mapping on it
 	contactCust custLists // contact id → customers with a grant or mapping on it
 

@@ -5,17 +5,19 @@ import (
 	"slices"
 )
 
-// custLists maps a row id (a place's or a contact's) to the customers with
-// a grant or mapping on it, off the Go heap: an open-addressing hash table
-// of ids whose slots point into one pool of customer ids. A Go map of
-// slices for the seed's 270,000 rows was 37 MB of heap, which the
-// collector's headroom doubles under load. Lists only grow (a customer
-// whose grant goes stays listed, as before); a full list moves to the end
-// of the pool with twice the room, the moved-out room unused until the
-// next build.
+// custLists maps a row id to a list of ids, off the Go heap: the
+// customers with a grant or mapping on a place or contact (Index.placeCust,
+// contactCust), a customer's mappings of a place or contact
+// (customer.mapsByPlace, mapsByContact). It is an open-addressing hash
+// table of row ids whose slots point into one pool of ids. Go maps of
+// slices for the seed's rows were 60 MB of heap, which the collector's
+// headroom doubles under load. A full list moves to the end of the pool
+// with twice the room, the moved-out room unused until the next build; a
+// row whose list empties keeps its slot, as an absent one.
 type custLists struct {
 	slots   []custSlot // a power of two of them, or none; room 0 is an empty slot
-	n       int
+	n       int        // rows with a non-empty list
+	used    int        // slots used
 	pool    []int64
 	retired *[]func() // the index's: where a mapping grown out of goes
 }
@@ -56,14 +58,14 @@ func (l *custLists) get(key int64) []int64 {
 
 // relate adds customerID to the list of key, once.
 func (l *custLists) relate(key, customerID int64) {
-	if len(l.slots) == 0 || 4*(l.n+1) > 3*len(l.slots) {
+	if len(l.slots) == 0 || 4*(l.used+1) > 3*len(l.slots) {
 		l.grow()
 	}
 	s := l.find(key)
 	if s.room == 0 {
 		off := l.room(2)
 		*s = custSlot{key: key, off: off, room: 2}
-		l.n++
+		l.used++
 	}
 	list := l.pool[s.off : s.off+uint32(s.n)]
 	if slices.Contains(list, customerID) {
@@ -79,7 +81,29 @@ func (l *custLists) relate(key, customerID int64) {
 		s.off, s.room = off, uint16(room)
 	}
 	l.pool[s.off+uint32(s.n)] = customerID
+	if s.n == 0 {
+		l.n++
+	}
 	s.n++
+}
+
+// drop takes id out of the list of key.
+func (l *custLists) drop(key, id int64) {
+	if len(l.slots) == 0 {
+		return
+	}
+	s := l.find(key)
+	if s.room == 0 || s.n == 0 {
+		return
+	}
+	list := l.pool[s.off : s.off+uint32(s.n)]
+	if i := slices.Index(list, id); i >= 0 {
+		copy(list[i:], list[i+1:])
+		s.n--
+		if s.n == 0 {
+			l.n--
+		}
+	}
 }
 
 // room appends n unused ids to the pool and returns their offset.
@@ -109,7 +133,7 @@ func (l *custLists) grow() {
 // all yields every key and its list.
 func (l *custLists) all(yield func(int64, []int64) bool) {
 	for i := range l.slots {
-		if s := &l.slots[i]; s.room != 0 {
+		if s := &l.slots[i]; s.n != 0 {
 			if !yield(s.key, l.pool[s.off:s.off+uint32(s.n)]) {
 				return
 			}

@@ -37,6 +37,23 @@ func TestCustLists(t *testing.T) {
 	if n != len(want) || l.get(-1) != nil {
 		t.Errorf("all yields %d keys, want %d; get(-1) = %v", n, len(want), l.get(-1))
 	}
+	// Dropping empties a list: the row is then absent.
+	for _, c := range want[0] {
+		l.drop(0, c)
+	}
+	l.drop(0, 99)
+	if got := l.get(0); len(got) != 0 || l.len() != len(want)-1 {
+		t.Errorf("after dropping every id of 0: get(0) = %v, len %d, want %d", got, l.len(), len(want)-1)
+	}
+	for key := range l.all {
+		if key == 0 {
+			t.Errorf("all yields an emptied row")
+		}
+	}
+	l.relate(0, 5)
+	if got := l.get(0); !slices.Equal(got, []int64{5}) || l.len() != len(want) {
+		t.Errorf("relate after emptying: get(0) = %v, len %d", got, l.len())
+	}
 	for _, f := range retired {
 		f()
 	}

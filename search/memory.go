@@ -118,20 +118,15 @@ func (ix *Index) Memory() []MemoryPart {
 	techs, techsOff := ix.techs.memory()
 	add("tech stack", techs, techsOff)
 
-	var grants, grantsOff, sets, maps int64
-	lists := func(m map[int64][]int64) int64 {
-		n := mapBytes(len(m), 8+24)
-		for _, l := range m {
-			n += int64(cap(l)) * 8
-		}
-		return n
-	}
+	var grants, grantsOff, sets, maps, mapListsOff int64
 	for _, c := range ix.customers {
 		pg, pgOff := c.placeGrant.memory()
 		grants += pg + mapBytes(len(c.contactGrant), 9)
 		grantsOff += pgOff
 		sets += bitmapBytes(c.visible, c.full, c.places)
-		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
+		mapLists := c.mapsByPlace.memory() + c.mapsByContact.memory()
+		mapListsOff += mapLists
+		maps += mapLists + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
 	custs := ix.placeCust.memory() + ix.contactCust.memory()
 	grants += custs
@@ -139,6 +134,6 @@ func (ix *Index) Memory() []MemoryPart {
 	mapRows, mapOff := ix.mappings.memory()
 	add("grants", grants, grantsOff)
 	add("visible sets", sets, ix.frozen[frozenSets])
-	add("mappings", maps+mapRows, mapOff+ix.frozen[frozenMappings])
+	add("mappings", maps+mapRows, mapOff+mapListsOff+ix.frozen[frozenMappings])
 	return parts
 }

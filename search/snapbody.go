@@ -255,8 +255,8 @@ func (e *snapWriter) customer(c *customer) {
 	for _, v := range c.placeLens {
 		e.varint(v)
 	}
-	e.lists(c.mapsByPlace)
-	e.lists(c.mapsByContact)
+	e.custLists(&c.mapsByPlace)
+	e.custLists(&c.mapsByContact)
 	e.bitmap(c.mapped)
 	e.bitmaps(c.owners)
 	e.bitmap(c.placesMapped)
@@ -396,6 +396,7 @@ func (ix *Index) decCustomers(d *snapReader) {
 	for range n {
 		c := d.customer()
 		c.placeGrant.retired = &ix.retired
+		c.mapsByPlace.retired, c.mapsByContact.retired = &ix.retired, &ix.retired
 		ix.customers[c.id] = c
 	}
 }
@@ -590,8 +591,8 @@ func (d *snapReader) customer() *customer {
 	for i := range c.placeLens {
 		c.placeLens[i] = d.varint()
 	}
-	c.mapsByPlace = d.lists()
-	c.mapsByContact = d.lists()
+	d.custLists(&c.mapsByPlace)
+	d.custLists(&c.mapsByContact)
 	c.mapped = d.bitmapNew()
 	c.owners = d.bitmaps()
 	c.placesMapped = d.bitmapNew()

@@ -139,7 +139,8 @@ func (e *snapWriter) bitmaps(m bitmaps) {
 	}
 }
 
-// custLists writes custLists as lists writes a map of lists.
+// custLists writes custLists: the number of rows, then each row id and its
+// list.
 func (e *snapWriter) custLists(l *custLists) {
 	e.uvarint(uint64(l.len()))
 	for k, list := range l.all {
@@ -151,7 +152,17 @@ func (e *snapWriter) custLists(l *custLists) {
 // custLists reads what snapWriter.custLists wrote into l, replacing it.
 func (d *snapReader) custLists(l *custLists) {
 	n := d.n(2)
-	*l = custLists{retired: l.retired}
+	keep := l.retired
+	// What the lists grow out of while they are read is freed at once (no
+	// reader has it yet).
+	var retired []func()
+	*l = custLists{retired: &retired}
+	defer func() {
+		for _, free := range retired {
+			free()
+		}
+		l.retired = keep
+	}()
 	l.reserve(n, 2*n)
 	for range n {
 		k := d.varint()
@@ -163,14 +174,6 @@ func (d *snapReader) custLists(l *custLists) {
 		for i := range m {
 			l.relate(k, int64(binary.LittleEndian.Uint64(b[8*i:])))
 		}
-	}
-}
-
-func (e *snapWriter) lists(m map[int64][]int64) {
-	e.uvarint(uint64(len(m)))
-	for k, l := range m {
-		e.varint(k)
-		raw(e, l)
 	}
 }
 
@@ -465,16 +468,6 @@ func (d *snapReader) bitmaps() bitmaps {
 	for range n {
 		k := d.istr()
 		m[k] = d.bitmapNew()
-	}
-	return m
-}
-
-func (d *snapReader) lists() map[int64][]int64 {
-	n := d.n(2)
-	m := make(map[int64][]int64, n)
-	for range n {
-		k := d.varint()
-		m[k] = readRawSlab(d, &d.i64Slab) // off the heap; an append moves a list to it
 	}
 	return m
 }

@@ -314,7 +314,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			Visible: bmIDs("visible", c.visible), Full: bmIDs("full", c.full), Mapped: bmIDs("mapped", c.mapped),
 			Places: placeIDs("places", c.places.ToArray()), PlacesMapped: placeIDs("places mapped", c.placesMapped.ToArray()),
 			Lens: c.lens, PlaceLens: c.placeLens,
-			MapsByPlace: sortedLists(c.mapsByPlace), MapsByContact: sortedLists(c.mapsByContact),
+			MapsByPlace: sortedLists(maps.Collect(c.mapsByPlace.all)), MapsByContact: sortedLists(maps.Collect(c.mapsByContact.all)),
 			Owners: keyed("owners", c.owners, contactIDs), PlaceOwners: keyed("place owners", c.placeOwners, placeIDs),
 		}
 		// Every row the customer has a grant or mapping on lists it.
@@ -324,9 +324,9 @@ func (ix *Index) state() (st indexState, problems []string) {
 			lists *custLists
 		}{
 			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), &ix.placeCust},
-			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), &ix.placeCust},
+			{"a mapping of place", slices.Collect(maps.Keys(maps.Collect(c.mapsByPlace.all))), &ix.placeCust},
 			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), &ix.contactCust},
-			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), &ix.contactCust},
+			{"a mapping of contact", slices.Collect(maps.Keys(maps.Collect(c.mapsByContact.all))), &ix.contactCust},
 		} {
 			for _, key := range rel.keys {
 				if !slices.Contains(rel.lists.get(key), id) {

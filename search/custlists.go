@@ -130,6 +130,13 @@ func (l *custLists) grow() {
 	}
 }
 
+// free unmaps the lists' arrays (relayout: those a build made).
+func (l *custLists) free() {
+	offheapFree(l.slots)
+	offheapFree(l.pool)
+	*l = custLists{retired: l.retired}
+}
+
 // all yields every key and its list.
 func (l *custLists) all(yield func(int64, []int64) bool) {
 	for i := range l.slots {

@@ -201,7 +201,13 @@ func (ix *Index) relayout() {
 			for _, c := range saved.customers {
 				offheapFree(c.placeGrant.dense)
 				offheapFree(c.placeGrant.has)
+				c.mapsByPlace.free()
+				c.mapsByContact.free()
 			}
+		}
+		if sec.name == "relations" {
+			saved.placeCust.free()
+			saved.contactCust.free()
 		}
 	}
 }

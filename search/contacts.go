@@ -140,7 +140,7 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 	}
 	return ContactHit{
 		Contact:    contact.Masked(access),
-		PlaceName:  pd.p.Name,
+		PlaceName:  pd.p.Name(),
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
 		Function:   functionName(hd.function()),

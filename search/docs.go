@@ -255,7 +255,7 @@ func fromMicros(us int64) time.Time {
 
 // placeDoc is one place and what the index derives from it.
 type placeDoc struct {
-	p        pursuit.Place
+	p        placeCore
 	contacts []uint32 // ordinals of its live contacts
 	techs    []int64  // tech_stack ids
 	// vendors, products and categories of its tech stack, lower-cased and

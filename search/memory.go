@@ -100,8 +100,7 @@ func (ix *Index) Memory() []MemoryPart {
 	var placeLists int64
 	for i := range ix.places {
 		pd := &ix.places[i]
-		p := &pd.p
-		places += int64(len(p.Name) + len(p.Website) + len(p.EmailDomain) + len(p.GEOID) + len(p.NCESID))
+		places += int64(len(pd.p.text))
 		placeLists += int64(cap(pd.contacts))*4 + int64(cap(pd.techs))*8 + int64(cap(pd.vendorSpells))*4
 		placeLists += int64(cap(pd.vendors)+cap(pd.products)+cap(pd.categories)) * 16
 	}

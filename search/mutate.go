@@ -32,7 +32,7 @@ func (ix *Index) putPlace(p pursuit.Place) uint32 {
 		ix.places = append(ix.places, placeDoc{})
 		ix.placeOrd[p.PlaceID] = ord
 	}
-	ix.reindexPlace(ord, func(pd *placeDoc) { pd.p, pd.alive = p, true })
+	ix.reindexPlace(ord, func(pd *placeDoc) { pd.p, pd.alive = newPlaceCore(&p), true })
 	ix.refreshPlaceCustomers(p.PlaceID)
 	return ord
 }

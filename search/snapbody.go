@@ -210,7 +210,8 @@ func (e *snapWriter) rangeIndex(r *rangeIndex) {
 func (e *snapWriter) place(pd *placeDoc) {
 	p := &pd.p
 	e.varint(p.PlaceID)
-	for _, s := range []string{p.Name, p.PlaceType, p.StateAbbr, p.County, p.Website, p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner} {
+	f := p.fields()
+	for _, s := range []string{f[ptName], p.PlaceType, p.StateAbbr, f[ptCounty], f[ptWebsite], f[ptEmailDomain], f[ptGEOID], f[ptNCESID], f[ptAccountOwner]} {
 		e.str(s)
 	}
 	e.varint(p.Population)
@@ -531,15 +532,23 @@ func (d *snapReader) rangeIndex(r *rangeIndex) {
 func (d *snapReader) place(pd *placeDoc) {
 	p := &pd.p
 	p.PlaceID = d.varint()
-	// Types, states, counties and owners repeat across places: one copy
-	// each. The rest is the place's own.
-	for i, s := range []*string{&p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Website, &p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner} {
-		switch i {
-		case 1, 2, 3, 8:
+	// Types and states repeat across places: one copy each. The rest is
+	// the place's own text, carved from the reader's byte slab.
+	var f [numPlaceText]string
+	for _, s := range []*string{&f[ptName], &p.PlaceType, &p.StateAbbr, &f[ptCounty], &f[ptWebsite], &f[ptEmailDomain], &f[ptGEOID], &f[ptNCESID], &f[ptAccountOwner]} {
+		if s == &p.PlaceType || s == &p.StateAbbr {
 			*s = d.istr()
-		default:
-			*s = d.sstr()
+		} else {
+			b := d.bytes() // a view of the file: packed below
+			*s = unsafe.String(unsafe.SliceData(b), len(b))
 		}
+	}
+	d.textBuf = appendPlaceText(d.textBuf[:0], &f)
+	p.text = ""
+	if len(d.textBuf) > 0 {
+		s := carveOff(d, &d.bytesSlab, len(d.textBuf))
+		copy(s, d.textBuf)
+		p.text = unsafe.String(&s[0], len(s))
 	}
 	p.Population = d.varint()
 	p.FiscalYearStart = d.varint()

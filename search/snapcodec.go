@@ -197,6 +197,7 @@ type snapReader struct {
 	// a few big allocations instead of several per place, off the Go
 	// heap but for the strings' headers (carveOff).
 	bytesSlab []byte
+	textBuf   []byte // place's
 	u32Slab   []uint32
 	i64Slab   []int64
 	strSlab   []string          // off the heap: see istrs

@@ -260,7 +260,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			bad("place %d at ordinal %d: placeOrd says %d", pd.p.PlaceID, o, ix.placeOrd[pd.p.PlaceID])
 		}
 		ps := placeState{
-			Place: pd.p, Contacts: contactIDs(fmt.Sprint("place ", pd.p.PlaceID), pd.contacts), Techs: slices.Sorted(slices.Values(pd.techs)),
+			Place: pd.p.place(), Contacts: contactIDs(fmt.Sprint("place ", pd.p.PlaceID), pd.contacts), Techs: slices.Sorted(slices.Values(pd.techs)),
 			Vendors: sorted(pd.vendors), Products: sorted(pd.products), Categories: sorted(pd.categories), VendorSpells: map[string]string{},
 			State: ix.small.vals[pd.stateID].s, Type: ix.small.vals[pd.typeID].s, NameLen: int(pd.nameLen), CountyLen: int(pd.countyLen),
 		}

@@ -27,8 +27,8 @@ const parallelText = 4096
 func (ix *Index) indexPlace(ord uint32, e edit) {
 	pd := &ix.places[ord]
 	p := &pd.p
-	name := ix.a.Terms(p.Name, nil)
-	county := ix.a.Terms(p.County, nil)
+	name := ix.a.Terms(p.Name(), nil)
+	county := ix.a.Terms(p.County(), nil)
 	if e == adding {
 		pd.stateID = uint16(ix.small.intern(nil, p.StateAbbr, false))
 		pd.typeID = uint16(ix.small.intern(nil, p.PlaceType, false))

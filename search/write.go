@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/pursuit-gov/pursuit"
@@ -116,6 +117,10 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 // (fEmail) to the field's postings, or removes them, and keeps the field's
 // length sum; adding sets the documents' lengths of the field.
 func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
+	if e == adding && len(ords) >= parallelText {
+		ix.indexTextBulk(a, f, ords)
+		return
+	}
 	fd := ix.fields[f]
 	var buf []string
 	for _, o := range ords {
@@ -135,6 +140,117 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 		for _, t := range buf {
 			e.post(fd, t, o)
 		}
+	}
+}
+
+// maxWordCache bounds indexTextBulk's cache of words as written (emails'
+// local parts are mostly unique).
+const maxWordCache = 1 << 20
+
+// indexTextBulk is indexText adding many contacts (a build): it groups
+// the postings by term first and then sets each term's postings once,
+// instead of inserting one ordinal at a time (a hash lookup, a search of
+// the list and, at each doubling, a copy per posting). Pass one analyses
+// every contact, numbering its distinct terms densely and counting each
+// term's contacts; pass two lays the ordinals out term by term (in ords'
+// order, so each term's run is sorted) and hands each run to posts.
+func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
+	fd := ix.fields[f]
+	ords = sortedOrds(ords)
+	ids := make(map[string]uint32)
+	var terms []string
+	var count []uint32
+	idOf := func(t string) uint32 {
+		id, ok := ids[t]
+		if !ok {
+			id = uint32(len(terms))
+			ids[t] = id
+			terms = append(terms, t)
+			count = append(count, 0)
+		}
+		return id
+	}
+	// words caches each word as written: its term's id, or that it is a
+	// stop word or starts a synonym phrase (then the text goes through
+	// Terms). One lookup a word instead of the analyser's and ids'.
+	type wordID struct {
+		id          uint32
+		stop, start bool
+	}
+	words := make(map[string]wordID)
+	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
+	end := make([]uint32, len(ords))      // where each contact's ids end in seq
+	var buf, ws []string
+	var mine []uint32
+	for i, o := range ords {
+		name, _, _, email, _ := ix.unpack(&ix.contacts[o])
+		text, n := name, &ix.hot[o].nameLen
+		if f == fEmail {
+			text, n = email, &ix.hot[o].emailLen
+		}
+		mine = mine[:0]
+		phrase := false
+		ws = a.Words(text, ws[:0])
+		for _, w := range ws {
+			e, ok := words[w]
+			if !ok {
+				term, stop, start := a.Word(w)
+				e = wordID{stop: stop, start: start}
+				if !stop {
+					e.id = idOf(term)
+				}
+				if len(words) < maxWordCache {
+					words[strings.Clone(w)] = e
+				}
+			}
+			if e.start {
+				phrase = true
+				break
+			}
+			if !e.stop {
+				mine = append(mine, e.id)
+			}
+		}
+		if phrase {
+			buf = a.Terms(text, buf[:0])
+			mine = mine[:0]
+			for _, t := range buf {
+				mine = append(mine, idOf(t))
+			}
+		}
+		*n = clampLen(len(mine))
+		fd.totalLen += int64(*n)
+		from := len(seq)
+	distinct:
+		for _, id := range mine {
+			for _, prev := range seq[from:] {
+				if prev == id {
+					continue distinct
+				}
+			}
+			seq = append(seq, id)
+			count[id]++
+		}
+		end[i] = uint32(len(seq))
+	}
+	start := make([]uint32, len(terms)+1)
+	for id, c := range count {
+		start[id+1] = start[id] + c
+	}
+	flat := make([]uint32, len(seq))
+	next := count[:0:0]
+	next = append(next, start[:len(terms)]...)
+	k := uint32(0)
+	for i, o := range ords {
+		for _, id := range seq[k:end[i]] {
+			flat[next[id]] = o
+			next[id]++
+		}
+		k = end[i]
+	}
+	seq, end, next = nil, nil, nil
+	for id, t := range terms {
+		adding.posts(fd, t, flat[start[id]:start[id+1]])
 	}
 }
 

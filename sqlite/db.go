@@ -42,6 +42,8 @@ type DB struct {
 	w    *sql.DB
 	r    *sql.DB
 	path string
+	// scanURI opens the read-only connections of scanTable (rawscan.go).
+	scanURI string
 
 	// Now is the clock that sets created_at, updated_at, granted_at and
 	// the other times the store fills in. It defaults to time.Now; tests
@@ -129,7 +131,7 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 		}
 		return uri + "?" + q.Encode()
 	}
-	db := &DB{path: path, Now: time.Now, BulkCacheKiB: 0}
+	db := &DB{path: path, scanURI: uri + "?mode=ro", Now: time.Now, BulkCacheKiB: 0}
 
 	w, err := sql.Open("sqlite", pragmas(writerCacheKiB, "immediate"))
 	if err != nil {
@@ -445,22 +447,38 @@ func each[T any](ctx context.Context, q querier, scan func(scanner) (T, error), 
 // scanCacheKiB is the page cache of a connection while it scans a table.
 const scanCacheKiB = 2 << 10
 
-// scanTable runs each for a scan of a whole table (or a range of one) on a
-// reader connection whose page cache is shrunk for the scan. A scan reads
+// scanTable runs a scan of a whole table (or a range of one) and calls fn
+// on every row, on a read-only connection of its own without mutexes
+// (rawscan.go says why) whose page cache is shrunk for the scan. Like a
+// reader of the pool, it sees the last commit before it started. A scan reads
 // each page once, so the cache does not help it, and an index build scans
 // on several connections at once: filling each one's 32 MiB cache is
 // memory outside the Go heap (and its limit) at the build's peak.
 func scanTable[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), fn func(T) error, query string, args ...any) error {
-	conn, err := db.r.Conn(ctx)
+	c, err := openRaw(db.scanURI)
 	if err != nil {
 		return dbErr(err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", scanCacheKiB)); err != nil {
+	defer c.close()
+	if err := c.exec(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", scanCacheKiB)); err != nil {
 		return dbErr(err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = -%d", readerCacheKiB))
-	return each(ctx, conn, scan, fn, query, args...)
+	var fnErr error
+	err = c.query(ctx, query, args, func(r *rawRow) error {
+		v, err := scan(r)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			fnErr = err
+			return err
+		}
+		return nil
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return dbErr(err)
 }
 
 // all runs a query and returns every row, nil when there are none.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -39,11 +40,30 @@ func parseTime(s string) (time.Time, bool) {
 	if t, ok := parseFixedTime(s); ok {
 		return t, true
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, false
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC().Truncate(time.Microsecond), true
+		}
 	}
-	return t.UTC().Truncate(time.Microsecond), true
+	return time.Time{}, false
+}
+
+// timeLayouts are the forms of a time a file may hold: RFC 3339, and what
+// spreadsheets and SQL tools write, a space for the T and a date alone.
+// Without an offset a time is UTC. Month/day orders ("12/31/2024") are
+// refused: 01/02 is January 2 in one country and February 1 in another.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+// timeProblem is the reason of a time no layout reads.
+func timeProblem(v string) string {
+	return fmt.Sprintf("%q is not a time: write RFC 3339 (2024-12-31T17:30:00Z), a UTC date and time (2024-12-31 17:30:00) or a date (2024-12-31)", v)
 }
 
 // parseFixedTime parses "2006-01-02T15:04:05Z" with zero or six
@@ -129,7 +149,7 @@ func setField[T any](c *column[T], row *T, v string, vk valKind) string {
 		}
 		t, ok := parseTime(v)
 		if !ok {
-			return fmt.Sprintf("%q is not an RFC 3339 time", v)
+			return timeProblem(v)
 		}
 		*c.Time(row) = t
 	}
@@ -171,7 +191,9 @@ func newRowReader[T any](sp *spec[T], format string, r io.Reader) (*rowReader[T]
 	seen := make([]bool, len(sp.columns))
 	for i := range rr.csv.ends {
 		name := rr.csv.field(text, i)
-		ci := sp.index(name)
+		// Spreadsheets write headers as typed: " Name" and "NAME" are
+		// the column name.
+		ci := sp.index(strings.ToLower(strings.TrimSpace(name)))
 		switch {
 		case ci < 0:
 			problems = append(problems, &rowProblem{line: line, column: name, reason: "unknown column of " + sp.table})

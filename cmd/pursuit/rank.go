@@ -243,9 +243,11 @@ func rankLoop(ctx context.Context, e *env, s pursuit.Store, rk *rank.Ranker, rel
 			return
 		case <-reload:
 			load()
-		case <-train:
+		case tick := <-train:
 			load()
-			if m := rk.Model(); m != nil && time.Since(m.Trained) < trainEvery/2 {
+			// The tick's own time (a ticker sends the wall clock) judges
+			// the model's age, so that a tick is judged by when it fired.
+			if m := rk.Model(); m != nil && tick.Sub(m.Trained) < trainEvery/2 {
 				e.log.Info("rank: scheduled training skipped, the active model is recent", "model_id", m.ModelID, "trained", m.Trained)
 				continue
 			}

@@ -117,7 +117,7 @@ func TestRankLoop(t *testing.T) {
 	if m := rk.Model(); m == nil || m.ModelID != 1 {
 		t.Fatalf("model at start: %+v", m)
 	}
-	train <- time.Time{}
+	train <- time.Now()
 	reload <- time.Time{}
 	if m := rk.Model(); m == nil || m.ModelID != 2 {
 		t.Fatalf("model after a train tick: %+v", m)
@@ -138,6 +138,8 @@ func TestRankLoop(t *testing.T) {
 // store, as a fleet does: a train tick on the second, just after the first
 // trained, loads the first one's model instead of training another; once
 // the active model is older than half the period, a tick trains again.
+// The ticks carry their time, so the test does not depend on how long a
+// training takes on a loaded machine.
 func TestRankLoopTrainsOncePerPeriod(t *testing.T) {
 	path, _ := simStore(t)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -148,7 +150,7 @@ func TestRankLoopTrainsOncePerPeriod(t *testing.T) {
 	}
 	defer db.Close()
 	e := &env{getenv: func(string) string { return "" }, log: slog.New(slog.DiscardHandler)}
-	const every = 400 * time.Millisecond
+	const every = time.Hour
 	type server struct {
 		rk            *rank.Ranker
 		reload, train chan time.Time
@@ -169,12 +171,18 @@ func TestRankLoopTrainsOncePerPeriod(t *testing.T) {
 		}
 		return m.ModelID
 	}
-	servers[0].train <- time.Time{} // no model yet: trains model 1
+	servers[0].train <- time.Now() // no model yet: trains model 1
 	servers[0].reload <- time.Time{}
 	if got := active(); got != 1 {
 		t.Fatalf("after the first tick the active model is %d, want 1", got)
 	}
-	servers[1].train <- time.Time{} // model 1 is fresh: loads it
+	m1 := servers[0].rk.Model()
+	if m1 == nil || m1.ModelID != 1 {
+		t.Fatalf("the first server serves %+v, want model 1", m1)
+	}
+	// The ticks carry their time, as a ticker's do: a minute after model
+	// 1 was trained it is fresh, half a period and a minute later old.
+	servers[1].train <- m1.Trained.Add(time.Minute) // model 1 is fresh: loads it
 	servers[1].reload <- time.Time{}
 	if got := active(); got != 1 {
 		t.Fatalf("a second server's tick right after trained model %d, want none", got)
@@ -182,8 +190,7 @@ func TestRankLoopTrainsOncePerPeriod(t *testing.T) {
 	if m := servers[1].rk.Model(); m == nil || m.ModelID != 1 {
 		t.Fatalf("the second server serves %+v, want model 1", m)
 	}
-	time.Sleep(every/2 + 50*time.Millisecond)
-	servers[1].train <- time.Time{} // model 1 is now old: trains model 2
+	servers[1].train <- m1.Trained.Add(every/2 + time.Minute) // model 1 is now old: trains model 2
 	servers[1].reload <- time.Time{}
 	if got := active(); got != 2 {
 		t.Fatalf("a tick after half the period: active model %d, want 2", got)

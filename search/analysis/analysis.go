@@ -223,17 +223,33 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
 }
 
-// plain appends the stemmed terms of s to dst, without multi-word
-// synonyms; a.starts gets, for each, whether it may start a synonym.
-func (a *Analyzer) plain(s string, dst []string) []string {
-	a.starts = a.starts[:0]
+// Words appends the words of s as Terms reads them (folded and split),
+// for a caller with a cache of its own keyed by the word as written (an
+// index build). Where Word says no word starts a multi-word synonym,
+// Terms(s) is the terms Word gives of s's words that are not stop words,
+// in order; otherwise the caller asks Terms.
+func (a *Analyzer) Words(s string, dst []string) []string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			s = Fold(s)
 			break
 		}
 	}
-	a.words = split(s, a.words[:0])
+	return split(s, dst)
+}
+
+// Word returns the analysis of one word from Words: its term, whether it
+// is a stop word, and whether its term starts a multi-word synonym.
+func (a *Analyzer) Word(w string) (term string, stop, phraseStart bool) {
+	info := a.lookup(w)
+	return info.term, info.skip, info.start
+}
+
+// plain appends the stemmed terms of s to dst, without multi-word
+// synonyms; a.starts gets, for each, whether it may start a synonym.
+func (a *Analyzer) plain(s string, dst []string) []string {
+	a.starts = a.starts[:0]
+	a.words = a.Words(s, a.words[:0])
 	for _, w := range a.words {
 		info := a.lookup(w)
 		if info.skip {

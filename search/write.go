@@ -183,10 +183,13 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	var buf, ws []string
 	var mine []uint32
 	for i, o := range ords {
-		name, _, _, email, _ := ix.unpack(&ix.contacts[o])
-		text, n := name, &ix.hot[o].nameLen
+		r := ix.arena.record(ix.contacts[o].packed)
+		var text string
+		n := &ix.hot[o].nameLen
 		if f == fEmail {
-			text, n = email, &ix.hot[o].emailLen
+			text, n = r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
+		} else {
+			text = r.nameOf()
 		}
 		mine = mine[:0]
 		phrase := false

@@ -109,7 +109,12 @@ func (l *custLists) drop(key, id int64) {
 // room appends n unused ids to the pool and returns their offset.
 func (l *custLists) room(n uint32) uint32 {
 	off := len(l.pool)
-	l.pool = growOffTo(l.retired, l.pool, off+int(n))
+	need := off + int(n)
+	if need > cap(l.pool) {
+		// Twice the room: a build relates one id at a time.
+		l.pool = growOffTo(l.retired, l.pool, max(need, 2*cap(l.pool)))
+	}
+	l.pool = l.pool[:need]
 	return uint32(off)
 }
 

@@ -48,18 +48,31 @@ const (
 	phoneDash    = 3 // ddd-ddd-dddd
 )
 
-// localPatterns are the local parts governments make of a first and last
-// name f and l (both slugs: ASCII letters and digits, lower case):
-// first.last, flast, firstl, first_last, firstlast, lastf, f.last, last.first.
-var localPatterns = [...]func(dst []byte, f, l string) []byte{
-	func(d []byte, f, l string) []byte { return append(append(append(d, f...), '.'), l...) },
-	func(d []byte, f, l string) []byte { return append(append(d, f[0]), l...) },
-	func(d []byte, f, l string) []byte { return append(append(d, f...), l[0]) },
-	func(d []byte, f, l string) []byte { return append(append(append(d, f...), '_'), l...) },
-	func(d []byte, f, l string) []byte { return append(append(d, f...), l...) },
-	func(d []byte, f, l string) []byte { return append(append(d, l...), f[0]) },
-	func(d []byte, f, l string) []byte { return append(append(append(d, f[0]), '.'), l...) },
-	func(d []byte, f, l string) []byte { return append(append(append(d, l...), '.'), f...) },
+// numPatterns is how many local-part patterns appendPattern knows.
+const numPatterns = 8
+
+// appendPattern appends local-part pattern k of a first and last name f
+// and l (both slugs: ASCII letters and digits, lower case, not empty):
+// first.last, flast, firstl, first_last, firstlast, lastf, f.last,
+// last.first, the forms governments use.
+func appendPattern(d []byte, k int, f, l []byte) []byte {
+	switch k {
+	case 0:
+		return append(append(append(d, f...), '.'), l...)
+	case 1:
+		return append(append(d, f[0]), l...)
+	case 2:
+		return append(append(d, f...), l[0])
+	case 3:
+		return append(append(append(d, f...), '_'), l...)
+	case 4:
+		return append(append(d, f...), l...)
+	case 5:
+		return append(append(d, l...), f[0])
+	case 6:
+		return append(append(append(d, f[0]), '.'), l...)
+	}
+	return append(append(append(d, l...), '.'), f...)
 }
 
 // appendSlug appends s's ASCII letters and digits, lower-cased.
@@ -250,13 +263,13 @@ func (a *arena) encodeContact(dst []byte, c *pursuit.Contact) []byte {
 			fs := appendSlug(buf[:0], c.FirstName)
 			nf := len(fs)
 			ls := appendSlug(fs, c.LastName)
-			f, l := string(ls[:nf]), string(ls[nf:]) // small: on the stack
+			f, l := ls[:nf:nf], ls[nf:]
 			best, bestLen := -1, -1
-			if f != "" && l != "" {
+			if len(f) > 0 && len(l) > 0 {
 				var pb [256]byte
-				for k, pat := range localPatterns {
-					p := pat(pb[:0], f, l)
-					if len(p) > bestLen && strings.HasPrefix(local, string(p)) {
+				for k := range numPatterns {
+					p := appendPattern(pb[:0], k, f, l)
+					if len(p) > bestLen && len(p) <= len(local) && local[:len(p)] == string(p) {
 						best, bestLen = k, len(p)
 					}
 				}
@@ -402,7 +415,7 @@ func decodeRecord(s string, domains, words *dict) (r textRecord, n int, ok bool)
 		}
 	case emailPattern, emailDomain:
 		if r.emailKind() == emailPattern {
-			if i >= len(s) || int(s[i]) >= len(localPatterns) {
+			if i >= len(s) || int(s[i]) >= numPatterns {
 				return r, 0, false
 			}
 			r.pattern = s[i]
@@ -456,6 +469,15 @@ func (r *textRecord) nameOf() string {
 func (r *textRecord) hasEmail() bool { return r.emailKind() != emailNone }
 func (r *textRecord) hasPhone() bool { return r.phoneKind() != phoneNone }
 
+// header returns the header of a reference's record (as a textRecord with
+// only hdr set: enough for hasEmail and hasPhone).
+func (a *arena) header(ref uint64) textRecord {
+	if ref&0xffff == 0 {
+		return textRecord{}
+	}
+	return textRecord{hdr: a.chunks[ref>>48][ref>>16&0xffffffff]}
+}
+
 // appendEmail appends the contact's email to dst.
 func (r *textRecord) appendEmail(dst []byte, domains *dict) []byte {
 	switch r.emailKind() {
@@ -466,7 +488,7 @@ func (r *textRecord) appendEmail(dst []byte, domains *dict) []byte {
 		fs := appendSlug(buf[:0], r.first)
 		nf := len(fs)
 		ls := appendSlug(fs, r.last)
-		dst = localPatterns[r.pattern](dst, string(ls[:nf]), string(ls[nf:]))
+		dst = appendPattern(dst, int(r.pattern), ls[:nf:nf], ls[nf:])
 		fallthrough
 	case emailDomain:
 		dst = append(dst, r.email...)

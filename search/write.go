@@ -283,7 +283,7 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 		byFunc[h.function()] = append(byFunc[h.function()], o)
 		bySen[h.seniority()] = append(bySen[h.seniority()], o)
 		byEmail[h.email] = append(byEmail[h.email], o)
-		r := ix.arena.record(d.packed)
+		r := ix.arena.header(d.packed)
 		if r.hasEmail() {
 			withEmail = append(withEmail, o)
 		}

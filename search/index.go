@@ -161,6 +161,7 @@ func newIndex(src Source, opt Options) *Index {
 	ix.techs.retired = &ix.retired
 	ix.mappings.retired = &ix.retired
 	ix.placeCust.retired, ix.contactCust.retired = &ix.retired, &ix.retired
+	ix.arena.domains.retired, ix.arena.words.retired = &ix.retired, &ix.retired
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}

@@ -111,9 +111,10 @@ const (
 // by whoever read it), and their references and an open-addressing hash
 // table of ids are arrays off the heap.
 type dict struct {
-	chunks [][]byte
-	refs   []uint64 // by id: chunk<<40 | offset<<8... see ref
-	slots  []uint32 // id+1 by hash, linear probing; 0 is empty; a power of two
+	chunks  [][]byte
+	refs    []uint64  // by id: chunk<<40 | offset<<8 | length
+	slots   []uint32  // id+1 by hash, linear probing; 0 is empty; a power of two
+	retired *[]func() // the index's: where the refs grown out of go
 }
 
 const dictChunk = 1 << 20
@@ -164,7 +165,7 @@ func (d *dict) add(s string) {
 	c := &d.chunks[k-1]
 	off := len(*c)
 	*c = append(*c, s...)
-	d.refs = growOffTo(nil, d.refs, len(d.refs)+1)
+	d.refs = growOffTo(d.retired, d.refs, len(d.refs)+1)
 	id := uint32(len(d.refs) - 1)
 	d.refs[id] = uint64(k-1)<<40 | uint64(off)<<8 | uint64(len(s))
 	if 2*len(d.refs) > len(d.slots) {
@@ -187,8 +188,9 @@ func (d *dict) place(id uint32) {
 // rehash makes a table of n slots (a power of two) and places every id.
 func (d *dict) rehash(n int) {
 	n = 1 << bits.Len(uint(n-1))
-	if len(d.slots) > 0 {
-		offheapFree(d.slots)
+	if len(d.slots) > 0 && d.retired != nil {
+		old := d.slots
+		*d.retired = append(*d.retired, func() { offheapFree(old) })
 	}
 	d.slots = offheap[uint32](n, n)
 	for id := range d.refs {
@@ -198,7 +200,15 @@ func (d *dict) rehash(n int) {
 
 // set replaces the dictionary by vals (a snapshot's).
 func (d *dict) set(vals []string) {
-	*d = dict{}
+	keep := d.retired
+	var retired []func()
+	*d = dict{retired: &retired}
+	defer func() {
+		for _, free := range retired {
+			free()
+		}
+		d.retired = keep
+	}()
 	for _, v := range vals {
 		if len(v) > 0xff {
 			v = v[:0xff] // not written by id (a corrupt snapshot): check refuses what uses it

@@ -276,30 +276,30 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 		return nil, rd.err
 	}
 	ix.log.Debug("index contacts read", "contacts", len(rd.docs), "elapsed", time.Since(start))
+	// The grants and mappings are read from the store while the contacts
+	// are indexed, whose analysis leaves a core idle at times; they are
+	// applied after (a place grant covers the place's indexed contacts).
+	restc := make(chan buildRest, 1)
+	go func() { restc <- readRest(sctx, src) }()
 	if err := ix.loadContacts(ctx, rd.docs, rd.pids); err != nil {
 		return nil, err
 	}
 	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))
-
-	if err := src.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
-		ix.putPlaceGrant(g.CustomerID, g.PlaceID, g.AccessType)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("build index: scan customer_place_relation: %w", err)
+	rest := <-restc
+	if rest.err != nil {
+		return nil, rest.err
 	}
-	if err := src.ScanContactGrants(ctx, func(g pursuit.CustomerContactRelation) error {
+	for _, g := range rest.placeGrants {
+		ix.putPlaceGrant(g.CustomerID, g.PlaceID, g.AccessType)
+	}
+	for _, g := range rest.contactGrants {
 		ix.putContactGrant(g.CustomerID, g.ContactID, g.AccessType)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("build index: scan customer_contact_relation: %w", err)
 	}
 	ix.log.Debug("index grants loaded", "elapsed", time.Since(start))
-	if err := src.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
+	for _, m := range rest.mappings {
 		ix.putMapping(m)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("build index: scan customer_mapping: %w", err)
 	}
+	rest = buildRest{}
 	ix.log.Debug("index mappings loaded", "elapsed", time.Since(start))
 	ix.optimize()
 	ix.buildTime = time.Since(start)
@@ -307,6 +307,39 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	ix.log.Info("search index built", "contacts", ix.alive.GetCardinality(), "places", ix.placeAlive.GetCardinality(),
 		"customers", len(ix.customers), "seq", seq, "elapsed", ix.buildTime)
 	return ix, nil
+}
+
+// buildRest is what Build reads after the contacts: the grants and the
+// mappings.
+type buildRest struct {
+	placeGrants   []pursuit.CustomerPlaceRelation
+	contactGrants []pursuit.CustomerContactRelation
+	mappings      []pursuit.CustomerMapping
+	err           error
+}
+
+// readRest reads the grants and mappings of src.
+func readRest(ctx context.Context, src Source) buildRest {
+	var r buildRest
+	if err := src.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
+		r.placeGrants = append(r.placeGrants, g)
+		return nil
+	}); err != nil {
+		return buildRest{err: fmt.Errorf("build index: scan customer_place_relation: %w", err)}
+	}
+	if err := src.ScanContactGrants(ctx, func(g pursuit.CustomerContactRelation) error {
+		r.contactGrants = append(r.contactGrants, g)
+		return nil
+	}); err != nil {
+		return buildRest{err: fmt.Errorf("build index: scan customer_contact_relation: %w", err)}
+	}
+	if err := src.ScanCustomerMappings(ctx, func(m pursuit.CustomerMapping) error {
+		r.mappings = append(r.mappings, m)
+		return nil
+	}); err != nil {
+		return buildRest{err: fmt.Errorf("build index: scan customer_mapping: %w", err)}
+	}
+	return r
 }
 
 // cursorKey returns the key cursors are sealed with: Options.CursorKey,

@@ -42,8 +42,10 @@ type DB struct {
 	w    *sql.DB
 	r    *sql.DB
 	path string
-	// scanURI opens the read-only connections of scanTable (rawscan.go).
+	// scanURI opens the read-only connections of scanTable (rawscan.go);
+	// raw pools them.
 	scanURI string
+	raw     rawPool
 
 	// Now is the clock that sets created_at, updated_at, granted_at and
 	// the other times the store fills in. It defaults to time.Now; tests
@@ -194,6 +196,7 @@ func (db *DB) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	db.w.ExecContext(ctx, "PRAGMA optimize")
+	db.raw.close()
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
@@ -455,14 +458,11 @@ const scanCacheKiB = 2 << 10
 // on several connections at once: filling each one's 32 MiB cache is
 // memory outside the Go heap (and its limit) at the build's peak.
 func scanTable[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), fn func(T) error, query string, args ...any) error {
-	c, err := openRaw(db.scanURI)
+	c, err := db.raw.get(db.scanURI)
 	if err != nil {
 		return dbErr(err)
 	}
-	defer c.close()
-	if err := c.exec(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", scanCacheKiB)); err != nil {
-		return dbErr(err)
-	}
+	defer db.raw.put(c)
 	var fnErr error
 	err = c.query(ctx, query, args, func(r *rawRow) error {
 		v, err := scan(r)

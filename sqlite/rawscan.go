@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"sync"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -24,7 +26,71 @@ import (
 // scans (the index build, the lake export, imports' key scans) go this
 // way; every other query stays on database/sql.
 
-// rawConn is a read-only SQLite connection used by one goroutine.
+// rawPool keeps the idle raw connections for reuse: opening one parses the
+// schema, which costs more than scanning a small table.
+type rawPool struct {
+	mu     sync.Mutex
+	idle   []*rawConn
+	closed bool
+}
+
+// maxIdleRaw is how many idle raw connections a pool keeps (an index
+// build scans on four at once).
+const maxIdleRaw = 4
+
+// get returns an idle connection or opens one on uri, its page cache
+// shrunk for scans (scanCacheKiB).
+func (p *rawPool) get(uri string) (*rawConn, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, errRawClosed
+	}
+	if n := len(p.idle); n > 0 {
+		c := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return c, nil
+	}
+	p.mu.Unlock()
+	c, err := openRaw(uri)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.exec(context.Background(), fmt.Sprintf("PRAGMA cache_size = -%d", scanCacheKiB)); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// errRawClosed is the error of a scan after the store was closed.
+var errRawClosed = errors.New("sqlite: scan: the database is closed")
+
+// put returns c to the pool, or closes it.
+func (p *rawPool) put(c *rawConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || len(p.idle) >= maxIdleRaw {
+		c.close()
+		return
+	}
+	p.idle = append(p.idle, c)
+}
+
+// close closes the idle connections; those in use close when put back.
+func (p *rawPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	for _, c := range p.idle {
+		c.close()
+	}
+	p.idle = nil
+}
+
+// rawConn is a read-only SQLite connection used by one goroutine at a
+// time.
 type rawConn struct {
 	tls *libc.TLS
 	db  uintptr

@@ -94,4 +94,16 @@ func TestRawScan(t *testing.T) {
 	if err := scanTable(ctx, db, scan, func(row) error { return nil }, `SELECT nope FROM raw`); err == nil {
 		t.Fatal("a bad query scanned")
 	}
+	// The connections are pooled: scans reuse them, a closed store scans
+	// nothing.
+	if n := len(db.raw.idle); n < 1 || n > maxIdleRaw {
+		t.Fatalf("%d idle raw connections after the scans, want 1 to %d", n, maxIdleRaw)
+	}
+	db.Close()
+	if err := scanTable(ctx, db, scan, func(row) error { return nil }, q, int64(0), ""); !errors.Is(err, errRawClosed) {
+		t.Fatalf("scan of a closed store: %v", err)
+	}
+	if len(db.raw.idle) != 0 {
+		t.Fatalf("%d raw connections left open after Close", len(db.raw.idle))
+	}
 }

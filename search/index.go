@@ -59,6 +59,7 @@ type Index struct {
 	a  analysis.Analyzer // used under mu (write side only)
 
 	contacts   []contactDoc
+	updatedAt  map[int64]int64 // updated_at of the contacts (by id) whose documents say updOwn
 	contactOrd ordMap
 	hot        []hotDoc // by ordinal, written with the document (write.go)
 	placeHot   []placeHot
@@ -94,11 +95,11 @@ type Index struct {
 
 	customers   map[int64]*customer
 	mappings    idTable[mappingRow]
-	names       *interner         // tech vendors, products, categories and mapping owners, normalised
-	spells      *interner         // tech vendors as written, for facet labels
-	small       *interner         // states and place types
-	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
-	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
+	names       *interner // tech vendors, products, categories and mapping owners, normalised
+	spells      *interner // tech vendors as written, for facet labels
+	small       *interner // states and place types
+	placeCust   custLists // place id → customers with a grant or mapping on it
+	contactCust custLists // contact id → customers with a grant or mapping on it
 
 	seq         int64
 	snapSeq     atomic.Int64       // seq of the snapshot last loaded or written; -1: none
@@ -154,13 +155,13 @@ func newIndex(src Source, opt Options) *Index {
 		names:            newInterner(),
 		spells:           newKeyedInterner(),
 		small:            newInterner(),
-		placeCust:        make(map[int64][]int64),
-		contactCust:      make(map[int64][]int64),
 	}
 	ix.snapSeq.Store(-1)
 	ix.contactOrd.retired = &ix.retired
 	ix.techs.retired = &ix.retired
 	ix.mappings.retired = &ix.retired
+	ix.placeCust.retired, ix.contactCust.retired = &ix.retired, &ix.retired
+	ix.arena.domains.retired, ix.arena.words.retired = &ix.retired, &ix.retired
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}

@@ -251,7 +251,7 @@ func (ix *Index) newDoc(a *analysis.Analyzer, c *pursuit.Contact, place uint32) 
 		packed:   ix.arena.putContact(c),
 		verified: micros(c.VerifiedAt),
 		created:  micros(c.CreatedAt),
-		updated:  micros(c.UpdatedAt),
+		upd:      ix.updKind(c.ContactID, micros(c.VerifiedAt), micros(c.CreatedAt), micros(c.UpdatedAt)),
 		owner:    ix.owners.intern(a, c.AccountOwner, false),
 		alive:    true,
 	}

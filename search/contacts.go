@@ -135,12 +135,12 @@ func (ix *Index) contactHit(c *customer, h hit) ContactHit {
 		Name: name, FirstName: first, LastName: last, Email: email, Phone: phone,
 		Title: ix.titles.vals[hd.title].s, Department: ix.depts.vals[hd.dept].s,
 		AccountOwner: ix.owners.vals[d.owner].s,
-		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(d.updated),
+		VerifiedAt:   fromMicros(d.verified), CreatedAt: fromMicros(d.created), UpdatedAt: fromMicros(ix.updated(d)),
 		EmailStatus: pursuit.EmailStatuses[hd.email],
 	}
 	return ContactHit{
 		Contact:    contact.Masked(access),
-		PlaceName:  pd.p.Name,
+		PlaceName:  pd.p.Name(),
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
 		Function:   functionName(hd.function()),
@@ -644,10 +644,12 @@ func (ix *Index) phraseMatches(a *analysis.Analyzer, f int, cl *clause, within, 
 			if tab != nil {
 				ok = matches(ids[i])
 			} else {
-				name, first, last, email, _ := ix.unpackRaw(&ix.contacts[o])
-				s := email
-				if f != fEmail {
-					s = unpackName(name, first, last)
+				r := ix.arena.record(ix.contacts[o].packed)
+				var s string
+				if f == fEmail {
+					s = r.emailOf(&ix.arena.domains)
+				} else {
+					s = r.nameOf()
 				}
 				plain := a.Plain(s)
 				ok = analysis.Contains(analysis.CanonicalTerms(plain), cl.terms) || cl.plain != nil && analysis.Contains(plain, cl.plain)

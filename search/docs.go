@@ -35,17 +35,64 @@ const (
 
 // contactDoc is one contact as the index keeps it, but for what its
 // hotDoc holds (place, title, department, class, email status, static
-// score, field lengths: not twice, 48 bytes a contact rather than 64):
-// the owner interned, the text packed into one string of the arena,
-// times as Unix microseconds.
+// score, field lengths: not twice): the owner interned, the text one
+// record of the arena (text.go), times as Unix microseconds, updated_at
+// by reference to the one of the others it equals (every contact of the
+// seed: 40 bytes a contact rather than 48).
 type contactDoc struct {
 	id       int64
-	packed   uint64 // arena ref of name, first, last, email, phone joined by sep
+	packed   uint64 // arena ref of the text record
 	verified int64
 	created  int64
-	updated  int64
 	owner    uint32 // in Index.owners
 	alive    bool
+	upd      uint8 // where updated_at is: updZero, updVerified, updCreated or updOwn
+}
+
+// How a contactDoc keeps updated_at.
+const (
+	updZero     = iota // the zero time
+	updVerified        // verified_at's
+	updCreated         // created_at's
+	updOwn             // in Index.updatedAt
+)
+
+// updKind returns how a contact's document keeps its updated_at (all in
+// Unix microseconds), keeping it in ix.updatedAt by id when no other
+// field has it. Callers hold mu, or are Build's only writer of
+// updatedAt.
+func (ix *Index) updKind(id, verified, created, updated int64) uint8 {
+	k := uint8(updOwn)
+	switch {
+	case updated == 0:
+		k = updZero
+	case updated == verified:
+		k = updVerified
+	case updated == created:
+		k = updCreated
+	}
+	if k == updOwn {
+		if ix.updatedAt == nil {
+			ix.updatedAt = map[int64]int64{}
+		}
+		ix.updatedAt[id] = updated
+	} else if len(ix.updatedAt) > 0 {
+		delete(ix.updatedAt, id)
+	}
+	return k
+}
+
+// updated returns a contact's updated_at in Unix microseconds.
+func (ix *Index) updated(d *contactDoc) int64 {
+	switch d.upd {
+	case updVerified:
+		return d.verified
+	case updCreated:
+		return d.created
+	case updOwn:
+		return ix.updatedAt[d.id]
+	}
+	return 0
 }
 
 // newContact is a contact's document and hot entry, as newDoc makes them.
@@ -85,122 +132,68 @@ func (ix *Index) syncPlaceHot(ord uint32) {
 	ix.placeHot[ord] = placeHot{vendorSpells: pd.vendorSpells, stateID: pd.stateID, typeID: pd.typeID}
 }
 
-func packContact(c *pursuit.Contact) string {
-	return packedName(c) + sep + c.FirstName + sep + c.LastName + sep + c.Email + sep + c.Phone
-}
-
-// derivedName stands in the arena for a name that is the first name, a
-// space and the last name (93% of the seed's contacts: 12 bytes a contact
-// saved); a name that starts with it is stored behind one more of it.
-const derivedName = "\x1e"
-
-// packedName is the name as the arena stores it.
-func packedName(c *pursuit.Contact) string {
-	n, f, l := c.Name, c.FirstName, c.LastName
-	if n != "" && len(n) == len(f)+1+len(l) && n[len(f)] == ' ' && n[:len(f)] == f && n[len(f)+1:] == l {
-		return derivedName
-	}
-	if strings.HasPrefix(n, derivedName) {
-		return derivedName + n
-	}
-	return n
-}
-
-// unpackName inverts packedName.
-func unpackName(packed, first, last string) string {
-	switch {
-	case packed == derivedName:
-		return first + " " + last
-	case strings.HasPrefix(packed, derivedName):
-		return packed[len(derivedName):]
-	}
-	return packed
-}
-
-// putContact packs c's text straight into the arena, as packContact
-// would, without the string in between (a build packs millions).
+// putContact appends c's text record (text.go) to the arena and returns
+// its reference. A record longer than a reference's length field (64 KiB)
+// reads on past it: records delimit themselves.
 func (a *arena) putContact(c *pursuit.Contact) uint64 {
-	parts := [5]string{packedName(c), c.FirstName, c.LastName, c.Email, c.Phone}
-	n := len(parts) - 1
-	for _, p := range parts {
-		n += len(p)
-	}
-	if n > 0xffff {
-		return a.put(packContact(c))
+	a.buf = a.encodeContact(a.buf[:0], c)
+	rec := a.buf
+	if len(rec) > arenaChunk {
+		// Fields over 64 MiB in all: the store refuses them long before.
+		cc := *c
+		cc.Name, cc.FirstName, cc.LastName, cc.Email, cc.Phone = "", "", "", "", ""
+		rec = a.encodeContact(a.buf[:0], &cc)
 	}
 	k := len(a.chunks)
-	if k == 0 || len(a.chunks[k-1])+n > cap(a.chunks[k-1]) {
+	if k == 0 || len(a.chunks[k-1])+len(rec) > cap(a.chunks[k-1]) {
 		a.chunks = append(a.chunks, offheap[byte](0, arenaChunk))
 		k++
 	}
 	ch := &a.chunks[k-1]
 	off := len(*ch)
-	for i, p := range parts {
-		if i > 0 {
-			*ch = append(*ch, sep...)
-		}
-		*ch = append(*ch, p...)
+	*ch = append(*ch, rec...)
+	return uint64(k-1)<<48 | uint64(off)<<16 | uint64(min(len(rec), 0xffff))
+}
+
+// record decodes the text record of a reference (the zero record for 0).
+func (a *arena) record(ref uint64) textRecord {
+	if ref&0xffff == 0 {
+		return textRecord{}
 	}
-	return uint64(k-1)<<48 | uint64(off)<<16 | uint64(n)
+	c := a.chunks[ref>>48]
+	off := int(ref >> 16 & 0xffffffff)
+	r, _, ok := decodeRecord(unsafe.String(&c[off], len(c)-off), &a.domains, &a.words)
+	if !ok {
+		return textRecord{} // check (snapbody.go) refuses a snapshot with one
+	}
+	return r
 }
 
+// unpack returns a contact's text fields.
 func (ix *Index) unpack(d *contactDoc) (name, first, last, email, phone string) {
-	// Cut, not Split: this runs for every contact of a build, twice, and
-	// must not allocate (but a derived name, packedName).
-	name, first, last, email, phone = ix.unpackRaw(d)
-	return unpackName(name, first, last), first, last, email, phone
+	r := ix.arena.record(d.packed)
+	return r.nameOf(), r.first, r.last, r.emailOf(&ix.arena.domains), r.phoneOf()
 }
 
-// unpackRaw is unpack with the name as packedName stored it: no
-// allocation.
-func (ix *Index) unpackRaw(d *contactDoc) (packedName, first, last, email, phone string) {
-	s := ix.arena.get(d.packed)
-	packedName, s, _ = strings.Cut(s, sep)
-	first, s, _ = strings.Cut(s, sep)
-	last, s, _ = strings.Cut(s, sep)
-	email, phone, _ = strings.Cut(s, sep)
-	return packedName, first, last, email, phone
-}
-
-// arena holds the packed text of contacts in large chunks, so that the
-// documents hold no pointers and the garbage collector never scans them.
-// Text is never changed or freed once written; an updated contact's old
-// text stays until the next build.
+// arena holds the contacts' text records (text.go) in large chunks, so
+// that the documents hold no pointers and the garbage collector never
+// scans them, and the dictionary of their email domains. Text is never
+// changed or freed once written; an updated contact's old text stays
+// until the next build.
 type arena struct {
-	chunks [][]byte
+	chunks  [][]byte
+	domains dict   // email domains
+	words   dict   // first and last names
+	buf     []byte // putContact's
 }
 
 const arenaChunk = 64 << 20
 
-// put stores s and returns its reference: chunk<<48 | offset<<16 | length.
-func (a *arena) put(s string) uint64 {
-	if len(s) > 0xffff {
-		s = s[:0xffff]
-	}
-	n := len(a.chunks)
-	if n == 0 || len(a.chunks[n-1])+len(s) > cap(a.chunks[n-1]) {
-		a.chunks = append(a.chunks, offheap[byte](0, arenaChunk))
-		n++
-	}
-	c := &a.chunks[n-1]
-	off := len(*c)
-	*c = append(*c, s...)
-	return uint64(n-1)<<48 | uint64(off)<<16 | uint64(len(s))
-}
-
-// get returns the text of a reference without copying it.
-func (a *arena) get(ref uint64) string {
-	l := int(ref & 0xffff)
-	if l == 0 {
-		return ""
-	}
-	c := a.chunks[ref>>48]
-	off := int(ref >> 16 & 0xffffffff)
-	return unsafe.String(&c[off], l)
-}
-
 // size is the arena's memory.
-func (a *arena) size() int64 { return int64(len(a.chunks)) * arenaChunk }
+func (a *arena) size() int64 { return int64(len(a.chunks))*arenaChunk + a.dictBytes() }
+
+// dictBytes estimates the dictionaries' memory (on the Go heap).
+func (a *arena) dictBytes() int64 { return a.domains.bytes() + a.words.bytes() }
 
 // ordMap maps contact ids to ordinals: a slice for the usual dense ids,
 // a map for the rest.
@@ -262,7 +255,7 @@ func fromMicros(us int64) time.Time {
 
 // placeDoc is one place and what the index derives from it.
 type placeDoc struct {
-	p        pursuit.Place
+	p        placeCore
 	contacts []uint32 // ordinals of its live contacts
 	techs    []int64  // tech_stack ids
 	// vendors, products and categories of its tech stack, lower-cased and

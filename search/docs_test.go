@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -103,21 +104,110 @@ func TestSetBits(t *testing.T) {
 	}
 }
 
-// TestArenaPutContact checks that packing a contact straight into the
-// arena reads back like packContact's string.
+// TestArenaPutContact checks that every kind of text record (text.go)
+// reads back exactly: derived and other names, addresses of every local
+// part pattern, with a suffix, at the same and other domains, kept whole,
+// phones of both packed layouts and others, and a record too long for a
+// reference's length field.
 func TestArenaPutContact(t *testing.T) {
-	var a arena
-	for _, c := range []pursuit.Contact{
-		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jane@x.gov", Phone: "555-0100"},
+	ix := newIndex(nil, Options{})
+	cs := []pursuit.Contact{
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jane.doe@x.gov", Phone: "(555) 010-0100"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jdoe3@x.gov", Phone: "555-010-0100"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "janed@y.gov", Phone: "555-010-010"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jane_doe@x.gov", Phone: "(555)010-0100"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "janedoe@x.gov", Phone: "+1 555 010 0100"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "doej@x.gov", Phone: "(5a5) 010-0100"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "j.doe@x.gov"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "doe.jane@x.gov"},
+		{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "JDoe@X.gov"},
+		{Name: "Seán O'Brien-Smith", FirstName: "Seán", LastName: "O'Brien-Smith", Email: "sobriensmith@co.x.us"},
+		{Name: "Ann Lee", FirstName: "Ann", LastName: "Lee", Email: "someone@x.gov"},
+		{Name: "Ann Lee", FirstName: "Ann", LastName: "Lee", Email: "a@b@x.gov"},
+		{Name: "Ann Lee", FirstName: "Ann", LastName: "Lee", Email: "no-at-sign"},
+		{Name: "Ann Lee", FirstName: "Ann", LastName: "Lee", Email: "trailing@"},
+		{Name: "Ann Lee", FirstName: "Ann", LastName: "Lee", Email: "@x.gov"},
+		{Name: "X", FirstName: "!!", LastName: "Lee", Email: "lee@x.gov"},
 		{},
 		{Name: "Solo"},
 		{Phone: "1"},
 		{Name: strings.Repeat("n", 70000), Email: "big@x.gov"},
-	} {
-		ref := a.putContact(&c)
-		if got, want := a.get(ref), a.get(a.put(packContact(&c))); got != want {
-			t.Errorf("putContact(%.20q…) reads back %.40q, want %.40q", c.Name, got, want)
+		{Name: "A B", FirstName: "A", LastName: strings.Repeat("b", 300), Email: "a" + strings.Repeat("b", 300) + "@x.gov"},
+	}
+	refs := make([]uint64, len(cs))
+	for i := range cs {
+		refs[i] = ix.arena.putContact(&cs[i])
+	}
+	for i, c := range cs {
+		d := contactDoc{packed: refs[i]}
+		name, first, last, email, phone := ix.unpack(&d)
+		if name != c.Name || first != c.FirstName || last != c.LastName || email != c.Email || phone != c.Phone {
+			t.Errorf("%.20q %q %q %q %q: unpacked %.20q %q %q %q %q", c.Name, c.FirstName, c.LastName, c.Email, c.Phone, name, first, last, email, phone)
 		}
+		r := ix.arena.record(refs[i])
+		if r.hasEmail() != (c.Email != "") || r.hasPhone() != (c.Phone != "") {
+			t.Errorf("%q %q: hasEmail %v, hasPhone %v", c.Email, c.Phone, r.hasEmail(), r.hasPhone())
+		}
+	}
+	// The usual contact: a derived name, a patterned address at a known
+	// domain, a packed phone.
+	if n := refs[1] & 0xffff; n > 12 {
+		t.Errorf("the usual contact's record is %d bytes, want at most 12", n)
+	}
+	if got := ix.arena.domains.len(); got != 4 {
+		t.Errorf("%d domains, want 4", got)
+	}
+}
+
+// TestDict checks that a dictionary gives each string one id through its
+// growth, reads every value back, and refuses what it cannot hold.
+func TestDict(t *testing.T) {
+	var d dict
+	for round := range 2 {
+		for i := range 5000 {
+			id, ok := d.id(fmt.Sprint("name", i))
+			if !ok || id != uint32(i) {
+				t.Fatalf("round %d: id(name%d) = %d, %v", round, i, id, ok)
+			}
+		}
+	}
+	for i := range 5000 {
+		if got, want := d.val(uint32(i)), fmt.Sprint("name", i); got != want {
+			t.Fatalf("val(%d) = %q, want %q", i, got, want)
+		}
+	}
+	if _, ok := d.id(strings.Repeat("x", 256)); ok {
+		t.Errorf("a 256-byte string has an id")
+	}
+	var e dict
+	e.set([]string{"a", "", "b"})
+	if id, _ := e.id("b"); id != 2 || e.val(1) != "" || e.len() != 3 {
+		t.Errorf("set: id(b) = %d, val(1) = %q, len %d", id, e.val(1), e.len())
+	}
+}
+
+// TestDecodeRecordRefuses checks that records cut short, or naming a domain
+// the dictionary lacks, do not decode (check refuses such a snapshot).
+func TestDecodeRecordRefuses(t *testing.T) {
+	var a arena
+	c := pursuit.Contact{Name: "Jane Doe", FirstName: "Jane", LastName: "Doe", Email: "jdoe@x.gov", Phone: "555-010-0100"}
+	rec := string(a.encodeContact(nil, &c))
+	words := &a.words
+	if _, n, ok := decodeRecord(rec, &a.domains, words); !ok || n != len(rec) {
+		t.Fatalf("decodeRecord = %d, %v; want %d, true", n, ok, len(rec))
+	}
+	for i := range len(rec) {
+		if _, _, ok := decodeRecord(rec[:i], &a.domains, words); ok {
+			t.Errorf("a record cut at %d of %d bytes decodes", i, len(rec))
+		}
+	}
+	if _, _, ok := decodeRecord(rec, &dict{}, words); ok {
+		t.Errorf("a record of domain 0 decodes with no domains")
+	}
+	var one dict
+	one.id("Jane")
+	if _, _, ok := decodeRecord(rec, &a.domains, &one); ok {
+		t.Errorf("a record of name 1 decodes with one name")
 	}
 }
 
@@ -148,37 +238,5 @@ func TestTextScore(t *testing.T) {
 		if got := ix.textScore(&q, tt.tf, tt.length); math.Abs(got-tt.want) > 1e-12 {
 			t.Errorf("%s: textScore = %v, want %v", tt.name, got, tt.want)
 		}
-	}
-}
-
-// TestPackedName checks that names the arena stores as derived from the
-// first and last names, and the others, come back as they went in.
-func TestPackedName(t *testing.T) {
-	ix := newIndex(nil, Options{})
-	for _, c := range []pursuit.Contact{
-		{Name: "Mary Lewis", FirstName: "Mary", LastName: "Lewis", Email: "m@x.gov", Phone: "1"},
-		{Name: "Mary  Lewis", FirstName: "Mary", LastName: "Lewis"},
-		{Name: "Lewis Mary", FirstName: "Mary", LastName: "Lewis"},
-		{Name: " ", FirstName: "", LastName: ""},
-		{Name: "", FirstName: "", LastName: ""},
-		{Name: "Mary", FirstName: "Mary", LastName: ""},
-		{Name: "Mary ", FirstName: "Mary", LastName: ""},
-		{Name: "\x1e", FirstName: "a", LastName: "b"},
-		{Name: "\x1e\x1eX", FirstName: "a", LastName: "b"},
-		{Name: "Dr. Ann Lee", FirstName: "Ann", LastName: "Lee"},
-	} {
-		d := contactDoc{packed: ix.arena.putContact(&c)}
-		name, first, last, email, phone := ix.unpack(&d)
-		if name != c.Name || first != c.FirstName || last != c.LastName || email != c.Email || phone != c.Phone {
-			t.Errorf("%q %q %q: unpacked %q %q %q", c.Name, c.FirstName, c.LastName, name, first, last)
-		}
-		d.packed = ix.arena.put(packContact(&c))
-		if name, _, _, _, _ := ix.unpack(&d); name != c.Name {
-			t.Errorf("%q via packContact: unpacked %q", c.Name, name)
-		}
-	}
-	c := pursuit.Contact{Name: "Mary Lewis", FirstName: "Mary", LastName: "Lewis"}
-	if got := packedName(&c); got != derivedName {
-		t.Errorf("packedName(%q) = %q, want the derived marker", c.Name, got)
 	}
 }

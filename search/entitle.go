@@ -1,8 +1,6 @@
 package search
 
 import (
-	"slices"
-
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/pursuit-gov/pursuit"
@@ -54,10 +52,10 @@ type customer struct {
 	lens      [numFields]int64
 	placeLens [numPlaceFields]int64
 
-	mapsByPlace   map[int64][]int64 // place id → customer_mapping ids
-	mapsByContact map[int64][]int64 // contact id → customer_mapping ids
-	mapped        *roaring.Bitmap   // contacts mapped directly or through their place
-	owners        bitmaps           // mapping account_owner (lower-cased) → contacts
+	mapsByPlace   custLists       // place id → customer_mapping ids
+	mapsByContact custLists       // contact id → customer_mapping ids
+	mapped        *roaring.Bitmap // contacts mapped directly or through their place
+	owners        bitmaps         // mapping account_owner (lower-cased) → contacts
 	placesMapped  *roaring.Bitmap
 	placeOwners   bitmaps
 }
@@ -66,29 +64,24 @@ func (ix *Index) customer(id int64) *customer {
 	c := ix.customers[id]
 	if c == nil {
 		c = &customer{
-			id:            id,
-			contactGrant:  map[int64]uint8{},
-			visible:       roaring.New(),
-			full:          roaring.New(),
-			places:        roaring.New(),
-			mapsByPlace:   map[int64][]int64{},
-			mapsByContact: map[int64][]int64{},
-			mapped:        roaring.New(),
-			owners:        bitmaps{},
-			placesMapped:  roaring.New(),
-			placeOwners:   bitmaps{},
+			id:           id,
+			contactGrant: map[int64]uint8{},
+			visible:      roaring.New(),
+			full:         roaring.New(),
+			places:       roaring.New(),
+			mapped:       roaring.New(),
+			owners:       bitmaps{},
+			placesMapped: roaring.New(),
+			placeOwners:  bitmaps{},
 		}
 		c.placeGrant.retired = &ix.retired
+		c.mapsByPlace.retired, c.mapsByContact.retired = &ix.retired, &ix.retired
 		ix.customers[id] = c
 	}
 	return c
 }
 
-func relate(m map[int64][]int64, key, customerID int64) {
-	if !slices.Contains(m[key], customerID) {
-		m[key] = append(m[key], customerID)
-	}
-}
+func relate(l *custLists, key, customerID int64) { l.relate(key, customerID) }
 
 func setBit(bm *roaring.Bitmap, ord uint32, on bool) {
 	if on {
@@ -107,14 +100,14 @@ func (ix *Index) putPlaceGrant(customerID, placeID int64, access string) {
 	} else {
 		c.placeGrant.set(placeID, l)
 	}
-	relate(ix.placeCust, placeID, customerID)
+	relate(&ix.placeCust, placeID, customerID)
 	ord, ok := ix.placeOrd[placeID]
 	if !ok {
 		return
 	}
 	ix.refreshPlace(c, ord)
 	contacts := ix.places[ord].contacts
-	if len(c.contactGrant) == 0 && len(c.mapsByContact) == 0 && len(c.mapsByPlace) == 0 {
+	if len(c.contactGrant) == 0 && c.mapsByContact.len() == 0 && c.mapsByPlace.len() == 0 {
 		// Fast path (every build): nothing per contact to combine with,
 		// so the place's contacts are all visible or none is, and all
 		// full or none is.
@@ -169,7 +162,7 @@ func (ix *Index) putContactGrant(customerID, contactID int64, access string) {
 	} else {
 		c.contactGrant[contactID] = l
 	}
-	relate(ix.contactCust, contactID, customerID)
+	relate(&ix.contactCust, contactID, customerID)
 	if ord, ok := ix.contactOrd.get(contactID); ok {
 		ix.refreshContact(c, ord)
 	}
@@ -184,11 +177,11 @@ func (ix *Index) putMapping(m pursuit.CustomerMapping) {
 	c := ix.customer(m.CustomerID)
 	switch {
 	case m.ContactID != 0:
-		c.mapsByContact[m.ContactID] = append(c.mapsByContact[m.ContactID], m.CustomerMappingID)
-		relate(ix.contactCust, m.ContactID, m.CustomerID)
+		c.mapsByContact.relate(m.ContactID, m.CustomerMappingID)
+		relate(&ix.contactCust, m.ContactID, m.CustomerID)
 	case m.PlaceID != 0:
-		c.mapsByPlace[m.PlaceID] = append(c.mapsByPlace[m.PlaceID], m.CustomerMappingID)
-		relate(ix.placeCust, m.PlaceID, m.CustomerID)
+		c.mapsByPlace.relate(m.PlaceID, m.CustomerMappingID)
+		relate(&ix.placeCust, m.PlaceID, m.CustomerID)
 	}
 	if replaces || !ix.addMapping(c, row) {
 		ix.refreshMapping(c, row)
@@ -238,18 +231,11 @@ func (ix *Index) deleteMapping(id int64) {
 	}
 	ix.mappings.delete(id)
 	c := ix.customer(m.customer)
-	drop := func(ids []int64) []int64 {
-		return slices.DeleteFunc(ids, func(x int64) bool { return x == id })
-	}
 	if m.contact != 0 {
-		if c.mapsByContact[m.contact] = drop(c.mapsByContact[m.contact]); len(c.mapsByContact[m.contact]) == 0 {
-			delete(c.mapsByContact, m.contact)
-		}
+		c.mapsByContact.drop(m.contact, id)
 	}
 	if m.place != 0 {
-		if c.mapsByPlace[m.place] = drop(c.mapsByPlace[m.place]); len(c.mapsByPlace[m.place]) == 0 {
-			delete(c.mapsByPlace, m.place)
-		}
+		c.mapsByPlace.drop(m.place, id)
 	}
 	ix.refreshMapping(c, m)
 }
@@ -291,7 +277,7 @@ func (ix *Index) refreshContact(c *customer, ord uint32) {
 	l := max(c.contactGrant[d.id], c.placeGrant.at(pid))
 	ix.setIn(c, c.visible, ord, l != accessNone)
 	ix.setIn(c, c.full, ord, l == accessFull)
-	byContact, byPlace := c.mapsByContact[d.id], c.mapsByPlace[pid]
+	byContact, byPlace := c.mapsByContact.get(d.id), c.mapsByPlace.get(pid)
 	setBit(c.mapped, ord, len(byContact)+len(byPlace) > 0)
 	for _, ids := range [2][]int64{byContact, byPlace} {
 		for _, id := range ids {
@@ -312,7 +298,7 @@ func (ix *Index) refreshPlace(c *customer, ord uint32) {
 	}
 	pid := pd.p.PlaceID
 	ix.setPlace(c, ord, pd.alive && c.placeGrant.at(pid) != accessNone)
-	maps := c.mapsByPlace[pid]
+	maps := c.mapsByPlace.get(pid)
 	setBit(c.placesMapped, ord, pd.alive && len(maps) > 0)
 	if !pd.alive {
 		return
@@ -328,7 +314,7 @@ func (ix *Index) refreshPlace(c *customer, ord uint32) {
 // with a grant or mapping on it or on the place placeID.
 func (ix *Index) refreshContactCustomers(ord uint32, placeID int64) {
 	id := ix.contacts[ord].id
-	for _, list := range [2][]int64{ix.contactCust[id], ix.placeCust[placeID]} {
+	for _, list := range [2][]int64{ix.contactCust.get(id), ix.placeCust.get(placeID)} {
 		for _, cid := range list {
 			if c := ix.customers[cid]; c != nil {
 				ix.refreshContact(c, ord)
@@ -344,7 +330,7 @@ func (ix *Index) refreshPlaceCustomers(placeID int64) {
 	if !ok {
 		return
 	}
-	for _, cid := range ix.placeCust[placeID] {
+	for _, cid := range ix.placeCust.get(placeID) {
 		if c := ix.customers[cid]; c != nil {
 			ix.refreshPlace(c, ord)
 		}

@@ -216,7 +216,7 @@ func TestStateSeesEveryStructure(t *testing.T) {
 				continue
 			}
 			for _, c := range ix.customers {
-				if c.full.Contains(uint32(o)) && len(c.mapsByPlace) > 0 {
+				if c.full.Contains(uint32(o)) && c.mapsByPlace.len() > 0 {
 					return uint32(o), c
 				}
 			}
@@ -273,8 +273,10 @@ func TestStateSeesEveryStructure(t *testing.T) {
 		{"place length sum", func(ix *Index, o uint32, c *customer) { c.placeLens[pfCounty]-- }},
 		{"mapped owners", func(ix *Index, o uint32, c *customer) { c.owners.add("mallory", o) }},
 		{"customer listed on a place", func(ix *Index, o uint32, c *customer) {
-			for pid := range c.mapsByPlace {
-				ix.placeCust[pid] = nil
+			for pid := range c.mapsByPlace.all {
+				if s := ix.placeCust.find(pid); s.room != 0 {
+					s.n = 0
+				}
 			}
 		}},
 		{"place posting", func(ix *Index, o uint32, c *customer) { ix.pfields[pfName].add("zzzz", ix.hot[o].place) }},

@@ -201,7 +201,13 @@ func (ix *Index) relayout() {
 			for _, c := range saved.customers {
 				offheapFree(c.placeGrant.dense)
 				offheapFree(c.placeGrant.has)
+				c.mapsByPlace.free()
+				c.mapsByContact.free()
 			}
+		}
+		if sec.name == "relations" {
+			saved.placeCust.free()
+			saved.contactCust.free()
 		}
 	}
 }
@@ -216,7 +222,7 @@ type relaidState struct {
 	pstates, ptypes, pvendors, pproducts bitmaps
 	pcats                                bitmaps
 	customers                            map[int64]*customer
-	placeCust, contactCust               map[int64][]int64
+	placeCust, contactCust               custLists
 	version                              int64
 }
 

@@ -59,6 +59,7 @@ type Index struct {
 	a  analysis.Analyzer // used under mu (write side only)
 
 	contacts   []contactDoc
+	updatedAt  map[int64]int64 // updated_at of the contacts (by id) whose documents say updOwn
 	contactOrd ordMap
 	hot        []hotDoc // by ordinal, written with the document (write.go)
 	placeHot   []placeHot
@@ -94,11 +95,11 @@ type Index struct {
 
 	customers   map[int64]*customer
 	mappings    idTable[mappingRow]
-	names       *interner         // tech vendors, products, categories and mapping owners, normalised
-	spells      *interner         // tech vendors as written, for facet labels
-	small       *interner         // states and place types
-	placeCust   map[int64][]int64 // place id → customers with a grant or mapping on it
-	contactCust map[int64][]int64 // contact id → customers with a grant or mapping on it
+	names       *interner // tech vendors, products, categories and mapping owners, normalised
+	spells      *interner // tech vendors as written, for facet labels
+	small       *interner // states and place types
+	placeCust   custLists // place id → customers with a grant or mapping on it
+	contactCust custLists // contact id → customers with a grant or mapping on it
 
 	seq         int64
 	snapSeq     atomic.Int64       // seq of the snapshot last loaded or written; -1: none
@@ -154,13 +155,13 @@ func newIndex(src Source, opt Options) *Index {
 		names:            newInterner(),
 		spells:           newKeyedInterner(),
 		small:            newInterner(),
-		placeCust:        make(map[int64][]int64),
-		contactCust:      make(map[int64][]int64),
 	}
 	ix.snapSeq.Store(-1)
 	ix.contactOrd.retired = &ix.retired
 	ix.techs.retired = &ix.retired
 	ix.mappings.retired = &ix.retired
+	ix.placeCust.retired, ix.contactCust.retired = &ix.retired, &ix.retired
+	ix.arena.domains.retired, ix.arena.words.retired = &ix.retired, &ix.retired
 	if opt.Weights != nil {
 		ix.w = *opt.Weights
 	}
@@ -320,6 +321,22 @@ type buildRest struct {
 // readRest reads the grants and mappings of src.
 func readRest(ctx context.Context, src Source) buildRest {
 	var r buildRest
+	// Sized from the row counts where the store gives them: grown by
+	// doubling, the slices would hold twice their rows at the build's peak.
+	if c, ok := src.(interface {
+		Count(context.Context, string) (int64, error)
+	}); ok {
+		count := func(table string) int {
+			n, err := c.Count(ctx, table)
+			if err != nil || n < 0 {
+				return 0
+			}
+			return int(n)
+		}
+		r.placeGrants = make([]pursuit.CustomerPlaceRelation, 0, count(pursuit.TableCustomerPlaceRelation))
+		r.contactGrants = make([]pursuit.CustomerContactRelation, 0, count(pursuit.TableCustomerContactRelation))
+		r.mappings = make([]pursuit.CustomerMapping, 0, count(pursuit.TableCustomerMapping))
+	}
 	if err := src.ScanPlaceGrants(ctx, func(g pursuit.CustomerPlaceRelation) error {
 		r.placeGrants = append(r.placeGrants, g)
 		return nil

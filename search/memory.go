@@ -76,11 +76,12 @@ func (ix *Index) Memory() []MemoryPart {
 
 	docs := int64(len(ix.contacts))*int64(unsafe.Sizeof(contactDoc{})) + int64(len(ix.hot))*int64(unsafe.Sizeof(hotDoc{}))
 	docs += int64(len(ix.contactOrd.dense)) * 4
-	add("documents", docs+mapBytes(len(ix.contactOrd.sparse), 12), docs)
+	add("documents", docs+mapBytes(len(ix.contactOrd.sparse), 12)+mapBytes(len(ix.updatedAt), 16), docs)
 	var text int64
 	for _, c := range ix.arena.chunks {
 		text += int64(len(c))
 	}
+	text += ix.arena.dictBytes()
 	add("text", text, text)
 
 	var post, postOff int64
@@ -99,8 +100,7 @@ func (ix *Index) Memory() []MemoryPart {
 	var placeLists int64
 	for i := range ix.places {
 		pd := &ix.places[i]
-		p := &pd.p
-		places += int64(len(p.Name) + len(p.Website) + len(p.EmailDomain) + len(p.GEOID) + len(p.NCESID))
+		places += int64(len(pd.p.text))
 		placeLists += int64(cap(pd.contacts))*4 + int64(cap(pd.techs))*8 + int64(cap(pd.vendorSpells))*4
 		placeLists += int64(cap(pd.vendors)+cap(pd.products)+cap(pd.categories)) * 16
 	}
@@ -117,25 +117,22 @@ func (ix *Index) Memory() []MemoryPart {
 	techs, techsOff := ix.techs.memory()
 	add("tech stack", techs, techsOff)
 
-	var grants, grantsOff, sets, maps int64
-	lists := func(m map[int64][]int64) int64 {
-		n := mapBytes(len(m), 8+24)
-		for _, l := range m {
-			n += int64(cap(l)) * 8
-		}
-		return n
-	}
+	var grants, grantsOff, sets, maps, mapListsOff int64
 	for _, c := range ix.customers {
 		pg, pgOff := c.placeGrant.memory()
 		grants += pg + mapBytes(len(c.contactGrant), 9)
 		grantsOff += pgOff
 		sets += bitmapBytes(c.visible, c.full, c.places)
-		maps += lists(c.mapsByPlace) + lists(c.mapsByContact) + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
+		mapLists := c.mapsByPlace.memory() + c.mapsByContact.memory()
+		mapListsOff += mapLists
+		maps += mapLists + bitmapBytes(c.mapped, c.placesMapped) + bitmapsBytes(c.owners, c.placeOwners)
 	}
-	grants += lists(ix.placeCust) + lists(ix.contactCust)
+	custs := ix.placeCust.memory() + ix.contactCust.memory()
+	grants += custs
+	grantsOff += custs
 	mapRows, mapOff := ix.mappings.memory()
 	add("grants", grants, grantsOff)
 	add("visible sets", sets, ix.frozen[frozenSets])
-	add("mappings", maps+mapRows, mapOff+ix.frozen[frozenMappings])
+	add("mappings", maps+mapRows, mapOff+mapListsOff+ix.frozen[frozenMappings])
 	return parts
 }

@@ -32,7 +32,7 @@ func (ix *Index) putPlace(p pursuit.Place) uint32 {
 		ix.places = append(ix.places, placeDoc{})
 		ix.placeOrd[p.PlaceID] = ord
 	}
-	ix.reindexPlace(ord, func(pd *placeDoc) { pd.p, pd.alive = p, true })
+	ix.reindexPlace(ord, func(pd *placeDoc) { pd.p, pd.alive = newPlaceCore(&p), true })
 	ix.refreshPlaceCustomers(p.PlaceID)
 	return ord
 }
@@ -67,7 +67,7 @@ func (ix *Index) deletePlace(id int64) {
 	}
 	pd.techs, pd.vendors, pd.products, pd.categories, pd.vendorSpells = nil, nil, nil, nil, nil
 	pd.alive = false
-	for _, cid := range ix.placeCust[id] {
+	for _, cid := range ix.placeCust.get(id) {
 		if c := ix.customers[cid]; c != nil {
 			c.placeGrant.delete(id)
 		}
@@ -209,6 +209,7 @@ func (ix *Index) deleteContacts(ords []uint32) {
 	for i, o := range ords {
 		ix.contacts[o].alive = false
 		ix.contacts[o].packed = 0
+		delete(ix.updatedAt, ix.contacts[o].id)
 		ix.refreshContactCustomers(o, pids[i])
 	}
 }

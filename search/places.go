@@ -100,7 +100,7 @@ func (ix *Index) SearchPlaces(customerID int64, req Request) (PlaceResult, error
 	for _, h := range hits {
 		pd := &ix.places[h.ord]
 		res.Hits = append(res.Hits, PlaceHit{
-			Place:      pd.p,
+			Place:      pd.p.place(),
 			Contacts:   len(pd.contacts),
 			AccessType: accessName(c.placeGrant.at(pd.p.PlaceID)),
 			Score:      h.score,
@@ -186,9 +186,9 @@ func (ix *Index) matchPlaceClauses(r *roaring.Bitmap, cls []clause) *roaring.Bit
 			eachOrd(m, func(o uint32) {
 				pd := &ix.places[o]
 				for _, f := range cl.fields {
-					s := pd.p.Name
+					s := pd.p.Name()
 					if f == pfCounty {
-						s = pd.p.County
+						s = pd.p.County()
 					}
 					plain := a.Plain(s)
 					if containsSeq(canonical(plain), cl.terms) || cl.plain != nil && containsSeq(plain, cl.plain) {

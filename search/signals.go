@@ -79,7 +79,7 @@ func (ix *Index) leanHit(c *customer, h hit) ContactHit {
 	pd := &ix.places[hd.place]
 	return ContactHit{
 		Contact:    pursuit.Contact{ContactID: d.id, PlaceID: pd.p.PlaceID, VerifiedAt: fromMicros(d.verified)},
-		PlaceName:  pd.p.Name,
+		PlaceName:  pd.p.Name(),
 		PlaceType:  pd.p.PlaceType,
 		StateAbbr:  pd.p.StateAbbr,
 		Function:   functionName(hd.function()),

@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/binary"
 	"fmt"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -85,6 +86,11 @@ func (ix *Index) encContacts(e *snapWriter) {
 	}
 	e.int(ix.contactOrd.n)
 	e.bitmap(ix.alive)
+	e.uvarint(uint64(len(ix.updatedAt)))
+	for id, us := range ix.updatedAt {
+		e.varint(id)
+		e.varint(us)
+	}
 }
 
 // encText writes the contacts' text arena: a section of its own, as big
@@ -93,6 +99,12 @@ func (ix *Index) encText(e *snapWriter) {
 	e.uvarint(uint64(len(ix.arena.chunks)))
 	for _, c := range ix.arena.chunks {
 		rawPage(e, c)
+	}
+	for _, dc := range []*dict{&ix.arena.domains, &ix.arena.words} {
+		e.uvarint(uint64(dc.len()))
+		for id := range dc.len() {
+			e.str(dc.val(uint32(id)))
+		}
 	}
 }
 
@@ -161,8 +173,8 @@ func (ix *Index) encMappings(e *snapWriter) {
 }
 
 func (ix *Index) encRelations(e *snapWriter) {
-	e.lists(ix.placeCust)
-	e.lists(ix.contactCust)
+	e.custLists(&ix.placeCust)
+	e.custLists(&ix.contactCust)
 	e.varint(ix.version)
 }
 
@@ -198,7 +210,8 @@ func (e *snapWriter) rangeIndex(r *rangeIndex) {
 func (e *snapWriter) place(pd *placeDoc) {
 	p := &pd.p
 	e.varint(p.PlaceID)
-	for _, s := range []string{p.Name, p.PlaceType, p.StateAbbr, p.County, p.Website, p.EmailDomain, p.GEOID, p.NCESID, p.AccountOwner} {
+	f := p.fields()
+	for _, s := range []string{f[ptName], p.PlaceType, p.StateAbbr, f[ptCounty], f[ptWebsite], f[ptEmailDomain], f[ptGEOID], f[ptNCESID], f[ptAccountOwner]} {
 		e.str(s)
 	}
 	e.varint(p.Population)
@@ -243,8 +256,8 @@ func (e *snapWriter) customer(c *customer) {
 	for _, v := range c.placeLens {
 		e.varint(v)
 	}
-	e.lists(c.mapsByPlace)
-	e.lists(c.mapsByContact)
+	e.custLists(&c.mapsByPlace)
+	e.custLists(&c.mapsByContact)
 	e.bitmap(c.mapped)
 	e.bitmaps(c.owners)
 	e.bitmap(c.placesMapped)
@@ -289,6 +302,13 @@ func (ix *Index) decContacts(d *snapReader) {
 	}
 	ix.contactOrd.n = d.int()
 	ix.alive = d.bitmapNew()
+	if n := d.n(2); n > 0 {
+		ix.updatedAt = make(map[int64]int64, n)
+		for range n {
+			id := d.varint()
+			ix.updatedAt[id] = d.varint()
+		}
+	}
 }
 
 func (ix *Index) decText(d *snapReader) {
@@ -296,6 +316,13 @@ func (ix *Index) decText(d *snapReader) {
 	for i := range ix.arena.chunks {
 		// The last chunk is appended to: every chunk gets its capacity.
 		ix.arena.chunks[i] = readRawOff[byte](d, func(int) int { return arenaChunk })
+	}
+	for _, dc := range []*dict{&ix.arena.domains, &ix.arena.words} {
+		vals := make([]string, d.n(1))
+		for i := range vals {
+			vals[i] = d.str()
+		}
+		dc.set(vals)
 	}
 }
 
@@ -370,6 +397,7 @@ func (ix *Index) decCustomers(d *snapReader) {
 	for range n {
 		c := d.customer()
 		c.placeGrant.retired = &ix.retired
+		c.mapsByPlace.retired, c.mapsByContact.retired = &ix.retired, &ix.retired
 		ix.customers[c.id] = c
 	}
 }
@@ -379,8 +407,8 @@ func (ix *Index) decMappings(d *snapReader) {
 }
 
 func (ix *Index) decRelations(d *snapReader) {
-	ix.placeCust = d.lists()
-	ix.contactCust = d.lists()
+	d.custLists(&ix.placeCust)
+	d.custLists(&ix.contactCust)
 	ix.version = d.varint()
 }
 
@@ -400,8 +428,12 @@ func (ix *Index) check(d *snapReader) {
 		}
 		if c.packed&0xffff != 0 {
 			ch := ix.arena.chunks[c.packed>>48]
-			if int(c.packed>>16&0xffffffff)+int(c.packed&0xffff) > len(ch) {
+			off, n := int(c.packed>>16&0xffffffff), int(c.packed&0xffff)
+			if off+n > len(ch) {
 				d.fail("contact %d's text is outside the arena", c.id)
+			}
+			if _, m, ok := decodeRecord(unsafe.String(&ch[off], len(ch)-off), &ix.arena.domains, &ix.arena.words); !ok || min(m, 0xffff) != n {
+				d.fail("contact %d's text record does not decode", c.id)
 			}
 		}
 	}
@@ -500,15 +532,23 @@ func (d *snapReader) rangeIndex(r *rangeIndex) {
 func (d *snapReader) place(pd *placeDoc) {
 	p := &pd.p
 	p.PlaceID = d.varint()
-	// Types, states, counties and owners repeat across places: one copy
-	// each. The rest is the place's own.
-	for i, s := range []*string{&p.Name, &p.PlaceType, &p.StateAbbr, &p.County, &p.Website, &p.EmailDomain, &p.GEOID, &p.NCESID, &p.AccountOwner} {
-		switch i {
-		case 1, 2, 3, 8:
+	// Types and states repeat across places: one copy each. The rest is
+	// the place's own text, carved from the reader's byte slab.
+	var f [numPlaceText]string
+	for _, s := range []*string{&f[ptName], &p.PlaceType, &p.StateAbbr, &f[ptCounty], &f[ptWebsite], &f[ptEmailDomain], &f[ptGEOID], &f[ptNCESID], &f[ptAccountOwner]} {
+		if s == &p.PlaceType || s == &p.StateAbbr {
 			*s = d.istr()
-		default:
-			*s = d.sstr()
+		} else {
+			b := d.bytes() // a view of the file: packed below
+			*s = unsafe.String(unsafe.SliceData(b), len(b))
 		}
+	}
+	d.textBuf = appendPlaceText(d.textBuf[:0], &f)
+	p.text = ""
+	if len(d.textBuf) > 0 {
+		s := carveOff(d, &d.bytesSlab, len(d.textBuf))
+		copy(s, d.textBuf)
+		p.text = unsafe.String(&s[0], len(s))
 	}
 	p.Population = d.varint()
 	p.FiscalYearStart = d.varint()
@@ -560,8 +600,8 @@ func (d *snapReader) customer() *customer {
 	for i := range c.placeLens {
 		c.placeLens[i] = d.varint()
 	}
-	c.mapsByPlace = d.lists()
-	c.mapsByContact = d.lists()
+	d.custLists(&c.mapsByPlace)
+	d.custLists(&c.mapsByContact)
 	c.mapped = d.bitmapNew()
 	c.owners = d.bitmaps()
 	c.placesMapped = d.bitmapNew()

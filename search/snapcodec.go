@@ -139,11 +139,41 @@ func (e *snapWriter) bitmaps(m bitmaps) {
 	}
 }
 
-func (e *snapWriter) lists(m map[int64][]int64) {
-	e.uvarint(uint64(len(m)))
-	for k, l := range m {
+// custLists writes custLists: the number of rows, then each row id and its
+// list.
+func (e *snapWriter) custLists(l *custLists) {
+	e.uvarint(uint64(l.len()))
+	for k, list := range l.all {
 		e.varint(k)
-		raw(e, l)
+		raw(e, list)
+	}
+}
+
+// custLists reads what snapWriter.custLists wrote into l, replacing it.
+func (d *snapReader) custLists(l *custLists) {
+	n := d.n(2)
+	keep := l.retired
+	// What the lists grow out of while they are read is freed at once (no
+	// reader has it yet).
+	var retired []func()
+	*l = custLists{retired: &retired}
+	defer func() {
+		for _, free := range retired {
+			free()
+		}
+		l.retired = keep
+	}()
+	l.reserve(n, 2*n)
+	for range n {
+		k := d.varint()
+		m := d.n(8)
+		if m == 0 {
+			continue
+		}
+		b := d.next(8 * m)
+		for i := range m {
+			l.relate(k, int64(binary.LittleEndian.Uint64(b[8*i:])))
+		}
 	}
 }
 
@@ -167,6 +197,7 @@ type snapReader struct {
 	// a few big allocations instead of several per place, off the Go
 	// heap but for the strings' headers (carveOff).
 	bytesSlab []byte
+	textBuf   []byte // place's
 	u32Slab   []uint32
 	i64Slab   []int64
 	strSlab   []string          // off the heap: see istrs
@@ -438,16 +469,6 @@ func (d *snapReader) bitmaps() bitmaps {
 	for range n {
 		k := d.istr()
 		m[k] = d.bitmapNew()
-	}
-	return m
-}
-
-func (d *snapReader) lists() map[int64][]int64 {
-	n := d.n(2)
-	m := make(map[int64][]int64, n)
-	for range n {
-		k := d.varint()
-		m[k] = readRawSlab(d, &d.i64Slab) // off the heap; an append moves a list to it
 	}
 	return m
 }

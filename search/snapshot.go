@@ -48,7 +48,7 @@ import (
 // SnapshotVersion is the snapshot format's version. Change it whenever
 // what the body holds, or how, changes; the layout fingerprint covers the
 // document structs written as memory.
-const SnapshotVersion = 4 // 4: derived names in the text arena (packedName)
+const SnapshotVersion = 5 // 5: text records with email domains and patterns, updated_at by reference (text.go)
 
 var (
 	snapMagic    = [8]byte{'P', 'U', 'R', 'S', 'N', 'A', 'P', '\n'}

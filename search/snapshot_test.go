@@ -282,12 +282,12 @@ func TestSnapshotPlaceFields(t *testing.T) {
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
 	e := &snapWriter{w: bw}
-	e.place(&placeDoc{p: p, alive: true})
+	e.place(&placeDoc{p: newPlaceCore(&p), alive: true})
 	must(t, bw.Flush())
 	d := newSnapReader(buf.Bytes(), nil, 0, buf.Len())
 	var got placeDoc
 	d.place(&got)
-	if diff := cmp.Diff(p, got.p); diff != "" {
+	if diff := cmp.Diff(p, got.p.place()); diff != "" {
 		t.Fatalf("place after the snapshot codec (-want +got):\n%s", diff)
 	}
 }

@@ -176,7 +176,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 		}
 		st.Contacts[d.id] = contactState{
 			Name: name, First: first, Last: last, Email: email, Phone: phone,
-			Verified: d.verified, Created: d.created, Updated: d.updated, Place: pd.p.PlaceID,
+			Verified: d.verified, Created: d.created, Updated: ix.updated(d), Place: pd.p.PlaceID,
 			Title: ix.titles.vals[h.title].s, Dept: ix.depts.vals[h.dept].s, Owner: ix.owners.vals[d.owner].s,
 			Static: h.static, NameLen: int(h.nameLen), EmailLen: int(h.emailLen), Function: h.function(), Sen: h.seniority(),
 		}
@@ -260,7 +260,7 @@ func (ix *Index) state() (st indexState, problems []string) {
 			bad("place %d at ordinal %d: placeOrd says %d", pd.p.PlaceID, o, ix.placeOrd[pd.p.PlaceID])
 		}
 		ps := placeState{
-			Place: pd.p, Contacts: contactIDs(fmt.Sprint("place ", pd.p.PlaceID), pd.contacts), Techs: slices.Sorted(slices.Values(pd.techs)),
+			Place: pd.p.place(), Contacts: contactIDs(fmt.Sprint("place ", pd.p.PlaceID), pd.contacts), Techs: slices.Sorted(slices.Values(pd.techs)),
 			Vendors: sorted(pd.vendors), Products: sorted(pd.products), Categories: sorted(pd.categories), VendorSpells: map[string]string{},
 			State: ix.small.vals[pd.stateID].s, Type: ix.small.vals[pd.typeID].s, NameLen: int(pd.nameLen), CountyLen: int(pd.countyLen),
 		}
@@ -314,22 +314,22 @@ func (ix *Index) state() (st indexState, problems []string) {
 			Visible: bmIDs("visible", c.visible), Full: bmIDs("full", c.full), Mapped: bmIDs("mapped", c.mapped),
 			Places: placeIDs("places", c.places.ToArray()), PlacesMapped: placeIDs("places mapped", c.placesMapped.ToArray()),
 			Lens: c.lens, PlaceLens: c.placeLens,
-			MapsByPlace: sortedLists(c.mapsByPlace), MapsByContact: sortedLists(c.mapsByContact),
+			MapsByPlace: sortedLists(maps.Collect(c.mapsByPlace.all)), MapsByContact: sortedLists(maps.Collect(c.mapsByContact.all)),
 			Owners: keyed("owners", c.owners, contactIDs), PlaceOwners: keyed("place owners", c.placeOwners, placeIDs),
 		}
 		// Every row the customer has a grant or mapping on lists it.
 		for _, rel := range []struct {
 			what  string
 			keys  []int64
-			lists map[int64][]int64
+			lists *custLists
 		}{
-			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), ix.placeCust},
-			{"a mapping of place", slices.Collect(maps.Keys(c.mapsByPlace)), ix.placeCust},
-			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), ix.contactCust},
-			{"a mapping of contact", slices.Collect(maps.Keys(c.mapsByContact)), ix.contactCust},
+			{"a grant on place", slices.Collect(maps.Keys(maps.Collect(c.placeGrant.all()))), &ix.placeCust},
+			{"a mapping of place", slices.Collect(maps.Keys(maps.Collect(c.mapsByPlace.all))), &ix.placeCust},
+			{"a grant on contact", slices.Collect(maps.Keys(c.contactGrant)), &ix.contactCust},
+			{"a mapping of contact", slices.Collect(maps.Keys(maps.Collect(c.mapsByContact.all))), &ix.contactCust},
 		} {
 			for _, key := range rel.keys {
-				if !slices.Contains(rel.lists[key], id) {
+				if !slices.Contains(rel.lists.get(key), id) {
 					bad("customer %d has %s %d but is not listed on it", id, rel.what, key)
 				}
 			}

@@ -116,7 +116,7 @@ func (ix *Index) recountLens(c *customer) {
 // set: those with a grant or mapping on the contact or on its place.
 func (ix *Index) seers(contactID, placeID int64) []*customer {
 	var out []*customer
-	for _, list := range [2][]int64{ix.contactCust[contactID], ix.placeCust[placeID]} {
+	for _, list := range [2][]int64{ix.contactCust.get(contactID), ix.placeCust.get(placeID)} {
 		for _, cid := range list {
 			c := ix.customers[cid]
 			if c == nil {
@@ -154,7 +154,7 @@ func (ix *Index) relengthPlace(ord uint32, old [numPlaceFields]int64) {
 	if now == old {
 		return
 	}
-	for _, cid := range ix.placeCust[ix.places[ord].p.PlaceID] {
+	for _, cid := range ix.placeCust.get(ix.places[ord].p.PlaceID) {
 		if c := ix.customers[cid]; c != nil && c.places.Contains(ord) {
 			for f := range now {
 				c.placeLens[f] += now[f] - old[f]

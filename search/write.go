@@ -28,8 +28,8 @@ const parallelText = 4096
 func (ix *Index) indexPlace(ord uint32, e edit) {
 	pd := &ix.places[ord]
 	p := &pd.p
-	name := ix.a.Terms(p.Name, nil)
-	county := ix.a.Terms(p.County, nil)
+	name := ix.a.Terms(p.Name(), nil)
+	county := ix.a.Terms(p.County(), nil)
 	if e == adding {
 		pd.stateID = uint16(ix.small.intern(nil, p.StateAbbr, false))
 		pd.typeID = uint16(ix.small.intern(nil, p.PlaceType, false))
@@ -124,11 +124,13 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 	fd := ix.fields[f]
 	var buf []string
 	for _, o := range ords {
-		d := &ix.contacts[o]
-		name, _, _, email, _ := ix.unpack(d)
-		text, n := name, &ix.hot[o].nameLen
+		r := ix.arena.record(ix.contacts[o].packed)
+		var text string
+		n := &ix.hot[o].nameLen
 		if f == fEmail {
-			text, n = email, &ix.hot[o].emailLen
+			text, n = r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
+		} else {
+			text = r.nameOf()
 		}
 		buf = a.Terms(text, buf[:0])
 		if e == adding {
@@ -143,7 +145,7 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 
 // maxWordCache bounds indexTextBulk's cache of words as written (emails'
 // local parts are mostly unique).
-const maxWordCache = 1 << 20
+const maxWordCache = 1 << 17
 
 // indexTextBulk is indexText adding many contacts (a build): it groups
 // the postings by term first and then sets each term's postings once,
@@ -181,10 +183,13 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	var buf, ws []string
 	var mine []uint32
 	for i, o := range ords {
-		name, _, _, email, _ := ix.unpack(&ix.contacts[o])
-		text, n := name, &ix.hot[o].nameLen
+		r := ix.arena.record(ix.contacts[o].packed)
+		var text string
+		n := &ix.hot[o].nameLen
 		if f == fEmail {
-			text, n = email, &ix.hot[o].emailLen
+			text, n = r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
+		} else {
+			text = r.nameOf()
 		}
 		mine = mine[:0]
 		phrase := false
@@ -278,11 +283,11 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 		byFunc[h.function()] = append(byFunc[h.function()], o)
 		bySen[h.seniority()] = append(bySen[h.seniority()], o)
 		byEmail[h.email] = append(byEmail[h.email], o)
-		_, _, _, email, phone := ix.unpackRaw(d)
-		if email != "" {
+		r := ix.arena.header(d.packed)
+		if r.hasEmail() {
 			withEmail = append(withEmail, o)
 		}
-		if phone != "" {
+		if r.hasPhone() {
 			withPhone = append(withPhone, o)
 		}
 		if d.verified != 0 {

@@ -113,6 +113,16 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 	wg.Wait()
 }
 
+// fieldText returns contact o's text of field f (fName or fEmail) and
+// where its length in terms is kept.
+func (ix *Index) fieldText(f int, o uint32) (string, *uint8) {
+	r := ix.arena.record(ix.contacts[o].packed)
+	if f == fEmail {
+		return r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
+	}
+	return r.nameOf(), &ix.hot[o].nameLen
+}
+
 // indexText adds the terms of the contacts' name (f is fName) or email
 // (fEmail) to the field's postings, or removes them, and keeps the field's
 // length sum; adding sets the documents' lengths of the field.
@@ -124,14 +134,7 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 	fd := ix.fields[f]
 	var buf []string
 	for _, o := range ords {
-		r := ix.arena.record(ix.contacts[o].packed)
-		var text string
-		n := &ix.hot[o].nameLen
-		if f == fEmail {
-			text, n = r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
-		} else {
-			text = r.nameOf()
-		}
+		text, n := ix.fieldText(f, o)
 		buf = a.Terms(text, buf[:0])
 		if e == adding {
 			*n = clampLen(len(buf))
@@ -183,14 +186,7 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	var buf, ws []string
 	var mine []uint32
 	for i, o := range ords {
-		r := ix.arena.record(ix.contacts[o].packed)
-		var text string
-		n := &ix.hot[o].nameLen
-		if f == fEmail {
-			text, n = r.emailOf(&ix.arena.domains), &ix.hot[o].emailLen
-		} else {
-			text = r.nameOf()
-		}
+		text, n := ix.fieldText(f, o)
 		mine = mine[:0]
 		phrase := false
 		ws = a.Words(text, ws[:0])

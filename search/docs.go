@@ -144,15 +144,23 @@ func (a *arena) putContact(c *pursuit.Contact) uint64 {
 		cc.Name, cc.FirstName, cc.LastName, cc.Email, cc.Phone = "", "", "", "", ""
 		rec = a.encodeContact(a.buf[:0], &cc)
 	}
-	k := len(a.chunks)
-	if k == 0 || len(a.chunks[k-1])+len(rec) > cap(a.chunks[k-1]) {
-		a.chunks = append(a.chunks, offheap[byte](0, arenaChunk))
+	k, off := appendChunk(&a.chunks, rec, arenaChunk)
+	return uint64(k)<<48 | uint64(off)<<16 | uint64(min(len(rec), 0xffff))
+}
+
+// appendChunk appends b to the last of chunks (off-heap arrays that never
+// move), or to a new one of capacity size when it does not fit, and
+// returns the chunk's index and b's offset in it.
+func appendChunk(chunks *[][]byte, b []byte, size int) (k, off int) {
+	k = len(*chunks) - 1
+	if k < 0 || len((*chunks)[k])+len(b) > cap((*chunks)[k]) {
+		*chunks = append(*chunks, offheap[byte](0, size))
 		k++
 	}
-	ch := &a.chunks[k-1]
-	off := len(*ch)
-	*ch = append(*ch, rec...)
-	return uint64(k-1)<<48 | uint64(off)<<16 | uint64(min(len(rec), 0xffff))
+	c := &(*chunks)[k]
+	off = len(*c)
+	*c = append(*c, b...)
+	return k, off
 }
 
 // record decodes the text record of a reference (the zero record for 0).

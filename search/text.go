@@ -157,17 +157,10 @@ func (d *dict) id(s string) (uint32, bool) {
 
 // add appends s, which the dictionary does not hold.
 func (d *dict) add(s string) {
-	k := len(d.chunks)
-	if k == 0 || len(d.chunks[k-1])+len(s) > cap(d.chunks[k-1]) {
-		d.chunks = append(d.chunks, offheap[byte](0, dictChunk))
-		k++
-	}
-	c := &d.chunks[k-1]
-	off := len(*c)
-	*c = append(*c, s...)
+	k, off := appendChunk(&d.chunks, []byte(s), dictChunk)
 	d.refs = growOffTo(d.retired, d.refs, len(d.refs)+1)
 	id := uint32(len(d.refs) - 1)
-	d.refs[id] = uint64(k-1)<<40 | uint64(off)<<8 | uint64(len(s))
+	d.refs[id] = uint64(k)<<40 | uint64(off)<<8 | uint64(len(s))
 	if 2*len(d.refs) > len(d.slots) {
 		d.rehash(max(1024, 4*len(d.refs)))
 		return

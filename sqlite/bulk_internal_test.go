@@ -18,16 +18,9 @@ import (
 // again for every other statement.
 func TestBulkChecksInGo(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t)
 	place := pursuit.Place{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "IL"}
-	err = db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+	err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
 		if err := w.UpsertPlaces(ctx, []pursuit.Place{place}); err != nil {
 			return err
 		}
@@ -68,14 +61,7 @@ func TestBulkChecksInGo(t *testing.T) {
 // MEMORY with no helper threads.
 func TestBulkSortedRuns(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t)
 	db.BulkCacheKiB = 1024
 	const n = 5_000
 	contacts := make([]pursuit.Contact, n)
@@ -85,7 +71,7 @@ func TestBulkSortedRuns(t *testing.T) {
 		// About 300 bytes each (the longest name allowed): 1.5 MB of sort records against runs of 1 MiB.
 		contacts[i] = pursuit.Contact{ContactID: int64(i + 1), PlaceID: 1, Name: contactName((i * 7919) % n)}
 	}
-	err = db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+	err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
 		if err := w.UpsertPlaces(ctx, []pursuit.Place{{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "IL"}}); err != nil {
 			return err
 		}
@@ -135,4 +121,20 @@ func TestBulkSortedRuns(t *testing.T) {
 // long word, so that the FTS rebuild has little to tokenize.
 func contactName(i int) string {
 	return fmt.Sprintf("Contact %06d %s", i, strings.Repeat("x", 280))
+}
+
+// openMigrated opens a migrated store in a temporary directory, closed
+// when the test ends.
+func openMigrated(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -109,10 +109,16 @@ func (db *DB) ScanContactsRange(ctx context.Context, lo, hi int64, fn func(pursu
 	return scanTable(ctx, db, scanContact, fn, `SELECT `+contactCols+` FROM contacts WHERE contact_id >= ? AND contact_id < ? ORDER BY contact_id`, lo, hi)
 }
 
+// contactIDBoundsSQL reads the first and last contact_id in two
+// subqueries: SQLite answers a lone min() or max() from the end of the
+// key, but a query with both scans the whole table (on a pool reader,
+// leaving 32 MiB of its pages cached in a server that never reads them).
+const contactIDBoundsSQL = `SELECT coalesce((SELECT min(contact_id) FROM contacts), 0), coalesce((SELECT max(contact_id) FROM contacts), 0)`
+
 // ContactIDBounds returns the smallest and largest contact_id, 0 and 0
 // without contacts.
 func (db *DB) ContactIDBounds(ctx context.Context) (lo, hi int64, err error) {
-	err = db.r.QueryRowContext(ctx, `SELECT coalesce(min(contact_id), 0), coalesce(max(contact_id), 0) FROM contacts`).Scan(&lo, &hi)
+	err = db.r.QueryRowContext(ctx, contactIDBoundsSQL).Scan(&lo, &hi)
 	if err != nil {
 		return 0, 0, dbErr(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -28,15 +29,30 @@ import (
 
 // rawPool keeps the idle raw connections for reuse: opening one parses the
 // schema, which costs more than scanning a small table.
+//
+// Idle connections are closed after rawIdleTimeout: a build's four scans
+// interleave their allocations in the process-wide allocator that
+// modernc's libc gives SQLite, so four idle connections kept ~40 MB of
+// its pages resident in a server that had finished its build (the pages
+// are freed only when every allocation in them is).
 type rawPool struct {
 	mu     sync.Mutex
-	idle   []*rawConn
+	idle   []*rawConn // the longest idle first
 	closed bool
+	// sweep closes connections idle for idleTimeout (rawIdleTimeout when
+	// zero); it is set while there are idle connections.
+	sweep       *time.Timer
+	idleTimeout time.Duration
 }
 
 // maxIdleRaw is how many idle raw connections a pool keeps (an index
 // build scans on four at once).
 const maxIdleRaw = 4
+
+// rawIdleTimeout is how long an idle raw connection is kept: long enough
+// for one build's scans to reuse them, short enough that a server's
+// memory settles soon after.
+const rawIdleTimeout = 3 * time.Second
 
 // get returns an idle connection or opens one on uri, its page cache
 // shrunk for scans (scanCacheKiB).
@@ -75,7 +91,43 @@ func (p *rawPool) put(c *rawConn) {
 		c.close()
 		return
 	}
+	c.idleSince = time.Now()
 	p.idle = append(p.idle, c)
+	if p.sweep == nil {
+		p.sweep = time.AfterFunc(p.timeout(), p.closeIdle)
+	}
+}
+
+func (p *rawPool) timeout() time.Duration {
+	if p.idleTimeout > 0 {
+		return p.idleTimeout
+	}
+	return rawIdleTimeout
+}
+
+// closeIdle closes the connections idle for the pool's timeout and, while
+// others are idle, runs again when the next of them times out.
+func (p *rawPool) closeIdle() {
+	p.mu.Lock()
+	p.sweep = nil
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	now, timeout := time.Now(), p.timeout()
+	n := 0
+	for n < len(p.idle) && now.Sub(p.idle[n].idleSince) >= timeout {
+		n++
+	}
+	old := append([]*rawConn(nil), p.idle[:n]...)
+	p.idle = append(p.idle[:0], p.idle[n:]...)
+	if len(p.idle) > 0 {
+		p.sweep = time.AfterFunc(timeout-now.Sub(p.idle[0].idleSince), p.closeIdle)
+	}
+	p.mu.Unlock()
+	for _, c := range old {
+		c.close()
+	}
 }
 
 // close closes the idle connections; those in use close when put back.
@@ -83,6 +135,10 @@ func (p *rawPool) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
+	if p.sweep != nil {
+		p.sweep.Stop()
+		p.sweep = nil
+	}
 	for _, c := range p.idle {
 		c.close()
 	}
@@ -94,6 +150,8 @@ func (p *rawPool) close() {
 type rawConn struct {
 	tls *libc.TLS
 	db  uintptr
+	// idleSince is when it was last put back in the pool.
+	idleSince time.Time
 }
 
 // openRaw opens uri (a file: URI) read-only, without SQLite's mutexes.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -469,29 +470,56 @@ func recovered(fn func()) (err error) {
 // snapshot it cannot use: the log line says why) built from the store.
 func Open(ctx context.Context, src Source, path string, opt Options) (*Index, error) {
 	log := opt.Logger
-	if path != "" {
-		ix, err := LoadSnapshot(ctx, src, path, opt)
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if path == "" {
+		return Build(ctx, src, opt)
+	}
+	ix, err := loadAndSync(ctx, src, path, opt)
+	if err == nil {
+		return ix, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var se *SnapshotError
+	if errors.As(err, &se) && se.Reason == "no snapshot yet" {
+		log.Info("search index: no snapshot yet, building from the store", "path", path)
+	} else {
+		log.Warn("search index: cannot use the snapshot, building from the store", "path", path, "why", err.Error())
+	}
+	if opt.Rebuild != nil {
+		start := time.Now()
+		err := opt.Rebuild(ctx)
 		if err == nil {
-			start := time.Now()
-			from := ix.seq
-			if err = ix.Sync(ctx); err == nil {
-				ix.log.Info("search index caught up with the change log", "from_seq", from, "seq", ix.seq,
-					"changes", ix.applied, "elapsed", time.Since(start).Round(time.Millisecond))
+			if ix, err = loadAndSync(ctx, src, path, opt); err == nil {
+				log.Info("search index: loaded the snapshot it rebuilt", "path", path, "elapsed", time.Since(start).Round(time.Millisecond))
 				return ix, nil
 			}
-			err = fmt.Errorf("catch up with the change log: %w", err)
+			err = fmt.Errorf("the rebuilt snapshot does not load: %w", err)
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if log != nil {
-			var se *SnapshotError
-			if errors.As(err, &se) && se.Reason == "no snapshot yet" {
-				log.Info("search index: no snapshot yet, building from the store", "path", path)
-			} else {
-				log.Warn("search index: cannot use the snapshot, building from the store", "path", path, "why", err.Error())
-			}
-		}
+		log.Warn("search index: the snapshot rebuild failed, building in this process", "path", path, "why", err.Error())
 	}
 	return Build(ctx, src, opt)
+}
+
+// loadAndSync loads the snapshot at path and catches it up with the
+// change log.
+func loadAndSync(ctx context.Context, src Source, path string, opt Options) (*Index, error) {
+	ix, err := LoadSnapshot(ctx, src, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	from := ix.seq
+	if err := ix.Sync(ctx); err != nil {
+		return nil, fmt.Errorf("catch up with the change log: %w", err)
+	}
+	ix.log.Info("search index caught up with the change log", "from_seq", from, "seq", ix.seq,
+		"changes", ix.applied, "elapsed", time.Since(start).Round(time.Millisecond))
+	return ix, nil
 }

@@ -396,3 +396,101 @@ func TestSnapshotSections(t *testing.T) {
 	binary.LittleEndian.PutUint64(bad[tableOff:], uint64(len(names)-1))
 	load("a short table", bad, "no valid section table")
 }
+
+// TestOpenRebuild checks Open's Rebuild (serve's child-process build): with
+// no usable snapshot Open runs it and loads what it wrote, caught up with
+// changes made after it ran; a Rebuild that fails, writes nothing, or
+// writes a file that does not load makes Open build in its own process,
+// with a log line that says why; a cancelled context ends Open with the
+// context's error, not a build. Every index Open returns equals a fresh
+// build.
+func TestOpenRebuild(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(7, 99))
+	w := newWorld(r, 10+r.IntN(20), 50+r.IntN(200), 2+r.IntN(3))
+	s := testdb.SQLite(t)
+	w.load(t, s)
+	opt := stateOptions(r)
+	dir := t.TempDir()
+	fresh := func() *Index {
+		t.Helper()
+		o := opt
+		o.Logger = nil
+		built, err := Build(ctx, s, o)
+		must(t, err)
+		return built
+	}
+	cases := []struct {
+		name    string
+		rebuild func(path string) func(context.Context) error
+		has     []string
+		hasNot  []string
+	}{
+		{"writes the snapshot, then the store changes",
+			func(path string) func(context.Context) error {
+				return func(ctx context.Context) error {
+					o := opt
+					o.Logger = nil
+					ix, err := Build(ctx, s, o)
+					if err != nil {
+						return err
+					}
+					if _, err := ix.SaveSnapshot(path); err != nil {
+						return err
+					}
+					for range 1 + r.IntN(30) {
+						mutate(t, r, s, w)
+						w = worldFromStore(t, s)
+					}
+					return nil
+				}
+			},
+			[]string{"no snapshot yet", "loaded from snapshot", "caught up", "loaded the snapshot it rebuilt"},
+			[]string{"search index built", "rebuild failed"}},
+		{"fails",
+			func(string) func(context.Context) error {
+				return func(context.Context) error { return errors.New("child exited 137") }
+			},
+			[]string{"no snapshot yet", "rebuild failed", "child exited 137", "search index built"},
+			[]string{"loaded from snapshot"}},
+		{"writes nothing",
+			func(string) func(context.Context) error { return func(context.Context) error { return nil } },
+			[]string{"rebuild failed", "does not load", "search index built"},
+			[]string{"loaded from snapshot"}},
+		{"writes garbage",
+			func(path string) func(context.Context) error {
+				return func(context.Context) error { return os.WriteFile(path, []byte("not a snapshot"), 0o600) }
+			},
+			[]string{"rebuild failed", "does not load", "search index built"},
+			[]string{"loaded from snapshot"}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprint(i, ".snap"))
+			var logs bytes.Buffer
+			o := opt
+			o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+			o.Rebuild = c.rebuild(path)
+			opened, err := Open(ctx, s, path, o)
+			must(t, err)
+			for _, want := range c.has {
+				if !strings.Contains(logs.String(), want) {
+					t.Errorf("no %q in the log:\n%s", want, logs.String())
+				}
+			}
+			for _, not := range c.hasNot {
+				if strings.Contains(logs.String(), not) {
+					t.Errorf("%q in the log:\n%s", not, logs.String())
+				}
+			}
+			sameState(t, c.name, fresh(), opened)
+		})
+	}
+	// Cancelled while the rebuild runs: the context's error, no build.
+	cctx, cancel := context.WithCancel(ctx)
+	o := opt
+	o.Rebuild = func(ctx context.Context) error { cancel(); <-ctx.Done(); return ctx.Err() }
+	if ix, err := Open(cctx, s, filepath.Join(dir, "cancelled.snap"), o); !errors.Is(err, context.Canceled) || ix != nil {
+		t.Fatalf("Open cancelled during the rebuild: %v, %v", ix, err)
+	}
+}

@@ -240,6 +240,13 @@ type Options struct {
 	// by the first index that asks). Indexes accept each other's cursors
 	// only when they have the same key. At least 16 bytes.
 	CursorKey []byte
+	// Rebuild, when set, is what Open does instead of Build when the
+	// snapshot at its path cannot be used: write a fresh snapshot of the
+	// store there (pursuit serve runs `pursuit index` in a child process,
+	// so that the server never holds a build's memory). Open then loads
+	// it; if Rebuild fails, or what it wrote does not load, Open logs why
+	// and builds.
+	Rebuild func(ctx context.Context) error
 
 	// workers is how many sections of a snapshot LoadSnapshot decodes at
 	// once; 0 means GOMAXPROCS (tests set 1 to compare).

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/search/analysis"
@@ -92,10 +93,13 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 			continue
 		}
 		wg.Go(func() {
+			t0 := time.Now()
 			var a analysis.Analyzer
 			ix.indexText(&a, f, ords, e)
+			ix.log.Debug("index text field done", "field", f, "contacts", len(ords), "elapsed", time.Since(t0))
 		})
 	}
+	t0 := time.Now()
 	ix.indexContactsOwn(ords, e)
 	ix.indexContactsPlace(ords, e)
 	for _, o := range ords {
@@ -109,6 +113,9 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 		case e == removing && found:
 			pd.contacts = slices.Delete(pd.contacts, i, i+1)
 		}
+	}
+	if len(ords) >= parallelText {
+		ix.log.Debug("index own fields done", "contacts", len(ords), "elapsed", time.Since(t0))
 	}
 	wg.Wait()
 }

@@ -36,6 +36,7 @@ var envVars = []envVar{
 	{"PURSUIT_RATE_LIMIT", "the default of serve --rate-limit", func(v string) error { _, err := parseRateLimit(v); return err }},
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},
+	{"PURSUIT_BUILD_CHILD", "the default of serve --build-child: true or false", func(v string) error { _, err := parseBool(v); return err }},
 	{"PURSUIT_WEBHOOKS_ALLOW_PRIVATE", "the default of serve --webhooks-allow-private: true or false", func(v string) error { _, err := parseBool(v); return err }},
 	{"PURSUIT_SNAPSHOT", "the default of serve --snapshot", func(v string) error {
 		if v == "off" {

@@ -58,6 +58,7 @@ func commands() []command {
 		{"export", "write every table of a store as CSV or JSONL files", runExport},
 		{"search", "search a customer's contacts or places from the terminal", runSearch},
 		{"serve", "serve the HTTP JSON API and the web app", runServe},
+		{"index", "build the search index of a store and write its snapshot for serve", runIndex},
 		{"demo", "generate a small dataset, create a demo customer and key, and serve", runDemo},
 		{"apikey", "create, list and revoke API keys", runAPIKey},
 		{"user", "create, list and remove web app users; print sign-in links", runUser},

@@ -19,6 +19,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
+	// The processes pursuit starts itself (serve's index build in a child,
+	// childRebuild) run this executable: make them run main too.
+	os.Setenv(wantMainEnv, "1")
 	os.Exit(testdb.Main(m, "cmd/pursuit"))
 }
 

@@ -42,6 +42,11 @@ type serveOptions struct {
 	// snapshotEvery how often it is rewritten while the index changes.
 	snapshot      string
 	snapshotEvery time.Duration
+	// buildChild builds the index in a child process (pursuit index)
+	// when there is a snapshot file but no usable snapshot in it; dsn is
+	// the store's address the child opens.
+	buildChild bool
+	dsn        string
 	// sessionSweep is how often expired sessions and used or expired
 	// sign-in tokens are deleted.
 	sessionSweep time.Duration
@@ -79,6 +84,11 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 		"search index snapshot file: loaded at start-up and caught up from change_log instead of a full build, written after a\n"+
 			"build, every --snapshot-every and at shutdown; default <db>.index beside a SQLite store, none for PostgreSQL;\n"+
 			"\"off\" for none (env PURSUIT_SNAPSHOT)")
+	child, _ := parseBool(envOr(e, "PURSUIT_BUILD_CHILD", "true"))
+	fs.BoolVar(&o.buildChild, "build-child", child,
+		"with a --snapshot file but no usable snapshot in it, build the index in a child process (pursuit index) that writes\n"+
+			"the snapshot, then load it as after a restart: the server never holds the build's memory; false builds in this\n"+
+			"process (env PURSUIT_BUILD_CHILD)")
 	every, err := time.ParseDuration(envOr(e, "PURSUIT_SNAPSHOT_EVERY", "10m"))
 	if err != nil {
 		every = 10 * time.Minute // checkEnv has refused it already
@@ -159,6 +169,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	o.snapshot = o.snapshotPath(*db)
+	o.dsn = *db
 	return serveAPI(ctx, e, s, o, nil)
 }
 
@@ -258,7 +269,11 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		} else {
 			e.log.Info("building search index", "store", s.Kind())
 		}
-		ix, err := search.Open(ctx, s, snapshotFile(o.snapshot), search.Options{PollInterval: o.pollInterval, Logger: e.log})
+		opt := search.Options{PollInterval: o.pollInterval, Logger: e.log}
+		if path := snapshotFile(o.snapshot); path != "" && o.buildChild && o.dsn != "" {
+			opt.Rebuild = childRebuild(e, o.dsn, path)
+		}
+		ix, err := search.Open(ctx, s, snapshotFile(o.snapshot), opt)
 		if err != nil {
 			if ctx.Err() == nil {
 				errc <- fmt.Errorf("serve: build search index: %w", err)

@@ -77,13 +77,25 @@ func TestServeSnapshot(t *testing.T) {
 			}
 		}
 	}
+	// A first start builds in a child process (pursuit index), which
+	// writes the snapshot, and loads it.
 	logs := serveOnce(t, nil, "--db", db)
-	want("first start", logs, []string{"no snapshot yet", "search index built", "snapshot written"}, []string{"loaded from snapshot"})
+	want("first start", logs, []string{"no snapshot yet", "in a child process", "search index built", "snapshot written",
+		"search index child done", "loaded from snapshot", "loaded the snapshot it rebuilt"}, nil)
 	if _, err := os.Stat(snap); err != nil {
 		t.Fatalf("no snapshot beside the store: %v", err)
 	}
 	logs = serveOnce(t, nil, "--db", db)
-	want("restart", logs, []string{"loaded from snapshot", "caught up"}, []string{"search index built"})
+	want("restart", logs, []string{"loaded from snapshot", "caught up"}, []string{"search index built", "child process"})
+
+	// --build-child=false (or PURSUIT_BUILD_CHILD) builds in the server's
+	// own process, and writes the snapshot after.
+	os.Remove(snap)
+	logs = serveOnce(t, map[string]string{"PURSUIT_BUILD_CHILD": "false"}, "--db", db)
+	want("in process", logs, []string{"no snapshot yet", "search index built", "snapshot written"}, []string{"child process", "loaded from snapshot"})
+	if _, err := os.Stat(snap); err != nil {
+		t.Fatalf("no snapshot after an in-process build: %v", err)
+	}
 
 	data, err := os.ReadFile(snap)
 	if err != nil {
@@ -94,7 +106,7 @@ func TestServeSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs = serveOnce(t, nil, "--db", db)
-	want("corrupt", logs, []string{"cannot use the snapshot", "corrupt", "search index built", "snapshot written"}, nil)
+	want("corrupt", logs, []string{"cannot use the snapshot", "corrupt", "in a child process", "search index built", "snapshot written", "loaded the snapshot it rebuilt"}, nil)
 
 	// Off: no snapshot read or written, whatever is there.
 	os.Remove(snap)
@@ -109,5 +121,40 @@ func TestServeSnapshot(t *testing.T) {
 	serveOnce(t, nil, "--db", db, "--snapshot", other)
 	if _, err := os.Stat(other); err != nil {
 		t.Fatalf("no snapshot at --snapshot: %v", err)
+	}
+}
+
+// TestIndexCommand: pursuit index writes the snapshot serve then loads
+// without building; its bad calls are usage errors that name the flag.
+func TestIndexCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	if _, _, err := runCmd(t, "generate", "--db", db, "--places", "15", "--contacts", "120", "--customers", "2"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "index", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "wrote "+db+".index: 120 contacts, 15 places") {
+		t.Fatalf("index printed %q", out)
+	}
+	logs := serveOnce(t, nil, "--db", db)
+	if !strings.Contains(logs, "loaded from snapshot") || strings.Contains(logs, "search index built") {
+		t.Fatalf("serve after pursuit index did not load its snapshot:\n%s", logs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--db", "postgres://nobody@127.0.0.1:1/none"}, "--snapshot is required for a PostgreSQL store"},
+		{[]string{"--db", db, "--snapshot", "off"}, "--snapshot off"},
+		{[]string{"--db", db, "--snapshot", filepath.Join(dir, "no", "such", "x.index")}, "does not exist"},
+		{[]string{"--db", db, "extra"}, `unexpected argument "extra"`},
+	} {
+		_, _, err := runCmd(t, append([]string{"index"}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("index %v: %v, want an error with %q", c.args, err, c.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -68,6 +69,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 // any user of the machine can read); its log lines go to serve's.
 func childRebuild(e *env, dsn, path string) func(context.Context) error {
 	return func(ctx context.Context) error {
+		// A child that cannot write the snapshot would build for nothing,
+		// and serve would build again: find out first.
+		if err := checkWritableDir(filepath.Dir(path)); err != nil {
+			return fmt.Errorf("the snapshot's directory: %w", err)
+		}
 		exe, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("find this executable: %w", err)
@@ -99,4 +105,16 @@ func childRebuild(e *env, dsn, path string) func(context.Context) error {
 		}
 		return fmt.Errorf("%s index: %w", exe, err)
 	}
+}
+
+// checkWritableDir checks that a file can be created in dir (and removes
+// it).
+func checkWritableDir(dir string) error {
+	f, err := os.CreateTemp(dir, ".pursuit-write-check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }

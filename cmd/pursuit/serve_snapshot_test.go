@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -156,5 +158,23 @@ func TestIndexCommand(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("index %v: %v, want an error with %q", c.args, err, c.want)
 		}
+	}
+}
+
+// TestChildRebuildUnwritable: the child is not started when the
+// snapshot's directory cannot be written (it would build for nothing and
+// serve build again); the error says so. The directory is gone (removed
+// after serve started): a read-only one would not do, tests may run as
+// root.
+func TestChildRebuildUnwritable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "gone")
+	var stderr bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stderr: &stderr, log: slog.New(slog.DiscardHandler)}
+	err := childRebuild(e, filepath.Join(dir, "s.db"), filepath.Join(dir, "s.db.index"))(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "the snapshot's directory") {
+		t.Fatalf("childRebuild into a missing directory: %v", err)
+	}
+	if stderr.Len() != 0 {
+		t.Fatalf("a child ran: %s", stderr.String())
 	}
 }

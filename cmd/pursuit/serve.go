@@ -9,6 +9,8 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -86,9 +88,9 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 			"\"off\" for none (env PURSUIT_SNAPSHOT)")
 	child, _ := parseBool(envOr(e, "PURSUIT_BUILD_CHILD", "true"))
 	fs.BoolVar(&o.buildChild, "build-child", child,
-		"with a --snapshot file but no usable snapshot in it, build the index in a child process (pursuit index) that writes\n"+
-			"the snapshot, then load it as after a restart: the server never holds the build's memory; false builds in this\n"+
-			"process (env PURSUIT_BUILD_CHILD)")
+		"without a usable snapshot, build the index in a child process (pursuit index) that writes the snapshot (into a\n"+
+			"temporary directory without a --snapshot file), then load it as after a restart: the server never holds the\n"+
+			"build's memory; false builds in this process, as --snapshot off does (env PURSUIT_BUILD_CHILD)")
 	every, err := time.ParseDuration(envOr(e, "PURSUIT_SNAPSHOT_EVERY", "10m"))
 	if err != nil {
 		every = 10 * time.Minute // checkEnv has refused it already
@@ -168,7 +170,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer s.Close()
-	o.snapshot = o.snapshotPath(*db)
+	if o.snapshot != "off" { // kept: openIndex tells off from none
+		o.snapshot = o.snapshotPath(*db)
+	}
 	o.dsn = *db
 	return serveAPI(ctx, e, s, o, nil)
 }
@@ -264,16 +268,7 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if path := snapshotFile(o.snapshot); path != "" {
-			e.log.Info("opening search index", "store", s.Kind(), "snapshot", path)
-		} else {
-			e.log.Info("building search index", "store", s.Kind())
-		}
-		opt := search.Options{PollInterval: o.pollInterval, Logger: e.log}
-		if path := snapshotFile(o.snapshot); path != "" && o.buildChild && o.dsn != "" {
-			opt.Rebuild = childRebuild(e, o.dsn, path)
-		}
-		ix, err := search.Open(ctx, s, snapshotFile(o.snapshot), opt)
+		ix, err := openIndex(ctx, e, s, o)
 		if err != nil {
 			if ctx.Err() == nil {
 				errc <- fmt.Errorf("serve: build search index: %w", err)
@@ -352,6 +347,38 @@ func newDispatcher(s pursuit.Store, e *env, allowPrivate bool, appended func(), 
 		cfg.Lock = pg.DispatcherLock()
 	}
 	return feed.New(cfg)
+}
+
+// openIndex opens serve's search index: from the snapshot file when there
+// is one (built by a child process when it cannot be used: childRebuild);
+// without one (PostgreSQL's default), built by a child process into a
+// snapshot in a temporary directory, loaded and removed, so that the
+// server does not keep a build's memory either; with --snapshot off or
+// --build-child=false, built in this process.
+func openIndex(ctx context.Context, e *env, s pursuit.Store, o *serveOptions) (*search.Index, error) {
+	opt := search.Options{PollInterval: o.pollInterval, Logger: e.log}
+	path := snapshotFile(o.snapshot)
+	child := o.buildChild && o.dsn != ""
+	switch {
+	case path != "":
+		e.log.Info("opening search index", "store", s.Kind(), "snapshot", path)
+	case o.snapshot != "off" && child:
+		dir, err := os.MkdirTemp(e.getenv("TMPDIR"), "pursuit-index-*") // "": the system's
+		if err != nil {
+			e.log.Warn("search index: no temporary directory for a child's build: building in this process", "err", err)
+			child = false
+			break
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "index.snapshot")
+		e.log.Info("building search index", "store", s.Kind(), "by", "a child process", "temporary_snapshot", path)
+	default:
+		e.log.Info("building search index", "store", s.Kind())
+	}
+	if path != "" && child {
+		opt.Rebuild = childRebuild(e, o.dsn, path)
+	}
+	return search.Open(ctx, s, path, opt)
 }
 
 // snapshotFile is the snapshot path of a --snapshot value, "" for none.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pursuit-gov/pursuit/internal/testdb"
 )
 
 // serveOnce runs pursuit serve until /readyz answers 200, then stops it
@@ -176,5 +178,30 @@ func TestChildRebuildUnwritable(t *testing.T) {
 	}
 	if stderr.Len() != 0 {
 		t.Fatalf("a child ran: %s", stderr.String())
+	}
+}
+
+// TestServePostgresChildBuild: serve over PostgreSQL, which has no
+// snapshot file by default, builds in a child process too, into a
+// temporary directory it removes once the snapshot is loaded; --snapshot
+// off builds in the server's process.
+func TestServePostgresChildBuild(t *testing.T) {
+	dsn := testdb.PostgresDSN(t)
+	if _, _, err := runCmd(t, "generate", "--db", dsn, "--places", "15", "--contacts", "120", "--customers", "2"); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	logs := serveOnce(t, map[string]string{"TMPDIR": tmp}, "--db", dsn)
+	for _, want := range []string{"temporary_snapshot=" + tmp, "in a child process", "loaded the snapshot it rebuilt"} {
+		if !strings.Contains(logs, want) {
+			t.Fatalf("no %q in the log:\n%s", want, logs)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("the temporary snapshot was left behind: %v", left)
+	}
+	logs = serveOnce(t, nil, "--db", dsn, "--snapshot", "off")
+	if strings.Contains(logs, "child process") || !strings.Contains(logs, "search index built") {
+		t.Fatalf("--snapshot off did not build in the server's process:\n%s", logs)
 	}
 }

@@ -160,73 +160,13 @@ const maxWordCache = 1 << 17
 // indexTextBulk is indexText adding many contacts (a build): it groups
 // the postings by term first and then sets each term's postings once,
 // instead of inserting one ordinal at a time (a hash lookup, a search of
-// the list and, at each doubling, a copy per posting). From
-// 2*parallelText contacts the analysis runs in two halves at once (the
-// emails' analysis alone was the longest goroutine of a build, with a core
-// idle beside it), each half's runs of a term joined in ords' order.
+// the list and, at each doubling, a copy per posting). Pass one analyses
+// every contact, numbering its distinct terms densely and counting each
+// term's contacts; pass two lays the ordinals out term by term (in ords'
+// order, so each term's run is sorted) and hands each run to posts.
 func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	fd := ix.fields[f]
 	ords = sortedOrds(ords)
-	var parts []bulkText
-	if len(ords) >= 2*parallelText {
-		mid := len(ords) / 2
-		parts = make([]bulkText, 2)
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			var b analysis.Analyzer
-			parts[1] = ix.analyseBulk(&b, f, ords[mid:])
-		})
-		parts[0] = ix.analyseBulk(a, f, ords[:mid])
-		wg.Wait()
-	} else {
-		parts = []bulkText{ix.analyseBulk(a, f, ords)}
-	}
-	for _, p := range parts {
-		fd.totalLen += p.totalLen
-	}
-	// Each term's postings: its run in every part, in order. Terms are
-	// set in the order a single pass would have first met them.
-	for i, p := range parts {
-		for id, t := range p.terms {
-			run := p.run(uint32(id))
-			if i > 0 && parts[0].has(t) {
-				continue // joined below with the first part's run
-			}
-			if i == 0 && len(parts) > 1 {
-				if other, ok := parts[1].ids[t]; ok {
-					run = append(slices.Clip(run), parts[1].run(other)...)
-				}
-			}
-			adding.posts(fd, t, run)
-		}
-	}
-}
-
-// bulkText is what analyseBulk gives of a run of contacts: their distinct
-// terms in the order first met, and each term's ordinals (sorted) as a
-// run of flat.
-type bulkText struct {
-	ids      map[string]uint32
-	terms    []string
-	start    []uint32 // term id's run is flat[start[id]:start[id+1]]
-	flat     []uint32
-	totalLen int64
-}
-
-func (b *bulkText) run(id uint32) []uint32 { return b.flat[b.start[id]:b.start[id+1]] }
-
-func (b *bulkText) has(t string) bool {
-	_, ok := b.ids[t]
-	return ok
-}
-
-// analyseBulk analyses field f of the contacts ords (sorted) for
-// indexTextBulk and sets their lengths of the field. Pass one analyses
-// every contact, numbering its distinct terms densely and counting each
-// term's contacts; pass two lays the ordinals out term by term (in ords'
-// order, so each term's run is sorted). It writes only the contacts' own
-// length entries, so two calls on other contacts may run at once.
-func (ix *Index) analyseBulk(a *analysis.Analyzer, f int, ords []uint32) bulkText {
 	ids := make(map[string]uint32)
 	var terms []string
 	var count []uint32
@@ -252,7 +192,6 @@ func (ix *Index) analyseBulk(a *analysis.Analyzer, f int, ords []uint32) bulkTex
 	end := make([]uint32, len(ords))      // where each contact's ids end in seq
 	var buf, ws []string
 	var mine []uint32
-	var totalLen int64
 	for i, o := range ords {
 		text, n := ix.fieldText(f, o)
 		mine = mine[:0]
@@ -286,7 +225,7 @@ func (ix *Index) analyseBulk(a *analysis.Analyzer, f int, ords []uint32) bulkTex
 			}
 		}
 		*n = clampLen(len(mine))
-		totalLen += int64(*n)
+		fd.totalLen += int64(*n)
 		from := len(seq)
 	distinct:
 		for _, id := range mine {
@@ -315,7 +254,10 @@ func (ix *Index) analyseBulk(a *analysis.Analyzer, f int, ords []uint32) bulkTex
 		}
 		k = end[i]
 	}
-	return bulkText{ids: ids, terms: terms, start: start, flat: flat, totalLen: totalLen}
+	seq, end, next = nil, nil, nil
+	for id, t := range terms {
+		adding.posts(fd, t, flat[start[id]:start[id+1]])
+	}
 }
 
 // indexContactsOwn adds the contacts to the structures of their own

@@ -422,12 +422,12 @@ func TestOpenRebuild(t *testing.T) {
 	}
 	cases := []struct {
 		name    string
-		rebuild func(path string) func(context.Context) error
+		rebuild func(t *testing.T, path string) func(context.Context) error
 		has     []string
 		hasNot  []string
 	}{
 		{"writes the snapshot, then the store changes",
-			func(path string) func(context.Context) error {
+			func(t *testing.T, path string) func(context.Context) error {
 				return func(ctx context.Context) error {
 					o := opt
 					o.Logger = nil
@@ -448,17 +448,19 @@ func TestOpenRebuild(t *testing.T) {
 			[]string{"no snapshot yet", "loaded from snapshot", "caught up", "loaded the snapshot it rebuilt"},
 			[]string{"search index built", "rebuild failed"}},
 		{"fails",
-			func(string) func(context.Context) error {
+			func(*testing.T, string) func(context.Context) error {
 				return func(context.Context) error { return errors.New("child exited 137") }
 			},
 			[]string{"no snapshot yet", "rebuild failed", "child exited 137", "search index built"},
 			[]string{"loaded from snapshot"}},
 		{"writes nothing",
-			func(string) func(context.Context) error { return func(context.Context) error { return nil } },
+			func(*testing.T, string) func(context.Context) error {
+				return func(context.Context) error { return nil }
+			},
 			[]string{"rebuild failed", "does not load", "search index built"},
 			[]string{"loaded from snapshot"}},
 		{"writes garbage",
-			func(path string) func(context.Context) error {
+			func(_ *testing.T, path string) func(context.Context) error {
 				return func(context.Context) error { return os.WriteFile(path, []byte("not a snapshot"), 0o600) }
 			},
 			[]string{"rebuild failed", "does not load", "search index built"},
@@ -470,7 +472,7 @@ func TestOpenRebuild(t *testing.T) {
 			var logs bytes.Buffer
 			o := opt
 			o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-			o.Rebuild = c.rebuild(path)
+			o.Rebuild = c.rebuild(t, path)
 			opened, err := Open(ctx, s, path, o)
 			must(t, err)
 			for _, want := range c.has {
@@ -486,11 +488,17 @@ func TestOpenRebuild(t *testing.T) {
 			sameState(t, c.name, fresh(), opened)
 		})
 	}
-	// Cancelled while the rebuild runs: the context's error, no build.
+	// Cancelled while the rebuild runs: the context's error, no build
+	// tried (nor a fallback logged).
 	cctx, cancel := context.WithCancel(ctx)
+	var logs bytes.Buffer
 	o := opt
+	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	o.Rebuild = func(ctx context.Context) error { cancel(); <-ctx.Done(); return ctx.Err() }
 	if ix, err := Open(cctx, s, filepath.Join(dir, "cancelled.snap"), o); !errors.Is(err, context.Canceled) || ix != nil {
 		t.Fatalf("Open cancelled during the rebuild: %v, %v", ix, err)
+	}
+	if strings.Contains(logs.String(), "rebuild failed") || strings.Contains(logs.String(), "search index built") {
+		t.Fatalf("Open went on after the cancel:\n%s", logs.String())
 	}
 }

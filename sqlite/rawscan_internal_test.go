@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -160,14 +161,26 @@ func TestRawIdleTimeout(t *testing.T) {
 	if n := db.raw.idleCount(); n != 3 {
 		t.Fatalf("%d idle connections after three concurrent scans, want 3", n)
 	}
-	// A connection reused before the timeout is kept.
+	db.raw.mu.Lock()
+	conns := slices.Clone(db.raw.idle)
+	db.raw.mu.Unlock()
+	// A connection reused before the timeout goes back to the pool.
 	scan()
+	if n := db.raw.idleCount(); n != 3 {
+		t.Fatalf("%d idle connections after a reuse, want 3", n)
+	}
 	deadline := time.Now().Add(20 * timeout)
 	for db.raw.idleCount() > 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d idle connections still open %s after the timeout", db.raw.idleCount(), 20*timeout)
 		}
 		time.Sleep(timeout / 10)
+	}
+	// Each was closed, not only dropped from the pool.
+	for i, c := range conns {
+		if c.db != 0 {
+			t.Errorf("idle connection %d left the pool open", i)
+		}
 	}
 	scan()
 	if n := db.raw.idleCount(); n != 1 {

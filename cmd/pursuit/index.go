@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,19 +75,28 @@ func childRebuild(e *env, dsn, path string) func(context.Context) error {
 		if err := checkWritableDir(filepath.Dir(path)); err != nil {
 			return fmt.Errorf("the snapshot's directory: %w", err)
 		}
-		exe, err := os.Executable()
+		exe, err := selfExecutable()
 		if err != nil {
 			return fmt.Errorf("find this executable: %w", err)
 		}
 		cmd := exec.CommandContext(ctx, exe, "index")
+		if name, err := os.Executable(); err == nil {
+			cmd.Args[0] = name // what ps shows, rather than /proc/self/exe
+		}
 		cmd.Env = append(os.Environ(),
 			"PURSUIT_DB="+dsn, "PURSUIT_SNAPSHOT="+path,
 			"PURSUIT_LOG_LEVEL="+e.getenv("PURSUIT_LOG_LEVEL"), "PURSUIT_LOG_FORMAT="+e.getenv("PURSUIT_LOG_FORMAT"))
-		cmd.Stdout, cmd.Stderr = e.stderr, e.stderr
+		// Its log lines (in serve's format) go to serve's log; its summary
+		// line on stdout is not a log line, and its own log says the same.
+		cmd.Stdout, cmd.Stderr = io.Discard, e.stderr
 		// On shutdown the child is asked to stop (it cancels its build
-		// and writes nothing), and killed if it has not within 10 s.
+		// and writes nothing), and killed if it has not within 10 s; if
+		// serve dies without shutting down, the kernel asks it to stop
+		// (dieWithParent).
 		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 		cmd.WaitDelay = 10 * time.Second
+		unlock := dieWithParent(cmd)
+		defer unlock()
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("start %s index: %w", exe, err)

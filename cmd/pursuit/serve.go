@@ -45,8 +45,8 @@ type serveOptions struct {
 	snapshot      string
 	snapshotEvery time.Duration
 	// buildChild builds the index in a child process (pursuit index)
-	// when there is a snapshot file but no usable snapshot in it; dsn is
-	// the store's address the child opens.
+	// when there is no usable snapshot (openIndex); dsn is the store's
+	// address the child opens (unset: in-process, as in demo).
 	buildChild bool
 	dsn        string
 	// sessionSweep is how often expired sessions and used or expired

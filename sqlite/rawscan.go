@@ -109,9 +109,9 @@ func (p *rawPool) timeout() time.Duration {
 // others are idle, runs again when the next of them times out.
 func (p *rawPool) closeIdle() {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.sweep = nil
 	if p.closed {
-		p.mu.Unlock()
 		return
 	}
 	now, timeout := time.Now(), p.timeout()
@@ -119,14 +119,14 @@ func (p *rawPool) closeIdle() {
 	for n < len(p.idle) && now.Sub(p.idle[n].idleSince) >= timeout {
 		n++
 	}
-	old := append([]*rawConn(nil), p.idle[:n]...)
+	// Closed under the lock, as close does: once a connection is out of
+	// the pool it is closed (closing is quick).
+	for _, c := range p.idle[:n] {
+		c.close()
+	}
 	p.idle = append(p.idle[:0], p.idle[n:]...)
 	if len(p.idle) > 0 {
 		p.sweep = time.AfterFunc(timeout-now.Sub(p.idle[0].idleSince), p.closeIdle)
-	}
-	p.mu.Unlock()
-	for _, c := range old {
-		c.close()
 	}
 }
 

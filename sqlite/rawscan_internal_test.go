@@ -176,7 +176,8 @@ func TestRawIdleTimeout(t *testing.T) {
 		}
 		time.Sleep(timeout / 10)
 	}
-	// Each was closed, not only dropped from the pool.
+	// Each was closed, not only dropped from the pool (under the pool's
+	// lock, which idleCount took since).
 	for i, c := range conns {
 		if c.db != 0 {
 			t.Errorf("idle connection %d left the pool open", i)

@@ -86,11 +86,7 @@ func (db *DB) ScanKeys(ctx context.Context, table string, fn func(int64) error) 
 	if o, ok := orderBy[table]; ok {
 		order = o
 	}
-	scan := func(s scanner) (int64, error) {
-		var k int64
-		return k, s.Scan(&k)
-	}
-	return scanTable(ctx, db, scan, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
+	return scanTable(ctx, db, scanInt64, fn, `SELECT `+col+` FROM `+table+` ORDER BY `+order)
 }
 
 // ScanDeletedKeys streams the keys change_log records as deleted from the
@@ -120,10 +116,12 @@ func (db *DB) Count(ctx context.Context, table string) (int64, error) {
 	// customer_mapping once kept ~85 MB of cached pages in the readers
 	// of a server that never read those pages again).
 	var n int64
-	scan := func(s scanner) (int64, error) {
-		var n int64
-		return n, s.Scan(&n)
-	}
-	err := scanTable(ctx, db, scan, func(v int64) error { n = v; return nil }, `SELECT count(*) FROM `+table)
+	err := scanTable(ctx, db, scanInt64, func(v int64) error { n = v; return nil }, `SELECT count(*) FROM `+table)
 	return n, err
+}
+
+// scanInt64 scans a row of one integer column.
+func scanInt64(s scanner) (int64, error) {
+	var v int64
+	return v, s.Scan(&v)
 }

@@ -189,10 +189,7 @@ func (db *DB) RevealedContacts(ctx context.Context, customerID int64, ids []int6
 			marks = append(marks, '?')
 			args = append(args, id)
 		}
-		err := each(ctx, db.r, func(s scanner) (int64, error) {
-			var id int64
-			return id, s.Scan(&id)
-		}, func(id int64) error { out[id] = true; return nil },
+		err := each(ctx, db.r, scanInt64, func(id int64) error { out[id] = true; return nil },
 			`SELECT DISTINCT contact_id FROM contact_reveals WHERE customer_id = ? AND contact_id IN (`+string(marks)+`)`, args...)
 		if err != nil {
 			return nil, err

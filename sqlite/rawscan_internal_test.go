@@ -129,14 +129,10 @@ func TestRawIdleTimeout(t *testing.T) {
 	defer db.Close()
 	const timeout = 200 * time.Millisecond
 	db.raw.idleTimeout = timeout
-	count := func(s scanner) (int64, error) {
-		var n int64
-		return n, s.Scan(&n)
-	}
 	scan := func() {
 		t.Helper()
 		var got int64 = -1
-		if err := scanTable(ctx, db, count, func(n int64) error { got = n; return nil }, `SELECT 7`); err != nil || got != 7 {
+		if err := scanTable(ctx, db, scanInt64, func(n int64) error { got = n; return nil }, `SELECT 7`); err != nil || got != 7 {
 			t.Fatalf("scan: %d, %v", got, err)
 		}
 	}
@@ -147,7 +143,7 @@ func TestRawIdleTimeout(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := scanTable(ctx, db, count, func(int64) error { started <- struct{}{}; <-hold; return nil }, `SELECT 7`); err != nil {
+			if err := scanTable(ctx, db, scanInt64, func(int64) error { started <- struct{}{}; <-hold; return nil }, `SELECT 7`); err != nil {
 				t.Error(err)
 				started <- struct{}{}
 			}

@@ -339,12 +339,15 @@ func phoneDigits(p, layout string, digits *[10]byte) bool {
 type textRecord struct {
 	hdr         byte
 	first, last string
-	name        string // unless textDerived
-	email       string // emailLiteral: the address; emailDomain, emailPattern: the local part or its rest
-	pattern     byte
-	domain      uint32
-	phone       string // phoneLiteral
-	digits      [5]byte
+	// firstID and lastID are the names' ids in the arena's words plus
+	// one; 0 for a name written in the record.
+	firstID, lastID uint32
+	name            string // unless textDerived
+	email           string // emailLiteral: the address; emailDomain, emailPattern: the local part or its rest
+	pattern         byte
+	domain          uint32
+	phone           string // phoneLiteral
+	digits          [5]byte
 }
 
 func (r *textRecord) emailKind() byte { return r.hdr >> 1 & 7 }
@@ -378,16 +381,17 @@ func uvarintStr(s string) (uint64, int) {
 
 // readWord reads a first or last name: an id in words with flag set in
 // the header, otherwise a field.
-func readWord(s string, i *int, hdr, flag byte, words *dict) (string, bool) {
+func readWord(s string, i *int, hdr, flag byte, words *dict) (string, uint32, bool) {
 	if hdr&flag == 0 {
-		return readField(s, i)
+		f, ok := readField(s, i)
+		return f, 0, ok
 	}
 	id, w := uvarintStr(s[*i:])
 	if w <= 0 || id >= uint64(words.len()) {
-		return "", false
+		return "", 0, false
 	}
 	*i += w
-	return words.val(uint32(id)), true
+	return words.val(uint32(id)), uint32(id) + 1, true
 }
 
 // decodeRecord decodes the record at the start of s (which may run on past
@@ -399,10 +403,10 @@ func decodeRecord(s string, domains, words *dict) (r textRecord, n int, ok bool)
 	}
 	r.hdr = s[0]
 	i := 1
-	if r.first, ok = readWord(s, &i, r.hdr, textFirstID, words); !ok {
+	if r.first, r.firstID, ok = readWord(s, &i, r.hdr, textFirstID, words); !ok {
 		return r, 0, false
 	}
-	if r.last, ok = readWord(s, &i, r.hdr, textLastID, words); !ok {
+	if r.last, r.lastID, ok = readWord(s, &i, r.hdr, textLastID, words); !ok {
 		return r, 0, false
 	}
 	if r.hdr&textDerived == 0 {
@@ -486,18 +490,24 @@ func (r *textRecord) appendEmail(dst []byte, domains *dict) []byte {
 	switch r.emailKind() {
 	case emailLiteral:
 		return append(dst, r.email...)
-	case emailPattern:
+	case emailPattern, emailDomain:
+		dst = r.appendLocal(dst)
+		return append(append(dst, '@'), domains.val(r.domain)...)
+	}
+	return dst
+}
+
+// appendLocal appends the local part of an email of kind emailPattern or
+// emailDomain (whose domain is r.domain) to dst.
+func (r *textRecord) appendLocal(dst []byte) []byte {
+	if r.emailKind() == emailPattern {
 		var buf [128]byte
 		fs := appendSlug(buf[:0], r.first)
 		nf := len(fs)
 		ls := appendSlug(fs, r.last)
 		dst = appendPattern(dst, int(r.pattern), ls[:nf:nf], ls[nf:])
-		fallthrough
-	case emailDomain:
-		dst = append(dst, r.email...)
-		return append(append(dst, '@'), domains.val(r.domain)...)
 	}
-	return dst
+	return append(dst, r.email...)
 }
 
 // emailOf returns the contact's email: a view of the arena when it is kept

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/search/analysis"
@@ -153,10 +154,6 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 	}
 }
 
-// maxWordCache bounds indexTextBulk's cache of words as written (emails'
-// local parts are mostly unique).
-const maxWordCache = 1 << 17
-
 // indexTextBulk is indexText adding many contacts (a build): it groups
 // the postings by term first and then sets each term's postings once,
 // instead of inserting one ordinal at a time (a hash lookup, a search of
@@ -164,16 +161,30 @@ const maxWordCache = 1 << 17
 // every contact, numbering its distinct terms densely and counting each
 // term's contacts; pass two lays the ordinals out term by term (in ords'
 // order, so each term's run is sorted) and hands each run to posts.
+//
+// The text is analysed in pieces where the arena keeps it in pieces: a
+// name from the arena's dictionary of names, an email's domain from its
+// dictionary of domains are analysed once for every contact that has
+// them. Since words never span a space or an "@", the pieces' terms
+// follow each other as the whole text's do, unless a word starts a
+// multi-word synonym (which might span pieces): then the whole text goes
+// through Terms, as indexText does.
 func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	fd := ix.fields[f]
 	ords = sortedOrds(ords)
-	ids := make(map[string]uint32)
+	// Emails' local parts are mostly unique: about one word in two is new.
+	hint := 0
+	if f == fEmail {
+		hint = len(ords) / 2
+	}
+	ids := make(map[string]uint32, hint)
 	var terms []string
 	var count []uint32
 	idOf := func(t string) uint32 {
 		id, ok := ids[t]
 		if !ok {
 			id = uint32(len(terms))
+			t = strings.Clone(t) // it may be a view of the text
 			ids[t] = id
 			terms = append(terms, t)
 			count = append(count, 0)
@@ -182,50 +193,118 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	}
 	// words caches each word as written: its term's id, or that it is a
 	// stop word or starts a synonym phrase (then the text goes through
-	// Terms). One lookup a word instead of the analyser's and ids'.
+	// Terms). One lookup a word instead of the analyser's and ids'; the
+	// analyser's own cache is not used (a word is analysed once).
 	type wordID struct {
 		id          uint32
 		stop, start bool
 	}
-	words := make(map[string]wordID)
-	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
-	end := make([]uint32, len(ords))      // where each contact's ids end in seq
-	var buf, ws []string
-	var mine []uint32
-	for i, o := range ords {
-		text, n := ix.fieldText(f, o)
-		mine = mine[:0]
-		phrase := false
+	words := make(map[string]wordID, hint)
+	var ws []string
+	// analyse appends the term ids of text's words to dst; phrase says a
+	// word starts a synonym phrase, and then dst is not complete.
+	analyse := func(text string, dst []uint32) (_ []uint32, phrase bool) {
 		ws = a.Words(text, ws[:0])
 		for _, w := range ws {
 			e, ok := words[w]
 			if !ok {
-				term, stop, start := a.Word(w)
+				term, stop, start := analysis.WordOnce(w)
 				e = wordID{stop: stop, start: start}
 				if !stop {
 					e.id = idOf(term)
 				}
-				if len(words) < maxWordCache {
-					words[strings.Clone(w)] = e
-				}
+				words[strings.Clone(w)] = e
 			}
 			if e.start {
-				phrase = true
-				break
+				return dst, true
 			}
 			if !e.stop {
-				mine = append(mine, e.id)
+				dst = append(dst, e.id)
 			}
 		}
+		return dst, false
+	}
+	// The analysis of each dictionary entry met (0 not yet, 1 its term
+	// ids are pieceIDs[off:off+n], 2 a word of it starts a phrase).
+	type piece struct {
+		off, n uint32
+		state  uint8
+	}
+	var pieceIDs []uint32
+	var byName, byDomain []piece
+	if f == fName {
+		byName = make([]piece, ix.arena.words.len())
+	} else {
+		byDomain = make([]piece, ix.arena.domains.len())
+	}
+	pieceOf := func(cache []piece, d *dict, id uint32, dst []uint32) ([]uint32, bool) {
+		if int(id) >= len(cache) {
+			return analyse(d.val(id), dst)
+		}
+		p := &cache[id]
+		if p.state == 0 {
+			off := len(pieceIDs)
+			var phrase bool
+			if pieceIDs, phrase = analyse(d.val(id), pieceIDs); phrase {
+				pieceIDs, p.state = pieceIDs[:off], 2
+			} else {
+				p.off, p.n, p.state = uint32(off), uint32(len(pieceIDs)-off), 1
+			}
+		}
+		if p.state == 2 {
+			return dst, true
+		}
+		return append(dst, pieceIDs[p.off:p.off+p.n]...), false
+	}
+	// name analyses a first or last name (id is its id in the arena's
+	// names plus one, or 0 for a name kept as written).
+	name := func(s string, id uint32, dst []uint32) ([]uint32, bool) {
+		if id == 0 {
+			return analyse(s, dst)
+		}
+		return pieceOf(byName, &ix.arena.words, id-1, dst)
+	}
+	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
+	end := make([]uint32, len(ords))      // where each contact's ids end in seq
+	var buf []string
+	var mine []uint32
+	var local []byte
+	for i, o := range ords {
+		r := ix.arena.record(ix.contacts[o].packed)
+		mine = mine[:0]
+		var phrase bool
+		switch k := r.emailKind(); {
+		case f == fName && r.hdr&textDerived != 0:
+			if mine, phrase = name(r.first, r.firstID, mine); !phrase {
+				mine, phrase = name(r.last, r.lastID, mine)
+			}
+		case f == fName:
+			mine, phrase = analyse(r.nameOf(), mine)
+		case k == emailPattern || k == emailDomain:
+			// A view of local: analyse keeps no word it is given,
+			// only clones.
+			local = r.appendLocal(local[:0])
+			if mine, phrase = analyse(unsafe.String(unsafe.SliceData(local), len(local)), mine); !phrase {
+				mine, phrase = pieceOf(byDomain, &ix.arena.domains, r.domain, mine)
+			}
+		default:
+			mine, phrase = analyse(r.emailOf(&ix.arena.domains), mine)
+		}
 		if phrase {
+			text, _ := ix.fieldText(f, o)
 			buf = a.Terms(text, buf[:0])
 			mine = mine[:0]
 			for _, t := range buf {
 				mine = append(mine, idOf(t))
 			}
 		}
-		*n = clampLen(len(mine))
-		fd.totalLen += int64(*n)
+		n := clampLen(len(mine))
+		if f == fEmail {
+			ix.hot[o].emailLen = n
+		} else {
+			ix.hot[o].nameLen = n
+		}
+		fd.totalLen += int64(n)
 		from := len(seq)
 	distinct:
 		for _, id := range mine {

@@ -116,6 +116,22 @@ func (a *Analyzer) lookup(w string) wordInfo {
 	if info, ok := a.cache[w]; ok {
 		return info
 	}
+	info := analyseWord(w)
+	if a.cache == nil {
+		a.cache = make(map[string]wordInfo)
+	}
+	if len(a.cache) < maxCache {
+		k := strings.Clone(w)
+		if info.term == k {
+			info.term = k // not a view of the caller's w
+		}
+		a.cache[k] = info
+	}
+	return info
+}
+
+// analyseWord analyses one word. Its term may be w itself.
+func analyseWord(w string) wordInfo {
 	lw := strings.ToLower(w)
 	info := wordInfo{skip: stopWords[lw]}
 	if !info.skip {
@@ -127,12 +143,6 @@ func (a *Analyzer) lookup(w string) wordInfo {
 			info.term = english.Stem(lw, true)
 		}
 		_, info.start = phrases[info.term]
-	}
-	if a.cache == nil {
-		a.cache = make(map[string]wordInfo)
-	}
-	if len(a.cache) < maxCache {
-		a.cache[strings.Clone(w)] = info
 	}
 	return info
 }
@@ -242,6 +252,14 @@ func (a *Analyzer) Words(s string, dst []string) []string {
 // is a stop word, and whether its term starts a multi-word synonym.
 func (a *Analyzer) Word(w string) (term string, stop, phraseStart bool) {
 	info := a.lookup(w)
+	return info.term, info.skip, info.start
+}
+
+// WordOnce is Word without the analyser's cache, for a caller that keeps
+// one of its own (an index build, whose words are mostly seen once). The
+// term may be w itself (a view of the same bytes).
+func WordOnce(w string) (term string, stop, phraseStart bool) {
+	info := analyseWord(w)
 	return info.term, info.skip, info.start
 }
 

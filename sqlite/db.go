@@ -20,13 +20,17 @@ import (
 
 // Connection settings. The writer gets a large page cache while it runs a
 // bulk load and its index builds (bulkCacheKiB, unless DB.BulkCacheKiB
-// says otherwise), and otherwise the readers' size: a server's ordinary
-// writes (engagement events on every search, single rows) filled a 256 MiB
-// cache page by page, memory outside the Go heap that stayed resident (160
-// MB after 10 s of search traffic at the seed's scale).
+// says otherwise), and otherwise a small one: a server's ordinary writes
+// (engagement events on every search, single rows) fill the cache page by
+// page with pages written once, memory outside the Go heap that stays
+// resident (160 MB after 10 s of search traffic at the seed's scale with
+// 256 MiB; 43 MB more with 32 MiB than with 4 MiB, docs/benchmarks.md).
+// What the writer reads again (the b-trees' upper levels, the right edges
+// they append at) fits 4 MiB, and a miss is a read from the operating
+// system's page cache.
 const (
 	busyTimeout    = 10 * time.Second
-	writerCacheKiB = 32 << 10
+	writerCacheKiB = 4 << 10
 	bulkCacheKiB   = 256 << 10
 	readerCacheKiB = 32 << 10
 	maxReaders     = 4

@@ -18,7 +18,8 @@ import (
 // to break the pieces: words of multi-word synonyms on both sides of a
 // space or an "@" ("John Public" at "works.gov"), stop words,
 // abbreviations, apostrophes, accents and other non-ASCII letters,
-// digits, names written apart from first and last.
+// digits, names written apart from first and last, every pattern of
+// local part the arena knows, with and without a rest after it.
 func TestBulkTextEqualsOneByOne(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -47,7 +48,17 @@ func TestBulkTextEqualsOneByOne(t *testing.T) {
 				f := strings.ReplaceAll(strings.ToLower(c.FirstName), " ", "")
 				l := strings.ReplaceAll(strings.ToLower(c.LastName), " ", "")
 				local := ""
-				switch r.IntN(6) {
+				fs, ls := appendSlug(nil, c.FirstName), appendSlug(nil, c.LastName)
+				switch r.IntN(8) {
+				case 6, 7:
+					if len(fs) > 0 && len(ls) > 0 {
+						// The arena's patterns, with and without a
+						// rest that may join the last word.
+						local = string(appendPattern(nil, r.IntN(numPatterns), fs, ls)) +
+							pick(r, []string{"", "", "2", ".x", "_hr", "works", "-it"})
+						break
+					}
+					fallthrough
 				case 0:
 					local = f + "." + l
 				case 1:

@@ -85,7 +85,9 @@ func TestBulkTextEqualsOneByOne(t *testing.T) {
 			must(t, err)
 			b := testdb.SQLite(t)
 			opt := stateOptions(r)
-			opt.BatchSize = 1 // every contact through indexText's Terms
+			// Batches under parallelText: every contact through indexText's
+			// Terms.
+			opt.BatchSize = 1000
 			followed, err := Build(ctx, b, opt)
 			must(t, err)
 			w.load(t, b)

@@ -2,10 +2,8 @@ package search
 
 import (
 	"slices"
-	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/search/analysis"
@@ -158,245 +156,20 @@ func (ix *Index) indexText(a *analysis.Analyzer, f int, ords []uint32, e edit) {
 // the postings by term first and then sets each term's postings once,
 // instead of inserting one ordinal at a time (a hash lookup, a search of
 // the list and, at each doubling, a copy per posting). Pass one analyses
-// every contact, numbering its distinct terms densely and counting each
-// term's contacts; pass two lays the ordinals out term by term (in ords'
-// order, so each term's run is sorted) and hands each run to posts.
-//
-// The text is analysed in pieces where the arena keeps it in pieces: a
-// name from the arena's dictionary of names, an email's domain from its
-// dictionary of domains are analysed once for every contact that has
-// them. Since words never span a space or an "@", the pieces' terms
-// follow each other as the whole text's do, unless a word starts a
-// multi-word synonym (which might span pieces): then the whole text goes
-// through Terms, as indexText does.
+// every contact (bulkText, in pieces), numbering its distinct terms
+// densely and counting each term's contacts; pass two lays the ordinals
+// out term by term (in ords' order, so each term's run is sorted) and
+// hands each run to posts.
 func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	fd := ix.fields[f]
 	ords = sortedOrds(ords)
-	// Emails' local parts are mostly unique: about one term in two is new.
-	hint := 0
-	if f == fEmail {
-		hint = len(ords) / 2
-	}
-	ids := make(map[string]uint32, hint)
-	var terms []string
-	var count []uint32
-	idOf := func(t string) uint32 {
-		id, ok := ids[t]
-		if !ok {
-			id = uint32(len(terms))
-			t = strings.Clone(t) // it may be a view of the text
-			ids[t] = id
-			terms = append(terms, t)
-			count = append(count, 0)
-		}
-		return id
-	}
-	// words caches each word as written: its term's id, or that it is a
-	// stop word or starts a synonym phrase (then the text goes through
-	// Terms). One lookup a word instead of the analyser's and ids'; the
-	// analyser's own cache is not used (a word is analysed once).
-	type wordID struct {
-		id          uint32
-		stop, start bool
-	}
-	words := make(map[string]wordID)
-	var ws []string
-	// analyse appends the term ids of text's words to dst; phrase says a
-	// word starts a synonym phrase, and then dst is not complete.
-	analyse := func(text string, dst []uint32) (_ []uint32, phrase bool) {
-		ws = a.Words(text, ws[:0])
-		for _, w := range ws {
-			e, ok := words[w]
-			if !ok {
-				term, stop, start := analysis.WordOnce(w)
-				e = wordID{stop: stop, start: start}
-				if !stop {
-					e.id = idOf(term)
-				}
-				words[strings.Clone(w)] = e
-			}
-			if e.start {
-				return dst, true
-			}
-			if !e.stop {
-				dst = append(dst, e.id)
-			}
-		}
-		return dst, false
-	}
-	var pieceIDs []uint32
-	var byName, byDomain []piece
-	if f == fName {
-		byName = make([]piece, ix.arena.words.len())
-	} else {
-		byDomain = make([]piece, ix.arena.domains.len())
-	}
-	pieceOf := func(cache []piece, d *dict, id uint32, dst []uint32) ([]uint32, bool) {
-		if int(id) >= len(cache) {
-			return analyse(d.val(id), dst)
-		}
-		p := &cache[id]
-		if p.state == 0 {
-			off := len(pieceIDs)
-			var phrase bool
-			if pieceIDs, phrase = analyse(d.val(id), pieceIDs); phrase {
-				pieceIDs, p.state = pieceIDs[:off], 2
-			} else {
-				p.off, p.n, p.state = uint32(off), uint32(len(pieceIDs)-off), 1
-			}
-		}
-		return p.add(pieceIDs, dst)
-	}
-	// name analyses a first or last name (id is its id in the arena's
-	// names plus one, or 0 for a name kept as written).
-	name := func(s string, id uint32, dst []uint32) ([]uint32, bool) {
-		if id == 0 {
-			return analyse(s, dst)
-		}
-		return pieceOf(byName, &ix.arena.words, id-1, dst)
-	}
-	// A patterned email's local part is made of its names' slugs
-	// (appendPattern): the words of first.last, first_last, last.first
-	// and f.last are the slugs or initials, analysed once per name; a
-	// word that joins two (flast, firstl, lastf, firstlast) is analysed
-	// once per pair. Only when nothing follows the pattern: otherwise the
-	// rest may join the last word.
-	var slugs []slugPiece
-	var joined map[uint64]piece
-	if f == fEmail {
-		slugs = make([]slugPiece, ix.arena.words.len())
-		joined = make(map[uint64]piece)
-	}
-	var sb []byte
-	// slug returns the analysis of the slug of name id (a view of the
-	// arena's names) as one word.
-	slug := func(id uint32) *slugPiece {
-		p := &slugs[id]
-		if p.state == 0 {
-			sb = appendSlug(sb[:0], ix.arena.words.val(id))
-			if len(sb) == 0 { // not a patterned record's name
-				p.state = 2
-				return p
-			}
-			p.c0 = sb[0]
-			off := len(pieceIDs)
-			var phrase bool
-			if pieceIDs, phrase = analyse(string(sb), pieceIDs); phrase {
-				pieceIDs, p.state = pieceIDs[:off], 2
-			} else {
-				p.off, p.n, p.state = uint32(off), uint32(len(pieceIDs)-off), 1
-			}
-		}
-		return p
-	}
-	var initials [256]piece
-	initial := func(c byte, dst []uint32) ([]uint32, bool) {
-		p := &initials[c]
-		if p.state == 0 {
-			off := len(pieceIDs)
-			var phrase bool
-			if pieceIDs, phrase = analyse(string(rune(c)), pieceIDs); phrase {
-				pieceIDs, p.state = pieceIDs[:off], 2
-			} else {
-				p.off, p.n, p.state = uint32(off), uint32(len(pieceIDs)-off), 1
-			}
-		}
-		return p.add(pieceIDs, dst)
-	}
-	var local []byte
-	// patterned appends the terms of r's local part, which is pattern
-	// r.pattern of its names alone; ok is false when r is not such a
-	// record (its local part then goes through analyse).
-	patterned := func(r *textRecord, dst []uint32) (_ []uint32, phrase, ok bool) {
-		if r.emailKind() != emailPattern || r.email != "" || r.firstID == 0 || r.lastID == 0 ||
-			int(max(r.firstID, r.lastID)) > len(slugs) {
-			return dst, false, false
-		}
-		fp, lp := slug(r.firstID-1), slug(r.lastID-1)
-		var key uint64
-		switch r.pattern {
-		case 0, 3: // first.last, first_last
-			if dst, phrase = fp.add(pieceIDs, dst); !phrase {
-				dst, phrase = lp.add(pieceIDs, dst)
-			}
-			return dst, phrase, true
-		case 7: // last.first
-			if dst, phrase = lp.add(pieceIDs, dst); !phrase {
-				dst, phrase = fp.add(pieceIDs, dst)
-			}
-			return dst, phrase, true
-		case 6: // f.last
-			if dst, phrase = initial(fp.c0, dst); !phrase {
-				dst, phrase = lp.add(pieceIDs, dst)
-			}
-			return dst, phrase, true
-		case 1: // flast
-			key = uint64(fp.c0)<<32 | uint64(r.lastID)
-		case 2: // firstl
-			key = uint64(lp.c0)<<32 | uint64(r.firstID)
-		case 5: // lastf
-			key = uint64(fp.c0)<<32 | uint64(r.lastID)
-		default: // firstlast
-			key = uint64(r.firstID)<<32 | uint64(r.lastID)
-		}
-		key |= uint64(r.pattern) << 60
-		p, seen := joined[key]
-		if !seen {
-			// One word (slugs are letters and digits), mostly met
-			// once: analysed without the words' cache.
-			local = r.appendLocal(local[:0])
-			term, stop, start := analysis.WordOnce(unsafe.String(unsafe.SliceData(local), len(local)))
-			switch {
-			case start:
-				p.state = 2
-			case stop:
-				p.state = 1
-			default:
-				p.off, p.n, p.state = uint32(len(pieceIDs)), 1, 1
-				pieceIDs = append(pieceIDs, idOf(term))
-			}
-			joined[key] = p
-		}
-		dst, phrase = p.add(pieceIDs, dst)
-		return dst, phrase, true
-	}
+	bt := newBulkText(ix, a, f, len(ords))
 	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
 	end := make([]uint32, len(ords))      // where each contact's ids end in seq
-	var buf []string
 	var mine []uint32
 	for i, o := range ords {
 		r := ix.arena.record(ix.contacts[o].packed)
-		mine = mine[:0]
-		var phrase bool
-		switch k := r.emailKind(); {
-		case f == fName && r.hdr&textDerived != 0:
-			if mine, phrase = name(r.first, r.firstID, mine); !phrase {
-				mine, phrase = name(r.last, r.lastID, mine)
-			}
-		case f == fName:
-			mine, phrase = analyse(r.nameOf(), mine)
-		case k == emailPattern || k == emailDomain:
-			var ok bool
-			if mine, phrase, ok = patterned(&r, mine); !ok {
-				// A view of local: analyse keeps no word it is
-				// given, only clones.
-				local = r.appendLocal(local[:0])
-				mine, phrase = analyse(unsafe.String(unsafe.SliceData(local), len(local)), mine)
-			}
-			if !phrase {
-				mine, phrase = pieceOf(byDomain, &ix.arena.domains, r.domain, mine)
-			}
-		default:
-			mine, phrase = analyse(r.emailOf(&ix.arena.domains), mine)
-		}
-		if phrase {
-			text, _ := ix.fieldText(f, o)
-			buf = a.Terms(text, buf[:0])
-			mine = mine[:0]
-			for _, t := range buf {
-				mine = append(mine, idOf(t))
-			}
-		}
+		mine = bt.contact(&r, o, mine[:0])
 		n := clampLen(len(mine))
 		if f == fEmail {
 			ix.hot[o].emailLen = n
@@ -413,10 +186,12 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 				}
 			}
 			seq = append(seq, id)
-			count[id]++
+			bt.count[id]++
 		}
 		end[i] = uint32(len(seq))
 	}
+	terms, count := bt.terms, bt.count
+	bt = nil
 	start := make([]uint32, len(terms)+1)
 	for id, c := range count {
 		start[id+1] = start[id] + c
@@ -436,30 +211,6 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	for id, t := range terms {
 		adding.posts(fd, t, flat[start[id]:start[id+1]])
 	}
-}
-
-// piece is indexTextBulk's analysis of a piece of text it meets many
-// times (a dictionary entry, a name's slug, an initial): state 0 not yet
-// analysed, 1 its term ids are ids[off:off+n], 2 a word of it starts a
-// multi-word synonym.
-type piece struct {
-	off, n uint32
-	state  uint8
-}
-
-// add appends the piece's term ids to dst; phrase is true for a piece
-// with a word that starts a synonym.
-func (p piece) add(ids, dst []uint32) (_ []uint32, phrase bool) {
-	if p.state == 2 {
-		return dst, true
-	}
-	return append(dst, ids[p.off:p.off+p.n]...), false
-}
-
-// slugPiece is the piece of a name's slug, with the slug's first letter.
-type slugPiece struct {
-	piece
-	c0 byte
 }
 
 // indexContactsOwn adds the contacts to the structures of their own

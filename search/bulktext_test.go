@@ -30,7 +30,7 @@ func TestBulkTextEqualsOneByOne(t *testing.T) {
 	domains := []string{"works.gov", "public.works.gov", "city-of-smith.gov", "information-technology.org",
 		"k12.ny.us", "Ejemplo.GOV", "resources.hr.gov", "the.gov", "x.y"}
 	pick := func(r *rand.Rand, s []string) string { return s[r.IntN(len(s))] }
-	for seed := uint64(1); seed <= 2; seed++ {
+	for _, seed := range seeds(2) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 77))
 			w := newWorld(r, 20, parallelText+r.IntN(500), 2)

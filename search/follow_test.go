@@ -178,7 +178,11 @@ func testFollowMatchesReference(t *testing.T, tune func(*Index)) {
 	if tune != nil {
 		tune(ix)
 	}
-	for round := 0; round < 8; round++ {
+	rounds := 8
+	if raceEnabled {
+		rounds = 2
+	}
+	for round := 0; round < rounds; round++ {
 		for range 25 {
 			mutate(t, r, s, w)
 			w = worldFromStore(t, s)

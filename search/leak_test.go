@@ -136,7 +136,7 @@ func TestMaskedEmailNotSearchable(t *testing.T) {
 // empty.
 func TestMaskedEmailTextInvisible(t *testing.T) {
 	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
-	for _, seed := range []uint64{1, 2, 3} {
+	for _, seed := range seeds(3) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 77))
 			w := newWorld(r, 40, 900, 3)

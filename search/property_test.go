@@ -236,7 +236,10 @@ func testSearchMatchesReference(t *testing.T, tune func(*Index)) {
 		tune(ix)
 	}
 	nonEmpty := 0
-	const n = 400
+	n := 400
+	if raceEnabled {
+		n = 100
+	}
 	for i := 0; i < n; i++ {
 		req := randomRequest(r, w)
 		cust := int64(1 + r.IntN(5))

@@ -73,7 +73,7 @@ func sameAnswers(t *testing.T, r *rand.Rand, w *world, want, got *Index) {
 func TestSnapshotRoundTrip(t *testing.T) {
 	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
-	for seed := uint64(1); seed <= 3; seed++ {
+	for _, seed := range seeds(3) {
 		r := rand.New(rand.NewPCG(seed, 77))
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			w := newWorld(r, 10+r.IntN(40), 50+r.IntN(600), 2+r.IntN(4))

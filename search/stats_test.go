@@ -152,7 +152,7 @@ func (w *world) addHidden(r *rand.Rand, n int) {
 // the whole store the scores would move with the hidden rows.
 func TestStatsOnlyFromVisibleRows(t *testing.T) {
 	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
-	for _, seed := range []uint64{1, 2, 3} {
+	for _, seed := range seeds(3) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
 			full := newWorld(r, 50, 1200, 2)

@@ -178,11 +178,7 @@ func testFollowMatchesReference(t *testing.T, tune func(*Index)) {
 	if tune != nil {
 		tune(ix)
 	}
-	rounds := 8
-	if raceEnabled {
-		rounds = 2
-	}
-	for round := 0; round < rounds; round++ {
+	for round := range rounds(8) {
 		for range 25 {
 			mutate(t, r, s, w)
 			w = worldFromStore(t, s)

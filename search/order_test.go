@@ -25,7 +25,8 @@ import (
 func TestRankByOrderMatchesFullWalk(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for seed := range uint64(3) {
+	for _, seed := range seeds(3) {
+		seed-- // seeds 0 to 2
 		r := rand.New(rand.NewPCG(11, seed))
 		w := newWorld(r, 20+r.IntN(40), 300+r.IntN(900), 4)
 		for _, p := range w.places {

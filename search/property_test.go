@@ -236,10 +236,7 @@ func testSearchMatchesReference(t *testing.T, tune func(*Index)) {
 		tune(ix)
 	}
 	nonEmpty := 0
-	n := 400
-	if raceEnabled {
-		n = 100
-	}
+	n := 100 * rounds(4)
 	for i := 0; i < n; i++ {
 		req := randomRequest(r, w)
 		cust := int64(1 + r.IntN(5))

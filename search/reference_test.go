@@ -52,6 +52,15 @@ func seeds(n uint64) []uint64 {
 	return out
 }
 
+// rounds returns n rounds of a property test, a quarter under the race
+// detector.
+func rounds(n int) int {
+	if raceEnabled {
+		return max(1, n/4)
+	}
+	return n
+}
+
 func newWorld(r *rand.Rand, nPlaces, nContacts, nCustomers int) *world {
 	w := &world{}
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)

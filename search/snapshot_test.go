@@ -134,7 +134,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 func TestSnapshotCatchUp(t *testing.T) {
 	t.Parallel() // a long property test: runs beside the others (the -race run's long pole)
 	ctx := context.Background()
-	for seed := uint64(1); seed <= 4; seed++ {
+	for _, seed := range seeds(4) {
 		r := rand.New(rand.NewPCG(seed, 99))
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			w := newWorld(r, 10+r.IntN(30), 50+r.IntN(400), 2+r.IntN(3))

@@ -248,7 +248,7 @@ func TestLensFollowChanges(t *testing.T) {
 	must(t, err)
 	checkLens(t, ix)
 	queries := []string{"director", "smith jane", `"public works" manager`, "springfield", "county"}
-	for range 10 {
+	for range rounds(10) {
 		// Fill the document-frequency cache, which the changes must
 		// empty.
 		for cust := range int64(5) {

@@ -95,9 +95,10 @@ func joinParts[T any](arr []T, front, back int, over [][]T) []T {
 // loadContacts takes the contacts of Build in, after readContacts: it
 // numbers them by (state, place, id), so that each place's contacts, and
 // each state's, are a run of ordinals, and hands them all to
-// indexContacts, the writer following uses one contact at a time.
-// Callers hold mu.
-func (ix *Index) loadContacts(ctx context.Context, docs []newContact, pids []int64) error {
+// indexContacts, the writer following uses one contact at a time; wait
+// waits for its name and email analysis (indexContactsAsync). Callers
+// hold mu.
+func (ix *Index) loadContacts(ctx context.Context, docs []newContact, pids []int64) (wait func(), err error) {
 	for i := range docs {
 		docs[i].h.place = ix.ensurePlace(pids[i])
 	}
@@ -160,7 +161,7 @@ func (ix *Index) loadContacts(ctx context.Context, docs []newContact, pids []int
 	docs = nil
 	n := len(ix.contacts)
 	if n == 0 {
-		return ctx.Err()
+		return func() {}, ctx.Err()
 	}
 
 	ords := make([]uint32, n)
@@ -169,8 +170,7 @@ func (ix *Index) loadContacts(ctx context.Context, docs []newContact, pids []int
 		ix.contactOrd.set(ix.contacts[o].id, uint32(o))
 	}
 	ix.log.Debug("index contacts sorted", "elapsed", time.Since(t0))
-	ix.indexContacts(ords, adding)
-	return ctx.Err()
+	return ix.indexContactsAsync(ords, adding), ctx.Err()
 }
 
 // contactScan is the contacts of a source streaming in: parts, in id

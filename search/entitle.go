@@ -137,7 +137,7 @@ func (ix *Index) setAll(c *customer, set *roaring.Bitmap, contacts []uint32, on 
 		ix.touchCustomer(c)
 	}
 	switch {
-	case d == 0:
+	case d == 0 || ix.lensDeferred:
 	case d == int64(len(contacts)) || d == -int64(len(contacts)):
 		sign := int64(1)
 		if d < 0 {

@@ -39,6 +39,10 @@ type Index struct {
 	orderAsk int
 	// phraseByOrderMin: see the phraseByOrderMin constant.
 	phraseByOrderMin uint64
+	// lensDeferred is set by Build while it applies the grants beside
+	// the name and email analysis: the customers' length sums are not
+	// kept (recountLens counts them after).
+	lensDeferred bool
 
 	order         atomic.Pointer[rankOrder] // nil until built (order.go)
 	orderBuilding atomic.Bool
@@ -281,12 +285,19 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	// applied after (a place grant covers the place's indexed contacts).
 	restc := make(chan buildRest, 1)
 	go func() { restc <- readRest(sctx, src) }()
-	if err := ix.loadContacts(ctx, rd.docs, rd.pids); err != nil {
+	waitText, err := ix.loadContacts(ctx, rd.docs, rd.pids)
+	if err != nil {
+		waitText()
 		return nil, err
 	}
-	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))
+	// The grants and mappings go in while the name and email analysis
+	// finishes (the email field's goroutine runs last, a core idle
+	// beside it); a grant's sums of field lengths need the lengths that
+	// analysis sets, so they are counted after it (lensDeferred).
+	ix.lensDeferred = true
 	rest := <-restc
 	if rest.err != nil {
+		waitText()
 		return nil, rest.err
 	}
 	for _, g := range rest.placeGrants {
@@ -301,6 +312,12 @@ func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	}
 	rest = buildRest{}
 	ix.log.Debug("index mappings loaded", "elapsed", time.Since(start))
+	waitText()
+	ix.lensDeferred = false
+	for _, c := range ix.customers {
+		ix.recountLens(c)
+	}
+	ix.log.Debug("index contacts indexed", "elapsed", time.Since(start))
 	ix.optimize()
 	ix.buildTime = time.Since(start)
 	ix.lastApplied = time.Now()

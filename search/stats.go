@@ -70,10 +70,14 @@ func addLens(sum *[numFields]int64, l [numFields]int64, sign int64, seen, full b
 func (ix *Index) setIn(c *customer, set *roaring.Bitmap, ord uint32, on bool) {
 	switch {
 	case on && set.CheckedAdd(ord):
-		addLens(&c.lens, ix.contactLens(ord), 1, set == c.visible, set == c.full)
+		if !ix.lensDeferred {
+			addLens(&c.lens, ix.contactLens(ord), 1, set == c.visible, set == c.full)
+		}
 		ix.touchCustomer(c)
 	case !on && set.CheckedRemove(ord):
-		addLens(&c.lens, ix.contactLens(ord), -1, set == c.visible, set == c.full)
+		if !ix.lensDeferred {
+			addLens(&c.lens, ix.contactLens(ord), -1, set == c.visible, set == c.full)
+		}
 		ix.touchCustomer(c)
 	}
 }

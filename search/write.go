@@ -71,8 +71,17 @@ func clampLen(n int) uint8 { return uint8(min(n, 255)) }
 // their derived parts (field lengths, static score). Build passes every contact at once (in ordinal order, each
 // place's contacts a run), putContact and deleteContact one.
 func (ix *Index) indexContacts(ords []uint32, e edit) {
+	ix.indexContactsAsync(ords, e)()
+}
+
+// indexContactsAsync is indexContacts returning before the name and email
+// analysis of a big batch is done: until the returned wait does, those
+// fields' postings and lengths (and contactLens) are the goroutines'.
+// Build uses the time for the grants, their length sums deferred
+// (lensDeferred).
+func (ix *Index) indexContactsAsync(ords []uint32, e edit) (wait func()) {
 	if len(ords) == 0 {
-		return
+		return func() {}
 	}
 	ords = sortedOrds(ords)
 	if e == adding {
@@ -116,7 +125,7 @@ func (ix *Index) indexContacts(ords []uint32, e edit) {
 	if len(ords) >= parallelText {
 		ix.log.Debug("index own fields done", "contacts", len(ords), "elapsed", time.Since(t0))
 	}
-	wg.Wait()
+	return wg.Wait
 }
 
 // fieldText returns contact o's text of field f (fName or fEmail) and

@@ -221,13 +221,13 @@ func (t *bulkText) slug(id uint32) *slugPiece {
 	return p
 }
 
-// initial appends the terms of a one-letter word.
-func (t *bulkText) initial(c byte, dst []uint32) ([]uint32, bool) {
+// initial returns the piece of a one-letter word.
+func (t *bulkText) initial(c byte) *piece {
 	p := &t.initials[c]
 	if p.state == 0 {
 		t.fill(p, string(rune(c)))
 	}
-	return p.add(t.pieceIDs, dst)
+	return p
 }
 
 // patterned appends the terms of r's local part when it is pattern
@@ -240,28 +240,27 @@ func (t *bulkText) patterned(r *textRecord, dst []uint32) (_ []uint32, phrase, o
 		return dst, false, false
 	}
 	fp, lp := t.slug(r.firstID-1), t.slug(r.lastID-1)
-	two := func(a, b func([]uint32) ([]uint32, bool)) ([]uint32, bool, bool) {
-		if dst, phrase = a(dst); !phrase {
-			dst, phrase = b(dst)
-		}
-		return dst, phrase, true
-	}
-	first := func(dst []uint32) ([]uint32, bool) { return fp.add(t.pieceIDs, dst) }
-	last := func(dst []uint32) ([]uint32, bool) { return lp.add(t.pieceIDs, dst) }
-	var key uint64
+	var a, b *piece // the two words of a separated pattern
+	var key uint64  // the pair of a joined one
 	switch r.pattern {
 	case 0, 3: // first.last, first_last
-		return two(first, last)
+		a, b = &fp.piece, &lp.piece
 	case 7: // last.first
-		return two(last, first)
+		a, b = &lp.piece, &fp.piece
 	case 6: // f.last
-		return two(func(dst []uint32) ([]uint32, bool) { return t.initial(fp.c0, dst) }, last)
+		a, b = t.initial(fp.c0), &lp.piece
 	case 1, 5: // flast, lastf
 		key = uint64(fp.c0)<<32 | uint64(r.lastID)
 	case 2: // firstl
 		key = uint64(lp.c0)<<32 | uint64(r.firstID)
 	default: // firstlast
 		key = uint64(r.firstID)<<32 | uint64(r.lastID)
+	}
+	if a != nil {
+		if dst, phrase = a.add(t.pieceIDs, dst); !phrase {
+			dst, phrase = b.add(t.pieceIDs, dst)
+		}
+		return dst, phrase, true
 	}
 	key |= uint64(r.pattern) << 60
 	p, seen := t.joined[key]

@@ -152,49 +152,81 @@ func sortedOrds(ords []uint32) []uint32 {
 	return ords
 }
 
-// groups gathers sorted ordinals by a small key (an interned id): in a
-// slice by key when the batch is big for the number of keys (Build), in a
-// short list otherwise (a row at a time).
-type groups struct {
-	dense [][]uint32
-	at    map[uint32]int // key → index in keys and lists
-	keys  []uint32
-	lists [][]uint32
+// grouper groups sorted ordinals by a key, handing each key's ordinals
+// to a function as one sorted list, without a slice per key that appends
+// grow: a big batch (Build's 4.5 M contacts, grouped nine ways) is counted
+// by key, then placed in one flat array, key after key; a small one (a
+// write) is sorted by key. Appending per key grew ~400 MB of slices at the
+// seed's scale, and on a virtual machine every fresh page of them is a
+// costly fault. Its scratch arrays are reused from one grouping to the
+// next, so fn must not keep the list nor group with the same grouper.
+type grouper struct {
+	keys, flat []uint32
+	sorted     []uint64
+	count      []int
 }
 
-func newGroups(nKeys, batch int) *groups {
-	if batch >= 64 && batch >= nKeys/8 {
-		return &groups{dense: make([][]uint32, nKeys)}
-	}
-	return &groups{at: map[uint32]int{}}
-}
-
-func (g *groups) add(k, o uint32) {
-	if g.dense != nil {
-		g.dense[k] = append(g.dense[k], o)
+// group calls fn once for each key of ords (key(o) < nKeys) with that
+// key's ordinals, in order.
+func (g *grouper) group(ords []uint32, nKeys int, key func(o uint32) uint32, fn func(k uint32, l []uint32)) {
+	n := len(ords)
+	if n == 0 {
 		return
 	}
-	i, ok := g.at[k]
-	if !ok {
-		i = len(g.keys)
-		g.at[k] = i
-		g.keys, g.lists = append(g.keys, k), append(g.lists, nil)
+	if cap(g.flat) < n {
+		g.flat = make([]uint32, n)
 	}
-	g.lists[i] = append(g.lists[i], o)
-}
-
-// each calls fn with every key and its ordinals.
-func (g *groups) each(fn func(k uint32, ords []uint32)) {
-	if g.dense != nil {
-		for k, l := range g.dense {
-			if len(l) > 0 {
-				fn(uint32(k), l)
+	flat := g.flat[:n]
+	if nKeys > 8*n {
+		// Few ordinals for many keys: counting would clear more than it
+		// places.
+		s := g.sorted[:0]
+		for _, o := range ords {
+			s = append(s, uint64(key(o))<<32|uint64(o))
+		}
+		slices.Sort(s)
+		g.sorted = s
+		for i := 0; i < n; {
+			k, j := uint32(s[i]>>32), i
+			for ; j < n && uint32(s[j]>>32) == k; j++ {
+				flat[j] = uint32(s[j])
 			}
+			fn(k, flat[i:j])
+			i = j
 		}
 		return
 	}
-	for i, k := range g.keys {
-		fn(k, g.lists[i])
+	if cap(g.keys) < n {
+		g.keys = make([]uint32, n)
+	}
+	keys := g.keys[:n]
+	if cap(g.count) < nKeys {
+		g.count = make([]int, nKeys)
+	}
+	count := g.count[:nKeys]
+	clear(count)
+	for i, o := range ords {
+		k := key(o)
+		keys[i] = k
+		count[k]++
+	}
+	at := 0
+	for k, c := range count {
+		count[k] = at
+		at += c
+	}
+	for i, o := range ords {
+		k := keys[i]
+		flat[count[k]] = o
+		count[k]++
+	}
+	// count[k] is now where key k's ordinals end.
+	at = 0
+	for k, end := range count {
+		if end > at {
+			fn(uint32(k), flat[at:end])
+			at = end
+		}
 	}
 }
 

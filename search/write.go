@@ -229,45 +229,19 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 // department or pair are listed together, so a batch sets each posting
 // once.
 func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
-	byTitle := newGroups(len(ix.titles.vals), len(ords))
-	byDept := newGroups(len(ix.depts.vals), len(ords))
-	byPair := map[[2]uint32][]uint32{}
-	byFunc := make([][]uint32, len(titles.Functions))
-	bySen := make([][]uint32, len(titles.Seniorities))
-	byEmail := make([][]uint32, len(pursuit.EmailStatuses))
-	var withEmail, withPhone, verified []uint32
 	if e == adding {
 		ix.markDirty(ords)
 	}
-	for _, o := range ords {
-		d, h := &ix.contacts[o], &ix.hot[o]
-		byTitle.add(h.title, o)
-		byDept.add(h.dept, o)
-		pk := [2]uint32{h.title, h.dept}
-		byPair[pk] = append(byPair[pk], o)
-		byFunc[h.function()] = append(byFunc[h.function()], o)
-		bySen[h.seniority()] = append(bySen[h.seniority()], o)
-		byEmail[h.email] = append(byEmail[h.email], o)
-		r := ix.arena.header(d.packed)
-		if r.hasEmail() {
-			withEmail = append(withEmail, o)
-		}
-		if r.hasPhone() {
-			withPhone = append(withPhone, o)
-		}
-		if d.verified != 0 {
-			verified = append(verified, o)
-		}
-	}
 	e.bits(ix.alive, ords)
-	byTitle.each(func(id uint32, l []uint32) {
+	var g grouper
+	g.group(ords, len(ix.titles.vals), func(o uint32) uint32 { return ix.hot[o].title }, func(id uint32, l []uint32) {
 		t := &ix.titles.vals[id]
 		ix.fields[fTitle].totalLen += e.sign() * int64(t.n) * int64(len(l))
 		for _, tt := range t.terms {
 			e.posts(ix.fields[fTitle], tt.term, l)
 		}
 	})
-	byDept.each(func(id uint32, l []uint32) {
+	g.group(ords, len(ix.depts.vals), func(o uint32) uint32 { return ix.hot[o].dept }, func(id uint32, l []uint32) {
 		t := &ix.depts.vals[id]
 		ix.fields[fDept].totalLen += e.sign() * int64(t.n) * int64(len(l))
 		for _, tt := range t.terms {
@@ -277,21 +251,59 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 			e.keys(ix.deptKeys, k, l)
 		}
 	})
-	for k, l := range byPair {
-		e.posts(ix.pairDocs, pairKey(k[0], k[1]), l)
+	// A (title, department) pair is numbered in the order first met.
+	pairID := map[[2]uint32]uint32{}
+	var pairs [][2]uint32
+	for _, o := range ords {
+		h := &ix.hot[o]
+		if pk := [2]uint32{h.title, h.dept}; pairID[pk] == 0 {
+			pairs = append(pairs, pk)
+			pairID[pk] = uint32(len(pairs))
+		}
 	}
-	for i, l := range byFunc {
+	g.group(ords, len(pairs), func(o uint32) uint32 {
+		h := &ix.hot[o]
+		return pairID[[2]uint32{h.title, h.dept}] - 1
+	}, func(id uint32, l []uint32) {
+		e.posts(ix.pairDocs, pairKey(pairs[id][0], pairs[id][1]), l)
+	})
+	g.group(ords, len(titles.Functions), func(o uint32) uint32 { return uint32(ix.hot[o].function()) }, func(i uint32, l []uint32) {
 		e.bits(ix.functions[i], l)
-	}
-	for i, l := range bySen {
+	})
+	g.group(ords, len(titles.Seniorities), func(o uint32) uint32 { return uint32(ix.hot[o].seniority()) }, func(i uint32, l []uint32) {
 		e.bits(ix.seniorities[i], l)
-	}
-	for i, l := range byEmail {
+	})
+	g.group(ords, len(pursuit.EmailStatuses), func(o uint32) uint32 { return uint32(ix.hot[o].email) }, func(i uint32, l []uint32) {
 		e.bits(ix.emailStatuses[i], l)
+	})
+	// The flags: key 1 for the contacts that have it.
+	flag := func(has bool) uint32 {
+		if has {
+			return 1
+		}
+		return 0
 	}
-	e.bits(ix.hasEmail, withEmail)
-	e.bits(ix.hasPhone, withPhone)
-	e.values(ix.verified, verified, func(o uint32) int64 { return ix.contacts[o].verified })
+	g.group(ords, 2, func(o uint32) uint32 {
+		r := ix.arena.header(ix.contacts[o].packed)
+		return flag(r.hasEmail())
+	}, func(k uint32, l []uint32) {
+		if k == 1 {
+			e.bits(ix.hasEmail, l)
+		}
+	})
+	g.group(ords, 2, func(o uint32) uint32 {
+		r := ix.arena.header(ix.contacts[o].packed)
+		return flag(r.hasPhone())
+	}, func(k uint32, l []uint32) {
+		if k == 1 {
+			e.bits(ix.hasPhone, l)
+		}
+	})
+	g.group(ords, 2, func(o uint32) uint32 { return flag(ix.contacts[o].verified != 0) }, func(k uint32, l []uint32) {
+		if k == 1 {
+			e.values(ix.verified, l, func(o uint32) int64 { return ix.contacts[o].verified })
+		}
+	})
 }
 
 // indexContactsPlace adds the contacts to the structures of what they

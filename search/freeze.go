@@ -173,11 +173,17 @@ var relaidSections = map[string]bool{"places": true, "place postings": true, "cu
 // Callers hold the write lock. A section that does not decode again
 // (cannot happen: it was just written) is left as the build made it.
 func (ix *Index) relayout() {
+	// One off-heap buffer for every section (the decoders copy what they
+	// keep), unmapped at the end: on the Go heap a bytes.Buffer grew by
+	// doubling to 128 MiB for the places' 88 MB, all of it zeroed, faulted
+	// in and left to the collector.
+	var buf offBuf
+	defer buf.free()
 	for i, sec := range ix.sections() {
 		if !relaidSections[sec.name] {
 			continue
 		}
-		var buf bytes.Buffer
+		buf.b = buf.b[:0]
 		bw := bufio.NewWriterSize(&buf, 1<<16)
 		e := &snapWriter{w: bw}
 		sec.enc(e)
@@ -185,7 +191,7 @@ func (ix *Index) relayout() {
 		if e.err != nil || bw.Flush() != nil {
 			continue
 		}
-		b := buf.Bytes()
+		b := buf.b
 		saved := ix.relaid()
 		d := newSnapReader(b, bytes.NewReader(b), 0, len(b))
 		if err := decodeSection(sec, i, d, e.crc); err != nil {
@@ -210,6 +216,26 @@ func (ix *Index) relayout() {
 			saved.contactCust.free()
 		}
 	}
+}
+
+// offBuf is an io.Writer appending to an off-heap slice, which moves to
+// a mapping twice as big when it is full.
+type offBuf struct{ b []byte }
+
+func (w *offBuf) Write(p []byte) (int, error) {
+	if len(w.b)+len(p) > cap(w.b) {
+		nb := offheap[byte](len(w.b), max(2*cap(w.b), len(w.b)+len(p), 1<<20))
+		copy(nb, w.b)
+		offheapFree(w.b)
+		w.b = nb
+	}
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func (w *offBuf) free() {
+	offheapFree(w.b)
+	w.b = nil
 }
 
 // relaidState is what the relaidSections' decoders replace.

@@ -54,3 +54,30 @@ func TestFreezeBitmaps(t *testing.T) {
 		t.Fatal("no frozen bytes counted")
 	}
 }
+
+// TestOffBufGrows writes pieces of every size through an offBuf, across
+// several moves to bigger mappings, and reads back what was written.
+func TestOffBufGrows(t *testing.T) {
+	var w offBuf
+	defer w.free()
+	var want []byte
+	rng := rand.New(rand.NewPCG(3, 4))
+	for len(want) < 5<<20 {
+		p := make([]byte, rng.IntN(300<<10))
+		for i := range p {
+			p[i] = byte(rng.Uint32())
+		}
+		if n, err := w.Write(p); n != len(p) || err != nil {
+			t.Fatalf("Write(%d bytes) = %d, %v", len(p), n, err)
+		}
+		want = append(want, p...)
+	}
+	if !bytes.Equal(w.b, want) {
+		t.Fatalf("offBuf holds %d bytes that differ from the %d written", len(w.b), len(want))
+	}
+	w.b = w.b[:0] // reused, as relayout does
+	w.Write([]byte("again"))
+	if string(w.b) != "again" {
+		t.Fatalf("after reuse: %q", w.b)
+	}
+}

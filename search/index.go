@@ -211,6 +211,8 @@ func newIndex(src Source, opt Options) *Index {
 // after it (re-applying a change the scan already saw is harmless).
 func Build(ctx context.Context, src Source, opt Options) (*Index, error) {
 	start := time.Now()
+	building.Add(1) // huge pages for the build's big arrays (offheap)
+	defer building.Add(-1)
 	ix := newIndex(src, opt)
 	key, err := cursorKey(ctx, src, opt)
 	if err != nil {

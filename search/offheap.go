@@ -2,6 +2,7 @@ package search
 
 import (
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -36,12 +37,32 @@ func offheap[T any](n, capacity int) []T {
 	if err != nil {
 		return make([]T, n, capacity)
 	}
+	if size >= hugeMin && building.Load() > 0 {
+		adviseHuge(b)
+	}
 	s := unsafe.Slice((*T)(unsafe.Pointer(&b[0])), size/int(unsafe.Sizeof(zero)))
 	mappings.Lock()
 	mappings.m[unsafe.Pointer(&b[0])] = true
 	mappings.Unlock()
 	return s[:n:capacity]
 }
+
+// While a Build runs, the mappings of hugeMin bytes or more are backed by
+// transparent huge pages where the kernel offers them (adviseHuge; Linux
+// with transparent_hugepage "madvise" or "always"): a build touches ~1.5
+// GB of fresh memory, and on a virtual machine each 4 KiB page fault costs
+// microseconds of the hypervisor's time (page faults were a fifth of a
+// seed-scale build's CPU; with huge pages the build's faults fall by a
+// third and it takes ~0.9 of the time). A server's own mappings (a
+// snapshot's load, growth after writes) keep 4 KiB pages: a huge page is
+// resident whole as soon as one byte of it is touched, which cost a
+// restarted server ~25 MB of its 1.2 GB. serve builds in a child process,
+// so its resident memory never holds a build's huge pages.
+//
+// building counts the Builds in progress in the process.
+var building atomic.Int32
+
+const hugeMin = 4 << 20
 
 // mappings are the start addresses of the mappings offheap made, so that
 // offheapFree unmaps nothing else. It is bookkeeping of the process's

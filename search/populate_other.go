@@ -5,3 +5,6 @@ package search
 // populate is a no-op where MADV_POPULATE_WRITE does not exist: the read
 // into b faults its pages in.
 func populate(b []byte) {}
+
+// adviseHuge is a no-op where transparent huge pages do not exist.
+func adviseHuge(b []byte) {}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 
@@ -81,4 +82,10 @@ func CheckPassword(encoded, pw string) bool {
 
 // dummyHash is checked when a sign-in names no user, so that the answer
 // takes as long as for a real one and does not tell which emails exist.
-var dummyHash, _ = HashPassword("pursuit-not-a-password")
+// It is made once, when a web server is made (NewServer), not when the
+// package initialises: argon2 takes 64 MiB and tens of milliseconds, which
+// every command of the binary paid.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("pursuit-not-a-password")
+	return h
+})

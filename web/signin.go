@@ -83,7 +83,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, v *viewer) error
 	}
 	hash := u.PasswordHash
 	if err != nil || hash == "" {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	good := CheckPassword(hash, pw) && err == nil && u.PasswordHash != "" && !u.Disabled
 	if !good {

@@ -134,29 +134,17 @@ func (ix *Index) loadContacts(ctx context.Context, docs []newContact, pids []int
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	// Move every doc to its slot in place, following the permutation's
-	// cycles, so the sort needs no second copy of the documents.
-	dest := make([]uint32, len(docs))
-	next := slices.Clone(start[:len(ix.places)])
-	for i := range docs {
-		r := rank[docs[i].h.place]
-		dest[i] = uint32(next[r])
-		next[r]++
-	}
-	for i := range docs {
-		for dest[i] != uint32(i) {
-			j := dest[i]
-			docs[i], docs[j] = docs[j], docs[i]
-			dest[i], dest[j] = dest[j], j
-		}
-	}
-	dest = nil
-	// The documents and their hot entries go to arrays of their own
-	// (with the same room), the build's array is unmapped.
+	// Each document goes straight to its slot in the index's arrays of
+	// documents and hot entries (with the build array's room); the
+	// build's array is unmapped after.
 	ix.contacts = offheap[contactDoc](len(docs), cap(docs))
 	ix.hot = offheap[hotDoc](len(docs), cap(docs))
+	next := start[:len(ix.places)]
 	for i := range docs {
-		ix.contacts[i], ix.hot[i] = docs[i].d, docs[i].h
+		r := rank[docs[i].h.place]
+		j := next[r]
+		next[r]++
+		ix.contacts[j], ix.hot[j] = docs[i].d, docs[i].h
 	}
 	offheapFree(docs)
 	docs = nil

@@ -394,7 +394,7 @@ func (m bitmaps) addMany(key string, ords []uint32) {
 		bm = roaring.New()
 		m[key] = bm
 	}
-	bm.AddMany(ords)
+	addMany(bm, ords)
 }
 
 func (m bitmaps) remove(key string, ord uint32) {

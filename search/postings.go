@@ -137,7 +137,7 @@ func (f *field) addMany(term string, ords []uint32) {
 	}
 	f.touch(term)
 	if bm := f.big[term]; bm != nil {
-		bm.AddMany(ords)
+		addMany(bm, ords)
 		return
 	}
 	if !slices.IsSorted(ords) {
@@ -152,7 +152,7 @@ func (f *field) addMany(term string, ords []uint32) {
 	if len(old)+len(ords) > f.listMax {
 		bm := roaring.New()
 		bm.AddMany(old)
-		bm.AddMany(ords)
+		addMany(bm, ords)
 		if bm.GetCardinality() > uint64(f.listMax) {
 			f.free(l)
 			f.small.delete(term)

@@ -12,6 +12,12 @@ import (
 	"github.com/pursuit-gov/pursuit/titles"
 )
 
+// counter is a Source that counts a table's rows (every pursuit.Store),
+// which lets Build size its arrays once.
+type counter interface {
+	Count(ctx context.Context, table string) (int64, error)
+}
+
 // readContacts turns the scanned contacts into documents, in scan order,
 // with each one's place_id: the place ordinals are set by loadContacts,
 // once the places are in. It runs on a goroutine of its own while Build
@@ -21,9 +27,7 @@ import (
 func (ix *Index) readContacts(ctx context.Context, sc contactScan) ([]newContact, []int64, error) {
 	var docs []newContact
 	var pids []int64
-	if c, ok := ix.src.(interface {
-		Count(context.Context, string) (int64, error)
-	}); ok {
+	if c, ok := ix.src.(counter); ok {
 		if n, err := c.Count(ctx, pursuit.TableContacts); err == nil && n > 0 {
 			docs = offheap[newContact](int(n+n/32), int(n+n/32))
 			pids = make([]int64, len(docs))

@@ -133,6 +133,11 @@ func TestEnvValues(t *testing.T) {
 		{"PURSUIT_ADDR", "localhost", false},
 		{"PURSUIT_ADDR", "127.0.0.1:99999", false},
 		{"PURSUIT_ADDR", "127.0.0.1:http", false},
+		{"PURSUIT_GC_PERCENT", "50", true},
+		{"PURSUIT_GC_PERCENT", "200", true},
+		{"PURSUIT_GC_PERCENT", "5", false},
+		{"PURSUIT_GC_PERCENT", "off", false},
+		{"PURSUIT_GC_PERCENT", "-1", false},
 		{"PURSUIT_RATE_LIMIT", "12.5", true},
 		{"PURSUIT_RATE_LIMIT", "-1", true},
 		{"PURSUIT_RATE_LIMIT", "fast", false},
@@ -224,6 +229,7 @@ func TestServeFlagValues(t *testing.T) {
 		{"-rank-train-every", "-1h"}, {"-event-retention", "soon"},
 		{"--snapshot-every", "0s"}, {"--snapshot", "/no/such/dir/x.index"}, {"--snapshot", "/tmp/"},
 		{"--session-sweep", "0s"}, {"--session-sweep", "-1h"},
+		{"--gc-percent", "5"}, {"--gc-percent", "-1"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			_, _, err := runCmd(t, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), tc.flag, tc.value)

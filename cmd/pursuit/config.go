@@ -34,6 +34,12 @@ var envVars = []envVar{
 	{"PURSUIT_ADDR", "the default of serve --addr", checkAddr},
 	{"PURSUIT_METRICS_ADDR", "the default of serve --metrics-addr", checkAddr},
 	{"PURSUIT_RATE_LIMIT", "the default of serve --rate-limit", func(v string) error { _, err := parseRateLimit(v); return err }},
+	{"PURSUIT_GC_PERCENT", "the default of serve --gc-percent", func(v string) error {
+		if n, err := strconv.Atoi(v); err != nil || n < 10 {
+			return fmt.Errorf("want a whole number of percent, at least 10")
+		}
+		return nil
+	}},
 	{"PURSUIT_LOG_FORMAT", "the log format: text or json", func(v string) error { _, err := parseLogFormat(v); return err }},
 	{"PURSUIT_LOG_LEVEL", "the log level: debug, info, warn or error", func(v string) error { _, err := parseLogLevel(v); return err }},
 	{"PURSUIT_BUILD_CHILD", "the default of serve --build-child: true or false", func(v string) error { _, err := parseBool(v); return err }},

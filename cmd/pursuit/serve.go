@@ -9,8 +9,11 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +32,7 @@ type serveOptions struct {
 	addr         string
 	metricsAddr  string
 	rateLimit    float64
+	gcPercent    int
 	rateBurst    int
 	maxBody      int64
 	timeout      time.Duration
@@ -65,6 +69,14 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 		rate = httpapi.DefaultRateLimit
 	}
 	fs.Float64Var(&o.rateLimit, "rate-limit", rate, "requests per second per API key, -1 for no limit (env PURSUIT_RATE_LIMIT)")
+	gc, err := strconv.Atoi(envOr(e, "PURSUIT_GC_PERCENT", strconv.Itoa(defaultGCPercent)))
+	if err != nil {
+		gc = defaultGCPercent // checkEnv has refused it already
+	}
+	fs.IntVar(&o.gcPercent, "gc-percent", gc,
+		"how far the Go heap may grow past what is live before the collector runs, in percent (what GOGC sets, which this\n"+
+			"overrides); the index is off the Go heap, so the default costs little CPU and keeps the server's resident memory low\n"+
+			"(env PURSUIT_GC_PERCENT)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 100, "burst size of the per-key rate limit")
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
@@ -127,6 +139,8 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--addr %q: %w", o.addr, checkAddr(o.addr))
 	case o.rateLimit <= 0 && o.rateLimit != -1 || math.IsNaN(o.rateLimit) || math.IsInf(o.rateLimit, 0):
 		return fmt.Errorf("--rate-limit %v: want a positive number of requests per second, or -1 for no limit", o.rateLimit)
+	case o.gcPercent < 10:
+		return fmt.Errorf("--gc-percent %d: must be at least 10", o.gcPercent)
 	case o.rateBurst < 1:
 		return fmt.Errorf("--rate-burst %d: must be at least 1", o.rateBurst)
 	case o.maxBody < 1:
@@ -180,7 +194,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // serveAPI serves the API over s on o.addr until ctx ends, building the
 // search index in the background. onListen, when set, is called with the
 // listening address once the index is ready.
+// defaultGCPercent is serve's --gc-percent. The Go heap of a server at the
+// seed's scale is ~130 MB live under load (the index's ~600 MB are off
+// it); Go's default of 100 let it grow to twice that, 80 MB more resident
+// memory than 50 for 1-2 % fewer requests a second (benchmarks.md, issue 15
+// goal 3, sixth session).
+const defaultGCPercent = 50
+
 func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onListen func(addr string)) error {
+	defer debug.SetGCPercent(debug.SetGCPercent(o.gcPercent))
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -215,6 +237,13 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", api.MetricsHandler())
+		// The Go profiles, for operators on the same private address:
+		// where a server's CPU and memory go under real traffic.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: srv.ErrorLog}
 	}
 	ctx, cancel := context.WithCancel(ctx)

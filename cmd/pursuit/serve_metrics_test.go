@@ -63,6 +63,8 @@ func TestServeMetricsAddr(t *testing.T) {
 	}
 	if st, body := get(metrics); st != 200 || !strings.Contains(body, "pursuit_index_contacts 0") {
 		t.Errorf("GET %s = %d, want 200 with the metrics", metrics, st)
+	} else if !strings.Contains(body, "go_gc_gogc_percent 50\n") {
+		t.Errorf("the server's collector is not at --gc-percent's default of 50:\n%s", grepLines(body, "gogc"))
 	}
 	if st, body := get(api + "/metrics"); st != 401 || strings.Contains(body, "pursuit_index") {
 		t.Errorf("GET /metrics on the API address without a key = %d %.80s, want 401", st, body)
@@ -70,4 +72,24 @@ func TestServeMetricsAddr(t *testing.T) {
 	if st, body := get(api + "/readyz"); st != 200 || strings.TrimSpace(body) != `{"status":"ready"}` {
 		t.Errorf("GET /readyz = %d %q, want only the status", st, body)
 	}
+	// The Go profiles are the operators' too: on the metrics listener,
+	// never on the API address.
+	base := strings.TrimSuffix(metrics, "/metrics")
+	if st, body := get(base + "/debug/pprof/heap?debug=1"); st != 200 || !strings.Contains(body, "heap profile") {
+		t.Errorf("GET /debug/pprof/heap on the metrics address = %d %.80s, want the heap profile", st, body)
+	}
+	if st, body := get(api + "/debug/pprof/heap?debug=1"); st == 200 || strings.Contains(body, "heap profile") {
+		t.Errorf("GET /debug/pprof/heap on the API address = %d %.80s, want no profile", st, body)
+	}
+}
+
+// grepLines returns the lines of s that hold sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -20,3 +20,17 @@ func populate(b []byte) {
 // adviseHuge asks for transparent huge pages for b, a fresh mapping (see
 // building); where the kernel has none, nothing changes.
 func adviseHuge(b []byte) { unix.Madvise(b, unix.MADV_HUGEPAGE) }
+
+// release drops the pages wholly inside b, a part of a read-only file
+// mapping, from the process's page tables: they stay in the page cache,
+// and a later read faults them back in. A snapshot load releases each
+// section once decoded, so the process's resident size never holds the
+// whole mapped file on top of the index decoded from it.
+func release(b []byte) {
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	lo, hi := (p+4095)&^4095, (p+uintptr(len(b)))&^4095
+	if hi <= lo {
+		return
+	}
+	unix.Madvise(b[lo-p:hi-p], unix.MADV_DONTNEED)
+}

@@ -47,19 +47,20 @@ func offheap[T any](n, capacity int) []T {
 	return s[:n:capacity]
 }
 
-// While a Build runs, the mappings of hugeMin bytes or more are backed by
-// transparent huge pages where the kernel offers them (adviseHuge; Linux
-// with transparent_hugepage "madvise" or "always"): a build touches ~1.5
-// GB of fresh memory, and on a virtual machine each 4 KiB page fault costs
-// microseconds of the hypervisor's time (page faults were a fifth of a
-// seed-scale build's CPU; with huge pages the build's faults fall by a
-// third and it takes ~0.9 of the time). A server's own mappings (a
-// snapshot's load, growth after writes) keep 4 KiB pages: a huge page is
-// resident whole as soon as one byte of it is touched, which cost a
-// restarted server ~25 MB of its 1.2 GB. serve builds in a child process,
-// so its resident memory never holds a build's huge pages.
+// While a Build or a snapshot load runs, the mappings of hugeMin bytes or
+// more are backed by transparent huge pages where the kernel offers them
+// (adviseHuge; Linux with transparent_hugepage "madvise" or "always"): a
+// build touches ~1.5 GB of fresh memory and a load ~600 MB, and on a
+// virtual machine each 4 KiB page fault costs microseconds of the
+// hypervisor's time (page faults were a fifth of a seed-scale build's
+// CPU; with huge pages the build's faults fall by a third, and a restart's
+// load takes ~0.85 of the time). A huge page is resident whole as soon as
+// one byte of it is touched, so this costs a restarted server ~15 MB of
+// its ~1.13 GB; the mappings made later (growth after writes) keep 4 KiB
+// pages, which made all mappings huge cost ~25 MB.
 //
-// building counts the Builds in progress in the process.
+// building counts the Builds and snapshot loads in progress in the
+// process.
 var building atomic.Int32
 
 const hugeMin = 4 << 20

@@ -42,7 +42,8 @@ func thpEligible(t *testing.T, p unsafe.Pointer) bool {
 }
 
 // TestOffheapHugePagesOnlyWhileBuilding: a big mapping made while a
-// Build runs may take huge pages; one made by a server after it may not
+// Build or a snapshot load runs may take huge pages; one made by a server
+// after it may not
 // (on a kernel whose transparent huge pages are "madvise", the mode in
 // which the advice decides).
 func TestOffheapHugePagesOnlyWhileBuilding(t *testing.T) {

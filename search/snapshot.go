@@ -244,6 +244,8 @@ func (ix *Index) SaveSnapshot(path string) (SnapshotInfo, error) {
 // is wrong. The index is at the snapshot's sequence number: Sync or
 // Follow catches it up.
 func LoadSnapshot(ctx context.Context, src Source, path string, opt Options) (ix *Index, err error) {
+	building.Add(1) // huge pages for the index's big arrays (offheap)
+	defer building.Add(-1)
 	start := time.Now()
 	bad := func(reason string, err error) (*Index, error) {
 		return nil, &SnapshotError{Path: path, Reason: reason, Err: err}

@@ -202,7 +202,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 const defaultGCPercent = 50
 
 func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onListen func(addr string)) error {
-	defer debug.SetGCPercent(debug.SetGCPercent(o.gcPercent))
+	// --gc-percent applies once the index is ready (below): a snapshot
+	// load or a build makes garbage as fast as it can, and collecting it
+	// at the tighter pace cost a restart up to half a second.
+	prevGC := debug.SetGCPercent(100)
+	debug.SetGCPercent(prevGC)
+	defer debug.SetGCPercent(prevGC)
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -307,6 +312,7 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		st := ix.Stats()
 		e.log.Info("search index ready", "contacts", st.Contacts, "places", st.Places,
 			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
+		debug.SetGCPercent(o.gcPercent)
 		api.SetIndex(ix)
 		// The rank order of big results, built now rather than by the
 		// first search that wants it (searches rank the slower way until

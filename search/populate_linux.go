@@ -1,6 +1,7 @@
 package search
 
 import (
+	"os"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -21,14 +22,16 @@ func populate(b []byte) {
 // building); where the kernel has none, nothing changes.
 func adviseHuge(b []byte) { unix.Madvise(b, unix.MADV_HUGEPAGE) }
 
-// release drops the pages wholly inside b, a part of a read-only file
-// mapping, from the process's page tables: they stay in the page cache,
-// and a later read faults them back in. A snapshot load releases each
-// section once decoded, so the process's resident size never holds the
-// whole mapped file on top of the index decoded from it.
-func release(b []byte) {
+// releaseMapped drops the pages wholly inside b, a part of a read-only
+// file mapping (never anonymous memory, which this would zero), from the
+// process's page tables: they stay in the page cache, and a later read
+// faults them back in. A snapshot load releases each section once
+// decoded, so the process's resident size never holds the whole mapped
+// file on top of the index decoded from it.
+func releaseMapped(b []byte) {
+	page := uintptr(os.Getpagesize())
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	lo, hi := (p+4095)&^4095, (p+uintptr(len(b)))&^4095
+	lo, hi := (p+page-1)&^(page-1), (p+uintptr(len(b)))&^(page-1)
 	if hi <= lo {
 		return
 	}

@@ -9,6 +9,6 @@ func populate(b []byte) {}
 // adviseHuge is a no-op where transparent huge pages do not exist.
 func adviseHuge(b []byte) {}
 
-// release is a no-op here: the mapped file's pages stay until the
+// releaseMapped is a no-op here: the mapped file's pages stay until the
 // mapping goes.
-func release(b []byte) {}
+func releaseMapped(b []byte) {}

@@ -404,7 +404,7 @@ func (ix *Index) decodeSections(b []byte, f *os.File, table []byte, end uint64, 
 				d := newSnapReader(b, f, spans[i].off, spans[i].end)
 				readers[i] = d
 				errs[i] = decodeSection(secs[i], i, d, spans[i].crc)
-				release(b[spans[i].off:spans[i].end])
+				releaseMapped(b[spans[i].off:spans[i].end])
 			}
 		}()
 	}

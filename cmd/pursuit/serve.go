@@ -33,6 +33,7 @@ type serveOptions struct {
 	metricsAddr  string
 	rateLimit    float64
 	gcPercent    int
+	keepGOGC     bool // GOGC is set and neither --gc-percent nor PURSUIT_GC_PERCENT: gcPercent 0 leaves it
 	rateBurst    int
 	maxBody      int64
 	timeout      time.Duration
@@ -69,14 +70,20 @@ func serveFlags(fs *flag.FlagSet, e *env) *serveOptions {
 		rate = httpapi.DefaultRateLimit
 	}
 	fs.Float64Var(&o.rateLimit, "rate-limit", rate, "requests per second per API key, -1 for no limit (env PURSUIT_RATE_LIMIT)")
-	gc, err := strconv.Atoi(envOr(e, "PURSUIT_GC_PERCENT", strconv.Itoa(defaultGCPercent)))
-	if err != nil {
-		gc = defaultGCPercent // checkEnv has refused it already
+	gc := defaultGCPercent
+	switch v := e.getenv("PURSUIT_GC_PERCENT"); {
+	case v != "":
+		if n, err := strconv.Atoi(v); err == nil {
+			gc = n // else checkEnv has refused it already
+		}
+	case e.getenv("GOGC") != "":
+		o.keepGOGC = true // the operator's GOGC, unless --gc-percent says otherwise
+		gc = 0
 	}
 	fs.IntVar(&o.gcPercent, "gc-percent", gc,
-		"how far the Go heap may grow past what is live before the collector runs, in percent (what GOGC sets, which this\n"+
-			"overrides); the index is off the Go heap, so the default costs little CPU and keeps the server's resident memory low\n"+
-			"(env PURSUIT_GC_PERCENT)")
+		"how far the Go heap may grow past what is live before the collector runs, in percent (what GOGC sets); default 50,\n"+
+			"or GOGC's when that is set; the index is off the Go heap, so 50 costs little CPU and keeps the server's resident\n"+
+			"memory low (env PURSUIT_GC_PERCENT)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 100, "burst size of the per-key rate limit")
 	fs.Int64Var(&o.maxBody, "max-body", httpapi.DefaultMaxBodyBytes, "largest request body in bytes (bulk routes allow 32 MiB)")
 	fs.DurationVar(&o.timeout, "request-timeout", httpapi.DefaultRequestTimeout, "time limit of one request")
@@ -139,7 +146,7 @@ func (o *serveOptions) check() error {
 		return fmt.Errorf("--addr %q: %w", o.addr, checkAddr(o.addr))
 	case o.rateLimit <= 0 && o.rateLimit != -1 || math.IsNaN(o.rateLimit) || math.IsInf(o.rateLimit, 0):
 		return fmt.Errorf("--rate-limit %v: want a positive number of requests per second, or -1 for no limit", o.rateLimit)
-	case o.gcPercent < 10:
+	case o.gcPercent < 10 && !(o.keepGOGC && o.gcPercent == 0):
 		return fmt.Errorf("--gc-percent %d: must be at least 10", o.gcPercent)
 	case o.rateBurst < 1:
 		return fmt.Errorf("--rate-burst %d: must be at least 1", o.rateBurst)
@@ -191,9 +198,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return serveAPI(ctx, e, s, o, nil)
 }
 
-// serveAPI serves the API over s on o.addr until ctx ends, building the
-// search index in the background. onListen, when set, is called with the
-// listening address once the index is ready.
 // defaultGCPercent is serve's --gc-percent. The Go heap of a server at the
 // seed's scale is ~130 MB live under load (the index's ~600 MB are off
 // it); Go's default of 100 let it grow to twice that, 80 MB more resident
@@ -201,6 +205,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // goal 3, sixth session).
 const defaultGCPercent = 50
 
+// serveAPI serves the API over s on o.addr until ctx ends, building the
+// search index in the background. onListen, when set, is called with the
+// listening address once the index is ready.
 func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onListen func(addr string)) error {
 	// --gc-percent applies once the index is ready (below): a snapshot
 	// load or a build makes garbage as fast as it can, and collecting it
@@ -243,13 +250,15 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", api.MetricsHandler())
 		// The Go profiles, for operators on the same private address:
-		// where a server's CPU and memory go under real traffic.
+		// where a server's CPU and memory go under real traffic. Not
+		// cmdline: --db may hold a PostgreSQL password.
 		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
 		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
-		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: srv.ErrorLog}
+		// The write timeout bounds a CPU profile or trace (their seconds
+		// must stay under it).
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 2 * time.Minute, ErrorLog: srv.ErrorLog}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -312,7 +321,9 @@ func serveAPI(ctx context.Context, e *env, s pursuit.Store, o *serveOptions, onL
 		st := ix.Stats()
 		e.log.Info("search index ready", "contacts", st.Contacts, "places", st.Places,
 			"build", st.BuildDuration.Round(time.Millisecond), "memory_mb", st.MemoryBytes>>20)
-		debug.SetGCPercent(o.gcPercent)
+		if o.gcPercent != 0 {
+			debug.SetGCPercent(o.gcPercent)
+		}
 		api.SetIndex(ix)
 		// The rank order of big results, built now rather than by the
 		// first search that wants it (searches rank the slower way until

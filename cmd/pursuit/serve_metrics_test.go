@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,60 @@ func TestServeMetricsAddr(t *testing.T) {
 	}
 	if st, body := get(api + "/debug/pprof/heap?debug=1"); st == 200 || strings.Contains(body, "heap profile") {
 		t.Errorf("GET /debug/pprof/heap on the API address = %d %.80s, want no profile", st, body)
+	}
+	// Not the command line: --db may hold a PostgreSQL password.
+	if st, body := get(base + "/debug/pprof/cmdline"); st == 200 || strings.Contains(body, db) {
+		t.Errorf("GET /debug/pprof/cmdline on the metrics address = %d %.80s, want no command line", st, body)
+	}
+}
+
+// TestServeKeepsGOGC: with GOGC set and no --gc-percent or
+// PURSUIT_GC_PERCENT, serve leaves the collector as GOGC set it.
+func TestServeKeepsGOGC(t *testing.T) {
+	prev := debug.SetGCPercent(77)
+	defer debug.SetGCPercent(prev)
+	db := testdb.SQLite(t).Path()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"},
+			func(k string) string {
+				if k == "GOGC" {
+					return "77"
+				}
+				return ""
+			}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	readyRE := regexp.MustCompile(`msg="search index ready"`)
+	metricsRE := regexp.MustCompile(`msg="serving metrics" addr=(http://\S+)`)
+	for deadline := time.Now().Add(time.Minute); !readyRE.MatchString(stderr.String()); {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	m := metricsRE.FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("no metrics address:\n%s", stderr.String())
+	}
+	// The index is set just after the ready line, and with it the
+	// collector's pace; give it a moment.
+	time.Sleep(100 * time.Millisecond)
+	res, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "go_gc_gogc_percent 77\n") {
+		t.Errorf("serve changed GOGC's 77:\n%s", grepLines(string(b), "gogc"))
 	}
 }
 

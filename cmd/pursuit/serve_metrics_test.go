@@ -18,19 +18,7 @@ import (
 // /readyz tells the public only that the server is ready.
 func TestServeMetricsAddr(t *testing.T) {
 	db := testdb.SQLite(t).Path()
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"},
-			func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
+	stderr, exited := serveMetrics(t, db, func(string) string { return "" })
 	get := func(url string) (int, string) {
 		res, err := http.Get(url)
 		if err != nil {
@@ -54,8 +42,8 @@ func TestServeMetricsAddr(t *testing.T) {
 			}
 		}
 		select {
-		case err := <-done:
-			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+		case <-exited:
+			t.Fatalf("serve exited:\n%s", stderr.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -93,25 +81,12 @@ func TestServeMetricsAddr(t *testing.T) {
 func TestServeKeepsGOGC(t *testing.T) {
 	prev := debug.SetGCPercent(77)
 	defer debug.SetGCPercent(prev)
-	db := testdb.SQLite(t).Path()
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"},
-			func(k string) string {
-				if k == "GOGC" {
-					return "77"
-				}
-				return ""
-			}, strings.NewReader(""), &stdout, &stderr)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
+	stderr, _ := serveMetrics(t, testdb.SQLite(t).Path(), func(k string) string {
+		if k == "GOGC" {
+			return "77"
 		}
-	}()
+		return ""
+	})
 	readyRE := regexp.MustCompile(`msg="search index ready"`)
 	metricsRE := regexp.MustCompile(`msg="serving metrics" addr=(http://\S+)`)
 	for deadline := time.Now().Add(time.Minute); !readyRE.MatchString(stderr.String()); {
@@ -136,6 +111,29 @@ func TestServeKeepsGOGC(t *testing.T) {
 	if !strings.Contains(string(b), "go_gc_gogc_percent 77\n") {
 		t.Errorf("serve changed GOGC's 77:\n%s", grepLines(string(b), "gogc"))
 	}
+}
+
+// serveMetrics runs serve on db with --metrics-addr and the environment
+// getenv until the test ends (its error then fails the test); it returns
+// serve's log and a channel closed when serve returns.
+func serveMetrics(t *testing.T, db string, getenv func(string) string) (*syncBuffer, <-chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	exited := make(chan struct{})
+	var err error
+	go func() {
+		defer close(exited)
+		err = run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"},
+			getenv, strings.NewReader(""), &stdout, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-exited
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return &stderr, exited
 }
 
 // grepLines returns the lines of s that hold sub.

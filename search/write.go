@@ -173,8 +173,16 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	fd := ix.fields[f]
 	ords = sortedOrds(ords)
 	bt := newBulkText(ix, a, f, len(ords))
-	seq := make([]uint32, 0, 3*len(ords)) // each contact's distinct term ids
-	end := make([]uint32, len(ords))      // where each contact's ids end in seq
+	// The scratch arrays are off the heap (and so, in a build, in huge
+	// pages), unmapped at the end: on the heap, ~300 MB of them a build
+	// raised its heap's peak and the collector's pace. seq's room is more
+	// than any contact's terms need (an append past it moves seq to the
+	// heap, and seqMem is still unmapped).
+	seqMem := offheap[uint32](0, 8*len(ords)+64) // each contact's distinct term ids
+	end := offheap[uint32](len(ords), len(ords)) // where each contact's ids end in seq
+	defer offheapFree(seqMem)
+	defer offheapFree(end)
+	seq := seqMem
 	var mine []uint32
 	for i, o := range ords {
 		r := ix.arena.record(ix.contacts[o].packed)
@@ -205,7 +213,8 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 	for id, c := range count {
 		start[id+1] = start[id] + c
 	}
-	flat := make([]uint32, len(seq))
+	flat := offheap[uint32](len(seq), len(seq))
+	defer offheapFree(flat)
 	next := count[:0:0]
 	next = append(next, start[:len(terms)]...)
 	k := uint32(0)
@@ -216,7 +225,7 @@ func (ix *Index) indexTextBulk(a *analysis.Analyzer, f int, ords []uint32) {
 		}
 		k = end[i]
 	}
-	seq, end, next = nil, nil, nil
+	next = nil
 	for id, t := range terms {
 		adding.posts(fd, t, flat[start[id]:start[id+1]])
 	}

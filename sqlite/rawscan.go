@@ -55,8 +55,22 @@ const maxIdleRaw = 4
 const rawIdleTimeout = 3 * time.Second
 
 // get returns an idle connection or opens one on uri, its page cache
-// shrunk for scans (scanCacheKiB).
-func (p *rawPool) get(uri string) (*rawConn, error) {
+// shrunk for scans (scanCacheKiB), its mmap_size set to mmap.
+func (p *rawPool) get(uri string, mmap int64) (*rawConn, error) {
+	c, err := p.conn(uri)
+	if err != nil || c.mmap == mmap {
+		return c, err
+	}
+	if err := c.exec(context.Background(), fmt.Sprintf("PRAGMA mmap_size = %d", mmap)); err != nil {
+		c.close()
+		return nil, err
+	}
+	c.mmap = mmap
+	return c, nil
+}
+
+// conn returns an idle connection or opens one on uri.
+func (p *rawPool) conn(uri string) (*rawConn, error) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -77,6 +91,7 @@ func (p *rawPool) get(uri string) (*rawConn, error) {
 		c.close()
 		return nil, err
 	}
+
 	return c, nil
 }
 
@@ -152,6 +167,8 @@ type rawConn struct {
 	db  uintptr
 	// idleSince is when it was last put back in the pool.
 	idleSince time.Time
+	// mmap is its mmap_size (DB.ScanMmapBytes when it was taken).
+	mmap int64
 }
 
 // openRaw opens uri (a file: URI) read-only, without SQLite's mutexes.

@@ -73,6 +73,25 @@ func TestRawScan(t *testing.T) {
 			t.Fatalf("row %d: raw scan %+v, database/sql %+v", i, got[i], want[i])
 		}
 	}
+	// With ScanMmapBytes the scans map the file (a pooled connection
+	// taken again is switched) and read the same rows; back to 0, not.
+	for _, mmap := range []int64{1 << 30, 0} {
+		db.ScanMmapBytes = mmap
+		got = got[:0]
+		if err := scanTable(ctx, db, scan, func(r row) error { got = append(got, r); return nil }, q, int64(2), ""); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("mmap_size %d: the raw scan read %d rows that differ from database/sql's %d", mmap, len(got), len(want))
+		}
+		var size int64 = -1
+		if err := scanTable(ctx, db, scanInt64, func(n int64) error { size = n; return nil }, `PRAGMA mmap_size`); err != nil {
+			t.Fatal(err)
+		}
+		if (size > 0) != (mmap > 0) {
+			t.Fatalf("ScanMmapBytes %d: a scan connection's mmap_size is %d", mmap, size)
+		}
+	}
 
 	// A NULL into a string is an error, as in database/sql.
 	strict := func(s scanner) (string, error) {

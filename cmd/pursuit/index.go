@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pursuit-gov/pursuit/search"
+	"github.com/pursuit-gov/pursuit/sqlite"
 )
 
 // runIndex builds the search index of a store and writes its snapshot:
@@ -46,6 +47,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("index: %w", err)
 	}
 	defer s.Close()
+	if db, ok := s.(*sqlite.DB); ok {
+		// This process only builds: its scans may map the file (the
+		// mapped pages are resident while they run).
+		db.ScanMmapBytes = 1 << 40
+	}
 	ix, err := search.Build(ctx, s, search.Options{Logger: e.log})
 	if err != nil {
 		return fmt.Errorf("index: %w", err)

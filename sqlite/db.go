@@ -72,10 +72,9 @@ type DB struct {
 	// they read pages straight from the mapped file instead of one pread
 	// and copy each. A seed-scale index build spent ~1.5 s of CPU getting
 	// pages, and took 0.87-0.98 of its time with mmap. The mapped pages
-	// count in the process's
-	// resident size while a scan runs, so only `pursuit index` (a process
-	// of its own, serve's build child among them) sets it; a server's lake
-	// export keeps its memory goal.
+	// count in the process's resident size while a scan runs, so only
+	// `pursuit index` (a process of its own, serve's build child among
+	// them) sets it; a server's lake export keeps its memory goal.
 	ScanMmapBytes int64
 }
 

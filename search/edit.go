@@ -185,12 +185,30 @@ func sortedOrds(ords []uint32) []uint32 {
 // by key, then placed in one flat array, key after key; a small one (a
 // write) is sorted by key. Appending per key grew ~400 MB of slices at the
 // seed's scale, and on a virtual machine every fresh page of them is a
-// costly fault. Its scratch arrays are reused from one grouping to the
-// next, so fn must not keep the list nor group with the same grouper.
+// costly fault; where lists the ordinals a flag holds for the same way.
+// Its scratch arrays are reused from one grouping to the next, so fn must
+// not keep the list nor group with the same grouper.
 type grouper struct {
 	keys, flat []uint32
 	sorted     []uint64
 	count      []int
+}
+
+// where calls fn with the ordinals of ords for which has is true, in
+// order; with none, it does not call fn.
+func (g *grouper) where(ords []uint32, has func(o uint32) bool, fn func(l []uint32)) {
+	if cap(g.flat) < len(ords) {
+		g.flat = make([]uint32, 0, len(ords))
+	}
+	l := g.flat[:0]
+	for _, o := range ords {
+		if has(o) {
+			l = append(l, o)
+		}
+	}
+	if len(l) > 0 {
+		fn(l)
+	}
 }
 
 // group calls fn once for each key of ords (key(o) < nKeys) with that

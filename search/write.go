@@ -285,34 +285,12 @@ func (ix *Index) indexContactsOwn(ords []uint32, e edit) {
 	g.group(ords, len(pursuit.EmailStatuses), func(o uint32) uint32 { return uint32(ix.hot[o].email) }, func(i uint32, l []uint32) {
 		e.bits(ix.emailStatuses[i], l)
 	})
-	// The flags: key 1 for the contacts that have it.
-	flag := func(has bool) uint32 {
-		if has {
-			return 1
-		}
-		return 0
-	}
-	g.group(ords, 2, func(o uint32) uint32 {
-		r := ix.arena.header(ix.contacts[o].packed)
-		return flag(r.hasEmail())
-	}, func(k uint32, l []uint32) {
-		if k == 1 {
-			e.bits(ix.hasEmail, l)
-		}
-	})
-	g.group(ords, 2, func(o uint32) uint32 {
-		r := ix.arena.header(ix.contacts[o].packed)
-		return flag(r.hasPhone())
-	}, func(k uint32, l []uint32) {
-		if k == 1 {
-			e.bits(ix.hasPhone, l)
-		}
-	})
-	g.group(ords, 2, func(o uint32) uint32 { return flag(ix.contacts[o].verified != 0) }, func(k uint32, l []uint32) {
-		if k == 1 {
-			e.values(ix.verified, l, func(o uint32) int64 { return ix.contacts[o].verified })
-		}
-	})
+	g.where(ords, func(o uint32) bool { r := ix.arena.header(ix.contacts[o].packed); return r.hasEmail() },
+		func(l []uint32) { e.bits(ix.hasEmail, l) })
+	g.where(ords, func(o uint32) bool { r := ix.arena.header(ix.contacts[o].packed); return r.hasPhone() },
+		func(l []uint32) { e.bits(ix.hasPhone, l) })
+	g.where(ords, func(o uint32) bool { return ix.contacts[o].verified != 0 },
+		func(l []uint32) { e.values(ix.verified, l, func(o uint32) int64 { return ix.contacts[o].verified }) })
 }
 
 // indexContactsPlace adds the contacts to the structures of what they

@@ -142,6 +142,7 @@ func TestPragmas(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"foreign_keys", "1"},
 		{"synchronous", "1"},
+		{"page_size", "16384"},
 	} {
 		var got string
 		if err := db.SQL().QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&got); err != nil {
@@ -153,6 +154,39 @@ func TestPragmas(t *testing.T) {
 	}
 	if db.Kind() != "sqlite" {
 		t.Errorf("Kind() = %q", db.Kind())
+	}
+}
+
+// TestOpenKeepsPageSize opens a store made with SQLite's default 4 KiB
+// pages: Open's page_size pragma only shapes new files, and the old one
+// stays readable and writable with its own page size.
+func TestOpenKeepsPageSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, "CREATE TABLE probe (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	var size int
+	if err := db.SQL().QueryRowContext(ctx, "PRAGMA page_size").Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if size != 4096 {
+		t.Errorf("page_size of a 4 KiB store after Open = %d, want it kept at 4096", size)
+	}
+	if err := db.CreateCustomer(ctx, &pursuit.Customer{Name: "Old Pages Inc"}); err != nil {
+		t.Fatalf("write to a 4 KiB store: %v", err)
 	}
 }
 

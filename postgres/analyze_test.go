@@ -1,6 +1,9 @@
 package postgres_test
 
 import (
+	"bytes"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/pursuit-gov/pursuit"
@@ -57,6 +60,24 @@ func TestBulkAnalyzes(t *testing.T) {
 		must(t, db.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_statistic WHERE starelid = $1::regclass AND stainherit`, table).Scan(&n), "pg_statistic")
 		if n == 0 {
 			t.Errorf("%s: no statistics of the partitioned table as a whole", table)
+		}
+	}
+}
+
+// TestBulkLogsPhases checks that a Bulk into empty tables reports its
+// phases at debug level when the store has a logger, as `bench load`
+// shows them: the load, each index it rebuilt (by its definition), the
+// analyze and the commit.
+func TestBulkLogsPhases(t *testing.T) {
+	db := openDB(t)
+	var buf bytes.Buffer
+	db.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := gen.Config{Seed: 5, Places: 100, Contacts: 500, Customers: 2}
+	must(t, db.Bulk(ctx, func(w pursuit.BulkWriter) error { return gen.Generate(ctx, cfg, w, nil) }), "generate")
+	log := buf.String()
+	for _, want := range []string{`msg="bulk: load"`, `msg="bulk: rebuild index" index="CREATE INDEX idx_contact_name ON`, `msg="bulk: analyze"`, `msg="bulk: commit"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %s:\n%s", want, log)
 		}
 	}
 }

@@ -44,7 +44,8 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 		set_config('work_mem', '64MB', true)`); err != nil {
 		return dbErr(err)
 	}
-	w := &bulkWriter{tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}, seen: map[string]bool{}}
+	w := &bulkWriter{tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}, seen: map[string]bool{}, debug: db.debug}
+	start := time.Now()
 	if err := fn(w); err != nil {
 		return err
 	}
@@ -54,15 +55,20 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
+	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond))
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
+	start = time.Now()
 	if err := w.analyze(ctx); err != nil {
 		return err
 	}
+	db.debug("bulk: analyze", "took", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
 	if err := tx.Commit(ctx); err != nil {
 		return dbErr(err)
 	}
+	db.debug("bulk: commit", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -105,6 +111,9 @@ type bulkWriter struct {
 	placeGrants   []pursuit.CustomerPlaceRelation
 	contactGrants []pursuit.CustomerContactRelation
 	mappings      []pursuit.CustomerMapping
+
+	// debug logs the phases (DB.debug).
+	debug func(msg string, args ...any)
 
 	// err is the first error an Upsert returned: Bulk fails with it even
 	// when fn went on and returned nil (a failed statement would doom the
@@ -229,9 +238,11 @@ func (w *bulkWriter) rebuildIndexes(ctx context.Context) error {
 		return dbErr(err)
 	}
 	for _, def := range w.dropped {
+		start := time.Now()
 		if _, err := w.tx.Exec(ctx, def); err != nil {
 			return fmt.Errorf("rebuild index: %w", dbErr(err))
 		}
+		w.debug("bulk: rebuild index", "index", def, "took", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

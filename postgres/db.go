@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,6 +34,17 @@ type DB struct {
 	// stored in UTC with microsecond precision, and change_log.changed_at
 	// is taken from it too.
 	Now func() time.Time
+	// Log receives debug records of the bulk path's phases (the load,
+	// each index rebuild, the analyze and the commit, with how long each
+	// took); nil means no logging.
+	Log *slog.Logger
+}
+
+// debug logs a debug record when the store has a logger.
+func (db *DB) debug(msg string, args ...any) {
+	if db.Log != nil {
+		db.Log.Debug(msg, args...)
+	}
 }
 
 // Open connects to the PostgreSQL database dsn names (a postgres:// URL or

@@ -113,7 +113,11 @@ func benchLoad(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(out, "keeping PostgreSQL database %s\n", dsn)
 		}
 		if err := benchLoadStore(ctx, e, "postgres "+redactDSN(dsn), postgresLoadGoal, *dir, *batch, loadProfilePath(*cpuProfile, "postgres"), func() (pursuit.Store, error) {
-			return postgres.Open(ctx, dsn)
+			db, err := postgres.Open(ctx, dsn)
+			if err == nil {
+				db.Log = e.log // the bulk path's phases, at debug level
+			}
+			return db, err
 		}); err != nil {
 			return err
 		}

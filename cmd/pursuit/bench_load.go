@@ -27,10 +27,12 @@ import (
 	"github.com/pursuit-gov/pursuit/transfer"
 )
 
-// Load goals of the issue at the seed's scale on the 2-core machine.
+// Load goals at the seed's scale on the 2-core machine: issue 15's goal 8
+// (the dataset with all its indexes in a minute into SQLite, in 90 s into
+// PostgreSQL), which replaced the first goals of 2 and 3 minutes.
 const (
-	sqliteLoadGoal   = 2 * time.Minute
-	postgresLoadGoal = 3 * time.Minute
+	sqliteLoadGoal   = 60 * time.Second
+	postgresLoadGoal = 90 * time.Second
 )
 
 func benchLoad(ctx context.Context, e *env, args []string) error {

@@ -213,12 +213,31 @@ func benchLoadStore(ctx context.Context, e *env, name string, goal time.Duration
 	fmt.Fprintf(out, "total %d rows in %s: read, check and load %s, commit and index builds %s; %s rows/s overall\n",
 		res.Rows(), round(res.Elapsed), round(res.Loaded-res.Committed), round(res.Committed), rate(res.Rows(), res.Elapsed))
 	fmt.Fprintf(out, "peak memory: RSS (VmHWM) %s; Go heap in use %s, Go runtime total %s\n", loadPeakRSS(), loadMiB(heap), loadMiB(sys))
-	if res.Elapsed <= goal {
-		fmt.Fprintf(out, "goal: under %s: met\n", goal)
-	} else {
-		fmt.Fprintf(out, "goal: under %s: MISSED by %s\n", goal, round(res.Elapsed-goal))
-	}
+	fmt.Fprintln(out, loadGoalVerdict(goal, res))
 	return nil
+}
+
+// seedContacts is the seed's number of contacts, the scale the load goals
+// are set at.
+const seedContacts = 4_500_000
+
+// loadGoalVerdict says whether a load met goal: only of a load of the
+// seed's scale, since the goal says nothing of smaller ones.
+func loadGoalVerdict(goal time.Duration, res *transfer.Result) string {
+	var contacts int64
+	for _, t := range res.Tables {
+		if t.Table == pursuit.TableContacts {
+			contacts = t.Rows
+		}
+	}
+	switch {
+	case contacts < seedContacts:
+		return fmt.Sprintf("goal: under %s at the seed's scale (%d contacts); this load of %d contacts is not compared", goal, seedContacts, contacts)
+	case res.Elapsed <= goal:
+		return fmt.Sprintf("goal: under %s: met", goal)
+	default:
+		return fmt.Sprintf("goal: under %s: MISSED by %s", goal, round(res.Elapsed-goal))
+	}
 }
 
 // createBenchDatabase creates a database of its own on the server dsn

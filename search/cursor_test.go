@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/internal/testdb"
@@ -244,4 +245,42 @@ func FuzzDecodeCursor(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCursorAcrossBuildsOfADay builds two indexes over the same store at
+// different moments of one UTC day: every page a cursor of the first
+// leads to must be the second's page too, hit for hit and score for
+// score (recency is measured from the day's start, so the builds' static
+// scores agree to the bit).
+func TestCursorAcrossBuildsOfADay(t *testing.T) {
+	_, s := cursorFixture(t)
+	day := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	build := func(at time.Duration) *Index {
+		ix, err := Build(context.Background(), s, Options{Now: func() time.Time { return day.Add(at) }})
+		must(t, err)
+		return ix
+	}
+	a, b := build(7*time.Second), build(23*time.Hour+59*time.Minute+59*time.Second)
+	for _, q := range []string{"smith", "director", "finance", "smith director", ""} {
+		req := Request{Q: q, Limit: 4}
+		for page := 0; page < 6; page++ {
+			ra, err := a.SearchContacts(1, req)
+			must(t, err)
+			rb, err := b.SearchContacts(1, req)
+			must(t, err)
+			if len(ra.Hits) != len(rb.Hits) {
+				t.Fatalf("q=%q page %d: %d hits against %d", q, page, len(ra.Hits), len(rb.Hits))
+			}
+			for i := range ra.Hits {
+				if ra.Hits[i].Contact.ContactID != rb.Hits[i].Contact.ContactID || ra.Hits[i].Score != rb.Hits[i].Score {
+					t.Fatalf("q=%q page %d hit %d: contact %d (score %v) against %d (score %v)", q, page, i,
+						ra.Hits[i].Contact.ContactID, ra.Hits[i].Score, rb.Hits[i].Contact.ContactID, rb.Hits[i].Score)
+				}
+			}
+			if ra.NextCursor == "" {
+				break
+			}
+			req.Cursor = ra.NextCursor
+		}
+	}
 }

@@ -177,7 +177,13 @@ func newIndex(src Source, opt Options) *Index {
 	if opt.Now != nil {
 		now = opt.Now
 	}
-	ix.refTime = now().UnixMicro()
+	// Recency is measured from the start of the UTC day the index is
+	// built: two indexes built the same day over the same store then
+	// score every contact alike, bit for bit, so a cursor one of them
+	// made continues on the other (a fleet's servers, a rebuild) without
+	// repeating or skipping a hit whose static score moved by the second
+	// between the builds. A day is nothing to a half-life of a year.
+	ix.refTime = now().UTC().Truncate(24 * time.Hour).UnixMicro()
 	ix.maxStatic = ix.w.Seniority + ix.w.Population + ix.w.Recency
 	if ix.maxStatic <= 0 {
 		ix.maxStatic = 1

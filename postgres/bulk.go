@@ -15,10 +15,12 @@ import (
 // Bulk runs fn in one transaction holding the write lock. Upserts are
 // checked at once (Validate, keys present, places exist); contacts, tech
 // stack, grants and mappings are then collected up to flushRows rows per
-// table, COPYed into a temporary staging table and merged set-based: an
-// INSERT … SELECT for new keys, an UPDATE … FROM staging or ON CONFLICT DO
-// UPDATE for existing ones (which also moves a place to another state
-// partition, or a contact to another place, and cascades). Parents are
+// table and written by a goroutine while the next rows are checked (one
+// write at a time; see flush): COPYed into a temporary staging table and
+// merged set-based: an INSERT … SELECT for new keys, an UPDATE … FROM
+// staging or ON CONFLICT DO UPDATE for existing ones (which also moves a
+// place to another state partition, or a contact to another place, and
+// cascades). Parents are
 // locked set-based and the INSERTs skip the per-row foreign-key triggers;
 // the change_log triggers log every row. Secondary indexes of tables that
 // were empty are dropped at the first write and rebuilt before the commit.
@@ -44,7 +46,14 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 		set_config('work_mem', '64MB', true)`); err != nil {
 		return dbErr(err)
 	}
-	w := &bulkWriter{tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}, seen: map[string]bool{}, debug: db.debug}
+	flushRows := db.flushRows
+	if flushRows <= 0 {
+		flushRows = defaultFlushRows
+	}
+	w := &bulkWriter{ctx: ctx, flushRows: flushRows, tx: tx, now: now, maxID: map[string]int64{}, staged: map[string]bool{}, seen: map[string]bool{}, debug: db.debug}
+	// A failed fn still waits for the write in flight: the transaction
+	// is rolled back only once nothing uses its connection.
+	defer w.wait()
 	start := time.Now()
 	if err := fn(w); err != nil {
 		return err
@@ -52,7 +61,7 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if w.err != nil {
 		return w.err
 	}
-	if err := w.flush(ctx); err != nil {
+	if err := w.drain(); err != nil {
 		return err
 	}
 	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond))
@@ -76,8 +85,19 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 type bulkWriter struct {
 	// mu serializes the Upsert calls: they share one connection.
 	mu  sync.Mutex
+	ctx context.Context // the Bulk's, for the writes flush starts
 	tx  pgx.Tx
 	now time.Time
+
+	// writing is closed when the write flush started in the background
+	// ends, nil when none runs; writeErr is the first such write's error.
+	// While a write runs, it alone uses tx and the fields below it
+	// touches (maxID, staged, seen, dropped, newContacts, replica); the
+	// Upserts only check rows against states, which is loaded before the
+	// first background write and changed only by UpsertPlaces after
+	// drain. See flush.
+	writing  chan struct{}
+	writeErr error
 	// states maps every place_id to its state_abbr, the second column of
 	// the foreign keys to places; loaded on first use and kept current by
 	// UpsertPlaces. The transaction holds the write lock, so no other
@@ -105,6 +125,7 @@ type bulkWriter struct {
 	// merged in fewer, larger statements. Upserts of customers and places,
 	// which later rows' checks depend on, write at once.
 	pending       string
+	flushRows     int
 	rows          int // rows collected, for analyze
 	contacts      []pursuit.Contact
 	tech          []pursuit.TechStack
@@ -128,51 +149,97 @@ func (w *bulkWriter) record(err *error) {
 	}
 }
 
-// flushRows is how many rows of one table Bulk collects before it writes
-// them.
-const flushRows = 50_000
+// defaultFlushRows is how many rows of one table Bulk collects before it
+// writes them.
+const defaultFlushRows = 50_000
 
 // add appends a checked batch of table to the pending rows, writing the
 // pending rows of another table first, and writes when flushRows are
 // pending. Database errors (a taken unique key, a missing contact) of
 // collected rows thus surface at a later Upsert call or from Bulk.
-func (w *bulkWriter) add(ctx context.Context, table string, n int, appendRows func()) error {
+func (w *bulkWriter) add(table string, n int, appendRows func()) error {
 	if w.pending != table {
-		if err := w.flush(ctx); err != nil {
+		if err := w.flush(); err != nil {
 			return err
 		}
 	}
 	w.pending = table
 	w.rows += n
 	appendRows()
-	if len(w.contacts)+len(w.tech)+len(w.placeGrants)+len(w.contactGrants)+len(w.mappings) >= flushRows {
-		return w.flush(ctx)
+	if len(w.contacts)+len(w.tech)+len(w.placeGrants)+len(w.contactGrants)+len(w.mappings) >= w.flushRows {
+		return w.flush()
 	}
 	return nil
 }
 
-// flush writes the pending rows.
-func (w *bulkWriter) flush(ctx context.Context) error {
-	var err error
+// flush starts writing the pending rows in the background, once the
+// previous write has ended, and returns the error of any earlier write.
+// While PostgreSQL works on one batch, the Upserts go on checking and
+// collecting the next: the checks and the database no longer take turns
+// (a seed-scale load spent a third of its time with the server idle).
+// The write uses the Bulk's context.
+func (w *bulkWriter) flush() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	if w.pending == "" {
+		return nil
+	}
+	// Every write reads the states; loaded here, with no write running,
+	// the writes never change the map while an Upsert reads it.
+	if err := w.loadStates(w.ctx); err != nil {
+		return fail(w.pending, err)
+	}
+	var write func(ctx context.Context) error
 	switch w.pending {
 	case pursuit.TableContacts:
-		err = w.writeContacts(ctx, w.contacts)
-		w.contacts = w.contacts[:0]
+		rows := w.contacts
+		write = func(ctx context.Context) error { return w.writeContacts(ctx, rows) }
+		w.contacts = nil
 	case pursuit.TableTechStack:
-		err = writeRows(ctx, w, techStackBulk, w.tech)
-		w.tech = w.tech[:0]
+		rows := w.tech
+		write = func(ctx context.Context) error { return writeRows(ctx, w, techStackBulk, rows) }
+		w.tech = nil
 	case pursuit.TableCustomerPlaceRelation:
-		err = writeRows(ctx, w, placeGrantsBulk, w.placeGrants)
-		w.placeGrants = w.placeGrants[:0]
+		rows := w.placeGrants
+		write = func(ctx context.Context) error { return writeRows(ctx, w, placeGrantsBulk, rows) }
+		w.placeGrants = nil
 	case pursuit.TableCustomerContactRelation:
-		err = writeRows(ctx, w, contactGrantsBulk, w.contactGrants)
-		w.contactGrants = w.contactGrants[:0]
+		rows := w.contactGrants
+		write = func(ctx context.Context) error { return writeRows(ctx, w, contactGrantsBulk, rows) }
+		w.contactGrants = nil
 	case pursuit.TableCustomerMapping:
-		err = writeRows(ctx, w, mappingsBulk, w.mappings)
-		w.mappings = w.mappings[:0]
+		rows := w.mappings
+		write = func(ctx context.Context) error { return writeRows(ctx, w, mappingsBulk, rows) }
+		w.mappings = nil
 	}
 	w.pending = ""
-	return err
+	done := make(chan struct{})
+	w.writing = done
+	go func() {
+		defer close(done)
+		w.writeErr = write(w.ctx)
+	}()
+	return nil
+}
+
+// wait waits for the background write, if one runs, and returns the
+// error of the first write that failed (the transaction is then doomed).
+func (w *bulkWriter) wait() error {
+	if w.writing != nil {
+		<-w.writing
+		w.writing = nil
+	}
+	return w.writeErr
+}
+
+// drain writes the pending rows and waits for them: what an Upsert that
+// uses the transaction itself does first.
+func (w *bulkWriter) drain() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return w.wait()
 }
 
 // deferIndexes drops the secondary indexes (neither primary key nor

@@ -223,7 +223,7 @@ func (w *bulkWriter) UpsertCustomers(ctx context.Context, rows []pursuit.Custome
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer w.record(&err)
-	if err := w.flush(ctx); err != nil {
+	if err := w.drain(); err != nil {
 		return err
 	}
 	if err := checkRows(customersBulk.desc, rows); err != nil {
@@ -240,7 +240,7 @@ func (w *bulkWriter) UpsertPlaces(ctx context.Context, rows []pursuit.Place) (er
 	defer w.mu.Unlock()
 	defer w.record(&err)
 	const table = pursuit.TablePlaces
-	if err := w.flush(ctx); err != nil {
+	if err := w.drain(); err != nil {
 		return err
 	}
 	if len(rows) == 0 {
@@ -305,7 +305,7 @@ func (w *bulkWriter) UpsertContacts(ctx context.Context, rows []pursuit.Contact)
 	if err := w.checkPlaces(ctx, pursuit.TableContacts, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
 	}
-	return w.add(ctx, pursuit.TableContacts, len(rows), func() { w.contacts = append(w.contacts, rows...) })
+	return w.add(pursuit.TableContacts, len(rows), func() { w.contacts = append(w.contacts, rows...) })
 }
 
 // writeContacts writes a batch of rows UpsertContacts has checked. A batch
@@ -373,7 +373,7 @@ func (w *bulkWriter) UpsertTechStack(ctx context.Context, rows []pursuit.TechSta
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
 	}
-	return w.add(ctx, table, len(rows), func() { w.tech = append(w.tech, rows...) })
+	return w.add(table, len(rows), func() { w.tech = append(w.tech, rows...) })
 }
 
 // UpsertPlaceGrants inserts or replaces customer_place_relation rows;
@@ -389,7 +389,7 @@ func (w *bulkWriter) UpsertPlaceGrants(ctx context.Context, rows []pursuit.Custo
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
 	}
-	return w.add(ctx, table, len(rows), func() { w.placeGrants = append(w.placeGrants, rows...) })
+	return w.add(table, len(rows), func() { w.placeGrants = append(w.placeGrants, rows...) })
 }
 
 // UpsertContactGrants inserts or replaces customer_contact_relation rows;
@@ -402,7 +402,7 @@ func (w *bulkWriter) UpsertContactGrants(ctx context.Context, rows []pursuit.Cus
 	if err := checkRows(contactGrantsBulk.desc, rows); err != nil {
 		return err
 	}
-	return w.add(ctx, table, len(rows), func() { w.contactGrants = append(w.contactGrants, rows...) })
+	return w.add(table, len(rows), func() { w.contactGrants = append(w.contactGrants, rows...) })
 }
 
 // UpsertCustomerMappings inserts or replaces customer_mapping rows.
@@ -417,7 +417,7 @@ func (w *bulkWriter) UpsertCustomerMappings(ctx context.Context, rows []pursuit.
 	if err := w.checkPlaces(ctx, table, len(rows), func(i int) int64 { return rows[i].PlaceID }); err != nil {
 		return err
 	}
-	return w.add(ctx, table, len(rows), func() { w.mappings = append(w.mappings, rows...) })
+	return w.add(table, len(rows), func() { w.mappings = append(w.mappings, rows...) })
 }
 
 // fillContactPlaces sets the staged rows' contact place column from
@@ -447,6 +447,8 @@ func (w *bulkWriter) fillContactPlaces(ctx context.Context, table, stage, contac
 // checkPlaces fails with EFOREIGNKEY when a row of a batch references a
 // place that does not exist (0 means none).
 func (w *bulkWriter) checkPlaces(ctx context.Context, table string, n int, placeID func(i int) int64) error {
+	// Until the states are loaded no write has started (flush loads
+	// them first), so this may use the transaction.
 	if err := w.loadStates(ctx); err != nil {
 		return fail(table, err)
 	}

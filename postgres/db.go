@@ -38,6 +38,11 @@ type DB struct {
 	// each index rebuild, the analyze and the commit, with how long each
 	// took); nil means no logging.
 	Log *slog.Logger
+
+	// flushRows is how many rows of one table Bulk collects before it
+	// writes them; 0 means defaultFlushRows. Tests lower it to run many
+	// writes on small data.
+	flushRows int
 }
 
 // debug logs a debug record when the store has a logger.

@@ -11,13 +11,10 @@ import (
 )
 
 // The store's own text search (pursuit.TextSearchStore) over the GIN
-// indexes of migration 1: pursuit_contact_tsv and pursuit_place_tsv, the
-// 'simple' configuration, which neither stems nor drops words, like the
-// SQLite store's FTS5 tables.
-//
-// The contacts' index covers the email too; a match must also hold
-// without it (the second, unindexed condition, checked only on the rows
-// the index found), since the text search does not search emails.
+// indexes of pursuit_contact_words (migration 10: name, title and
+// department) and pursuit_place_tsv (migration 1), the 'simple'
+// configuration, which neither stems nor drops words, like the SQLite
+// store's FTS5 tables.
 
 // textQuery is the tsquery of a TextQuery's words: all of them.
 const textQuery = `plainto_tsquery('simple'::regconfig, $2)`
@@ -40,8 +37,7 @@ func (db *DB) SearchContactsText(ctx context.Context, customerID int64, q pursui
 	from := ` FROM contacts c
 		LEFT JOIN customer_contact_relation cr ON cr.customer_id = $1 AND cr.contact_id = c.contact_id
 		LEFT JOIN customer_place_relation pr ON pr.customer_id = $1 AND pr.place_id = c.place_id
-		WHERE pursuit_contact_tsv(c.name, c.title, c.department, c.email) @@ ` + textQuery + `
-		AND pursuit_contact_tsv(c.name, c.title, c.department, '') @@ ` + textQuery + `
+		WHERE pursuit_contact_words(c.name, c.title, c.department) @@ ` + textQuery + `
 		AND (cr.customer_id IS NOT NULL OR pr.customer_id IS NOT NULL)` + stateSQL
 	args := append([]any{customerID, strings.Join(q.Words, " ")}, stateArgs...)
 	var out pursuit.TextContacts

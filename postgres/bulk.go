@@ -64,7 +64,8 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	if err := w.drain(); err != nil {
 		return err
 	}
-	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond))
+	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond),
+		"writes", w.writeTime.Round(time.Millisecond), "waited_for_writes", w.waitTime.Round(time.Millisecond))
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
@@ -98,6 +99,10 @@ type bulkWriter struct {
 	// drain. See flush.
 	writing  chan struct{}
 	writeErr error
+	// writeTime is how long the background writes took, waitTime how
+	// long the Upserts waited for them: the load's debug record shows
+	// whether the checks or the database held it up.
+	writeTime, waitTime time.Duration
 	// states maps every place_id to its state_abbr, the second column of
 	// the foreign keys to places; loaded on first use and kept current by
 	// UpsertPlaces. The transaction holds the write lock, so no other
@@ -218,7 +223,9 @@ func (w *bulkWriter) flush() error {
 	w.writing = done
 	go func() {
 		defer close(done)
+		t0 := time.Now()
 		w.writeErr = write(w.ctx)
+		w.writeTime += time.Since(t0)
 	}()
 	return nil
 }
@@ -227,7 +234,9 @@ func (w *bulkWriter) flush() error {
 // error of the first write that failed (the transaction is then doomed).
 func (w *bulkWriter) wait() error {
 	if w.writing != nil {
+		t0 := time.Now()
 		<-w.writing
+		w.waitTime += time.Since(t0)
 		w.writing = nil
 	}
 	return w.writeErr
@@ -455,10 +464,7 @@ func (w *bulkWriter) copyNew(ctx context.Context, table string, cols []string, n
 		return pursuit.FieldErrorf(pursuit.EFOREIGNKEY, "place_id", "a place of the batch no longer exists (referenced by %s.place_id)", table)
 	}
 	return w.withoutFKTriggers(ctx, func() error {
-		_, err := w.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromSlice(n, func(j int) ([]any, error) {
-			return row(j), nil
-		}))
-		return err
+		return copyBinary(ctx, w.tx.Conn(), table, cols, n, row)
 	})
 }
 
@@ -475,10 +481,7 @@ func (w *bulkWriter) stage(ctx context.Context, name, ddl string, cols []string,
 		}
 		w.staged[name] = true
 	}
-	_, err := w.tx.CopyFrom(ctx, pgx.Identifier{name}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
-		return row(i), nil
-	}))
-	return err
+	return copyBinary(ctx, w.tx.Conn(), name, cols, n, row)
 }
 
 // loadStates loads the place_id → state_abbr map.
@@ -658,4 +661,68 @@ func (w *bulkWriter) probeJoin(ctx context.Context, sql string) error {
 // fail translates a database error of a batch of table.
 func fail(table string, err error) error {
 	return fmt.Errorf("upsert %s: %w", table, dbErr(err))
+}
+
+// lockKeys checks that the parent p of every row of a batch exists and
+// locks it FOR KEY SHARE, from the rows' own values rather than a staging
+// table: the direct-COPY path of writeRows. keyAt are the positions in a
+// row (row(j)) of p's key columns, one or two, each holding int64, string
+// or nil (no parent). The distinct keys go to PostgreSQL as arrays; a
+// missing parent is EFOREIGNKEY naming the first missing key, as
+// lockParents says it.
+func (w *bulkWriter) lockKeys(ctx context.Context, table string, p parent, n int, row func(j int) []any, keyAt []int) error {
+	if len(keyAt) != len(p.cols) || len(keyAt) > 2 {
+		return fmt.Errorf("lockKeys: %d key columns for %s", len(keyAt), p.table)
+	}
+	type key struct {
+		id int64
+		s  string
+	}
+	seen := make(map[key]bool, 1024)
+	var ids []int64
+	var strs []string
+	for j := range n {
+		r := row(j)
+		id, ok := r[keyAt[0]].(int64)
+		if !ok {
+			continue // NULL: no parent
+		}
+		k := key{id: id}
+		if len(keyAt) == 2 {
+			s, ok := r[keyAt[1]].(string)
+			if !ok {
+				return fmt.Errorf("lockKeys: %s.%s of row %d is %T", table, p.stageCols[1], j+1, r[keyAt[1]])
+			}
+			k.s = s
+		}
+		if !seen[k] {
+			seen[k] = true
+			ids, strs = append(ids, k.id), append(strs, k.s)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := `SELECT unnest($1::bigint[]) AS k1`
+	on := `p.` + p.cols[0] + ` = s.k1`
+	args := []any{ids}
+	if len(keyAt) == 2 {
+		keys = `SELECT * FROM unnest($1::bigint[], $2::text[]) AS s (k1, k2)`
+		on += ` AND p.` + p.cols[1] + ` = s.k2`
+		args = append(args, strs)
+	}
+	var locked int
+	if err := w.tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+p.table+` p JOIN (`+keys+`) s ON `+on+`
+		FOR KEY SHARE OF p) x`, args...).Scan(&locked); err != nil {
+		return err
+	}
+	if locked == len(ids) {
+		return nil
+	}
+	var missing int64
+	if err := w.tx.QueryRow(ctx, `SELECT s.k1 FROM (`+keys+`) s
+		WHERE NOT EXISTS (SELECT 1 FROM `+p.table+` p WHERE `+on+`) ORDER BY 1 LIMIT 1`, args...).Scan(&missing); err != nil {
+		return err
+	}
+	return pursuit.FieldErrorf(pursuit.EFOREIGNKEY, p.field, "%s %d does not exist (referenced by %s.%s)", p.name, missing, table, p.field)
 }

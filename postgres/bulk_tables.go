@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -187,14 +188,17 @@ func writeRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows 
 	if err != nil {
 		return err
 	}
-	if err := stageBatch(ctx, w, s, b); err != nil {
-		return err
-	}
 	allNew := false
 	if b.ids != nil {
 		if allNew, err = w.allNew(ctx, b.table, s.desc.Key[0], b.ids); err != nil {
 			return fail(b.table, err)
 		}
+	}
+	if allNew && b.placesKnown {
+		return copyRows(ctx, w, s, b)
+	}
+	if err := stageBatch(ctx, w, s, b); err != nil {
+		return err
 	}
 	parents := s.parents
 	if b.placesKnown {
@@ -208,6 +212,39 @@ func writeRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], rows 
 		}
 	}
 	if err := w.merge(ctx, b.table, b.stage, b.cols, s.desc.Key, allNew, parents...); err != nil {
+		return fail(b.table, err)
+	}
+	if s.desc.Sequence != "" {
+		if err := w.bumpSequence(ctx, b.table, s.desc.Sequence); err != nil {
+			return fail(b.table, err)
+		}
+	}
+	return nil
+}
+
+// copyRows writes a batch whose ids are all new straight into its table
+// with one COPY, as writeContacts does for contacts: no staging table and
+// no INSERT … SELECT, so each row is written once. The parents are locked
+// from the rows' values (lockKeys); contacts need no lock when they are
+// this Bulk's own inserts (b.placesKnown), and copyRows is not used
+// otherwise. COPY fires the statement triggers: change_log is written as
+// for an INSERT.
+func copyRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], b *batch) error {
+	for _, p := range s.parents {
+		if p.table == pursuit.TableContacts {
+			continue // b.placesKnown: this Bulk's own contacts
+		}
+		keyAt := make([]int, len(p.stageCols))
+		for i, c := range p.stageCols {
+			keyAt[i] = slices.Index(b.cols, c)
+		}
+		if err := w.lockKeys(ctx, b.table, p, b.n, b.row, keyAt); err != nil {
+			return fail(b.table, err)
+		}
+	}
+	if err := w.withoutFKTriggers(ctx, func() error {
+		return copyBinary(ctx, w.tx.Conn(), b.table, b.cols, b.n, b.row)
+	}); err != nil {
 		return fail(b.table, err)
 	}
 	if s.desc.Sequence != "" {

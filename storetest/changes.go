@@ -360,6 +360,29 @@ func testBulkForeignKey(t *testing.T, s pursuit.Store) {
 		{"mapping of a missing place", func(w pursuit.BulkWriter) error {
 			return w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{{CustomerMappingID: 1, CustomerID: cu.CustomerID, ExternalCRMID: "x", PlaceID: 5}})
 		}, "place_id"},
+		{"new mappings of a missing customer", func(w pursuit.BulkWriter) error {
+			p := newPlace("A")
+			p.PlaceID = 1
+			if err := w.UpsertPlaces(ctx, []pursuit.Place{p}); err != nil {
+				return err
+			}
+			return w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{
+				{CustomerMappingID: 1, CustomerID: cu.CustomerID, ExternalCRMID: "x", PlaceID: 1},
+				{CustomerMappingID: 2, CustomerID: 999999, ExternalCRMID: "y", PlaceID: 1}})
+		}, "customer_id"},
+		{"new tech stack after a missing customer's mapping", func(w pursuit.BulkWriter) error {
+			p := newPlace("A")
+			p.PlaceID = 1
+			if err := w.UpsertPlaces(ctx, []pursuit.Place{p}); err != nil {
+				return err
+			}
+			if err := w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{{CustomerMappingID: 1, CustomerID: 999998, ExternalCRMID: "x", PlaceID: 1}}); err != nil {
+				return err
+			}
+			ts := newTechStack(1, "Tyler")
+			ts.TechStackID = 1
+			return w.UpsertTechStack(ctx, []pursuit.TechStack{ts})
+		}, "customer_id"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := lastSeq(t, s)

@@ -23,11 +23,14 @@ const analyzeRows = 10_000
 // the transaction it sees the loaded rows, its statistics commit with
 // them, and a failure rolls the load back like any other.
 func (w *bulkWriter) analyze(ctx context.Context) error {
-	if len(w.dropped) == 0 && w.rows < analyzeRows {
+	if len(w.dropped) == 0 && len(w.later) == 0 && w.rows < analyzeRows {
 		return nil
 	}
 	tables := make([]string, 0, len(w.seen))
 	for t := range w.seen {
+		if slices.ContainsFunc(w.later, func(p pendingIndex) bool { return p.table == t }) {
+			continue // analysed once its indexes are built
+		}
 		tables = append(tables, pgx.Identifier{t}.Sanitize())
 	}
 	if len(tables) == 0 {

@@ -67,7 +67,8 @@ func TestBulkAnalyzes(t *testing.T) {
 // TestBulkLogsPhases checks that a Bulk into empty tables reports its
 // phases at debug level when the store has a logger, as `bench load`
 // shows them: the load, each index it rebuilt (by its definition), the
-// analyze and the commit.
+// analyze and the commit, then the contacts' indexes built after the
+// commit and their analyze.
 func TestBulkLogsPhases(t *testing.T) {
 	db := openDB(t)
 	var buf bytes.Buffer
@@ -75,7 +76,9 @@ func TestBulkLogsPhases(t *testing.T) {
 	cfg := gen.Config{Seed: 5, Places: 100, Contacts: 500, Customers: 2}
 	must(t, db.Bulk(ctx, func(w pursuit.BulkWriter) error { return gen.Generate(ctx, cfg, w, nil) }), "generate")
 	log := buf.String()
-	for _, want := range []string{`msg="bulk: load"`, `msg="bulk: rebuild index" index="CREATE INDEX idx_contact_name ON`, `msg="bulk: analyze"`, `msg="bulk: commit"`} {
+	for _, want := range []string{`msg="bulk: load"`, `msg="bulk: rebuild index" index="CREATE INDEX places_account_owner_idx ON`,
+		`msg="bulk: analyze"`, `msg="bulk: commit"`, `msg="bulk: build index after commit" index="CREATE INDEX idx_contact_name ON`,
+		`msg="bulk: analyze after commit" tables=1`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %s:\n%s", want, log)
 		}

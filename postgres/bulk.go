@@ -30,6 +30,10 @@ import (
 // keeps its last row. CreatedAt, UpdatedAt and GrantedAt are kept as given,
 // or set to now when zero. docs/schema.md explains the choices.
 func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
+	// An earlier load interrupted after its commit left indexes to build.
+	if err := db.buildPendingIndexes(ctx); err != nil {
+		return fmt.Errorf("bulk: indexes an earlier load left to build: %w", err)
+	}
 	now := db.now()
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
@@ -74,11 +78,17 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 		return err
 	}
 	db.debug("bulk: analyze", "took", time.Since(start).Round(time.Millisecond))
+	if err := w.recordPending(ctx); err != nil {
+		return err
+	}
 	start = time.Now()
 	if err := tx.Commit(ctx); err != nil {
 		return dbErr(err)
 	}
 	db.debug("bulk: commit", "took", time.Since(start).Round(time.Millisecond))
+	if err := db.buildPendingIndexes(ctx); err != nil {
+		return fmt.Errorf("bulk: the load is committed, but an index of it is not built yet (the next load or pursuit migrate builds it): %w", err)
+	}
 	return nil
 }
 
@@ -120,6 +130,9 @@ type bulkWriter struct {
 	// CREATE INDEX statements of the indexes deferIndexes dropped.
 	seen    map[string]bool
 	dropped []string
+	// later holds the dropped indexes of the tables afterCommit names:
+	// built after the commit, in parallel (buildPendingIndexes).
+	later []pendingIndex
 	// newContacts records the places of the contacts this Bulk inserted
 	// as new, for the grants and mappings that reference them.
 	newContacts contactPlaces
@@ -299,6 +312,10 @@ func (w *bulkWriter) deferIndexes(ctx context.Context, table string) error {
 	for i, name := range names {
 		if _, err := w.tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{name}.Sanitize()); err != nil {
 			return err
+		}
+		if afterCommit(table) {
+			w.later = append(w.later, pendingIndex{name: name, table: table, def: defs[i]})
+			continue
 		}
 		w.dropped = append(w.dropped, defs[i])
 	}

@@ -113,6 +113,10 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		}
 		applied = append(applied, m.version)
 	}
+	// A load interrupted after its commit left indexes to build.
+	if err := db.buildPendingIndexes(ctx); err != nil {
+		return applied, fmt.Errorf("migrate: indexes a load left to build: %w", err)
+	}
 	return applied, nil
 }
 

@@ -449,36 +449,14 @@ func (w *bulkWriter) withoutFKTriggers(ctx context.Context, fn func() error) err
 
 // copyNew COPYs n rows whose ids are all new straight into table, without
 // a staging table: the fresh-load path. It locks the rows' places FOR KEY
-// SHARE in one join against the distinct (place_id, state_abbr) pairs,
-// passed as arrays (the caller has checked them against the states map),
-// and COPYs without the per-row foreign-key triggers, like insertChecked.
-// COPY fires the statement triggers, so change_log is written as for an
-// INSERT.
+// SHARE (lockKeys, from placeIDs and states, which the caller has checked
+// against the states map), and COPYs without the per-row foreign-key
+// triggers, like insertChecked. COPY fires the statement triggers, so
+// change_log is written as for an INSERT.
 func (w *bulkWriter) copyNew(ctx context.Context, table string, cols []string, n int, row func(j int) []any, placeIDs []int64, states []string) error {
-	type key struct {
-		id    int64
-		state string
-	}
-	seen := make(map[key]bool, 1024)
-	var ids []int64
-	var sts []string
-	for j := range placeIDs {
-		k := key{placeIDs[j], states[j]}
-		if !seen[k] {
-			seen[k] = true
-			ids, sts = append(ids, k.id), append(sts, k.state)
-		}
-	}
-	var locked int
-	err := w.tx.QueryRow(ctx, `SELECT count(*) FROM (
-		SELECT 1 FROM places p JOIN unnest($1::bigint[], $2::text[]) AS s (place_id, state_abbr)
-			ON p.place_id = s.place_id AND p.state_abbr = s.state_abbr
-		FOR KEY SHARE OF p) x`, ids, sts).Scan(&locked)
+	err := w.lockKeys(ctx, table, placeParent, n, func(j int) (int64, string, bool) { return placeIDs[j], states[j], true })
 	if err != nil {
 		return err
-	}
-	if locked != len(ids) {
-		return pursuit.FieldErrorf(pursuit.EFOREIGNKEY, "place_id", "a place of the batch no longer exists (referenced by %s.place_id)", table)
 	}
 	return w.withoutFKTriggers(ctx, func() error {
 		return copyBinary(ctx, w.tx.Conn(), table, cols, n, row)
@@ -682,39 +660,30 @@ func fail(table string, err error) error {
 
 // lockKeys checks that the parent p of every row of a batch exists and
 // locks it FOR KEY SHARE, from the rows' own values rather than a staging
-// table: the direct-COPY path of writeRows. keyAt are the positions in a
-// row (row(j)) of p's key columns, one or two, each holding int64, string
-// or nil (no parent). The distinct keys go to PostgreSQL as arrays; a
-// missing parent is EFOREIGNKEY naming the first missing key, as
-// lockParents says it.
-func (w *bulkWriter) lockKeys(ctx context.Context, table string, p parent, n int, row func(j int) []any, keyAt []int) error {
-	if len(keyAt) != len(p.cols) || len(keyAt) > 2 {
-		return fmt.Errorf("lockKeys: %d key columns for %s", len(keyAt), p.table)
+// table: the direct-COPY paths. key returns row j's key in p (the id,
+// and the text second column when p's key has two) and whether the row
+// has a parent (false: NULL). The distinct keys go to PostgreSQL as
+// arrays; a missing parent is EFOREIGNKEY naming the first missing key,
+// as lockParents says it.
+func (w *bulkWriter) lockKeys(ctx context.Context, table string, p parent, n int, key func(j int) (id int64, s string, ok bool)) error {
+	if len(p.cols) > 2 {
+		return fmt.Errorf("lockKeys: %d key columns for %s", len(p.cols), p.table)
 	}
-	type key struct {
+	type pair struct {
 		id int64
 		s  string
 	}
-	seen := make(map[key]bool, 1024)
+	seen := make(map[pair]bool, 1024)
 	var ids []int64
 	var strs []string
 	for j := range n {
-		r := row(j)
-		id, ok := r[keyAt[0]].(int64)
+		id, s, ok := key(j)
 		if !ok {
-			continue // NULL: no parent
+			continue
 		}
-		k := key{id: id}
-		if len(keyAt) == 2 {
-			s, ok := r[keyAt[1]].(string)
-			if !ok {
-				return fmt.Errorf("lockKeys: %s.%s of row %d is %T", table, p.stageCols[1], j+1, r[keyAt[1]])
-			}
-			k.s = s
-		}
-		if !seen[k] {
+		if k := (pair{id, s}); !seen[k] {
 			seen[k] = true
-			ids, strs = append(ids, k.id), append(strs, k.s)
+			ids, strs = append(ids, id), append(strs, s)
 		}
 	}
 	if len(ids) == 0 {
@@ -723,7 +692,7 @@ func (w *bulkWriter) lockKeys(ctx context.Context, table string, p parent, n int
 	keys := `SELECT unnest($1::bigint[]) AS k1`
 	on := `p.` + p.cols[0] + ` = s.k1`
 	args := []any{ids}
-	if len(keyAt) == 2 {
+	if len(p.cols) == 2 {
 		keys = `SELECT * FROM unnest($1::bigint[], $2::text[]) AS s (k1, k2)`
 		on += ` AND p.` + p.cols[1] + ` = s.k2`
 		args = append(args, strs)

@@ -238,7 +238,16 @@ func copyRows[T any](ctx context.Context, w *bulkWriter, s *bulkTable[T], b *bat
 		for i, c := range p.stageCols {
 			keyAt[i] = slices.Index(b.cols, c)
 		}
-		if err := w.lockKeys(ctx, b.table, p, b.n, b.row, keyAt); err != nil {
+		key := func(j int) (int64, string, bool) {
+			r := b.row(j)
+			id, ok := r[keyAt[0]].(int64) // not: NULL, no parent
+			var s string
+			if ok && len(keyAt) == 2 {
+				s, _ = r[keyAt[1]].(string)
+			}
+			return id, s, ok
+		}
+		if err := w.lockKeys(ctx, b.table, p, b.n, key); err != nil {
 			return fail(b.table, err)
 		}
 	}

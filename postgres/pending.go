@@ -12,13 +12,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/pursuit-gov/pursuit"
 )
 
 // afterCommit reports whether Bulk builds the indexes it dropped on table
 // after its commit, in parallel, rather than inside its transaction:
 // contacts, whose indexes are most of a load's index builds (the GIN
 // alone 25 s at the seed's scale).
-func afterCommit(table string) bool { return table == "contacts" }
+func afterCommit(table string) bool { return table == pursuit.TableContacts }
 
 // pendingLanes is how many indexes buildPendingIndexes builds at once.
 const pendingLanes = 2
@@ -72,9 +74,13 @@ func (db *DB) buildPendingIndexes(ctx context.Context) error {
 		return nil
 	}
 	// GIN builds first: the longest, so the other lane takes the rest.
-	slices.SortStableFunc(jobs, func(a, b pendingIndex) int {
-		return boolCmp(strings.Contains(b.def, " USING gin "), strings.Contains(a.def, " USING gin "))
-	})
+	gin := func(p pendingIndex) int {
+		if strings.Contains(p.def, " USING gin ") {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(jobs, func(a, b pendingIndex) int { return gin(a) - gin(b) })
 	start := time.Now()
 	var (
 		mu    sync.Mutex
@@ -159,16 +165,6 @@ func (db *DB) buildPending(ctx context.Context, p pendingIndex) error {
 		_, err = tx.Exec(ctx, `DELETE FROM bulk_pending_indexes WHERE name = $1`, p.name)
 		return dbErr(err)
 	})
-}
-
-func boolCmp(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // isUndefinedTable reports whether err is PostgreSQL's undefined_table.

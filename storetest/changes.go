@@ -326,15 +326,19 @@ func testBulkRollback(t *testing.T, s pursuit.Store) {
 
 func testBulkForeignKey(t *testing.T, s pursuit.Store) {
 	cu := mustCustomer(t, s, "acme")
+	// placeOne writes place 1, for the rows that reference it.
+	placeOne := func(w pursuit.BulkWriter) error {
+		p := newPlace("A")
+		p.PlaceID = 1
+		return w.UpsertPlaces(ctx, []pursuit.Place{p})
+	}
 	for _, tt := range []struct {
 		name  string
 		fn    func(w pursuit.BulkWriter) error
 		field string
 	}{
 		{"contact of a missing place", func(w pursuit.BulkWriter) error {
-			p := newPlace("A")
-			p.PlaceID = 1
-			if err := w.UpsertPlaces(ctx, []pursuit.Place{p}); err != nil {
+			if err := placeOne(w); err != nil {
 				return err
 			}
 			c1, c2 := newContact(1, "Jane", "Doe"), newContact(77, "John", "Roe")
@@ -347,9 +351,7 @@ func testBulkForeignKey(t *testing.T, s pursuit.Store) {
 			return w.UpsertTechStack(ctx, []pursuit.TechStack{ts})
 		}, "place_id"},
 		{"grant to a missing customer", func(w pursuit.BulkWriter) error {
-			p := newPlace("A")
-			p.PlaceID = 1
-			if err := w.UpsertPlaces(ctx, []pursuit.Place{p}); err != nil {
+			if err := placeOne(w); err != nil {
 				return err
 			}
 			return w.UpsertPlaceGrants(ctx, []pursuit.CustomerPlaceRelation{{CustomerID: 999999, PlaceID: 1, AccessType: pursuit.AccessFull}})
@@ -361,9 +363,7 @@ func testBulkForeignKey(t *testing.T, s pursuit.Store) {
 			return w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{{CustomerMappingID: 1, CustomerID: cu.CustomerID, ExternalCRMID: "x", PlaceID: 5}})
 		}, "place_id"},
 		{"new mappings of a missing customer", func(w pursuit.BulkWriter) error {
-			p := newPlace("A")
-			p.PlaceID = 1
-			if err := w.UpsertPlaces(ctx, []pursuit.Place{p}); err != nil {
+			if err := placeOne(w); err != nil {
 				return err
 			}
 			return w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{
@@ -371,9 +371,7 @@ func testBulkForeignKey(t *testing.T, s pursuit.Store) {
 				{CustomerMappingID: 2, CustomerID: 999999, ExternalCRMID: "y", PlaceID: 1}})
 		}, "customer_id"},
 		{"new tech stack after a missing customer's mapping", func(w pursuit.BulkWriter) error {
-			p := newPlace("A")
-			p.PlaceID = 1
-			if err := w.UpsertPlaces(ctx, []pursuit.Place{p}); err != nil {
+			if err := placeOne(w); err != nil {
 				return err
 			}
 			if err := w.UpsertCustomerMappings(ctx, []pursuit.CustomerMapping{{CustomerMappingID: 1, CustomerID: 999998, ExternalCRMID: "x", PlaceID: 1}}); err != nil {

@@ -233,11 +233,30 @@ func TestFTS(t *testing.T) {
 		}
 	}
 	check("director", jane.ContactID, john.ContactID)
-	check("title:finance", john.ContactID)
-	check("department:information AND technology", jane.ContactID)
-	check(`email:"jane.doe"`, jane.ContactID)
+	check("finance", john.ContactID)
+	check("information technology", jane.ContactID) // every word required
+	check("jane doe", jane.ContactID)
 	check("rene muller", rene.ContactID) // diacritics folded
-	check("spring*", jane.ContactID, john.ContactID)
+	check("dir*", jane.ContactID, john.ContactID)
+	// The email is not in the index (migration 10): the store's text
+	// search matches name, title and department only.
+	check("springfield")
+	check("jroe")
+
+	// An update of a column the index does not hold leaves it alone (the
+	// trigger fires on name, title and department only) and of one it
+	// holds re-indexes the row.
+	jane.Email = "jdoe@springfield.il.us"
+	if err := db.UpdateContact(ctx, &jane); err != nil {
+		t.Fatal(err)
+	}
+	check("jane", jane.ContactID)
+	jane.Name = "Jane Smith"
+	if err := db.UpdateContact(ctx, &jane); err != nil {
+		t.Fatal(err)
+	}
+	check("doe")
+	check("smith", jane.ContactID)
 
 	// The triggers keep the index in sync with updates and deletes.
 	john.Title = "Treasurer"
@@ -251,6 +270,9 @@ func TestFTS(t *testing.T) {
 	}
 	check("director")
 	check("treasurer")
+	if _, err := db.SQL().ExecContext(ctx, "INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+		t.Errorf("contacts_fts integrity-check: %v", err)
+	}
 }
 
 func TestFTSAfterBulk(t *testing.T) {

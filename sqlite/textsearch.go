@@ -10,20 +10,21 @@ import (
 // The store's own text search (pursuit.TextSearchStore) over the FTS5
 // tables contacts_fts and places_fts.
 
-// ftsMatch returns the FTS5 query for words in the given columns: each
-// word a quoted string, all of them required, within the column filter.
-// The words are letters and digits only (TextQuery.Validate), so quoting
-// them makes them plain tokens whatever they spell (AND, NEAR, …).
-func ftsMatch(cols string, words []string) string {
+// ftsMatch returns the FTS5 query for words: each word a quoted string,
+// all of them required. The FTS5 tables hold only the columns the text
+// search searches (contacts_fts: name, title, department; places_fts:
+// name), so no column filter is needed; contacts_fts has detail=none,
+// which allows none. The words are letters and digits only
+// (TextQuery.Validate), so quoting them makes them plain tokens whatever
+// they spell (AND, NEAR, …).
+func ftsMatch(words []string) string {
 	var b strings.Builder
-	b.WriteString("{" + cols + "} : (")
 	for i, w := range words {
 		if i > 0 {
 			b.WriteString(" AND ")
 		}
 		b.WriteString(`"` + w + `"`)
 	}
-	b.WriteString(")")
 	return b.String()
 }
 
@@ -66,7 +67,7 @@ func (db *DB) SearchContactsText(ctx context.Context, customerID int64, q pursui
 		LEFT JOIN customer_contact_relation cr ON cr.customer_id = ? AND cr.contact_id = c.contact_id
 		LEFT JOIN customer_place_relation pr ON pr.customer_id = ? AND pr.place_id = c.place_id
 		WHERE contacts_fts MATCH ? AND (cr.customer_id IS NOT NULL OR pr.customer_id IS NOT NULL)` + stateSQL
-	args := append([]any{customerID, customerID, ftsMatch("name title department", q.Words)}, stateArgs...)
+	args := append([]any{customerID, customerID, ftsMatch(q.Words)}, stateArgs...)
 
 	var out pursuit.TextContacts
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&out.Total); err != nil {
@@ -108,7 +109,7 @@ func (db *DB) SearchPlacesText(ctx context.Context, customerID int64, q pursuit.
 		JOIN places p ON p.place_id = f.rowid
 		JOIN customer_place_relation pr ON pr.customer_id = ? AND pr.place_id = p.place_id
 		WHERE places_fts MATCH ?` + stateSQL
-	args := append([]any{customerID, ftsMatch("name", q.Words)}, stateArgs...)
+	args := append([]any{customerID, ftsMatch(q.Words)}, stateArgs...)
 	var out pursuit.TextPlaces
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&out.Total); err != nil {
 		return out, dbErr(err)

@@ -160,6 +160,9 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	}
 	defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA threads = 0")
 	db.debug("bulk: sorter helper threads", "threads", threads)
+	if restore := db.freshJournal(ctx); restore != nil {
+		defer restore()
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return dbErr(fmt.Errorf("bulk: begin: %w", err))

@@ -77,6 +77,10 @@ type DB struct {
 	// `pursuit index` (a process of its own, serve's build child among
 	// them) sets it; a server's lake export keeps its memory goal.
 	ScanMmapBytes int64
+
+	// bulkKeepWAL keeps a Bulk into a fresh store in WAL mode
+	// (bulkjournal.go), for tests of that path.
+	bulkKeepWAL bool
 }
 
 // Open opens (creating it and its parent directory if needed) the SQLite

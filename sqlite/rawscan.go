@@ -145,6 +145,20 @@ func (p *rawPool) closeIdle() {
 	}
 }
 
+// dropIdle closes the idle connections now; the pool stays open.
+func (p *rawPool) dropIdle() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.sweep != nil {
+		p.sweep.Stop()
+		p.sweep = nil
+	}
+	for _, c := range p.idle {
+		c.close()
+	}
+	p.idle = nil
+}
+
 // close closes the idle connections; those in use close when put back.
 func (p *rawPool) close() {
 	p.mu.Lock()

@@ -322,6 +322,16 @@ func TestBulkFreshJournalCrash(t *testing.T) {
 	if _, err := os.Stat(path + "-journal"); err != nil {
 		t.Errorf("no rollback journal during the load: %v", err)
 	}
+	// Another process opening the store meanwhile is told why it cannot.
+	defer func(d time.Duration) { probeBusyTimeout = d }(probeBusyTimeout)
+	probeBusyTimeout = 200 * time.Millisecond
+	if other, err := OpenExisting(ctx, path); pursuit.ErrorCode(err) != pursuit.EUNAVAILABLE || pursuit.ErrorField(err) != "db" ||
+		!strings.Contains(pursuit.ErrorMessage(err), "locked by another process") {
+		if err == nil {
+			other.Close()
+		}
+		t.Errorf("OpenExisting during the load: %v; want EUNAVAILABLE, the file locked by another process", err)
+	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

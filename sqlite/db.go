@@ -174,6 +174,9 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	var journal string
 	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
 		w.Close()
+		if err := lockedErr(path, busyTimeout, err); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	if !strings.EqualFold(journal, "wal") {
@@ -194,6 +197,23 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	return db, nil
 }
 
+// lockedErr returns EUNAVAILABLE naming path when err says another
+// process holds the file (SQLITE_BUSY or SQLITE_LOCKED after waiting
+// wait), as a Bulk into a fresh store does for the length of its load
+// (bulkjournal.go); nil otherwise.
+func lockedErr(path string, wait time.Duration, err error) error {
+	if c := sqliteCode(err); c&0xff != sqlite3.SQLITE_BUSY && c&0xff != sqlite3.SQLITE_LOCKED {
+		return nil
+	}
+	return &pursuit.Error{Code: pursuit.EUNAVAILABLE, Field: "db", Message: fmt.Sprintf(
+		"%s is locked by another process (waited %s; a bulk load into a new store holds the file until it commits); try again when it is done",
+		path, wait), Err: err}
+}
+
+// probeBusyTimeout is how long probeSchema waits for a file another
+// process holds; a variable for tests.
+var probeBusyTimeout = busyTimeout
+
 // ErrNoSchema is the cause of OpenExisting's error for a file that is not
 // a Pursuit database: empty, or another application's SQLite database.
 var ErrNoSchema = errors.New("no Pursuit schema (schema_migrations)")
@@ -202,13 +222,17 @@ var ErrNoSchema = errors.New("no Pursuit schema (schema_migrations)")
 // database is neither converted to WAL nor otherwise written), that the
 // file at uri holds a schema_migrations table.
 func probeSchema(ctx context.Context, path, uri string) error {
-	probe, err := sql.Open("sqlite", uri+"?mode=rw")
+	// busy_timeout only sets the connection's wait; it writes nothing.
+	probe, err := sql.Open("sqlite", fmt.Sprintf("%s?mode=rw&_pragma=busy_timeout(%d)", uri, probeBusyTimeout.Milliseconds()))
 	if err != nil {
 		return fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	defer probe.Close()
 	var n int
 	err = probe.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&n)
+	if err := lockedErr(path, probeBusyTimeout, err); err != nil {
+		return err
+	}
 	if err != nil {
 		return &pursuit.Error{Code: pursuit.EINVALID, Field: "db", Message: fmt.Sprintf("%s is not a SQLite database: %v", path, err), Err: err}
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,16 +245,32 @@ func TestFTS(t *testing.T) {
 	check("jroe")
 
 	// An update of a column the index does not hold leaves it alone (the
-	// trigger fires on name, title and department only) and of one it
-	// holds re-indexes the row.
-	jane.Email = "jdoe@springfield.il.us"
+	// trigger fires when name, title or department changes; the store's
+	// update sets every column) and of one it holds re-indexes the row:
+	// FTS5 writes each re-indexing as a new segment in contacts_fts_data.
+	segments := func() int {
+		t.Helper()
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM contacts_fts_data").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := segments()
+	jane.Email, jane.Phone = "jdoe@springfield.il.us", "555-0100"
 	if err := db.UpdateContact(ctx, &jane); err != nil {
 		t.Fatal(err)
+	}
+	if n := segments(); n != before {
+		t.Errorf("an email and phone update wrote to contacts_fts: %d rows of contacts_fts_data, %d before", n, before)
 	}
 	check("jane", jane.ContactID)
 	jane.Name = "Jane Smith"
 	if err := db.UpdateContact(ctx, &jane); err != nil {
 		t.Fatal(err)
+	}
+	if n := segments(); n == before {
+		t.Errorf("a name update left contacts_fts_data as it was (%d rows)", n)
 	}
 	check("doe")
 	check("smith", jane.ContactID)
@@ -588,5 +605,39 @@ func TestOpenExistingLeavesForeignFilesAlone(t *testing.T) {
 	}
 	if _, err := sqlite.OpenExisting(ctx, notDB); pursuit.ErrorCode(err) != pursuit.EINVALID {
 		t.Errorf("OpenExisting(a text file) = %v, want EINVALID", err)
+	}
+}
+
+// TestTextSearchSplitWords: a word that FTS5's tokenizer splits in two
+// (a rune Go calls a letter, unicode61 a separator) is searched as its
+// pieces, not refused: contacts_fts (detail=none) cannot answer the phrase
+// FTS5 would make of it. A word of separators only matches nothing.
+func TestTextSearchSplitWords(t *testing.T) {
+	db := open(t)
+	p := pursuit.Place{Name: "Xishuangbanna", PlaceType: pursuit.PlaceTypeMunicipality, StateAbbr: "CA"}
+	if err := db.CreatePlace(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	c := pursuit.Contact{PlaceID: p.PlaceID, Name: "Jane ᦂᦸᧃ", Title: "Clerk"}
+	if err := db.CreateContact(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	cu := pursuit.Customer{Name: "acme"}
+	if err := db.CreateCustomer(ctx, &cu); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutPlaceGrant(ctx, &pursuit.CustomerPlaceRelation{CustomerID: cu.CustomerID, PlaceID: p.PlaceID, AccessType: pursuit.AccessFull}); err != nil {
+		t.Fatal(err)
+	}
+	for words, want := range map[string]int64{"ᦂᦸᧃ": 1, "jane ᦂᦸᧃ": 1, "ᦸ": 0, "clerk ᦸ": 0} {
+		q := pursuit.TextQuery{Words: strings.Fields(words), Limit: 10}
+		res, err := db.SearchContactsText(ctx, cu.CustomerID, q)
+		if err != nil || res.Total != want || int64(len(res.Contacts)) != want {
+			t.Errorf("SearchContactsText %q: %d (%d contacts), %v; want %d", words, res.Total, len(res.Contacts), err, want)
+		}
+	}
+	res, err := db.SearchPlacesText(ctx, cu.CustomerID, pursuit.TextQuery{Words: []string{"ᦸ"}, Limit: 10})
+	if err != nil || res.Total != 0 {
+		t.Errorf("SearchPlacesText of a separator: %d, %v; want 0, nil", res.Total, err)
 	}
 }

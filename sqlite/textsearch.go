@@ -16,16 +16,33 @@ import (
 // name), so no column filter is needed; contacts_fts has detail=none,
 // which allows none. The words are letters and digits only
 // (TextQuery.Validate), so quoting them makes them plain tokens whatever
-// they spell (AND, NEAR, …).
-func ftsMatch(words []string) string {
+// they spell (AND, NEAR, …), except for the few runes FTS5's tokenizer
+// splits on (isFTSSeparator): a word is split there and every piece
+// required, since to detail=none a word of two tokens is a phrase, which
+// it cannot answer. A word of separators only matches nothing (ok false).
+func ftsMatch(words []string) (match string, ok bool) {
 	var b strings.Builder
-	for i, w := range words {
-		if i > 0 {
-			b.WriteString(" AND ")
+	for _, w := range words {
+		pieces := strings.FieldsFunc(w, isFTSSeparator)
+		if len(pieces) == 0 {
+			return "", false
 		}
-		b.WriteString(`"` + w + `"`)
+		for _, p := range pieces {
+			if b.Len() > 0 {
+				b.WriteString(" AND ")
+			}
+			b.WriteString(`"` + p + `"`)
+		}
 	}
-	return b.String()
+	return b.String(), true
+}
+
+// isFTSSeparator reports whether FTS5's unicode61 tokenizer splits on r
+// although Go's tables call it a letter or a digit: SQLite's tokenizer
+// classifies runes by older Unicode data, in which these were spacing
+// marks. TestFTSSeparators checks the list against the tokenizer itself.
+func isFTSSeparator(r rune) bool {
+	return r >= 0x19B0 && r <= 0x19C0 || r == 0x19C8 || r == 0x19C9 || r == 0x1CF2 || r == 0x1CF3
 }
 
 // inStates returns " AND <col> IN (?, …)" and its arguments, or nothing
@@ -58,6 +75,10 @@ func (db *DB) SearchContactsText(ctx context.Context, customerID int64, q pursui
 	if err := q.Validate(); err != nil {
 		return pursuit.TextContacts{}, err
 	}
+	match, ok := ftsMatch(q.Words)
+	if !ok {
+		return pursuit.TextContacts{}, nil
+	}
 	stateSQL, stateArgs := inStates("p.state_abbr", q.States)
 	// A contact is visible through its own grant or its place's; the
 	// LEFT JOINs find both, and the WHERE keeps rows with either.
@@ -67,7 +88,7 @@ func (db *DB) SearchContactsText(ctx context.Context, customerID int64, q pursui
 		LEFT JOIN customer_contact_relation cr ON cr.customer_id = ? AND cr.contact_id = c.contact_id
 		LEFT JOIN customer_place_relation pr ON pr.customer_id = ? AND pr.place_id = c.place_id
 		WHERE contacts_fts MATCH ? AND (cr.customer_id IS NOT NULL OR pr.customer_id IS NOT NULL)` + stateSQL
-	args := append([]any{customerID, customerID, ftsMatch(q.Words)}, stateArgs...)
+	args := append([]any{customerID, customerID, match}, stateArgs...)
 
 	var out pursuit.TextContacts
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&out.Total); err != nil {
@@ -104,12 +125,16 @@ func (db *DB) SearchPlacesText(ctx context.Context, customerID int64, q pursuit.
 	if err := q.Validate(); err != nil {
 		return pursuit.TextPlaces{}, err
 	}
+	match, ok := ftsMatch(q.Words)
+	if !ok {
+		return pursuit.TextPlaces{}, nil
+	}
 	stateSQL, stateArgs := inStates("p.state_abbr", q.States)
 	from := ` FROM places_fts f
 		JOIN places p ON p.place_id = f.rowid
 		JOIN customer_place_relation pr ON pr.customer_id = ? AND pr.place_id = p.place_id
 		WHERE places_fts MATCH ?` + stateSQL
-	args := append([]any{customerID, ftsMatch(q.Words)}, stateArgs...)
+	args := append([]any{customerID, match}, stateArgs...)
 	var out pursuit.TextPlaces
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&out.Total); err != nil {
 		return out, dbErr(err)

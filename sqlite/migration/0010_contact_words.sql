@@ -12,7 +12,9 @@
 -- indexes their words (docs/search.md); `bench search` builds its own FTS5
 -- table for its SQLite baseline.
 --
--- The update trigger now fires only when an indexed column changes.
+-- The update trigger now fires only when an indexed column changes: the
+-- store's updates set every column (UPDATE OF alone would not spare an
+-- email edit), hence the WHEN.
 DROP TRIGGER contacts_fts_ai;
 DROP TRIGGER contacts_fts_ad;
 DROP TRIGGER contacts_fts_au;
@@ -31,7 +33,9 @@ CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN
     INSERT INTO contacts_fts (contacts_fts, rowid, name, title, department)
     VALUES ('delete', old.contact_id, old.name, old.title, old.department);
 END;
-CREATE TRIGGER contacts_fts_au AFTER UPDATE OF contact_id, name, title, department ON contacts BEGIN
+CREATE TRIGGER contacts_fts_au AFTER UPDATE OF contact_id, name, title, department ON contacts
+WHEN old.contact_id IS NOT new.contact_id OR old.name IS NOT new.name
+    OR old.title IS NOT new.title OR old.department IS NOT new.department BEGIN
     INSERT INTO contacts_fts (contacts_fts, rowid, name, title, department)
     VALUES ('delete', old.contact_id, old.name, old.title, old.department);
     INSERT INTO contacts_fts (rowid, name, title, department)

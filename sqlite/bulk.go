@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"runtime"
 	"strings"
@@ -96,8 +97,10 @@ type bulkTable struct {
 // bulk is the pursuit.BulkWriter of one Bulk transaction. It is not safe
 // for concurrent use: fn calls its methods from one goroutine at a time.
 type bulk struct {
-	db  *DB
-	tx  *sql.Tx
+	db *DB
+	// tx is the writer's connection, pinned for the Bulk and inside its
+	// transaction.
+	tx  *sql.Conn
 	now time.Time
 	// cacheKiB is the writer's page cache during the Bulk.
 	cacheKiB int
@@ -133,8 +136,30 @@ func (b *bulk) record(err error) error {
 // Bulk holds the store's single writer connection until it returns, so fn
 // must write only through the BulkWriter: a call to another write method
 // of the same DB from inside fn would wait for the connection forever.
-// Reads through the DB work, and see the data as it was before Bulk.
-func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
+// Reads through the DB work, and see the data as it was before Bulk,
+// except during a load into a fresh store that had the file to itself
+// (bulkjournal.go): they fail with EUNAVAILABLE.
+func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) (err error) {
+	// The Bulk pins the writer's one connection and runs its pragmas and
+	// its transaction on it by hand: a load into a fresh store begins
+	// with BEGIN EXCLUSIVE (bulkjournal.go), which database/sql's BeginTx
+	// cannot ask for, and the pragmas set around the transaction must be
+	// set back on the same connection.
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return dbErr(fmt.Errorf("bulk: %w", err))
+	}
+	// discard drops the connection instead of returning it to the pool,
+	// when a setting could not be put back: the next one opens with the
+	// defaults.
+	var discard bool
+	defer func() {
+		if discard {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}()
+	bg := context.WithoutCancel(ctx)
 	// Temporary storage in files, not memory, for the Bulk: with
 	// temp_store = MEMORY SQLite's external sorter, which CREATE INDEX
 	// uses, keeps every record in its own allocation and never writes a
@@ -144,82 +169,94 @@ func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error
 	// files, the sorter fills one contiguous buffer of up to the cache
 	// size per run and the sub-journal spills to a temporary file past
 	// 64 KiB. The pragma cannot change inside a transaction, so it is
-	// set on the writer before BEGIN and set back after.
-	if _, err := db.w.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+	// set before BEGIN and set back after.
+	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
 		return dbErr(fmt.Errorf("bulk: temp_store: %w", err))
 	}
-	defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY")
+	defer conn.ExecContext(bg, "PRAGMA temp_store = MEMORY")
 	// Helper threads for the sorter (modernc.org/sqlite allows up to 8 and
 	// the pragma answers the number it accepted): an index build hands
 	// each full run to a helper, which sorts it and writes it to a
 	// temporary file while the writer goes on scanning the table. They
 	// only exist with temp_store = FILE.
 	var threads int
-	if err := db.w.QueryRowContext(ctx, fmt.Sprintf("PRAGMA threads = %d", runtime.NumCPU())).Scan(&threads); err != nil {
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf("PRAGMA threads = %d", runtime.NumCPU())).Scan(&threads); err != nil {
 		return dbErr(fmt.Errorf("bulk: threads: %w", err))
 	}
-	defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA threads = 0")
+	defer conn.ExecContext(bg, "PRAGMA threads = 0")
 	db.debug("bulk: sorter helper threads", "threads", threads)
-	if restore := db.freshJournal(ctx); restore != nil {
-		defer restore()
+	begin := "BEGIN IMMEDIATE"
+	if restore := db.freshJournal(ctx, conn); restore != nil {
+		// From BEGIN on, the file is the load's alone: with a
+		// rollback journal, BEGIN IMMEDIATE would let readers in
+		// until the first cache spill, and a reader holding its lock
+		// at COMMIT would fail the whole load.
+		begin = "BEGIN EXCLUSIVE"
+		defer func() {
+			if err := restore(); err != nil {
+				if db.Log != nil {
+					db.Log.Error("bulk: switching back to WAL failed; dropping the writer's connection", "err", err)
+				}
+				discard = true
+			}
+		}()
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return dbErr(fmt.Errorf("bulk: begin: %w", err))
 	}
+	done := false
+	defer func() {
+		if !done {
+			conn.ExecContext(bg, "ROLLBACK")
+		}
+	}()
 	cache := cmp.Or(max(db.BulkCacheKiB, 0), bulkCacheKiB)
 	if cache != writerCacheKiB {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", cache)); err != nil {
-			tx.Rollback()
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", cache)); err != nil {
 			return dbErr(fmt.Errorf("bulk: cache size: %w", err))
 		}
-		defer func() {
-			// Give the memory back; the writer is idle again.
-			db.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB))
-		}()
+		// Give the memory back; the writer is idle again.
+		defer conn.ExecContext(bg, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB))
 	}
 	// Every row of a Bulk passes its Validate (upsert), which checks all
 	// that the tables' CHECK constraints do (enums, ranges, one mapping
 	// target) and more, so SQLite need not check them again row by row:
 	// the email_status IN (…) check alone cost 0.5 µs a contact, about
 	// 2 s of a seed-scale load. Foreign keys stay enforced.
-	if _, err := tx.ExecContext(ctx, "PRAGMA ignore_check_constraints = ON"); err != nil {
-		tx.Rollback()
+	if _, err := conn.ExecContext(ctx, "PRAGMA ignore_check_constraints = ON"); err != nil {
 		return dbErr(fmt.Errorf("bulk: check constraints: %w", err))
 	}
 	defer func() {
 		// The writer's other statements rely on the constraints again.
-		// Should that fail, the connection is dropped: the next one
-		// opens with the defaults.
-		if _, err := db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA ignore_check_constraints = OFF"); err != nil {
+		// Should that fail, the connection is dropped.
+		if _, err := conn.ExecContext(bg, "PRAGMA ignore_check_constraints = OFF"); err != nil {
 			if db.Log != nil {
 				db.Log.Error("bulk: turning CHECK constraints back on failed; dropping the writer's connection", "err", err)
 			}
-			db.w.SetMaxIdleConns(0)
-			db.w.SetMaxIdleConns(1)
+			discard = true
 		}
 	}()
-	b := &bulk{db: db, tx: tx, now: db.now(), cacheKiB: cache, tables: map[string]*bulkTable{}}
+	b := &bulk{db: db, tx: conn, now: db.now(), cacheKiB: cache, tables: map[string]*bulkTable{}}
 	defer b.closeStmts()
 	start := time.Now()
 	if err := fn(b); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if b.err != nil {
-		tx.Rollback()
 		return b.err
 	}
 	db.debug("bulk: load", "took", time.Since(start).Round(time.Millisecond))
 	if err := b.finish(ctx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	b.closeStmts()
 	start = time.Now()
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		// A COMMIT that failed (SQLITE_BUSY, say) leaves the
+		// transaction open; the deferred ROLLBACK ends it.
 		return dbErr(fmt.Errorf("bulk: commit: %w", err))
 	}
+	done = true
 	db.debug("bulk: commit", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

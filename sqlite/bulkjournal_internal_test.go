@@ -3,18 +3,22 @@ package sqlite
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/gen"
@@ -30,49 +34,61 @@ func journalMode(ctx context.Context, t *testing.T, w pursuit.BulkWriter) string
 	return mode
 }
 
-// requireWAL fails unless the writer and a new reader connection see the
-// file in WAL mode with synchronous = NORMAL, and it passes SQLite's and
-// FTS5's integrity checks.
+// requireWAL fails unless the file's header says WAL (bytes 18 and 19
+// are 2, https://sqlite.org/fileformat2.html#file_format_version_numbers:
+// read from the file, since every connection the store opens sets WAL
+// itself), the writer runs with synchronous = NORMAL, and the file passes
+// SQLite's and FTS5's integrity checks.
 func requireWAL(ctx context.Context, t *testing.T, db *DB, when string) {
 	t.Helper()
-	var mode string
-	var sync int
-	if err := db.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
-		t.Fatalf("%s: the writer's journal_mode is %q, %v; want wal", when, mode, err)
-	}
-	if err := db.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != 1 {
-		t.Fatalf("%s: the writer's synchronous is %d, %v; want 1 (NORMAL)", when, sync, err)
-	}
-	conn, err := db.r.Conn(ctx)
+	f, err := os.Open(db.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	var check string
-	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
-		t.Fatalf("%s: a reader's journal_mode is %q, %v; want wal", when, mode, err)
+	header := make([]byte, 20)
+	_, err = io.ReadFull(f, header)
+	f.Close()
+	if err != nil || header[18] != 2 || header[19] != 2 {
+		t.Fatalf("%s: file format versions %v, %v; want 2 and 2 (WAL)", when, header[18:20], err)
 	}
-	if err := conn.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+	var sync int
+	if err := db.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != 1 {
+		t.Fatalf("%s: the writer's synchronous is %d, %v; want 1 (NORMAL)", when, sync, err)
+	}
+	var check string
+	if err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("%s: integrity_check: %q, %v", when, check, err)
 	}
 	for _, fts := range []string{"contacts_fts", "places_fts"} {
-		if _, err := conn.ExecContext(ctx, "INSERT INTO "+fts+" ("+fts+", rank) VALUES ('integrity-check', 1)"); err != nil {
+		if _, err := db.r.ExecContext(ctx, "INSERT INTO "+fts+" ("+fts+", rank) VALUES ('integrity-check', 1)"); err != nil {
 			t.Fatalf("%s: %s integrity-check: %v", when, fts, err)
 		}
 	}
 }
 
-// dumpLoaded is dumpRows without change_log's times, which differ from
-// one load to the next.
-func dumpLoaded(t *testing.T, db *DB) map[string][]string {
+// fileSize returns the size of the store's file.
+func fileSize(t *testing.T, db *DB) int64 {
 	t.Helper()
-	out := dumpRows(t, db)
-	delete(out, "change_log")
-	rows, err := db.r.QueryContext(context.Background(), "SELECT seq, table_name, op, key, coalesce(key2, 0) FROM change_log ORDER BY seq")
+	fi, err := os.Stat(db.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
+	return fi.Size()
+}
+
+// dumpLoaded is dumpRows without change_log's times, which differ from
+// one load to the next, and with what the FTS indexes answer: the
+// contacts and places each word of their text matches (dumpRows reads
+// the FTS tables through their content tables, not the indexes).
+func dumpLoaded(t *testing.T, db *DB) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	out := dumpRows(t, db)
+	delete(out, "change_log")
+	rows, err := db.r.QueryContext(ctx, "SELECT seq, table_name, op, key, coalesce(key2, 0) FROM change_log ORDER BY seq")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for rows.Next() {
 		var seq, key, key2 int64
 		var table, op string
@@ -81,23 +97,89 @@ func dumpLoaded(t *testing.T, db *DB) map[string][]string {
 		}
 		out["change_log"] = append(out["change_log"], fmt.Sprint(seq, table, op, key, key2))
 	}
+	rows.Close()
+	for _, fts := range []struct{ table, text string }{
+		{"contacts_fts", "SELECT name || ' ' || title || ' ' || department FROM contacts ORDER BY contact_id LIMIT 40"},
+		{"places_fts", "SELECT name FROM places ORDER BY place_id LIMIT 20"},
+	} {
+		var texts []string
+		rows, err := db.r.QueryContext(ctx, fts.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, s)
+		}
+		rows.Close()
+		for _, text := range texts {
+			words, err := pursuit.ParseTextWords(text)
+			if err != nil {
+				continue
+			}
+			for _, w := range words {
+				m, ok := ftsMatch([]string{w})
+				if !ok {
+					continue
+				}
+				var ids []int64
+				rows, err := db.r.QueryContext(ctx, "SELECT rowid FROM "+fts.table+" WHERE "+fts.table+" MATCH ? ORDER BY rowid", m)
+				if err != nil {
+					t.Fatalf("%s MATCH %q: %v", fts.table, m, err)
+				}
+				for rows.Next() {
+					var id int64
+					if err := rows.Scan(&id); err != nil {
+						t.Fatal(err)
+					}
+					ids = append(ids, id)
+				}
+				rows.Close()
+				out[fts.table+" "+w] = []string{fmt.Sprint(ids)}
+			}
+		}
+	}
 	return out
+}
+
+// loadSeed returns the seed of the random tests here: the time, logged,
+// or PURSUIT_TEST_SEED to replay a run.
+func loadSeed(t *testing.T) uint64 {
+	t.Helper()
+	if v := os.Getenv("PURSUIT_TEST_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("PURSUIT_TEST_SEED=%q is not a number", v)
+		}
+		return n
+	}
+	n := uint64(time.Now().UnixNano())
+	t.Logf("seed %d (replay with PURSUIT_TEST_SEED=%d)", n, n)
+	return n
 }
 
 // TestBulkFreshJournal: a Bulk into a fresh store that has the file to
 // itself runs with a rollback journal, and stores exactly what the same
-// Bulk stores in WAL mode, over random datasets and page cache sizes
-// (small ones spill pages to the file mid-transaction); afterwards the
-// file is in WAL mode again and intact, and a second Bulk, now into a
-// store with rows, runs in WAL mode.
+// Bulk stores in WAL mode (rows, change_log and what the FTS indexes
+// answer), over random datasets, batch sizes and page caches small enough
+// that pages reach the file before the commit; afterwards the file is in
+// WAL mode again and intact, and a second Bulk, now into a store with
+// rows, runs in WAL mode.
 func TestBulkFreshJournal(t *testing.T) {
 	ctx := context.Background()
-	r := rand.New(rand.NewPCG(uint64(os.Getpid()), 15))
-	for i := range 4 {
-		places := 5 + r.IntN(60)
-		cfg := gen.Config{Seed: r.Int64N(1 << 40), Places: places, Contacts: places + r.IntN(400), Customers: 1 + r.IntN(6), BatchSize: 1 + r.IntN(300)}
-		cache := []int{0, 1 << 10, 2 << 10}[r.IntN(3)]
-		t.Run(fmt.Sprintf("%d_seed%d_places%d_contacts%d_cache%d", i, cfg.Seed, cfg.Places, cfg.Contacts, cache), func(t *testing.T) {
+	r := rand.New(rand.NewPCG(loadSeed(t), 15))
+	rounds := 3
+	if raceEnabled {
+		rounds = 1 // the loads are one goroutine's; the ordinary run takes the rest
+	}
+	for i := range rounds {
+		places := 20 + r.IntN(200)
+		cfg := gen.Config{Seed: r.Int64N(1 << 40), Places: places, Contacts: 1500 + r.IntN(2000), Customers: 1 + r.IntN(6), BatchSize: 1 + r.IntN(2000)}
+		cache := []int{64, 128, 256}[r.IntN(3)]
+		t.Run(fmt.Sprintf("%d_seed%d_places%d_contacts%d_customers%d_batch%d_cacheKiB%d", i, cfg.Seed, cfg.Places, cfg.Contacts, cfg.Customers, cfg.BatchSize, cache), func(t *testing.T) {
 			load := func(keepWAL bool) (*DB, string) {
 				db := openMigrated(t)
 				db.bulkKeepWAL = keepWAL
@@ -108,12 +190,19 @@ func TestBulkFreshJournal(t *testing.T) {
 				if err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM places").Scan(&n); err != nil {
 					t.Fatal(err)
 				}
+				before := fileSize(t, db)
 				var mode string
+				var grew bool
 				if err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
 					mode = journalMode(ctx, t, w)
-					return gen.Generate(ctx, cfg, w, nil)
+					err := gen.Generate(ctx, cfg, w, nil)
+					grew = fileSize(t, db) > before
+					return err
 				}); err != nil {
 					t.Fatal(err)
+				}
+				if !keepWAL && !grew {
+					t.Errorf("no page of the load reached the file before the commit (cache %d KiB): the test misses its case", cache)
 				}
 				requireWAL(ctx, t, db, "after the load")
 				return db, mode
@@ -145,37 +234,35 @@ func TestBulkFreshJournal(t *testing.T) {
 }
 
 // TestBulkFreshJournalFails: a fresh-store Bulk that fails, in fn or at a
-// foreign key, after its pages reached the file, leaves the store empty,
-// in WAL mode and intact, and the next Bulk loads it.
+// foreign key, after pages of the load reached the file, leaves the store
+// empty, in WAL mode and intact, and the next Bulk loads it.
 func TestBulkFreshJournalFails(t *testing.T) {
 	ctx := context.Background()
 	db := openMigrated(t)
-	db.BulkCacheKiB = 1 << 10
-	cfg := gen.Config{Seed: 7, Places: 60, Contacts: 900, Customers: 3}
+	db.BulkCacheKiB = 256
+	cfg := gen.Config{Seed: 7, Places: 100, Contacts: 4000, Customers: 3}
 	stop := errors.New("stop")
 	for _, tc := range []struct {
 		name string
 		fn   func(w pursuit.BulkWriter) error
 		want func(error) bool
 	}{
-		{"fn fails", func(w pursuit.BulkWriter) error {
-			if err := gen.Generate(ctx, cfg, w, nil); err != nil {
-				return err
-			}
-			return stop
-		}, func(err error) bool { return errors.Is(err, stop) }},
+		{"fn fails", func(w pursuit.BulkWriter) error { return stop }, func(err error) bool { return errors.Is(err, stop) }},
 		{"missing place", func(w pursuit.BulkWriter) error {
-			if err := gen.Generate(ctx, cfg, w, nil); err != nil {
-				return err
-			}
 			return w.UpsertContacts(ctx, []pursuit.Contact{{ContactID: 1 << 40, PlaceID: 1 << 41, Name: "Nobody"}})
 		}, func(err error) bool {
 			return pursuit.ErrorCode(err) == pursuit.EFOREIGNKEY && pursuit.ErrorField(err) == "place_id"
 		}},
 	} {
+		before := fileSize(t, db)
 		var mode string
+		var grew bool
 		err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
 			mode = journalMode(ctx, t, w)
+			if err := gen.Generate(ctx, cfg, w, nil); err != nil {
+				return err
+			}
+			grew = fileSize(t, db) > before
 			return tc.fn(w)
 		})
 		if !tc.want(err) {
@@ -183,6 +270,9 @@ func TestBulkFreshJournalFails(t *testing.T) {
 		}
 		if mode != "delete" {
 			t.Errorf("%s: journal_mode %q, want delete", tc.name, mode)
+		}
+		if !grew {
+			t.Errorf("%s: no page of the load reached the file before the failure: the test misses its case", tc.name)
 		}
 		requireWAL(ctx, t, db, tc.name)
 		for table, rows := range dumpRows(t, db) {
@@ -197,6 +287,43 @@ func TestBulkFreshJournalFails(t *testing.T) {
 	var n int
 	if err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM contacts").Scan(&n); err != nil || n != cfg.Contacts {
 		t.Fatalf("contacts after the load: %d, %v; want %d", n, err, cfg.Contacts)
+	}
+	requireWAL(ctx, t, db, "after the load")
+}
+
+// TestBulkFreshJournalExclusive: during a fresh-store load no other
+// connection reads the file, from the first statement on (a reader that
+// got in before the first cache spill and still read at COMMIT would
+// fail the load), and the store's own reads say why they cannot.
+func TestBulkFreshJournalExclusive(t *testing.T) {
+	ctx := context.Background()
+	db := openMigrated(t)
+	// A plain read-only connection that does not wait: it asks for the
+	// file's shared lock once.
+	reader, err := sql.Open("sqlite", db.scanURI+"&_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	read := func() error {
+		var n int
+		return reader.QueryRowContext(ctx, "SELECT count(*) FROM places").Scan(&n)
+	}
+	var during error
+	if err := db.Bulk(ctx, func(w pursuit.BulkWriter) error {
+		if m := journalMode(ctx, t, w); m != "delete" {
+			t.Errorf("journal_mode %q, want delete", m)
+		}
+		during = read()
+		return w.UpsertPlaces(ctx, []pursuit.Place{{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "IL"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c := sqliteCode(during); c&0xff != sqlite3.SQLITE_BUSY {
+		t.Errorf("a read during the load: %v; want SQLITE_BUSY", during)
+	}
+	if err := read(); err != nil {
+		t.Errorf("a read after the load: %v", err)
 	}
 	requireWAL(ctx, t, db, "after the load")
 }
@@ -298,7 +425,13 @@ func TestBulkFreshJournalCrash(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// However the test ends, the child does not outlive it (deferred
+	// last, so the kill runs before the wait), and a child that never
+	// gets to its load is killed after a minute, which ends the scan.
 	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	stuck := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	defer stuck.Stop()
 	sc := bufio.NewScanner(out)
 	var said []string
 	for sc.Scan() {

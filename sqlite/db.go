@@ -174,7 +174,7 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 	var journal string
 	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
 		w.Close()
-		if err := lockedErr(path, busyTimeout, err); err != nil {
+		if err := lockedErr(path, err); err != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -198,16 +198,17 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 }
 
 // lockedErr returns EUNAVAILABLE naming path when err says another
-// process holds the file (SQLITE_BUSY or SQLITE_LOCKED after waiting
-// wait), as a Bulk into a fresh store does for the length of its load
-// (bulkjournal.go); nil otherwise.
-func lockedErr(path string, wait time.Duration, err error) error {
+// process holds the file (SQLITE_BUSY or SQLITE_LOCKED), as a Bulk into a
+// fresh store does for the length of its load (bulkjournal.go); nil
+// otherwise. It does not say how long it waited: a read waits the busy
+// timeout, a change of journal mode not at all.
+func lockedErr(path string, err error) error {
 	if c := sqliteCode(err); c&0xff != sqlite3.SQLITE_BUSY && c&0xff != sqlite3.SQLITE_LOCKED {
 		return nil
 	}
 	return &pursuit.Error{Code: pursuit.EUNAVAILABLE, Field: "db", Message: fmt.Sprintf(
-		"%s is locked by another process (waited %s; a bulk load into a new store holds the file until it commits); try again when it is done",
-		path, wait), Err: err}
+		"%s is locked by another process (a bulk load into a new store holds the file until it commits); try again when it is done",
+		path), Err: err}
 }
 
 // probeBusyTimeout is how long probeSchema waits for a file another
@@ -230,7 +231,7 @@ func probeSchema(ctx context.Context, path, uri string) error {
 	defer probe.Close()
 	var n int
 	err = probe.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&n)
-	if err := lockedErr(path, probeBusyTimeout, err); err != nil {
+	if err := lockedErr(path, err); err != nil {
 		return err
 	}
 	if err != nil {
@@ -387,8 +388,7 @@ func dbErr(err error) error {
 	case c&0xff == sqlite3.SQLITE_CONSTRAINT:
 		return &pursuit.Error{Code: pursuit.EINVALID, Message: "the row violates a constraint: " + err.Error(), Err: err}
 	case c&0xff == sqlite3.SQLITE_BUSY || c&0xff == sqlite3.SQLITE_LOCKED:
-		return &pursuit.Error{Code: pursuit.EUNAVAILABLE, Message: fmt.Sprintf(
-			"the database is locked by another writer (waited %s); try again when it is done", busyTimeout), Err: err}
+		return &pursuit.Error{Code: pursuit.EUNAVAILABLE, Message: "the database is locked by another writer (or a bulk load into a new store); try again when it is done", Err: err}
 	case c&0xff == sqlite3.SQLITE_INTERRUPT:
 		return &pursuit.Error{Code: pursuit.ECANCELED, Message: "the operation was canceled", Err: err}
 	}

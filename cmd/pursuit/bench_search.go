@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -211,8 +212,10 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 	}
 
 	sqlSet := qs[:min(*sqlN, len(qs))]
-	if sq, ok := s.(*sqlite.DB); ok {
-		base, err := openSQLiteBaseline(ctx, sq.SQL(), e.stdout)
+	if sq, ok := s.(*sqlite.DB); !ok {
+		fmt.Fprintln(e.stdout, "sqlite-fts5: skipped (--db is not a SQLite file)")
+	} else if len(sqlSet) > 0 {
+		base, err := openSQLiteBaseline(ctx, sq, e.stdout)
 		if err != nil {
 			return err
 		}
@@ -222,8 +225,6 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("sqlite fts5: %w", err)
 		}
 		results = append(results, result{"sqlite-fts5", l, wall})
-	} else {
-		fmt.Fprintln(e.stdout, "sqlite-fts5: skipped (--db is not a SQLite file)")
 	}
 	if *pgDSN != "" {
 		pg, err := postgres.Open(ctx, *pgDSN)
@@ -466,20 +467,14 @@ type sqliteBaseline struct {
 }
 
 // openSQLiteBaseline builds bench_fts from the store's contacts.
-func openSQLiteBaseline(ctx context.Context, db *sql.DB, out io.Writer) (b *sqliteBaseline, err error) {
-	dir, err := os.MkdirTemp("", "pursuit-bench-fts-")
+func openSQLiteBaseline(ctx context.Context, db *sqlite.DB, out io.Writer) (b *sqliteBaseline, err error) {
+	// Beside the store: a temporary directory may be small, or memory.
+	dir, err := os.MkdirTemp(filepath.Dir(db.Path()), ".pursuit-bench-fts-")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite baseline: %w", err)
 	}
-	// An empty file is an empty database; made here because the store's
-	// connections are opened without SQLite's create flag, which ATTACH
-	// inherits.
 	path := filepath.Join(dir, "fts.db")
-	if err := os.WriteFile(path, nil, 0o600); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("sqlite baseline: %w", err)
-	}
-	conn, err := db.Conn(ctx)
+	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("sqlite baseline: %w", err)
@@ -518,7 +513,11 @@ func openSQLiteBaseline(ctx context.Context, db *sql.DB, out io.Writer) (b *sqli
 // close detaches and removes the scratch file and gives the connection
 // back to the store's pool.
 func (b *sqliteBaseline) close() {
-	b.conn.ExecContext(context.Background(), "DETACH DATABASE bench")
+	if _, err := b.conn.ExecContext(context.Background(), "DETACH DATABASE bench"); err != nil {
+		// Still attached to a file about to be removed: the pool must
+		// not hand this connection out again.
+		b.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
 	b.conn.Close()
 	os.RemoveAll(b.dir)
 }

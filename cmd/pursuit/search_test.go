@@ -204,4 +204,8 @@ func TestBenchSearchCommand(t *testing.T) {
 	if !strings.Contains(out, "postgres-tsvector / engine on the same 10 queries") {
 		t.Errorf("bench search output has no PostgreSQL ratio:\n%s", out)
 	}
+	// The SQLite baseline's scratch index, built beside the store, is gone.
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(db), ".pursuit-bench-fts-*")); len(left) > 0 {
+		t.Errorf("bench search left its scratch index behind: %v", left)
+	}
 }

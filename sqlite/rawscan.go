@@ -149,14 +149,7 @@ func (p *rawPool) closeIdle() {
 func (p *rawPool) dropIdle() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.sweep != nil {
-		p.sweep.Stop()
-		p.sweep = nil
-	}
-	for _, c := range p.idle {
-		c.close()
-	}
-	p.idle = nil
+	p.closeIdleLocked()
 }
 
 // close closes the idle connections; those in use close when put back.
@@ -164,6 +157,12 @@ func (p *rawPool) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
+	p.closeIdleLocked()
+}
+
+// closeIdleLocked closes every idle connection and stops the sweep; p.mu
+// is held.
+func (p *rawPool) closeIdleLocked() {
 	if p.sweep != nil {
 		p.sweep.Stop()
 		p.sweep = nil

@@ -179,6 +179,9 @@ func TestBulkFreshJournal(t *testing.T) {
 		places := 20 + r.IntN(200)
 		cfg := gen.Config{Seed: r.Int64N(1 << 40), Places: places, Contacts: 1500 + r.IntN(2000), Customers: 1 + r.IntN(6), BatchSize: 1 + r.IntN(2000)}
 		cache := []int{64, 128, 256}[r.IntN(3)]
+		if raceEnabled {
+			cfg.Contacts, cache = 1000, 64
+		}
 		t.Run(fmt.Sprintf("%d_seed%d_places%d_contacts%d_customers%d_batch%d_cacheKiB%d", i, cfg.Seed, cfg.Places, cfg.Contacts, cfg.Customers, cfg.BatchSize, cache), func(t *testing.T) {
 			load := func(keepWAL bool) (*DB, string) {
 				db := openMigrated(t)
@@ -241,6 +244,9 @@ func TestBulkFreshJournalFails(t *testing.T) {
 	db := openMigrated(t)
 	db.BulkCacheKiB = 256
 	cfg := gen.Config{Seed: 7, Places: 100, Contacts: 4000, Customers: 3}
+	if raceEnabled {
+		cfg.Contacts = 1500 // still spills at 256 KiB
+	}
 	stop := errors.New("stop")
 	for _, tc := range []struct {
 		name string

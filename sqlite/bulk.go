@@ -139,7 +139,7 @@ func (b *bulk) record(err error) error {
 // Reads through the DB work, and see the data as it was before Bulk,
 // except during a load into a fresh store that had the file to itself
 // (bulkjournal.go): they fail with EUNAVAILABLE.
-func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) (err error) {
+func (db *DB) Bulk(ctx context.Context, fn func(pursuit.BulkWriter) error) error {
 	// The Bulk pins the writer's one connection and runs its pragmas and
 	// its transaction on it by hand: a load into a fresh store begins
 	// with BEGIN EXCLUSIVE (bulkjournal.go), which database/sql's BeginTx

@@ -321,6 +321,20 @@ func TestBulkFreshJournalExclusive(t *testing.T) {
 			t.Errorf("journal_mode %q, want delete", m)
 		}
 		during = read()
+		// The store's own scans (Count, the index build's reads) run on
+		// raw connections; their lock error is EUNAVAILABLE too.
+		raw, err := openRaw(db.scanURI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.close()
+		if err := raw.exec(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+			t.Fatal(err)
+		}
+		scanErr := dbErr(raw.query(ctx, "SELECT count(*) FROM places", nil, func(*rawRow) error { return nil }))
+		if pursuit.ErrorCode(scanErr) != pursuit.EUNAVAILABLE || !strings.Contains(pursuit.ErrorMessage(scanErr), "bulk load into a new store") {
+			t.Errorf("a raw scan during the load: %v; want EUNAVAILABLE naming the bulk load", scanErr)
+		}
 		return w.UpsertPlaces(ctx, []pursuit.Place{{PlaceID: 1, Name: "Springfield", PlaceType: pursuit.PlaceTypeCounty, StateAbbr: "IL"}})
 	}); err != nil {
 		t.Fatal(err)

@@ -356,6 +356,10 @@ func sqliteCode(err error) int {
 	if errors.As(err, &e) {
 		return e.Code()
 	}
+	var re *rawError
+	if errors.As(err, &re) {
+		return int(re.code)
+	}
 	return 0
 }
 

@@ -220,13 +220,23 @@ func (c *rawConn) close() {
 	c.tls.Close()
 }
 
+// rawError is an error of a raw connection with its SQLite result code,
+// which sqliteCode reads as it reads the driver's, so dbErr maps both
+// alike (SQLITE_BUSY to EUNAVAILABLE, …).
+type rawError struct {
+	code      int32
+	what, msg string
+}
+
+func (e *rawError) Error() string { return fmt.Sprintf("sqlite %s: %s (%d)", e.what, e.msg, e.code) }
+
 // errorf returns the error of result code rc.
 func (c *rawConn) errorf(rc int32, what string) error {
 	msg := libc.GoString(sqlite3.Xsqlite3_errstr(c.tls, rc))
 	if c.db != 0 {
 		msg = libc.GoString(sqlite3.Xsqlite3_errmsg(c.tls, c.db))
 	}
-	return fmt.Errorf("sqlite %s: %s (%d)", what, msg, rc)
+	return &rawError{code: rc, what: what, msg: msg}
 }
 
 // exec runs a statement that returns no rows of interest (a PRAGMA).

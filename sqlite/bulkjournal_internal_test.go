@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/pursuit-gov/pursuit"
 	"github.com/pursuit-gov/pursuit/gen"
+	"github.com/pursuit-gov/pursuit/storetest"
 )
 
 // journalMode returns the journal mode the Bulk's transaction runs in.
@@ -145,22 +145,6 @@ func dumpLoaded(t *testing.T, db *DB) map[string][]string {
 	return out
 }
 
-// loadSeed returns the seed of the random tests here: the time, logged,
-// or PURSUIT_TEST_SEED to replay a run.
-func loadSeed(t *testing.T) uint64 {
-	t.Helper()
-	if v := os.Getenv("PURSUIT_TEST_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("PURSUIT_TEST_SEED=%q is not a number", v)
-		}
-		return n
-	}
-	n := uint64(time.Now().UnixNano())
-	t.Logf("seed %d (replay with PURSUIT_TEST_SEED=%d)", n, n)
-	return n
-}
-
 // TestBulkFreshJournal: a Bulk into a fresh store that has the file to
 // itself runs with a rollback journal, and stores exactly what the same
 // Bulk stores in WAL mode (rows, change_log and what the FTS indexes
@@ -170,7 +154,7 @@ func loadSeed(t *testing.T) uint64 {
 // rows, runs in WAL mode.
 func TestBulkFreshJournal(t *testing.T) {
 	ctx := context.Background()
-	r := rand.New(rand.NewPCG(loadSeed(t), 15))
+	r := rand.New(rand.NewPCG(storetest.Seed(t), 15))
 	rounds := 3
 	if raceEnabled {
 		rounds = 1 // the loads are one goroutine's; the ordinary run takes the rest

@@ -52,9 +52,10 @@ func holdsAll(text string, words []string) bool {
 	return true
 }
 
-// storetestSeed returns the seed of a property test: PURSUIT_STORETEST_SEED
-// when set (to replay a failure), otherwise a new one, logged.
-func storetestSeed(t *testing.T) uint64 {
+// Seed returns the seed of a property test: PURSUIT_STORETEST_SEED when
+// set (to replay a failure), otherwise a new one, logged. The stores' own
+// property tests use it too.
+func Seed(t *testing.T) uint64 {
 	if v := os.Getenv("PURSUIT_STORETEST_SEED"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
@@ -74,7 +75,7 @@ func storetestSeed(t *testing.T) uint64 {
 // nothing ungranted, nothing missed, masking applied, emails never
 // searched, paging complete.
 func testTextSearch(t *testing.T, s pursuit.Store) {
-	seed := storetestSeed(t)
+	seed := Seed(t)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 
